@@ -1,0 +1,177 @@
+//! The HTTP API: one module per section of the contract, merged here under `/a/v1.0` and
+//! `/a/v1.1`, with the OpenAPI description generated from the same route table (a route
+//! cannot be added without being described: every section registers through `routes!`).
+
+pub mod auth;
+pub mod caller;
+pub mod error;
+pub mod extract;
+pub mod meta;
+pub mod storage;
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
+use serde::Serialize;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::OpenApi as Spec;
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::db::Db;
+use caller::KeyCache;
+use error::ApiError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub keys: Arc<KeyCache>,
+    pub spec: Arc<String>,
+}
+
+/// `{"success": true, "data": …}`, the envelope of most answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Envelope<T> {
+    /// Always `true` here; failures use the error envelope.
+    pub success: bool,
+    pub data: T,
+}
+
+impl<T> Envelope<T> {
+    pub fn ok(data: T) -> Self {
+        Envelope {
+            success: true,
+            data,
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "caffesta",
+        description = "A self-hostable back office speaking the Caffesta API. Envelopes and field \
+names follow the vendor's documentation exactly, including its spellings (`workSpace_id`, \
+`has_g_m_o`) and its differing envelopes (`{success,data}`, `{code,data}`, bare arrays and \
+objects). Every path under `/a/v1.0` also answers under `/a/v1.1`. Errors always answer \
+`{\"success\":false,\"data\":{\"error\":…,\"field\":…}}`. Request bodies are read as JSON \
+whatever their Content-Type, as the vendor's own examples send none."
+    ),
+    modifiers(&ApiKeyScheme),
+    components(schemas(error::ErrorEnvelope))
+)]
+struct ApiDoc;
+
+struct ApiKeyScheme;
+
+impl Modify for ApiKeyScheme {
+    fn modify(&self, spec: &mut Spec) {
+        let components = spec.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-API-KEY",
+                "The account's API key (the vendor's examples send it as X-API_KEY; both are accepted)",
+            ))),
+        );
+    }
+}
+
+/// The sections of the integration API, as mounted under each version prefix.
+fn sections() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(auth::router())
+        .merge(storage::router())
+}
+
+/// The whole application and its OpenAPI description.
+pub fn router(db: Db, config: &crate::config::HttpConfig) -> Router {
+    let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/a/v1.0", sections())
+        .nest("/a/v1.1", sections())
+        .merge(meta::router())
+        .split_for_parts();
+    let spec = versioned_operation_ids(spec);
+    let spec_json = spec
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let state = AppState {
+        db,
+        keys: Arc::new(KeyCache::new(config.key_cache_ttl)),
+        spec: Arc::new(spec_json),
+    };
+    router
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(middleware::from_fn(envelope_errors))
+        .with_state(state)
+}
+
+/// The same handlers answer under both version prefixes; operation ids must stay unique.
+fn versioned_operation_ids(mut spec: Spec) -> Spec {
+    for (path, item) in spec.paths.paths.iter_mut() {
+        if !path.starts_with("/a/v1.1/") {
+            continue;
+        }
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            if let Some(id) = &operation.operation_id {
+                operation.operation_id = Some(format!("{id}_v1_1"));
+            }
+        }
+    }
+    spec
+}
+
+async fn unknown_route(method: Method, uri: Uri) -> ApiError {
+    ApiError::NotFound(format!("no such endpoint: {method} {}", uri.path()))
+}
+
+async fn wrong_method(method: Method) -> ApiError {
+    ApiError::MethodNotAllowed(method.to_string())
+}
+
+/// A last guard: any error answer that is not already JSON (from a layer or an extractor
+/// outside our control) is replaced by the envelope with the same status.
+async fn envelope_errors(request: Request<Body>, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return response;
+    }
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge.to_string(),
+        other => other
+            .canonical_reason()
+            .unwrap_or("request failed")
+            .to_lowercase(),
+    };
+    let mut wrapped = error::envelope(status, message, None);
+    for name in [header::RETRY_AFTER, header::ALLOW] {
+        if let Some(value) = response.headers().get(&name) {
+            wrapped.headers_mut().insert(name, value.clone());
+        }
+    }
+    wrapped
+}

@@ -1,0 +1,322 @@
+//! The `caffesta` command line: `serve`, and the administration commands of API.md §10.
+//!
+//! Scripts depend on the administration commands: each prints only the new id (or key) on
+//! stdout, and errors on stderr with a non-zero exit.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{DatabaseUrl, HttpConfig, ServeConfig};
+use crate::db::Db;
+use crate::domain::time;
+use crate::service::admin::{self, KeySpec};
+use crate::service::demo;
+use crate::{server, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "caffesta",
+    version,
+    about = "A self-hostable back office speaking the Caffesta API"
+)]
+pub struct Cli {
+    /// The database: an SQLite file path, or a postgres:// URL.
+    #[arg(
+        long,
+        global = true,
+        env = "CAFFESTA_DATABASE_URL",
+        default_value = "caffesta.db"
+    )]
+    database: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP server.
+    Serve(ServeArgs),
+    /// Manage accounts.
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Manage API keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Manage storages.
+    #[command(subcommand)]
+    Storage(NamedCreate),
+    /// Manage shops (points of sale).
+    #[command(subcommand)]
+    Shop(ShopCommand),
+    /// Manage taxes.
+    #[command(subcommand)]
+    Tax(TaxCommand),
+    /// Manage payment types.
+    #[command(name = "payment-type", subcommand)]
+    PaymentType(PaymentTypeCommand),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CAFFESTA_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Create the `demo` account the vendor's examples assume, and print a key for it.
+    #[arg(long)]
+    demo: bool,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "CAFFESTA_BODY_LIMIT", default_value_t = 16 * 1024 * 1024)]
+    body_limit: usize,
+    /// Seconds a checked API key is trusted before it is looked up again.
+    #[arg(long, env = "CAFFESTA_KEY_CACHE_TTL", default_value_t = 5)]
+    key_cache_ttl: u64,
+    /// Log JSON lines instead of text.
+    #[arg(long, env = "CAFFESTA_LOG_JSON")]
+    log_json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum AccountCommand {
+    /// Create an account (with taxes 1-2 and payment types 1-2); prints its id.
+    Create {
+        name: String,
+        #[arg(long, default_value = time::DEFAULT_TIMEZONE)]
+        timezone: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeyCommand {
+    /// Create a key; prints the key (shown this once only).
+    Create {
+        #[arg(long)]
+        account: String,
+        #[arg(long, default_value = "api", value_parser = ["api", "terminal", "admin"])]
+        scope: String,
+        /// The shop a terminal key acts for.
+        #[arg(long)]
+        shop: Option<i64>,
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// List the keys of an account (never the keys themselves).
+    List {
+        #[arg(long)]
+        account: String,
+    },
+    /// Revoke a key by id.
+    Revoke {
+        #[arg(long)]
+        account: String,
+        key_id: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum NamedCreate {
+    /// Create one; prints its id.
+    Create {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ShopCommand {
+    /// Create a shop selling from a default storage; prints its id.
+    Create {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        storage: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TaxCommand {
+    /// Create a tax with a rate in percent; prints its id.
+    Create {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        rate: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PaymentTypeCommand {
+    /// Create a payment type; prints its id.
+    Create {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = admin::PAYMENT_KINDS)]
+        kind: String,
+    },
+}
+
+/// Parses the command line, runs it, and maps failure to a message on stderr and exit code 1.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let database = DatabaseUrl(cli.database);
+    if let Command::Serve(args) = cli.command {
+        return serve(database, args).await;
+    }
+    let db = Db::connect(&database.0).await?;
+    db.migrate().await?;
+    let outcome = admin_command(&db, cli.command).await;
+    db.close().await;
+    println!("{}", outcome?);
+    Ok(())
+}
+
+/// Runs one administration command and returns what it prints.
+async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
+    let printed = match command {
+        Command::Serve(_) => anyhow::bail!("serve is not an administration command"),
+        Command::Account(AccountCommand::Create { name, timezone }) => {
+            admin::create_account(db, &name, Some(&timezone))
+                .await?
+                .to_string()
+        }
+        Command::Key(KeyCommand::Create {
+            account,
+            scope,
+            shop,
+            label,
+        }) => {
+            let spec = KeySpec {
+                scope: &scope,
+                shop_id: shop,
+                label: &label,
+            };
+            admin::create_key(db, &account, spec).await?.1
+        }
+        Command::Key(KeyCommand::List { account }) => {
+            key_table(&admin::list_keys(db, &account).await?)
+        }
+        Command::Key(KeyCommand::Revoke { account, key_id }) => {
+            admin::revoke_key(db, &account, key_id).await?;
+            key_id.to_string()
+        }
+        Command::Storage(NamedCreate::Create { account, name }) => {
+            admin::create_storage(db, &account, &name)
+                .await?
+                .to_string()
+        }
+        Command::Shop(ShopCommand::Create {
+            account,
+            name,
+            storage,
+        }) => admin::create_shop(db, &account, &name, storage)
+            .await?
+            .to_string(),
+        Command::Tax(TaxCommand::Create {
+            account,
+            name,
+            rate,
+        }) => admin::create_tax(db, &account, &name, &rate)
+            .await?
+            .to_string(),
+        Command::PaymentType(PaymentTypeCommand::Create {
+            account,
+            name,
+            kind,
+        }) => admin::create_payment_type(db, &account, &name, &kind)
+            .await?
+            .to_string(),
+    };
+    Ok(printed)
+}
+
+fn key_table(keys: &[crate::db::keys::KeyRow]) -> String {
+    let mut out = String::from("id\tprefix\tscope\tshop\tstatus\tcreated\tlabel");
+    for key in keys {
+        let shop = key
+            .shop_id
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "-".into());
+        let status = if key.revoked_at.is_some() {
+            "revoked"
+        } else {
+            "live"
+        };
+        let created = time::format_rfc3339(key.created_at, &jiff::tz::TimeZone::UTC);
+        out.push_str(&format!(
+            "\n{}\t{}…\t{}\t{shop}\t{status}\t{created}\t{}",
+            key.id, key.prefix, key.scope, key.label
+        ));
+    }
+    out
+}
+
+async fn serve(database: DatabaseUrl, args: ServeArgs) -> anyhow::Result<()> {
+    telemetry::init(args.log_json);
+    let http = HttpConfig {
+        body_limit: args.body_limit,
+        key_cache_ttl: Duration::from_secs(args.key_cache_ttl),
+    };
+    let config = ServeConfig {
+        listen: args.listen,
+        database,
+        http,
+    };
+    tracing::info!(database = %config.database, "opening the database");
+    let db = server::open_database(&config).await?;
+    if args.demo {
+        let demo = demo::ensure(&db).await?;
+        print_demo(&demo, config.listen);
+    }
+    let listener = server::bind(config.listen).await?;
+    tracing::info!(listen = %listener.local_addr()?, "caffesta is serving");
+    server::run(
+        listener,
+        server::app(db.clone(), &config.http),
+        server::shutdown_signal(),
+    )
+    .await?;
+    db.close().await;
+    Ok(())
+}
+
+fn print_demo(demo: &demo::Demo, listen: SocketAddr) {
+    let state = if demo.created {
+        "created"
+    } else {
+        "already there"
+    };
+    println!("demo account {state}; a new API key for it: {}", demo.key);
+    println!(
+        "try: curl -H 'X-API-KEY: {}' http://{}.localhost:{}/a/v1.0/storage/test",
+        demo.key,
+        demo::DEMO_ACCOUNT,
+        listen.port()
+    );
+}

@@ -1,0 +1,26 @@
+//! The database layer's one error type.
+
+/// A failure below the service layer. Unique violations are told apart because callers turn
+/// them into "already exists" answers; everything else is an internal failure.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unique constraint violated: {0}")]
+    UniqueViolation(String),
+    #[error("database error: {0}")]
+    Sqlx(sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("corrupt value in column {column}: {value}")]
+    Corrupt { column: &'static str, value: String },
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                DbError::UniqueViolation(db.message().to_owned())
+            }
+            _ => DbError::Sqlx(err),
+        }
+    }
+}

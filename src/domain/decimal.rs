@@ -1,0 +1,277 @@
+//! Exact decimal numbers with a fixed scale: quantities (3 places), unit costs (6), money (2)
+//! and percentages (2). Never a binary float.
+//!
+//! **The rounding rule**, used everywhere a value gets more places than its kind keeps (an
+//! input with more decimals, a product, a quotient): round half away from zero to the kind's
+//! scale (`0.0005` → `0.001`, `-2.345` money → `-2.35`). It is what cash registers and
+//! invoices in the vendor's markets do.
+//!
+//! In the database a value is its count of smallest units as an `i64` (`1.250` kg is `1250`),
+//! so sums in SQL stay exact on both backends. In JSON, inputs accept numbers (read exactly,
+//! thanks to serde_json's `arbitrary_precision`) and numeric strings; outputs are written with
+//! exactly the kind's places, as a string or a number as the vendor documents each field.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// A decimal kept at `S` places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Fixed<const S: u32>(Decimal);
+
+/// A quantity in a product's base measure (pcs, kg, l): 3 places.
+pub type Qty = Fixed<3>;
+/// A cost or price per base unit: 6 places.
+pub type UnitCost = Fixed<6>;
+/// An amount of money: 2 places.
+pub type Money = Fixed<2>;
+/// A percentage (tax rate, discount): 2 places.
+pub type Percent = Fixed<2>;
+
+/// Why a text or JSON value is not a decimal of the wanted kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecimalError {
+    #[error("{0:?} is not a decimal number")]
+    NotANumber(String),
+    #[error("{0} is too large")]
+    OutOfRange(String),
+}
+
+impl<const S: u32> Fixed<S> {
+    pub const ZERO: Self = Fixed(Decimal::ZERO);
+
+    /// Rounds `value` to this kind's places by the rounding rule.
+    pub fn round(value: Decimal) -> Self {
+        let mut rounded = value.round_dp_with_strategy(S, RoundingStrategy::MidpointAwayFromZero);
+        rounded.rescale(S);
+        Fixed(rounded)
+    }
+
+    /// The value from its count of smallest units (as stored).
+    pub fn from_units(units: i64) -> Self {
+        Fixed(Decimal::new(units, S))
+    }
+
+    /// The count of smallest units (as stored). Values are bounded on the way in (see
+    /// [`Fixed::checked`]), so this cannot overflow for anything the API accepted.
+    pub fn units(self) -> i64 {
+        let mut d = self.0;
+        d.rescale(S);
+        i64::try_from(d.mantissa()).unwrap_or(if d.is_sign_negative() {
+            i64::MIN
+        } else {
+            i64::MAX
+        })
+    }
+
+    /// Rounds `value` and checks that its units fit in storage.
+    pub fn checked(value: Decimal) -> Result<Self, DecimalError> {
+        let fixed = Self::round(value);
+        if i64::try_from(fixed.0.mantissa()).is_err() {
+            return Err(DecimalError::OutOfRange(value.to_string()));
+        }
+        Ok(fixed)
+    }
+
+    pub fn decimal(self) -> Decimal {
+        self.0
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0.is_sign_negative() && !self.0.is_zero()
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+}
+
+impl<const S: u32> fmt::Display for Fixed<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = self.0;
+        d.rescale(S);
+        if d.is_zero() {
+            d.set_sign_positive(true); // never "-0.000"
+        }
+        write!(f, "{d}")
+    }
+}
+
+impl<const S: u32> FromStr for Fixed<S> {
+    type Err = DecimalError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let trimmed = text.trim();
+        let parsed = Decimal::from_str_exact(trimmed)
+            .or_else(|_| Decimal::from_scientific(trimmed))
+            .map_err(|_| DecimalError::NotANumber(text.to_owned()))?;
+        Self::checked(parsed)
+    }
+}
+
+/// Written as a JSON string with exactly `S` places (`"25.000"`); use [`as_number`] for fields
+/// the vendor documents as numbers.
+impl<const S: u32> Serialize for Fixed<S> {
+    fn serialize<Z: Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Writes a [`Fixed`] as a JSON number with exactly its places (`25.000`), never via a float.
+pub mod as_number {
+    use super::Fixed;
+    use serde::{Serialize, Serializer};
+    use std::str::FromStr;
+
+    pub fn serialize<const S: u32, Z: Serializer>(
+        value: &Fixed<S>,
+        serializer: Z,
+    ) -> Result<Z::Ok, Z::Error> {
+        let number =
+            serde_json::Number::from_str(&value.to_string()).map_err(serde::ser::Error::custom)?;
+        number.serialize(serializer)
+    }
+}
+
+impl<'de, const S: u32> Deserialize<'de> for Fixed<S> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(FixedVisitor::<S>)
+    }
+}
+
+struct FixedVisitor<const S: u32>;
+
+/// The key under which serde_json's `arbitrary_precision` hands a number's exact text.
+const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+impl<'de, const S: u32> Visitor<'de> for FixedVisitor<S> {
+    type Value = Fixed<S>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal number or a numeric string")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Fixed::from_str(text).map_err(E::custom)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Fixed::checked(Decimal::from(v)).map_err(E::custom)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Fixed::checked(Decimal::from(v)).map_err(E::custom)
+    }
+
+    /// Only reached when a number was already parsed as a float elsewhere: its shortest
+    /// round-trip text is the number the client wrote.
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Fixed::from_str(&v.to_string()).map_err(E::custom)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        match map.next_key::<String>()? {
+            Some(key) if key == JSON_NUMBER_TOKEN => {
+                let text: String = map.next_value()?;
+                Fixed::from_str(&text).map_err(de::Error::custom)
+            }
+            _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+        }
+    }
+}
+
+impl<const S: u32> utoipa::PartialSchema for Fixed<S> {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::SchemaType::Type(
+                utoipa::openapi::Type::String,
+            ))
+            .description(Some(format!(
+                "Exact decimal with {S} places; accepted as a JSON number or a numeric string"
+            )))
+            .into()
+    }
+}
+
+impl<const S: u32> utoipa::ToSchema for Fixed<S> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_half_away_from_zero_to_the_kind_scale() {
+        assert_eq!(
+            Qty::from_str("0.0005").map(|q| q.to_string()),
+            Ok("0.001".into())
+        );
+        assert_eq!(
+            Money::from_str("-2.345").map(|m| m.to_string()),
+            Ok("-2.35".into())
+        );
+        assert_eq!(
+            UnitCost::from_str("0.2456135").map(|c| c.to_string()),
+            Ok("0.245614".into())
+        );
+        assert_eq!(
+            Money::from_str("2.344").map(|m| m.to_string()),
+            Ok("2.34".into())
+        );
+    }
+
+    #[test]
+    fn shows_exactly_the_kind_places_and_never_negative_zero() {
+        assert_eq!(Qty::from_units(25_000).to_string(), "25.000");
+        assert_eq!(Money::round(Decimal::new(-1, 3)).to_string(), "0.00");
+        assert_eq!(
+            Percent::from_str("20").map(|p| p.to_string()),
+            Ok("20.00".into())
+        );
+    }
+
+    #[test]
+    fn units_round_trip_through_storage() {
+        let q = Qty::from_str("-3.25").expect("decimal");
+        assert_eq!(q.units(), -3250);
+        assert_eq!(Qty::from_units(q.units()), q);
+    }
+
+    #[test]
+    fn json_numbers_and_strings_are_read_exactly() {
+        let v: Vec<UnitCost> =
+            serde_json::from_str(r#"[0.475, "0.475", 3, "1e-3"]"#).expect("json");
+        let shown: Vec<String> = v.iter().map(|c| c.to_string()).collect();
+        assert_eq!(shown, ["0.475000", "0.475000", "3.000000", "0.001000"]);
+        // a float literal that binary floating point cannot hold exactly stays exact
+        let m: Money = serde_json::from_str("0.285").expect("json");
+        assert_eq!(m.to_string(), "0.29");
+    }
+
+    #[test]
+    fn junk_and_huge_values_are_refused() {
+        assert!(serde_json::from_str::<Qty>(r#""abc""#).is_err());
+        assert!(serde_json::from_str::<Qty>("true").is_err());
+        assert!(serde_json::from_str::<Money>("1e30").is_err());
+    }
+
+    #[test]
+    fn outputs_as_string_or_exact_number() {
+        #[derive(Serialize)]
+        struct Out {
+            s: Qty,
+            #[serde(with = "as_number")]
+            n: Money,
+        }
+        let out = Out {
+            s: Qty::from_units(-3000),
+            n: Money::from_units(1228),
+        };
+        assert_eq!(
+            serde_json::to_string(&out).expect("json"),
+            r#"{"s":"-3.000","n":12.28}"#
+        );
+    }
+}

@@ -1,0 +1,212 @@
+//! Administration: accounts, keys and the `caf_*_id` objects that must exist before the
+//! integration API can refer to them (API.md §10).
+
+use std::str::FromStr;
+
+use crate::db::{self, accounts, keys, objects, Db};
+use crate::domain::decimal::Percent;
+use crate::domain::key::{self, Scope};
+use crate::domain::{names, time};
+
+use super::{ServiceError, ServiceResult};
+
+/// The kinds a payment type can be.
+pub const PAYMENT_KINDS: [&str; 5] = ["cash", "card", "cashless", "bonus", "credit"];
+
+/// Creates an account with its standard taxes (1 `Без налога` 0%, 2 `НДС` 20%) and payment
+/// types (1 cash, 2 card), so that the vendor's examples work on it.
+pub async fn create_account(db: &Db, name: &str, timezone: Option<&str>) -> ServiceResult<i64> {
+    let name = names::parse_account_name(name).map_err(|e| ServiceError::invalid("name", e))?;
+    let timezone = timezone.unwrap_or(time::DEFAULT_TIMEZONE);
+    time::parse_timezone(timezone).map_err(|e| ServiceError::invalid("timezone", e))?;
+    let mut tx = db.begin_write().await?;
+    let account_id = insert_account(&mut tx, &name, timezone).await?;
+    db::commit(tx).await?;
+    Ok(account_id)
+}
+
+/// Inserts a checked account and its standard taxes and payment types.
+pub(super) async fn insert_account(
+    tx: &mut db::Tx,
+    name: &str,
+    timezone: &str,
+) -> ServiceResult<i64> {
+    let now = time::now_unix();
+    let account_id = match accounts::insert(tx, name, timezone, now).await {
+        Err(db::DbError::UniqueViolation(_)) => {
+            return Err(ServiceError::Conflict(format!(
+                "account {name:?} already exists"
+            )))
+        }
+        other => other?,
+    };
+    objects::insert_tax(tx, account_id, "Без налога", 0, now).await?;
+    objects::insert_tax(tx, account_id, "НДС", 2000, now).await?;
+    objects::insert_payment_type(tx, account_id, "Наличные", "cash", now).await?;
+    objects::insert_payment_type(tx, account_id, "Карта", "card", now).await?;
+    Ok(account_id)
+}
+
+/// The id of the account with this name.
+pub async fn account_id(db: &Db, name: &str) -> ServiceResult<i64> {
+    let lower = name.trim().to_ascii_lowercase();
+    accounts::find_by_name(db.reader(), &lower)
+        .await?
+        .map(|account| account.id)
+        .ok_or_else(|| ServiceError::NotFound(format!("no account named {name:?}")))
+}
+
+/// A key to create.
+pub struct KeySpec<'a> {
+    pub scope: &'a str,
+    pub shop_id: Option<i64>,
+    pub label: &'a str,
+}
+
+/// Creates a key and returns its id and the key itself, which is shown this once only.
+pub async fn create_key(db: &Db, account: &str, spec: KeySpec<'_>) -> ServiceResult<(i64, String)> {
+    let account_id = account_id(db, account).await?;
+    let scope = Scope::parse(spec.scope).ok_or_else(|| {
+        ServiceError::invalid(
+            "scope",
+            format!("scope {:?} is not api, terminal or admin", spec.scope),
+        )
+    })?;
+    match (scope, spec.shop_id) {
+        (Scope::Terminal, None) => {
+            return Err(ServiceError::invalid(
+                "shop",
+                "a terminal key must be bound to a shop (--shop ID)",
+            ))
+        }
+        (Scope::Api | Scope::Admin, Some(_)) => {
+            return Err(ServiceError::invalid(
+                "shop",
+                "only terminal keys are bound to a shop",
+            ))
+        }
+        _ => {}
+    }
+    let plain = key::generate();
+    let (digest, prefix) = (key::digest(&plain), key::prefix(&plain));
+    let mut tx = db.begin_write().await?;
+    if let Some(shop_id) = spec.shop_id {
+        require(&mut tx, objects::Table::Shops, account_id, shop_id, "shop").await?;
+    }
+    let new_key = keys::NewKey {
+        account_id,
+        digest: &digest,
+        prefix: &prefix,
+        scope: scope.as_str(),
+        shop_id: spec.shop_id,
+        label: spec.label,
+        now: time::now_unix(),
+    };
+    let id = keys::insert(&mut tx, new_key).await?;
+    db::commit(tx).await?;
+    Ok((id, plain))
+}
+
+pub async fn list_keys(db: &Db, account: &str) -> ServiceResult<Vec<keys::KeyRow>> {
+    let account_id = account_id(db, account).await?;
+    Ok(keys::list(db.reader(), account_id).await?)
+}
+
+pub async fn revoke_key(db: &Db, account: &str, key_id: i64) -> ServiceResult<()> {
+    let account_id = account_id(db, account).await?;
+    let mut tx = db.begin_write().await?;
+    if !keys::revoke(&mut tx, account_id, key_id, time::now_unix()).await? {
+        return Err(ServiceError::NotFound(format!(
+            "account {account:?} has no live key {key_id}"
+        )));
+    }
+    db::commit(tx).await?;
+    Ok(())
+}
+
+pub async fn create_storage(db: &Db, account: &str, name: &str) -> ServiceResult<i64> {
+    let account_id = account_id(db, account).await?;
+    let name = names::parse_object_name(name).map_err(|e| ServiceError::invalid("name", e))?;
+    let mut tx = db.begin_write().await?;
+    let id = objects::insert_storage(&mut tx, account_id, &name, time::now_unix()).await?;
+    db::commit(tx).await?;
+    Ok(id)
+}
+
+pub async fn create_shop(
+    db: &Db,
+    account: &str,
+    name: &str,
+    storage_id: i64,
+) -> ServiceResult<i64> {
+    let account_id = account_id(db, account).await?;
+    let name = names::parse_object_name(name).map_err(|e| ServiceError::invalid("name", e))?;
+    let mut tx = db.begin_write().await?;
+    require(
+        &mut tx,
+        objects::Table::Storages,
+        account_id,
+        storage_id,
+        "storage",
+    )
+    .await?;
+    let id = objects::insert_shop(&mut tx, account_id, &name, storage_id, time::now_unix()).await?;
+    db::commit(tx).await?;
+    Ok(id)
+}
+
+pub async fn create_tax(db: &Db, account: &str, name: &str, rate: &str) -> ServiceResult<i64> {
+    let account_id = account_id(db, account).await?;
+    let name = names::parse_object_name(name).map_err(|e| ServiceError::invalid("name", e))?;
+    let rate = Percent::from_str(rate).map_err(|e| ServiceError::invalid("rate", e.to_string()))?;
+    if rate.is_negative() || rate.decimal() > rust_decimal::Decimal::ONE_HUNDRED {
+        return Err(ServiceError::invalid(
+            "rate",
+            "a tax rate is a percentage from 0 to 100",
+        ));
+    }
+    let mut tx = db.begin_write().await?;
+    let id =
+        objects::insert_tax(&mut tx, account_id, &name, rate.units(), time::now_unix()).await?;
+    db::commit(tx).await?;
+    Ok(id)
+}
+
+pub async fn create_payment_type(
+    db: &Db,
+    account: &str,
+    name: &str,
+    kind: &str,
+) -> ServiceResult<i64> {
+    let account_id = account_id(db, account).await?;
+    let name = names::parse_object_name(name).map_err(|e| ServiceError::invalid("name", e))?;
+    if !PAYMENT_KINDS.contains(&kind) {
+        return Err(ServiceError::invalid(
+            "kind",
+            format!("kind {kind:?} is not one of {}", PAYMENT_KINDS.join(", ")),
+        ));
+    }
+    let mut tx = db.begin_write().await?;
+    let id =
+        objects::insert_payment_type(&mut tx, account_id, &name, kind, time::now_unix()).await?;
+    db::commit(tx).await?;
+    Ok(id)
+}
+
+/// Fails with `Invalid` naming `field` unless the account has a live object `id` in `table`.
+pub async fn require(
+    tx: &mut db::Tx,
+    table: objects::Table,
+    account_id: i64,
+    id: i64,
+    field: &str,
+) -> ServiceResult<()> {
+    if objects::exists(tx, table, account_id, id).await? {
+        Ok(())
+    } else {
+        Err(ServiceError::invalid(
+            field,
+            format!("{field} {id} does not exist in this account"),
+        ))
+    }
+}

@@ -1,0 +1,56 @@
+//! The demo account of `serve --demo`: the objects the vendor's examples in `reference/`
+//! assume, so that every example works verbatim against a fresh server.
+
+use crate::db::{self, accounts, objects, Db};
+use crate::domain::time;
+
+use super::admin::{self, KeySpec};
+use super::ServiceResult;
+
+pub const DEMO_ACCOUNT: &str = "demo";
+
+/// The storages of `reference/storage.md`, ids 1–5 in this order.
+const STORAGES: [&str; 5] = [
+    "Склад кафе Буран",
+    "Общий склад",
+    "Резервный склад",
+    "Склад магазина К звёздам",
+    "Склад бара Берико",
+];
+
+/// Shops 1 and 2 with their default storages.
+const SHOPS: [(&str, i64); 2] = [("Кафе Буран", 1), ("Магазин К звёздам", 4)];
+
+/// What `serve --demo` did.
+pub struct Demo {
+    pub created: bool,
+    pub key: String,
+}
+
+/// Creates the demo account when it does not exist (one transaction), then a fresh API key
+/// for it: keys are stored only as digests, so each start mints one it can print.
+pub async fn ensure(db: &Db) -> ServiceResult<Demo> {
+    let created = accounts::find_by_name(db.reader(), DEMO_ACCOUNT)
+        .await?
+        .is_none();
+    if created {
+        let mut tx = db.begin_write().await?;
+        let account_id =
+            admin::insert_account(&mut tx, DEMO_ACCOUNT, time::DEFAULT_TIMEZONE).await?;
+        let now = time::now_unix();
+        for name in STORAGES {
+            objects::insert_storage(&mut tx, account_id, name, now).await?;
+        }
+        for (name, storage_id) in SHOPS {
+            objects::insert_shop(&mut tx, account_id, name, storage_id, now).await?;
+        }
+        db::commit(tx).await?;
+    }
+    let spec = KeySpec {
+        scope: "api",
+        shop_id: None,
+        label: "serve --demo",
+    };
+    let (_, key) = admin::create_key(db, DEMO_ACCOUNT, spec).await?;
+    Ok(Demo { created, key })
+}

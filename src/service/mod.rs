@@ -1,0 +1,37 @@
+//! Operations shared by every face of the server (HTTP API, CLI, later the admin API), each
+//! one transaction, and the service layer's one error type.
+
+pub mod admin;
+pub mod demo;
+
+use crate::db::DbError;
+
+/// Why an operation did not happen. Nothing was written in any of these cases.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The named object does not exist in this account.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request is well-formed but cannot be carried out; `field` names the culprit.
+    #[error("{message}")]
+    Invalid {
+        field: Option<String>,
+        message: String,
+    },
+    /// The object's state forbids the action (already exists, already wired…).
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl ServiceError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ServiceError::Invalid {
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
