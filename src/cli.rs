@@ -13,7 +13,7 @@ use crate::config::{DatabaseUrl, HttpConfig, ServeConfig};
 use crate::db::Db;
 use crate::domain::time;
 use crate::service::admin::{self, KeySpec};
-use crate::service::demo;
+use crate::service::{demo, ServiceError};
 use crate::{server, telemetry};
 
 #[derive(Debug, Parser)]
@@ -178,9 +178,17 @@ pub fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", describe(&e));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The error for a person: an invalid value is named by its option.
+fn describe(error: &anyhow::Error) -> String {
+    match error.downcast_ref::<ServiceError>() {
+        Some(ServiceError::Invalid { field: Some(field), message }) => format!("--{field}: {message}"),
+        _ => format!("{error:#}"),
     }
 }
 

@@ -1,0 +1,11 @@
+//! Integration tests: the whole server over real HTTP, on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod auth;
+mod cli;
+mod errors;
+mod isolation;
+mod openapi;
+mod storages;
+mod vendor_examples;

@@ -1,0 +1,10 @@
+import requests
+
+api_key = "CAFFESTA-X-API-KEY"
+
+url = 'https://{account_name}.caffesta.com/a/v1.0/draft/storages'
+headers = {"X-API_KEY": api_key}
+
+resp = requests.get(url=url, headers=headers)
+
+print(resp)
