@@ -1,1 +1,167 @@
-fn main() {}
+//! HTTP benchmark: requests per second and latency percentiles of the read endpoints, against
+//! the release binary in its own process, over loopback with keep-alive connections.
+//!
+//! `cargo bench --bench http` (env: BENCH_SECONDS, default 10; BENCH_CONNECTIONS, default 50;
+//! BENCH_DATABASE, default a fresh SQLite file, or a postgres:// URL of an empty database).
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// The server under test, stopped when dropped.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    key: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port")
+}
+
+fn start_server(database: &str) -> Server {
+    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().expect("addr");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_caffesta"))
+        .args(["--database", database, "serve", "--demo", "--listen", &addr.to_string()])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start caffesta");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut key = String::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("line");
+        if let Some(rest) = line.split("API key for it: ").nth(1) {
+            key = rest.trim().to_owned();
+            break;
+        }
+    }
+    assert_eq!(key.len(), 32, "no demo key printed");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(addr).is_ok() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Server { child, addr, key }
+}
+
+/// One keep-alive connection sending `request` until `deadline`; returns latencies (µs) of
+/// 200 answers and the count of other answers.
+async fn connection(addr: SocketAddr, request: Vec<u8>, deadline: Instant) -> (Vec<u32>, u64) {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    stream.set_nodelay(true).expect("nodelay");
+    let mut buf = vec![0u8; 64 * 1024];
+    let (mut latencies, mut failures) = (Vec::with_capacity(200_000), 0u64);
+    while Instant::now() < deadline {
+        let started = Instant::now();
+        stream.write_all(&request).await.expect("write");
+        let mut filled = 0;
+        let (status, total) = loop {
+            let n = stream.read(&mut buf[filled..]).await.expect("read");
+            assert!(n > 0, "server closed the connection");
+            filled += n;
+            if let Some(parsed) = parse_response(&buf[..filled]) {
+                break parsed;
+            }
+        };
+        while filled < total {
+            filled += stream.read(&mut buf[filled..]).await.expect("read body");
+        }
+        if status == 200 {
+            latencies.push(started.elapsed().as_micros() as u32);
+        } else {
+            failures += 1;
+        }
+    }
+    (latencies, failures)
+}
+
+/// Status and total length (head + body) once the head is complete.
+fn parse_response(bytes: &[u8]) -> Option<(u16, usize)> {
+    let head_end = bytes.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let head = std::str::from_utf8(&bytes[..head_end]).ok()?;
+    let status = head.get(9..12)?.parse().ok()?;
+    let length = head
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    Some((status, head_end + length))
+}
+
+fn percentile(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank] as f64 / 1000.0
+}
+
+async fn measure(server: &Server, path: &str, connections: usize, seconds: u64) {
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: demo.localhost\r\nX-API-KEY: {}\r\n\r\n",
+        server.key
+    )
+    .into_bytes();
+    // warm up: connections, key cache, prepared statements
+    let warm = Instant::now() + Duration::from_millis(500);
+    futures_join(server.addr, &request, connections, warm).await;
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let (mut latencies, failures) = futures_join(server.addr, &request, connections, deadline).await;
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort_unstable();
+    println!(
+        "GET {path:<28} c={connections} {elapsed:.1}s  requests={}  req/s={:.0}  p50={:.2}ms  p99={:.2}ms  max={:.2}ms  non-200={failures}",
+        latencies.len(),
+        latencies.len() as f64 / elapsed,
+        percentile(&latencies, 50.0),
+        percentile(&latencies, 99.0),
+        percentile(&latencies, 100.0),
+    );
+}
+
+async fn futures_join(addr: SocketAddr, request: &[u8], connections: usize, deadline: Instant) -> (Vec<u32>, u64) {
+    let tasks: Vec<_> =
+        (0..connections).map(|_| tokio::spawn(connection(addr, request.to_vec(), deadline))).collect();
+    let (mut all, mut failures) = (Vec::new(), 0);
+    for task in tasks {
+        let (latencies, failed) = task.await.expect("connection task");
+        all.extend(latencies);
+        failures += failed;
+    }
+    (all, failures)
+}
+
+fn main() {
+    let seconds = env_or("BENCH_SECONDS", 10u64);
+    let connections = env_or("BENCH_CONNECTIONS", 50usize);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = std::env::var("BENCH_DATABASE")
+        .unwrap_or_else(|_| dir.path().join("bench.db").display().to_string());
+    let server = start_server(&database);
+    println!("caffesta HTTP benchmark: {} ({connections} connections, {seconds} s per path)", if database.starts_with("postgres") { "PostgreSQL" } else { "SQLite" });
+    // one client thread; the server process has the machine's cores
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        measure(&server, "/a/v1.0/storage/test", connections, seconds).await;
+        measure(&server, "/a/v1.0/draft/storages", connections, seconds).await;
+    });
+}

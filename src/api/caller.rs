@@ -94,8 +94,11 @@ fn api_key(headers: &HeaderMap) -> Option<&str> {
 /// Recently seen keys, by digest, with what they grant (or that they grant nothing).
 pub struct KeyCache {
     ttl: Duration,
-    entries: RwLock<HashMap<String, (Instant, Option<Arc<Caller>>)>>,
+    entries: RwLock<HashMap<String, Cached>>,
 }
+
+/// When a digest was looked up, and what it granted (`None`: nothing).
+type Cached = (Instant, Option<Arc<Caller>>);
 
 /// Past this many entries the cache starts over, so random keys cannot grow it without bound.
 const MAX_ENTRIES: usize = 50_000;

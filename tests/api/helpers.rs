@@ -119,7 +119,7 @@ pub struct TestServer {
     pub client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
-    pub database: TestDatabase,
+    _database: TestDatabase,
 }
 
 /// An account made for a test, with an `api` key.
@@ -150,7 +150,7 @@ impl TestServer {
             .expect("server");
         });
         let client = reqwest::Client::builder().no_proxy().pool_max_idle_per_host(64).build().expect("client");
-        TestServer { addr, db, client, shutdown: Some(tx), task: Some(task), database }
+        TestServer { addr, db, client, shutdown: Some(tx), task: Some(task), _database: database }
     }
 
     /// Stops the server, letting requests in flight finish.
