@@ -13,7 +13,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// The server under test, stopped when dropped.
@@ -31,13 +34,23 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
 }
 
 fn start_server(database: &str) -> Server {
     let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().expect("addr");
     let mut child = Command::new(env!("CARGO_BIN_EXE_caffesta"))
-        .args(["--database", database, "serve", "--demo", "--listen", &addr.to_string()])
+        .args([
+            "--database",
+            database,
+            "serve",
+            "--demo",
+            "--listen",
+            &addr.to_string(),
+        ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -100,7 +113,11 @@ fn parse_response(bytes: &[u8]) -> Option<(u16, usize)> {
     let status = head.get(9..12)?.parse().ok()?;
     let length = head
         .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().to_owned())
+        })
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(0);
     Some((status, head_end + length))
@@ -125,7 +142,8 @@ async fn measure(server: &Server, path: &str, connections: usize, seconds: u64) 
     futures_join(server.addr, &request, connections, warm).await;
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
-    let (mut latencies, failures) = futures_join(server.addr, &request, connections, deadline).await;
+    let (mut latencies, failures) =
+        futures_join(server.addr, &request, connections, deadline).await;
     let elapsed = started.elapsed().as_secs_f64();
     latencies.sort_unstable();
     println!(
@@ -138,9 +156,15 @@ async fn measure(server: &Server, path: &str, connections: usize, seconds: u64) 
     );
 }
 
-async fn futures_join(addr: SocketAddr, request: &[u8], connections: usize, deadline: Instant) -> (Vec<u32>, u64) {
-    let tasks: Vec<_> =
-        (0..connections).map(|_| tokio::spawn(connection(addr, request.to_vec(), deadline))).collect();
+async fn futures_join(
+    addr: SocketAddr,
+    request: &[u8],
+    connections: usize,
+    deadline: Instant,
+) -> (Vec<u32>, u64) {
+    let tasks: Vec<_> = (0..connections)
+        .map(|_| tokio::spawn(connection(addr, request.to_vec(), deadline)))
+        .collect();
     let (mut all, mut failures) = (Vec::new(), 0);
     for task in tasks {
         let (latencies, failed) = task.await.expect("connection task");
@@ -157,9 +181,19 @@ fn main() {
     let database = std::env::var("BENCH_DATABASE")
         .unwrap_or_else(|_| dir.path().join("bench.db").display().to_string());
     let server = start_server(&database);
-    println!("caffesta HTTP benchmark: {} ({connections} connections, {seconds} s per path)", if database.starts_with("postgres") { "PostgreSQL" } else { "SQLite" });
+    println!(
+        "caffesta HTTP benchmark: {} ({connections} connections, {seconds} s per path)",
+        if database.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    );
     // one client thread; the server process has the machine's cores
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     runtime.block_on(async {
         measure(&server, "/a/v1.0/storage/test", connections, seconds).await;
         measure(&server, "/a/v1.0/draft/storages", connections, seconds).await;

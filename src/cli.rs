@@ -13,7 +13,7 @@ use crate::config::{DatabaseUrl, HttpConfig, ServeConfig};
 use crate::db::Db;
 use crate::domain::time;
 use crate::service::admin::{self, KeySpec};
-use crate::service::{demo, ServiceError};
+use crate::service::{demo, ledger, ServiceError};
 use crate::{server, telemetry};
 
 #[derive(Debug, Parser)]
@@ -57,6 +57,11 @@ enum Command {
     /// Manage payment types.
     #[command(name = "payment-type", subcommand)]
     PaymentType(PaymentTypeCommand),
+    /// Verify that every stock balance equals the sum of its ledger movements.
+    Check {
+        #[arg(long)]
+        account: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -187,7 +192,10 @@ pub fn main() -> ExitCode {
 /// The error for a person: an invalid value is named by its option.
 fn describe(error: &anyhow::Error) -> String {
     match error.downcast_ref::<ServiceError>() {
-        Some(ServiceError::Invalid { field: Some(field), message }) => format!("--{field}: {message}"),
+        Some(ServiceError::Invalid {
+            field: Some(field),
+            message,
+        }) => format!("--{field}: {message}"),
         _ => format!("{error:#}"),
     }
 }
@@ -260,8 +268,26 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
         }) => admin::create_payment_type(db, &account, &name, &kind)
             .await?
             .to_string(),
+        Command::Check { account } => check(db, &account).await?,
     };
     Ok(printed)
+}
+
+/// Runs the ledger check: the count on success, every mismatch as an error otherwise.
+async fn check(db: &Db, account: &str) -> anyhow::Result<String> {
+    let report = ledger::check(db, admin::account_id(db, account).await?).await?;
+    if report.mismatches.is_empty() {
+        return Ok(format!(
+            "ok: {} balances equal the sum of the ledger",
+            report.balances
+        ));
+    }
+    let lines: Vec<String> = report.mismatches.iter().map(ToString::to_string).collect();
+    anyhow::bail!(
+        "{} balances disagree with the ledger:\n{}",
+        lines.len(),
+        lines.join("\n")
+    )
 }
 
 fn key_table(keys: &[crate::db::keys::KeyRow]) -> String {

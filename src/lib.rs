@@ -17,3 +17,4 @@ pub mod domain;
 pub mod server;
 pub mod service;
 pub mod telemetry;
+pub mod wire;

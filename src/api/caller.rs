@@ -31,6 +31,17 @@ pub struct Caller {
     pub shop_id: Option<i64>,
 }
 
+impl Caller {
+    /// The caller as the service layer knows it.
+    pub fn actor(&self) -> crate::service::Actor {
+        crate::service::Actor {
+            account_id: self.account_id,
+            user_id: self.key_id,
+            timezone: self.timezone.clone(),
+        }
+    }
+}
+
 /// A caller of the integration API (`/a/…`): an `api` or `admin` key.
 pub struct ApiCaller(pub Caller);
 

@@ -144,7 +144,13 @@ mod tests {
 
     #[test]
     fn syntax_errors_and_empty_bodies_are_400() {
-        for body in [&b"{"[..], b"", b"   ", br#"{"items":[]} trailing"#, br#"{"items":[}"#] {
+        for body in [
+            &b"{"[..],
+            b"",
+            b"   ",
+            br#"{"items":[]} trailing"#,
+            br#"{"items":[}"#,
+        ] {
             let err = parse_json::<Doc>(body).err();
             assert_eq!(
                 err.map(field_of),

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod caller;
 pub mod error;
 pub mod extract;
+pub mod invoices;
 pub mod meta;
 pub mod storage;
 
@@ -41,6 +42,18 @@ pub struct Envelope<T> {
     /// Always `true` here; failures use the error envelope.
     pub success: bool,
     pub data: T,
+}
+
+/// `{"id": N}`: what a create answers inside its envelope.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+/// `{"success": true}`: the bare answer of actions such as wire/unwire.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Success {
+    pub success: bool,
 }
 
 impl<T> Envelope<T> {
@@ -88,6 +101,7 @@ fn sections() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(auth::router())
         .merge(storage::router())
+        .merge(invoices::router())
 }
 
 /// The whole application and its OpenAPI description.

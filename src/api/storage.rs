@@ -7,12 +7,19 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::caller::ApiCaller;
-use super::error::{ApiResult, ErrorEnvelope};
+use super::error::{ApiError, ApiResult, ErrorEnvelope};
+use super::extract::IdPath;
 use super::AppState;
-use crate::db::objects;
+use crate::db::{objects, stock};
+use crate::domain::decimal::{Money, Qty};
+use crate::domain::stock::Balance;
+use serde::Serialize as SerializeDerive;
+use utoipa::ToSchema;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_storages))
+    OpenApiRouter::new()
+        .routes(routes!(list_storages))
+        .routes(routes!(store))
 }
 
 /// `{"1": "(id:1) Склад кафе Буран", …}` in id order: the vendor's bare object.
@@ -44,4 +51,59 @@ async fn list_storages(
 ) -> ApiResult<Json<StorageList>> {
     let storages = objects::live_storages(state.db.reader(), caller.account_id).await?;
     Ok(Json(StorageList(storages)))
+}
+
+/// A product's balance in a storage, all strings but `id`.
+#[derive(SerializeDerive, ToSchema)]
+pub struct StoreLine {
+    id: i64,
+    name: String,
+    measure: String,
+    /// Moving-average unit cost, 6 places.
+    cost: String,
+    /// Stock value, 2 places (0 while the balance is not positive).
+    summ: String,
+    /// Quantity, 3 places; may be negative.
+    balance: String,
+}
+
+/// Lists every product that has ever moved in the storage with its balance, average cost and
+/// value.
+#[utoipa::path(
+    get, path = "/draft/store/{caf_storage_id}", tag = "storage",
+    params(("caf_storage_id" = i64, Path, description = "storage id")),
+    responses((status = 200, body = Vec<StoreLine>), (status = 404, body = ErrorEnvelope)),
+    security(("api_key" = []))
+)]
+async fn store(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    IdPath(storage_id): IdPath,
+) -> ApiResult<Json<Vec<StoreLine>>> {
+    let rows = stock::store(state.db.reader(), caller.account_id, storage_id).await?;
+    if rows.is_empty()
+        && !objects::storage_exists(state.db.reader(), caller.account_id, storage_id).await?
+    {
+        return Err(ApiError::NotFound(format!(
+            "no storage with id {storage_id}"
+        )));
+    }
+    let lines = rows
+        .into_iter()
+        .map(|row| {
+            let balance = Balance {
+                qty: Qty::from_units(row.qty),
+                value: Money::from_units(row.value),
+            };
+            StoreLine {
+                id: row.product_id,
+                name: row.name,
+                measure: row.measure,
+                cost: balance.cost().to_string(),
+                summ: balance.shown_value().to_string(),
+                balance: balance.qty.to_string(),
+            }
+        })
+        .collect();
+    Ok(Json(lines))
 }

@@ -14,6 +14,13 @@ pub enum Kind {
     Shop,
     Tax,
     PaymentType,
+    Package,
+    Category,
+    Workspace,
+    Shipper,
+    Product,
+    Invoice,
+    Movement,
 }
 
 impl Kind {
@@ -24,6 +31,13 @@ impl Kind {
             Kind::Shop => "shop",
             Kind::Tax => "tax",
             Kind::PaymentType => "payment_type",
+            Kind::Package => "package",
+            Kind::Category => "category",
+            Kind::Workspace => "workspace",
+            Kind::Shipper => "shipper",
+            Kind::Product => "product",
+            Kind::Invoice => "invoice",
+            Kind::Movement => "movement",
         }
     }
 }

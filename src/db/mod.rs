@@ -10,10 +10,14 @@
 //! source of queries exact on both backends.
 
 pub mod accounts;
+pub mod batch;
+pub mod catalog;
 mod error;
 pub mod ids;
+pub mod invoices;
 pub mod keys;
 pub mod objects;
+pub mod stock;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -108,6 +112,19 @@ impl Db {
         let tx = match self.backend {
             Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.write.begin().await?,
+        };
+        Ok(tx)
+    }
+
+    /// Begins a read-only transaction that sees one consistent snapshot throughout.
+    pub async fn begin_snapshot(&self) -> Result<Tx, DbError> {
+        let tx = match self.backend {
+            Backend::Sqlite => self.read.begin().await?,
+            Backend::Postgres => {
+                self.read
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?
+            }
         };
         Ok(tx)
     }

@@ -105,6 +105,16 @@ impl Table {
     }
 }
 
+impl Table {
+    pub(super) fn live_ids_query(self) -> &'static str {
+        match self {
+            Table::Storages => "SELECT id FROM storages WHERE account_id = $1 AND deleted = 0",
+            Table::Shops => "SELECT id FROM shops WHERE account_id = $1 AND deleted = 0",
+            Table::Taxes => "SELECT id FROM taxes WHERE account_id = $1 AND deleted = 0",
+        }
+    }
+}
+
 /// Whether the account has a live object with this id in `table`.
 pub async fn exists(tx: &mut Tx, table: Table, account_id: i64, id: i64) -> Result<bool, DbError> {
     let row = sqlx::query(table.live_query())
@@ -127,4 +137,14 @@ pub async fn live_storages(pool: &AnyPool, account_id: i64) -> Result<Vec<(i64, 
         .into_iter()
         .map(|row| (row.get(0), row.get(1)))
         .collect())
+}
+
+/// Whether the account has a storage with this id (deleted or not).
+pub async fn storage_exists(pool: &AnyPool, account_id: i64, id: i64) -> Result<bool, DbError> {
+    let row = sqlx::query("SELECT 1 FROM storages WHERE account_id = $1 AND id = $2")
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.is_some())
 }

@@ -4,4 +4,6 @@ pub mod decimal;
 pub mod host;
 pub mod key;
 pub mod names;
+pub mod product;
+pub mod stock;
 pub mod time;

@@ -28,9 +28,91 @@ pub fn format_rfc3339(unix: i64, tz: &TimeZone) -> String {
     }
 }
 
+/// Parses an input instant (API.md §0, time): `2018-11-05T05:00+02:00` (or `Z`) as given;
+/// `2018-06-13 14:28`, `2018-11-05T05:00[:ss]` and `2018-11-05` (midnight) as wall-clock time
+/// in `naive_zone` (UTC for invoice dates, as the vendor documents them). Unix seconds.
+pub fn parse_instant(text: &str, naive_zone: &TimeZone) -> Result<i64, String> {
+    let text = text.trim();
+    let bad = || {
+        format!(
+            "{text:?} is not a date (use 2018-11-05, 2018-11-05 14:28 or 2018-11-05T14:28+03:00)"
+        )
+    };
+    if let Ok(ts) = text.parse::<Timestamp>() {
+        return Ok(ts.as_second());
+    }
+    let civil = match text.parse::<jiff::civil::DateTime>() {
+        Ok(dt) if text.len() > 10 => dt,
+        _ => text
+            .parse::<jiff::civil::Date>()
+            .map_err(|_| bad())?
+            .to_datetime(jiff::civil::Time::midnight()),
+    };
+    let zoned = civil.to_zoned(naive_zone.clone()).map_err(|_| bad())?;
+    Ok(zoned.timestamp().as_second())
+}
+
+/// The first second of calendar day `date` (`YYYY-MM-DD`) in `zone`.
+pub fn day_start(date: &str, zone: &TimeZone) -> Result<i64, String> {
+    let day = date
+        .trim()
+        .parse::<jiff::civil::Date>()
+        .map_err(|_| format!("{date:?} is not a date in the form YYYY-MM-DD"))?;
+    let zoned = day.to_zoned(zone.clone()).map_err(|e| e.to_string())?;
+    Ok(zoned.timestamp().as_second())
+}
+
+/// The first second after calendar day `date` in `zone`.
+pub fn day_end(date: &str, zone: &TimeZone) -> Result<i64, String> {
+    let day = date
+        .trim()
+        .parse::<jiff::civil::Date>()
+        .map_err(|_| format!("{date:?} is not a date in the form YYYY-MM-DD"))?;
+    let next = day.tomorrow().map_err(|e| e.to_string())?;
+    let zoned = next.to_zoned(zone.clone()).map_err(|e| e.to_string())?;
+    Ok(zoned.timestamp().as_second())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn input_instants_in_every_documented_form() {
+        let utc = TimeZone::UTC;
+        let minsk = parse_timezone("Europe/Minsk").expect("zone");
+        let at = |s: &str, z: &TimeZone| parse_instant(s, z).map(|u| format_rfc3339(u, &minsk));
+        assert_eq!(
+            at("2018-06-13 14:28", &utc),
+            Ok("2018-06-13T17:28:00+03:00".into())
+        );
+        assert_eq!(
+            at("2018-11-05", &minsk),
+            Ok("2018-11-05T00:00:00+03:00".into())
+        );
+        assert_eq!(
+            at("2018-11-05T05:00", &minsk),
+            Ok("2018-11-05T05:00:00+03:00".into())
+        );
+        assert_eq!(
+            at("2018-11-05T05:00+02:00", &utc),
+            Ok("2018-11-05T06:00:00+03:00".into())
+        );
+        assert_eq!(
+            at("2018-11-05T05:00:30Z", &utc),
+            Ok("2018-11-05T08:00:30+03:00".into())
+        );
+        assert!(at("yesterday", &utc).is_err());
+        assert!(at("2018-13-45", &utc).is_err());
+    }
+
+    #[test]
+    fn calendar_days_are_in_the_account_zone() {
+        let minsk = parse_timezone("Europe/Minsk").expect("zone");
+        let start = day_start("2023-05-25", &minsk).expect("day");
+        assert_eq!(format_rfc3339(start, &minsk), "2023-05-25T00:00:00+03:00");
+        assert_eq!(day_end("2023-05-25", &minsk).map(|e| e - start), Ok(86_400));
+    }
 
     #[test]
     fn instants_show_the_account_offset() {

@@ -3,6 +3,8 @@
 
 pub mod admin;
 pub mod demo;
+pub mod invoices;
+pub mod ledger;
 
 use crate::db::DbError;
 
@@ -35,3 +37,12 @@ impl ServiceError {
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// On whose behalf an operation runs: the account, the acting user (the API key's id, shown
+/// as `created_by`/`updated_by`), and the account's time zone.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub account_id: i64,
+    pub user_id: i64,
+    pub timezone: jiff::tz::TimeZone,
+}

@@ -6,7 +6,9 @@ use serde_json::json;
 
 use crate::helpers::{assert_error, send, Backend, TestServer};
 
-async fn storage_test_answers_success_under_both_versions_and_both_header_spellings(backend: Backend) {
+async fn storage_test_answers_success_under_both_versions_and_both_header_spellings(
+    backend: Backend,
+) {
     let server = TestServer::start(backend).await;
     let demo = server.demo().await;
     for version in ["v1.0", "v1.1"] {
@@ -35,19 +37,38 @@ async fn missing_wrong_and_revoked_keys_answer_401(backend: Backend) {
     let (status, body) = server.get(&wrong, "/a/v1.0/storage/test").await;
     assert_error(status, &body, StatusCode::UNAUTHORIZED);
 
-    let spec = KeySpec { scope: "api", shop_id: None, label: "to revoke" };
-    let (key_id, key) = admin::create_key(&server.db, "demo", spec).await.expect("key");
-    let revoked = crate::helpers::TestAccount { key, ..demo.clone() };
-    assert_eq!(server.get(&revoked, "/a/v1.0/storage/test").await.0, StatusCode::OK);
-    admin::revoke_key(&server.db, "demo", key_id).await.expect("revoke");
+    let spec = KeySpec {
+        scope: "api",
+        shop_id: None,
+        label: "to revoke",
+    };
+    let (key_id, key) = admin::create_key(&server.db, "demo", spec)
+        .await
+        .expect("key");
+    let revoked = crate::helpers::TestAccount {
+        key,
+        ..demo.clone()
+    };
+    assert_eq!(
+        server.get(&revoked, "/a/v1.0/storage/test").await.0,
+        StatusCode::OK
+    );
+    admin::revoke_key(&server.db, "demo", key_id)
+        .await
+        .expect("revoke");
     let (status, body) = server.get(&revoked, "/a/v1.0/storage/test").await;
     assert_error(status, &body, StatusCode::UNAUTHORIZED);
     // the other key of the account still works
-    assert_eq!(server.get(&demo, "/a/v1.0/storage/test").await.0, StatusCode::OK);
+    assert_eq!(
+        server.get(&demo, "/a/v1.0/storage/test").await.0,
+        StatusCode::OK
+    );
     server.stop().await;
 }
 
-async fn a_key_on_another_accounts_host_is_401_and_an_ip_host_lets_the_key_decide(backend: Backend) {
+async fn a_key_on_another_accounts_host_is_401_and_an_ip_host_lets_the_key_decide(
+    backend: Backend,
+) {
     let server = TestServer::start(backend).await;
     let a = server.account("alpha").await;
     let b = server.account("beta").await;
@@ -59,7 +80,10 @@ async fn a_key_on_another_accounts_host_is_401_and_an_ip_host_lets_the_key_decid
     let (status, body) = send(on_b_host).await;
     assert_error(status, &body, StatusCode::UNAUTHORIZED);
     // no Host name: the key alone names the account (reqwest sends 127.0.0.1:port)
-    let by_ip = server.client.get(server.url("/a/v1.0/storage/test")).header("X-API-KEY", &a.key);
+    let by_ip = server
+        .client
+        .get(server.url("/a/v1.0/storage/test"))
+        .header("X-API-KEY", &a.key);
     assert_eq!(send(by_ip).await.0, StatusCode::OK);
     let single_label = server
         .client
@@ -73,10 +97,17 @@ async fn a_key_on_another_accounts_host_is_401_and_an_ip_host_lets_the_key_decid
 async fn a_terminal_key_cannot_use_the_integration_api(backend: Backend) {
     let server = TestServer::start(backend).await;
     let demo = server.demo().await;
-    let spec = KeySpec { scope: "terminal", shop_id: Some(1), label: "till 1" };
-    let (_, key) = admin::create_key(&server.db, "demo", spec).await.expect("key");
+    let spec = KeySpec {
+        scope: "terminal",
+        shop_id: Some(1),
+        label: "till 1",
+    };
+    let (_, key) = admin::create_key(&server.db, "demo", spec)
+        .await
+        .expect("key");
     let terminal = crate::helpers::TestAccount { key, ..demo };
-    let (status, body) = send(server.request(&terminal, Method::GET, "/a/v1.0/draft/storages")).await;
+    let (status, body) =
+        send(server.request(&terminal, Method::GET, "/a/v1.0/draft/storages")).await;
     assert_error(status, &body, StatusCode::FORBIDDEN);
     server.stop().await;
 }
@@ -84,12 +115,16 @@ async fn a_terminal_key_cannot_use_the_integration_api(backend: Backend) {
 async fn keys_are_stored_only_as_digests(backend: Backend) {
     let server = TestServer::start(backend).await;
     let demo = server.demo().await;
-    let stored: Vec<String> = sqlx::query_scalar("SELECT key_hash || key_prefix || label FROM api_keys")
-        .fetch_all(server.db.reader())
-        .await
-        .expect("keys");
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT key_hash || key_prefix || label FROM api_keys")
+            .fetch_all(server.db.reader())
+            .await
+            .expect("keys");
     assert!(!stored.is_empty());
-    assert!(stored.iter().all(|row| !row.contains(&demo.key)), "a key is stored in plain text");
+    assert!(
+        stored.iter().all(|row| !row.contains(&demo.key)),
+        "a key is stored in plain text"
+    );
     server.stop().await;
 }
 

@@ -58,9 +58,13 @@ fn pg_admin_url() -> String {
 
 /// `postgres://u@h:5432/postgres?x` with the database replaced by `name`.
 fn pg_url_with_database(admin: &str, name: &str) -> String {
-    let (base, query) = admin.split_once('?').map_or((admin, None), |(b, q)| (b, Some(q)));
+    let (base, query) = admin
+        .split_once('?')
+        .map_or((admin, None), |(b, q)| (b, Some(q)));
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
     let mut url = format!("{}/{name}", &base[..host_end]);
     if let Some(query) = query {
         url = format!("{url}?{query}");
@@ -70,8 +74,13 @@ fn pg_url_with_database(admin: &str, name: &str) -> String {
 
 async fn pg_admin_exec(sql: &str) {
     use sqlx::Connection;
-    let mut conn = sqlx::PgConnection::connect(&pg_admin_url()).await.expect("connect to PostgreSQL");
-    sqlx::raw_sql(sql).execute(&mut conn).await.expect("admin statement");
+    let mut conn = sqlx::PgConnection::connect(&pg_admin_url())
+        .await
+        .expect("connect to PostgreSQL");
+    sqlx::raw_sql(sql)
+        .execute(&mut conn)
+        .await
+        .expect("admin statement");
     conn.close().await.ok();
 }
 
@@ -81,13 +90,21 @@ impl TestDatabase {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = dir.path().join("caffesta.db").display().to_string();
-                TestDatabase { url, pg_name: None, _dir: Some(dir) }
+                TestDatabase {
+                    url,
+                    pg_name: None,
+                    _dir: Some(dir),
+                }
             }
             Backend::Postgres => {
                 let name = format!("caffesta_t_{}", uuid::Uuid::new_v4().simple());
                 pg_admin_exec(&format!("CREATE DATABASE {name}")).await;
                 let url = pg_url_with_database(&pg_admin_url(), &name);
-                TestDatabase { url, pg_name: Some(name), _dir: None }
+                TestDatabase {
+                    url,
+                    pg_name: Some(name),
+                    _dir: None,
+                }
             }
         }
     }
@@ -101,11 +118,15 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        let Some(name) = self.pg_name.take() else { return };
+        let Some(name) = self.pg_name.take() else {
+            return;
+        };
         // drop in a thread of its own: Drop cannot await, and the test's runtime is ending
         let _ = std::thread::spawn(move || {
             if let Ok(runtime) = tokio::runtime::Runtime::new() {
-                runtime.block_on(pg_admin_exec(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")));
+                runtime.block_on(pg_admin_exec(&format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )));
             }
         })
         .join();
@@ -132,13 +153,22 @@ pub struct TestAccount {
 
 impl TestServer {
     pub async fn start(backend: Backend) -> TestServer {
-        Self::start_with(backend, HttpConfig { key_cache_ttl: Duration::ZERO, ..HttpConfig::default() }).await
+        Self::start_with(
+            backend,
+            HttpConfig {
+                key_cache_ttl: Duration::ZERO,
+                ..HttpConfig::default()
+            },
+        )
+        .await
     }
 
     pub async fn start_with(backend: Backend, http: HttpConfig) -> TestServer {
         let database = TestDatabase::new(backend).await;
         let db = database.open().await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let app = caffesta::server::app(db.clone(), &http);
         let (tx, rx) = oneshot::channel::<()>();
@@ -149,8 +179,19 @@ impl TestServer {
             .await
             .expect("server");
         });
-        let client = reqwest::Client::builder().no_proxy().pool_max_idle_per_host(64).build().expect("client");
-        TestServer { addr, db, client, shutdown: Some(tx), task: Some(task), _database: database }
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .pool_max_idle_per_host(64)
+            .build()
+            .expect("client");
+        TestServer {
+            addr,
+            db,
+            client,
+            shutdown: Some(tx),
+            task: Some(task),
+            _database: database,
+        }
     }
 
     /// Stops the server, letting requests in flight finish.
@@ -170,24 +211,48 @@ impl TestServer {
 
     /// Creates an account with an `api` key.
     pub async fn account(&self, name: &str) -> TestAccount {
-        let id = admin::create_account(&self.db, name, None).await.expect("account");
-        let spec = KeySpec { scope: "api", shop_id: None, label: "test" };
+        let id = admin::create_account(&self.db, name, None)
+            .await
+            .expect("account");
+        let spec = KeySpec {
+            scope: "api",
+            shop_id: None,
+            label: "test",
+        };
         let (_, key) = admin::create_key(&self.db, name, spec).await.expect("key");
-        TestAccount { name: name.to_owned(), id, key }
+        TestAccount {
+            name: name.to_owned(),
+            id,
+            key,
+        }
     }
 
     /// The demo account of `serve --demo`, with its key.
     pub async fn demo(&self) -> TestAccount {
-        let demo = caffesta::service::demo::ensure(&self.db).await.expect("demo");
+        let demo = caffesta::service::demo::ensure(&self.db)
+            .await
+            .expect("demo");
         let id = admin::account_id(&self.db, "demo").await.expect("demo id");
-        TestAccount { name: "demo".into(), id, key: demo.key }
+        TestAccount {
+            name: "demo".into(),
+            id,
+            key: demo.key,
+        }
     }
 
     /// A request as the account, on the account's own host name.
-    pub fn request(&self, account: &TestAccount, method: Method, path: &str) -> reqwest::RequestBuilder {
+    pub fn request(
+        &self,
+        account: &TestAccount,
+        method: Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
         self.client
             .request(method, self.url(path))
-            .header("Host", format!("{}.localhost:{}", account.name, self.addr.port()))
+            .header(
+                "Host",
+                format!("{}.localhost:{}", account.name, self.addr.port()),
+            )
             .header("X-API-KEY", &account.key)
     }
 
@@ -195,11 +260,21 @@ impl TestServer {
         send(self.request(account, Method::GET, path)).await
     }
 
-    pub async fn post(&self, account: &TestAccount, path: &str, body: &Value) -> (StatusCode, Value) {
+    pub async fn post(
+        &self,
+        account: &TestAccount,
+        path: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
         send(self.request(account, Method::POST, path).json(body)).await
     }
 
-    pub async fn put(&self, account: &TestAccount, path: &str, body: &Value) -> (StatusCode, Value) {
+    pub async fn put(
+        &self,
+        account: &TestAccount,
+        path: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
         send(self.request(account, Method::PUT, path).json(body)).await
     }
 }
@@ -209,7 +284,8 @@ pub async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
     let response = request.send().await.expect("request");
     let status = response.status();
     let text = response.text().await.expect("body");
-    let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("answer is not JSON ({e}): {text:?}"));
+    let json = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("answer is not JSON ({e}): {text:?}"));
     (status, json)
 }
 
@@ -217,6 +293,11 @@ pub async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
 pub fn assert_error(status: StatusCode, body: &Value, expected: StatusCode) -> Value {
     assert_eq!(status, expected, "{body}");
     assert_eq!(body["success"], Value::Bool(false), "{body}");
-    assert!(body["data"]["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
+    assert!(
+        body["data"]["error"]
+            .as_str()
+            .is_some_and(|e| !e.is_empty()),
+        "{body}"
+    );
     body["data"].clone()
 }

@@ -11,14 +11,24 @@ async fn two_accounts_never_see_each_other_under_200_concurrent_mixed_requests(b
     let server = TestServer::start(backend).await;
     let a = server.account("alpha").await;
     let b = server.account("beta").await;
-    admin::create_storage(&server.db, "alpha", "Склад А").await.expect("storage");
-    admin::create_storage(&server.db, "alpha", "Бар А").await.expect("storage");
-    admin::create_storage(&server.db, "beta", "Склад Б").await.expect("storage");
+    admin::create_storage(&server.db, "alpha", "Склад А")
+        .await
+        .expect("storage");
+    admin::create_storage(&server.db, "alpha", "Бар А")
+        .await
+        .expect("storage");
+    admin::create_storage(&server.db, "beta", "Склад Б")
+        .await
+        .expect("storage");
     let a_storages = json!({"1": "(id:1) Склад А", "2": "(id:2) Бар А"});
     let b_storages = json!({"1": "(id:1) Склад Б"});
 
     let requests = (0..200).map(|i| {
-        let (me, them, mine) = if i % 2 == 0 { (&a, &b, &a_storages) } else { (&b, &a, &b_storages) };
+        let (me, them, mine) = if i % 2 == 0 {
+            (&a, &b, &a_storages)
+        } else {
+            (&b, &a, &b_storages)
+        };
         let server = &server;
         async move {
             match i % 4 {
@@ -40,7 +50,13 @@ async fn two_accounts_never_see_each_other_under_200_concurrent_mixed_requests(b
                 }
                 _ => {
                     let (status, body) = server.get(me, "/a/v1.0/storage/test").await;
-                    assert_eq!((status, body), (StatusCode::OK, json!({"success": true, "data": {"id": "test"}})));
+                    assert_eq!(
+                        (status, body),
+                        (
+                            StatusCode::OK,
+                            json!({"success": true, "data": {"id": "test"}})
+                        )
+                    );
                 }
             }
         }

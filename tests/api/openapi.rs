@@ -17,7 +17,12 @@ const ROUTES: &[(&str, &str)] = &[
 ];
 
 async fn spec(server: &TestServer) -> Value {
-    let response = server.client.get(server.url("/openapi.json")).send().await.expect("answer");
+    let response = server
+        .client
+        .get(server.url("/openapi.json"))
+        .send()
+        .await
+        .expect("answer");
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.expect("json")
 }
@@ -26,14 +31,23 @@ async fn spec(server: &TestServer) -> Value {
 async fn every_route_is_described_under_both_versions() {
     let server = TestServer::start(Backend::Sqlite).await;
     let spec = spec(&server).await;
-    assert!(spec["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")), "{}", spec["openapi"]);
+    assert!(
+        spec["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
+        "{}",
+        spec["openapi"]
+    );
     for (method, path) in ROUTES {
         let mut paths = vec![path.to_string()];
         if let Some(rest) = path.strip_prefix("/a/v1.0") {
             paths.push(format!("/a/v1.1{rest}"));
         }
         for path in paths {
-            assert!(spec["paths"][&path][method].is_object(), "{method} {path} is not in /openapi.json");
+            assert!(
+                spec["paths"][&path][method].is_object(),
+                "{method} {path} is not in /openapi.json"
+            );
         }
     }
     server.stop().await;
@@ -49,20 +63,38 @@ async fn every_described_route_exists_and_operation_ids_are_unique() {
     for (path, item) in paths {
         for (method, operation) in item.as_object().expect("path item") {
             let id = operation["operationId"].as_str().expect("operationId");
-            assert!(operation_ids.insert(id.to_owned()), "operationId {id} is used twice");
+            assert!(
+                operation_ids.insert(id.to_owned()),
+                "operationId {id} is used twice"
+            );
             let concrete = path.replace("{id}", "1").replace("{caf_storage_id}", "1");
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
-            let response = server.request(&demo, method.clone(), &concrete).send().await.expect("answer");
+            let response = server
+                .request(&demo, method.clone(), &concrete)
+                .send()
+                .await
+                .expect("answer");
             let status = response.status();
             let body = response.text().await.expect("body");
-            assert!(!body.contains("no such endpoint"), "{method} {path} is described but not routed");
-            assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path} is described but not routed");
+            assert!(
+                !body.contains("no such endpoint"),
+                "{method} {path} is described but not routed"
+            );
+            assert_ne!(
+                status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path} is described but not routed"
+            );
         }
     }
     // the route table of the test above is complete: as many v1.0 routes as described
     let described_v10 = paths.keys().filter(|p| !p.starts_with("/a/v1.1")).count();
     let listed_paths: HashSet<&str> = ROUTES.iter().map(|(_, p)| *p).collect();
-    assert_eq!(described_v10, listed_paths.len(), "ROUTES in this test is out of date");
+    assert_eq!(
+        described_v10,
+        listed_paths.len(),
+        "ROUTES in this test is out of date"
+    );
     server.stop().await;
 }
 
@@ -74,6 +106,10 @@ fn no_route_is_registered_outside_the_described_router() {
     for entry in std::fs::read_dir(dir).expect("src/api") {
         let path = entry.expect("entry").path();
         let source = std::fs::read_to_string(&path).expect("source");
-        assert!(!source.contains(".route("), "{} registers an undescribed route", path.display());
+        assert!(
+            !source.contains(".route("),
+            "{} registers an undescribed route",
+            path.display()
+        );
     }
 }

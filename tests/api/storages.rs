@@ -29,13 +29,27 @@ async fn storages_are_listed_in_id_order_and_ids_start_at_one_per_account(backen
     let cafe = server.account("cafe").await;
     let other = server.account("other").await;
     for n in 1..=11 {
-        let id = admin::create_storage(&server.db, "cafe", &format!("Склад {n}")).await.expect("storage");
+        let id = admin::create_storage(&server.db, "cafe", &format!("Склад {n}"))
+            .await
+            .expect("storage");
         assert_eq!(id, n);
     }
-    assert_eq!(admin::create_storage(&server.db, "other", "Первый").await.expect("storage"), 1);
-    let response = server.request(&cafe, reqwest::Method::GET, "/a/v1.1/draft/storages").send().await;
+    assert_eq!(
+        admin::create_storage(&server.db, "other", "Первый")
+            .await
+            .expect("storage"),
+        1
+    );
+    let response = server
+        .request(&cafe, reqwest::Method::GET, "/a/v1.1/draft/storages")
+        .send()
+        .await;
     let text = response.expect("answer").text().await.expect("body");
-    let ids: Vec<&str> = text.split("\"(id:").skip(1).map(|rest| rest.split(')').next().unwrap_or("")).collect();
+    let ids: Vec<&str> = text
+        .split("\"(id:")
+        .skip(1)
+        .map(|rest| rest.split(')').next().unwrap_or(""))
+        .collect();
     let expected: Vec<String> = (1..=11).map(|n| n.to_string()).collect();
     assert_eq!(ids, expected, "{text}");
     let (_, body) = server.get(&other, "/a/v1.0/draft/storages").await;

@@ -9,12 +9,17 @@ use std::process::Command;
 use crate::helpers::{Backend, TestServer};
 
 fn python_with_requests() -> bool {
-    Command::new("python3").args(["-c", "import requests"]).output().is_ok_and(|out| out.status.success())
+    Command::new("python3")
+        .args(["-c", "import requests"])
+        .output()
+        .is_ok_and(|out| out.status.success())
 }
 
 /// Runs one example against `base` with `key`, returning what it printed.
 fn run_example(file: &str, base: &str, key: &str, storage_id: i64) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vendor").join(file);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vendor")
+        .join(file);
     let source = std::fs::read_to_string(&path).expect("example");
     let code = source
         .replace("https://{account_name}.caffesta.com", base)
@@ -27,13 +32,20 @@ fn run_example(file: &str, base: &str, key: &str, storage_id: i64) -> String {
         .env_remove("http_proxy")
         .output()
         .expect("python3 runs");
-    assert!(out.status.success(), "{file} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{file} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 async fn the_vendors_python_examples_run_unchanged(backend: Backend) {
     if !python_with_requests() {
-        assert!(std::env::var("CI").is_err(), "CI must have python3 with requests for the vendor examples");
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must have python3 with requests for the vendor examples"
+        );
         eprintln!("SKIPPED: python3 with requests is not installed");
         return;
     }

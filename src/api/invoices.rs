@@ -1,0 +1,438 @@
+//! API section 3, incoming invoices (`reference/incomes.md`): create, wire/unwire, list, read.
+
+use axum::extract::{Query, State};
+use axum::Json;
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::caller::ApiCaller;
+use super::error::{ApiError, ApiResult, ErrorEnvelope};
+use super::extract::{ApiJson, IdPath};
+use super::{AppState, Created, Envelope, Success};
+use crate::db::invoices::{self as invoice_db, InvoiceRow, ItemRow, PackageOut, ProductOut};
+use crate::domain::decimal::{as_number, Money, Qty, UnitCost};
+use crate::domain::product::{CancellationType, Measure};
+use crate::domain::time::{self, format_rfc3339};
+use crate::service::invoices;
+use crate::wire::invoices::InvoiceIn;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_invoice, list_invoices))
+        .routes(routes!(wire_invoice, get_invoice))
+}
+
+/// Creates an incoming invoice (not wired), finding or creating the packages, categories,
+/// workspaces, shipper and products it brings, all in one transaction.
+#[utoipa::path(
+    post, path = "/storage/invoices", tag = "invoices", request_body = InvoiceIn,
+    params(("Idempotency-Key" = Option<String>, Header, description = "a retry with the same key and body gets the first answer")),
+    responses(
+        (status = 200, body = Envelope<Created>),
+        (status = 400, description = "malformed JSON or a value of the wrong type", body = ErrorEnvelope),
+        (status = 422, description = "a reference or value is invalid; `field` names it; nothing was written", body = ErrorEnvelope),
+    ),
+    security(("api_key" = []))
+)]
+async fn create_invoice(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiJson(input): ApiJson<InvoiceIn>,
+) -> ApiResult<Json<Envelope<Created>>> {
+    let id = invoices::create(&state.db, &caller.actor(), &input).await?;
+    Ok(Json(Envelope::ok(Created { id })))
+}
+
+/// `{"action": "wire" | "unwire"}`
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WireAction {
+    action: String,
+}
+
+/// Wires the invoice to the stock ledger or unwires it; 409 when it already is in that state.
+#[utoipa::path(
+    put, path = "/storage/invoices/{id}", tag = "invoices", request_body = WireAction,
+    params(("id" = i64, Path, description = "invoice id")),
+    responses(
+        (status = 200, body = Success),
+        (status = 404, body = ErrorEnvelope),
+        (status = 409, description = "already wired / not wired", body = ErrorEnvelope),
+        (status = 422, description = "unknown action", body = ErrorEnvelope),
+    ),
+    security(("api_key" = []))
+)]
+async fn wire_invoice(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<WireAction>,
+) -> ApiResult<Json<Success>> {
+    let wired = parse_action(&body.action)?;
+    invoices::set_wired(&state.db, &caller.actor(), id, wired).await?;
+    Ok(Json(Success { success: true }))
+}
+
+/// `wire` → true, `unwire` → false.
+pub fn parse_action(action: &str) -> ApiResult<bool> {
+    match action {
+        "wire" => Ok(true),
+        "unwire" => Ok(false),
+        other => Err(ApiError::unprocessable(
+            "action",
+            format!("action {other:?} is not wire or unwire"),
+        )),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DateRange {
+    /// First calendar day (account time zone), `YYYY-MM-DD`.
+    start: Option<String>,
+    /// Last calendar day, inclusive. Default: no end.
+    end: Option<String>,
+}
+
+impl DateRange {
+    /// `[from, to)` in Unix seconds.
+    pub fn bounds(&self, zone: &TimeZone) -> ApiResult<(i64, i64)> {
+        let from = match &self.start {
+            Some(day) => {
+                time::day_start(day, zone).map_err(|e| ApiError::unprocessable("start", e))?
+            }
+            None => i64::MIN,
+        };
+        let to = match &self.end {
+            Some(day) => time::day_end(day, zone).map_err(|e| ApiError::unprocessable("end", e))?,
+            None => i64::MAX,
+        };
+        Ok((from, to))
+    }
+}
+
+/// Lists the invoices dated from `start` (to `end`, inclusive), by date.
+#[utoipa::path(
+    get, path = "/storage/invoices", tag = "invoices", params(DateRange),
+    responses((status = 200, body = Envelope<Vec<InvoiceSummary>>), (status = 422, body = ErrorEnvelope)),
+    security(("api_key" = []))
+)]
+async fn list_invoices(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(range): Query<DateRange>,
+) -> ApiResult<Json<Envelope<Vec<InvoiceSummary>>>> {
+    let (from, to) = range.bounds(&caller.timezone)?;
+    let rows = invoice_db::list(state.db.reader(), caller.account_id, from, to).await?;
+    let tz = &caller.timezone;
+    Ok(Json(Envelope::ok(
+        rows.iter().map(|row| InvoiceSummary::of(row, tz)).collect(),
+    )))
+}
+
+/// Reads one invoice with its lines.
+#[utoipa::path(
+    get, path = "/storage/invoices/{id}", tag = "invoices",
+    params(("id" = i64, Path, description = "invoice id")),
+    responses((status = 200, body = Envelope<InvoiceDetail>), (status = 404, body = ErrorEnvelope)),
+    security(("api_key" = []))
+)]
+async fn get_invoice(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<Envelope<InvoiceDetail>>> {
+    let row = invoice_db::find(state.db.reader(), caller.account_id, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no invoice with id {id}")))?;
+    let items = invoice_db::items(state.db.reader(), caller.account_id, id).await?;
+    Ok(Json(Envelope::ok(InvoiceDetail::of(
+        &row,
+        &items,
+        &caller.timezone,
+    ))))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IdRef {
+    id: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StorageRef {
+    id: i64,
+    name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShipperOut {
+    id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ref_code: Option<String>,
+    name: String,
+    created_at: String,
+    deleted: bool,
+}
+
+/// An invoice in the list (`reference/incomes.md` §3).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvoiceSummary {
+    id: i64,
+    name: String,
+    #[serde(with = "as_number")]
+    #[schema(value_type = f64)]
+    total_amount: Qty,
+    #[serde(with = "as_number")]
+    #[schema(value_type = f64)]
+    total_wo_nds: Money,
+    #[serde(with = "as_number")]
+    #[schema(value_type = f64)]
+    total_nds_sum: Money,
+    /// Always `incoming`.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    shipper: Option<ShipperOut>,
+    created_at: String,
+    created_by: IdRef,
+    updated_at: String,
+    updated_by: IdRef,
+    storage: StorageRef,
+    /// `wired` or `not_wired`.
+    status: &'static str,
+    finished: bool,
+    doc_date: String,
+    paid: bool,
+}
+
+fn status(wired: bool) -> &'static str {
+    if wired {
+        "wired"
+    } else {
+        "not_wired"
+    }
+}
+
+fn shipper_out(row: &InvoiceRow, tz: &TimeZone, with_code: bool) -> Option<ShipperOut> {
+    row.shipper.as_ref().map(|s| ShipperOut {
+        id: s.id,
+        ref_code: with_code.then(|| s.ref_code.clone()),
+        name: s.name.clone(),
+        created_at: format_rfc3339(s.created_at, tz),
+        deleted: s.deleted,
+    })
+}
+
+impl InvoiceSummary {
+    fn of(row: &InvoiceRow, tz: &TimeZone) -> Self {
+        InvoiceSummary {
+            id: row.id,
+            name: row.number.clone(),
+            total_amount: Qty::from_units(row.total_amount),
+            total_wo_nds: Money::from_units(row.total_cost),
+            total_nds_sum: Money::from_units(row.total_cost_with_tax - row.total_cost),
+            kind: "incoming",
+            shipper: shipper_out(row, tz, false),
+            created_at: format_rfc3339(row.created_at, tz),
+            created_by: IdRef { id: row.created_by },
+            updated_at: format_rfc3339(row.updated_at, tz),
+            updated_by: IdRef { id: row.updated_by },
+            storage: StorageRef {
+                id: row.storage_id,
+                name: row.storage_name.clone(),
+            },
+            status: status(row.wired),
+            finished: row.wired,
+            doc_date: format_rfc3339(row.doc_date, tz),
+            paid: row.paid,
+        }
+    }
+}
+
+/// One invoice with its lines (`reference/incomes.md` §4).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvoiceDetail {
+    id: i64,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: String,
+    #[serde(with = "as_number")]
+    #[schema(value_type = f64)]
+    total_amount: Qty,
+    shipper: Option<ShipperOut>,
+    items: Vec<ItemOut>,
+    storage: StorageRef,
+    doc_date: String,
+    paid: bool,
+    status: &'static str,
+    finished: bool,
+    #[serde(with = "as_number")]
+    #[schema(value_type = f64)]
+    total_wo_nds: Money,
+    #[serde(with = "as_number")]
+    #[schema(value_type = f64)]
+    total_nds_sum: Money,
+    #[serde(with = "as_number")]
+    #[schema(value_type = f64)]
+    total_cost: Money,
+    created_at: String,
+    created_by: IdRef,
+    updated_at: String,
+    updated_by: IdRef,
+}
+
+impl InvoiceDetail {
+    fn of(row: &InvoiceRow, items: &[ItemRow], tz: &TimeZone) -> Self {
+        let summary = InvoiceSummary::of(row, tz);
+        InvoiceDetail {
+            id: row.id,
+            kind: "incoming",
+            name: row.number.clone(),
+            total_amount: summary.total_amount,
+            shipper: shipper_out(row, tz, true),
+            items: items.iter().map(|item| ItemOut::of(item, tz)).collect(),
+            storage: summary.storage,
+            doc_date: summary.doc_date,
+            paid: row.paid,
+            status: summary.status,
+            finished: row.wired,
+            total_wo_nds: summary.total_wo_nds,
+            total_nds_sum: summary.total_nds_sum,
+            total_cost: Money::from_units(row.total_cost_with_tax),
+            created_at: summary.created_at,
+            created_by: summary.created_by,
+            updated_at: summary.updated_at,
+            updated_by: summary.updated_by,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemOut {
+    /// Number of packages.
+    #[serde(with = "as_number")]
+    #[schema(value_type = f64)]
+    count: Qty,
+    /// Price per package without tax.
+    #[serde(with = "as_number")]
+    #[schema(value_type = f64)]
+    price: UnitCost,
+    /// Line value without tax.
+    #[serde(with = "as_number")]
+    #[schema(value_type = f64)]
+    cost: Money,
+    package: PackageJson,
+    product: ProductJson,
+    tax: Option<IdRef>,
+    #[serde(with = "as_number")]
+    #[schema(value_type = f64)]
+    tax_sum: Money,
+    #[serde(with = "as_number")]
+    #[schema(value_type = f64)]
+    cost_with_tax: Money,
+}
+
+impl ItemOut {
+    fn of(item: &ItemRow, tz: &TimeZone) -> Self {
+        ItemOut {
+            count: Qty::from_units(item.amount),
+            price: UnitCost::from_units(item.price),
+            cost: Money::from_units(item.cost),
+            package: PackageJson::of(&item.package),
+            product: ProductJson::of(&item.product, tz),
+            tax: item.tax_id.map(|id| IdRef { id }),
+            tax_sum: Money::from_units(item.cost_with_tax - item.cost),
+            cost_with_tax: Money::from_units(item.cost_with_tax),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PackageJson {
+    id: i64,
+    ref_code: String,
+    name: String,
+    measure: String,
+    #[serde(with = "as_number")]
+    #[schema(value_type = f64)]
+    value: Qty,
+    deleted: bool,
+    hidden: bool,
+}
+
+impl PackageJson {
+    fn of(p: &PackageOut) -> Self {
+        PackageJson {
+            id: p.id,
+            ref_code: p.ref_code.clone(),
+            name: p.name.clone(),
+            measure: p.measure.clone(),
+            value: Qty::from_units(p.value),
+            deleted: p.deleted,
+            hidden: p.hidden,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryRef {
+    id: i64,
+    ref_code: String,
+}
+
+/// A product as an invoice line shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductJson {
+    id: i64,
+    ref_code: String,
+    name: String,
+    /// `no_cancel`, `cancel_dish` or `cancel_ingredients`.
+    cancellation_type: &'static str,
+    measure: String,
+    category: Option<CategoryRef>,
+    work_space: Option<IdRef>,
+    created_at: String,
+    updated_at: String,
+    use_discounts: bool,
+    /// Selling kind: `weighting` for kg and l, else `simple`.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    code: String,
+    active: bool,
+    country: String,
+    has_g_m_o: bool,
+    free_price: bool,
+    weight_in_gram: i64,
+    /// Entity kind: `product`, `tech_map` or `sub_product`.
+    entity_type: String,
+}
+
+impl ProductJson {
+    fn of(p: &ProductOut, tz: &TimeZone) -> Self {
+        let measure = Measure::parse(&p.measure).unwrap_or(Measure::Pcs);
+        ProductJson {
+            id: p.id,
+            ref_code: p.ref_code.clone(),
+            name: p.name.clone(),
+            cancellation_type: CancellationType::from_code(p.cancellation_type)
+                .map_or("cancel_dish", CancellationType::as_str),
+            measure: p.measure.clone(),
+            category: p.category_id.map(|id| CategoryRef {
+                id,
+                ref_code: p.category_ref_code.clone().unwrap_or_default(),
+            }),
+            work_space: p.workspace_id.map(|id| IdRef { id }),
+            created_at: format_rfc3339(p.created_at, tz),
+            updated_at: format_rfc3339(p.updated_at, tz),
+            use_discounts: p.use_discounts,
+            kind: measure.selling_kind(),
+            code: p.code.clone(),
+            active: p.active,
+            country: p.country.clone(),
+            has_g_m_o: p.has_gmo,
+            free_price: p.free_price,
+            weight_in_gram: p.weight_in_gram,
+            entity_type: p.entity_type.clone(),
+        }
+    }
+}

@@ -1,0 +1,774 @@
+//! Incoming invoices (API.md §3): creation with find-or-create of the catalog objects they
+//! bring, in one transaction, and wiring to / unwiring from the stock ledger.
+//!
+//! Creation runs in the documented order (packages, categories, workspaces, shipper, products,
+//! then the invoice) and checks every reference before anything is written; any failure names
+//! the offending field and leaves the database as it was.
+
+use std::collections::{HashMap, HashSet};
+
+use rust_decimal::Decimal;
+
+use crate::db::catalog::{self, Coded, NewCoded, NewPackage, NewPrice, NewProduct, PackageRow};
+use crate::db::ids::{self, Kind};
+use crate::db::invoices::{self as invoice_db, NewInvoice, NewItem};
+use crate::db::objects::Table;
+use crate::db::stock::{self, DocRef, NewMovement};
+use crate::db::{self, Db, Tx};
+use crate::domain::decimal::{Money, Qty, UnitCost};
+use crate::domain::product::{CancellationType, EntityType, Measure};
+use crate::domain::stock::base_quantity;
+use crate::domain::time;
+use crate::wire::invoices::{InvoiceIn, InvoiceItemIn, PackageIn, ProductIn};
+
+use super::{Actor, ServiceError, ServiceResult};
+
+/// The ledger's name for invoice documents.
+pub const DOC_TYPE: &str = "invoice";
+
+const STANDARD_PACKAGES: [Measure; 3] = [Measure::Pcs, Measure::Kg, Measure::L];
+
+fn invalid(field: String, message: impl Into<String>) -> ServiceError {
+    ServiceError::Invalid {
+        field: Some(field),
+        message: message.into(),
+    }
+}
+
+/// Creates an invoice, not wired, and returns its id.
+pub async fn create(db: &Db, actor: &Actor, input: &InvoiceIn) -> ServiceResult<i64> {
+    let doc_date = match &input.date {
+        Some(text) => time::parse_instant(text, &jiff::tz::TimeZone::UTC)
+            .map_err(|e| invalid("date".into(), e))?,
+        None => time::now_unix(),
+    };
+    let packages = check_packages(&input.packages)?;
+    let products = check_products(&input.products)?;
+    if input.items.is_empty() {
+        return Err(invalid(
+            "items".into(),
+            "an invoice needs at least one item",
+        ));
+    }
+    let mut tx = db.begin_write().await?;
+    let mut writer = Writer {
+        tx: &mut tx,
+        account_id: actor.account_id,
+        now: time::now_unix(),
+    };
+    let known = writer.known_objects().await?;
+    known.require_storage(input.storage.caf_id, "storage.caf_id")?;
+    let packages = writer.packages(&packages, input, &products).await?;
+    let categories = writer.categories(input).await?;
+    let workspaces = writer.workspaces(input).await?;
+    let shipper_id = writer.shipper(input).await?;
+    let refs = CatalogRefs {
+        categories: &categories,
+        workspaces: &workspaces,
+        known: &known,
+    };
+    let products = writer.products(&products, input, &refs).await?;
+    let items = build_items(&input.items, &products, &packages, &known)?;
+    let id = ids::next(writer.tx, actor.account_id, Kind::Invoice).await?;
+    let invoice = NewInvoice {
+        id,
+        number: input.number.clone().unwrap_or_default(),
+        doc_date,
+        comment: input.comment.clone().unwrap_or_default(),
+        declared_sum: input.sum.map(Money::units),
+        shipper_id,
+        storage_id: input.storage.caf_id,
+        by: actor.user_id,
+    };
+    invoice_db::insert(writer.tx, actor.account_id, &invoice, &items, writer.now).await?;
+    db::commit(tx).await?;
+    Ok(id)
+}
+
+/// Wires (`true`) or unwires (`false`) an invoice: 404 when it does not exist, 409 when it is
+/// already in that state.
+pub async fn set_wired(db: &Db, actor: &Actor, id: i64, wired: bool) -> ServiceResult<()> {
+    let now = time::now_unix();
+    let mut tx = db.begin_write().await?;
+    if !invoice_db::set_wired(&mut tx, actor.account_id, id, wired, actor.user_id, now).await? {
+        return Err(
+            if invoice_db::exists(&mut tx, actor.account_id, id).await? {
+                ServiceError::Conflict(format!(
+                    "invoice {id} is already {}",
+                    if wired { "wired" } else { "not wired" }
+                ))
+            } else {
+                ServiceError::NotFound(format!("no invoice with id {id}"))
+            },
+        );
+    }
+    let doc = DocRef {
+        doc_type: DOC_TYPE,
+        doc_id: id,
+    };
+    if wired {
+        let movements: Vec<NewMovement> = invoice_db::stock_lines(&mut tx, actor.account_id, id)
+            .await?
+            .into_iter()
+            .map(|l| NewMovement {
+                storage_id: l.storage_id,
+                product_id: l.product_id,
+                line_no: l.line_no,
+                doc_date: l.doc_date,
+                qty: l.qty,
+                value: l.cost,
+            })
+            .collect();
+        stock::post(&mut tx, actor.account_id, doc, &movements, now).await?;
+    } else {
+        stock::unpost(&mut tx, actor.account_id, doc, now).await?;
+    }
+    db::commit(tx).await?;
+    Ok(())
+}
+
+/// A checked package of the payload.
+struct PackageSpec {
+    ref_code: String,
+    name: String,
+    measure: Measure,
+    value: Qty,
+}
+
+fn standard_package(measure: Measure) -> PackageSpec {
+    PackageSpec {
+        ref_code: measure.as_str().to_owned(),
+        name: measure.package_name().to_owned(),
+        measure,
+        value: Qty::from_units(1000),
+    }
+}
+
+fn check_packages(packages: &[PackageIn]) -> ServiceResult<Vec<PackageSpec>> {
+    packages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if let Some(measure) = STANDARD_PACKAGES
+                .into_iter()
+                .find(|m| m.as_str() == p.ref_code)
+            {
+                return Ok(standard_package(measure));
+            }
+            let measure = p
+                .measure
+                .as_deref()
+                .and_then(Measure::parse)
+                .ok_or_else(|| {
+                    invalid(
+                        format!("packages[{i}].measure"),
+                        "measure must be pcs, kg or l",
+                    )
+                })?;
+            let value = p
+                .value
+                .filter(|v| v.decimal() > Decimal::ZERO)
+                .ok_or_else(|| {
+                    invalid(
+                        format!("packages[{i}].value"),
+                        "a package holds a positive quantity",
+                    )
+                })?;
+            let name = p
+                .name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| p.ref_code.clone());
+            Ok(PackageSpec {
+                ref_code: p.ref_code.clone(),
+                name,
+                measure,
+                value,
+            })
+        })
+        .collect()
+}
+
+/// A checked product of the payload (references are resolved later).
+struct ProductSpec<'a> {
+    input: &'a ProductIn,
+    entity_type: EntityType,
+    measure: Measure,
+    cancellation: CancellationType,
+}
+
+fn check_products(products: &[ProductIn]) -> ServiceResult<Vec<ProductSpec<'_>>> {
+    products
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if p.ref_code.trim().is_empty() {
+                return Err(invalid(
+                    format!("products[{i}].ref_code"),
+                    "ref_code must not be empty",
+                ));
+            }
+            if p.name.trim().is_empty() {
+                return Err(invalid(
+                    format!("products[{i}].name"),
+                    "name must not be empty",
+                ));
+            }
+            let entity_type = match p.entity_type.as_deref() {
+                None => EntityType::Product,
+                Some(t) => EntityType::parse(t).ok_or_else(|| {
+                    invalid(
+                        format!("products[{i}].type"),
+                        "type must be product, tech_map or sub_product",
+                    )
+                })?,
+            };
+            let measure = match p.measure.as_deref() {
+                None => Measure::Pcs,
+                Some(m) => Measure::parse(m).ok_or_else(|| {
+                    invalid(
+                        format!("products[{i}].measure"),
+                        "measure must be pcs, kg or l",
+                    )
+                })?,
+            };
+            if p.weight_in_gram.is_some_and(|w| w < 0) {
+                return Err(invalid(
+                    format!("products[{i}].weight_in_gram"),
+                    "weight must not be negative",
+                ));
+            }
+            if let Some(j) = p.prices.iter().position(|price| price.price.is_negative()) {
+                return Err(invalid(
+                    format!("products[{i}].prices[{j}].price"),
+                    "a price must not be negative",
+                ));
+            }
+            let cancellation = p.cancellation_type.unwrap_or(CancellationType::CancelDish);
+            Ok(ProductSpec {
+                input: p,
+                entity_type,
+                measure,
+                cancellation,
+            })
+        })
+        .collect()
+}
+
+/// The administrator-made objects of the account that a payload may refer to.
+struct Known {
+    storages: HashSet<i64>,
+    shops: HashSet<i64>,
+    /// tax id → rate in percent
+    taxes: HashMap<i64, Decimal>,
+}
+
+impl Known {
+    fn require_storage(&self, id: i64, field: &str) -> ServiceResult<()> {
+        require(self.storages.contains(&id), field, "storage", id)
+    }
+    fn require_shop(&self, id: i64, field: &str) -> ServiceResult<()> {
+        require(self.shops.contains(&id), field, "shop", id)
+    }
+    fn require_tax(&self, id: i64, field: &str) -> ServiceResult<()> {
+        require(self.taxes.contains_key(&id), field, "tax", id)
+    }
+}
+
+fn require(found: bool, field: &str, what: &str, id: i64) -> ServiceResult<()> {
+    if found {
+        Ok(())
+    } else {
+        Err(invalid(
+            field.to_owned(),
+            format!("{what} {id} does not exist in this account"),
+        ))
+    }
+}
+
+/// What products refer to, resolved: code → id.
+struct CatalogRefs<'a> {
+    categories: &'a HashMap<String, i64>,
+    workspaces: &'a HashMap<String, i64>,
+    known: &'a Known,
+}
+
+/// The write half of invoice creation, inside one transaction.
+struct Writer<'t> {
+    tx: &'t mut Tx,
+    account_id: i64,
+    now: i64,
+}
+
+impl Writer<'_> {
+    async fn known_objects(&mut self) -> ServiceResult<Known> {
+        let storages = catalog::live_ids(self.tx, Table::Storages, self.account_id).await?;
+        let shops = catalog::live_ids(self.tx, Table::Shops, self.account_id).await?;
+        let taxes = catalog::tax_rates(self.tx, self.account_id).await?;
+        Ok(Known {
+            storages,
+            shops,
+            taxes,
+        })
+    }
+
+    /// Finds or creates the payload's packages and the standard ones any line may use.
+    async fn packages(
+        &mut self,
+        specs: &[PackageSpec],
+        input: &InvoiceIn,
+        products: &[ProductSpec<'_>],
+    ) -> ServiceResult<HashMap<String, PackageRow>> {
+        let mut codes: Vec<String> = specs.iter().map(|p| p.ref_code.clone()).collect();
+        codes.extend(input.items.iter().filter_map(|i| i.package_code.clone()));
+        codes.extend(STANDARD_PACKAGES.iter().map(|m| m.as_str().to_owned()));
+        let mut found = catalog::packages_by_code(self.tx, self.account_id, &codes).await?;
+        let standard: Vec<PackageSpec> = STANDARD_PACKAGES
+            .into_iter()
+            .filter(|m| {
+                products.iter().any(|p| p.measure == *m) || codes.iter().any(|c| c == m.as_str())
+            })
+            .map(standard_package)
+            .collect();
+        let mut new = Vec::new();
+        for spec in specs.iter().chain(standard.iter()) {
+            if found.contains_key(&spec.ref_code)
+                || new
+                    .iter()
+                    .any(|n: &&PackageSpec| n.ref_code == spec.ref_code)
+            {
+                continue;
+            }
+            new.push(spec);
+        }
+        let first = ids::reserve(self.tx, self.account_id, Kind::Package, new.len() as i64).await?;
+        let rows: Vec<NewPackage> = new
+            .iter()
+            .enumerate()
+            .map(|(n, spec)| NewPackage {
+                id: first + n as i64,
+                ref_code: spec.ref_code.clone(),
+                name: spec.name.clone(),
+                measure: spec.measure.as_str(),
+                value_units: spec.value.units(),
+                hidden: STANDARD_PACKAGES
+                    .iter()
+                    .any(|m| m.as_str() == spec.ref_code),
+            })
+            .collect();
+        if !rows.is_empty() {
+            catalog::insert_packages(self.tx, self.account_id, &rows, self.now).await?;
+        }
+        for row in rows {
+            let package = PackageRow {
+                id: row.id,
+                measure: row.measure.to_owned(),
+                value_units: row.value_units,
+            };
+            found.insert(row.ref_code, package);
+        }
+        Ok(found)
+    }
+
+    /// Finds or creates categories; a parent is a category earlier in the list or existing.
+    async fn categories(&mut self, input: &InvoiceIn) -> ServiceResult<HashMap<String, i64>> {
+        let mut codes: Vec<String> = input
+            .categories
+            .iter()
+            .map(|c| c.ref_code.clone())
+            .collect();
+        codes.extend(input.categories.iter().filter_map(|c| c.parent.clone()));
+        codes.extend(
+            input
+                .products
+                .iter()
+                .filter_map(|p| p.category_ref_code.clone()),
+        );
+        let mut found =
+            catalog::ids_by_code(self.tx, Coded::Categories, self.account_id, &codes).await?;
+        let mut new: Vec<(String, String, Option<String>)> = Vec::new();
+        for (i, c) in input.categories.iter().enumerate() {
+            if found.contains_key(&c.ref_code) || new.iter().any(|n| n.0 == c.ref_code) {
+                continue;
+            }
+            if let Some(parent) = &c.parent {
+                if !found.contains_key(parent) && !new.iter().any(|n| &n.0 == parent) {
+                    let message = format!("parent category {parent:?} is neither earlier in the list nor in the account");
+                    return Err(invalid(format!("categories[{i}].parent"), message));
+                }
+            }
+            if c.name.trim().is_empty() {
+                return Err(invalid(
+                    format!("categories[{i}].name"),
+                    "name must not be empty",
+                ));
+            }
+            new.push((c.ref_code.clone(), c.name.clone(), c.parent.clone()));
+        }
+        let first =
+            ids::reserve(self.tx, self.account_id, Kind::Category, new.len() as i64).await?;
+        for (n, (code, _, _)) in new.iter().enumerate() {
+            found.insert(code.clone(), first + n as i64);
+        }
+        let rows: Vec<NewCoded> = new
+            .into_iter()
+            .enumerate()
+            .map(|(n, (ref_code, name, parent))| NewCoded {
+                id: first + n as i64,
+                parent_id: parent.and_then(|p| found.get(&p).copied()),
+                ref_code,
+                name,
+            })
+            .collect();
+        catalog::insert_coded(self.tx, Coded::Categories, self.account_id, &rows, self.now).await?;
+        Ok(found)
+    }
+
+    async fn workspaces(&mut self, input: &InvoiceIn) -> ServiceResult<HashMap<String, i64>> {
+        let mut codes: Vec<String> = input
+            .workspaces
+            .iter()
+            .map(|w| w.ref_code.clone())
+            .collect();
+        codes.extend(
+            input
+                .products
+                .iter()
+                .filter_map(|p| p.workspace_ref_code.clone()),
+        );
+        let mut found =
+            catalog::ids_by_code(self.tx, Coded::Workspaces, self.account_id, &codes).await?;
+        let mut new: Vec<(String, String)> = Vec::new();
+        for (i, w) in input.workspaces.iter().enumerate() {
+            if found.contains_key(&w.ref_code) || new.iter().any(|n| n.0 == w.ref_code) {
+                continue;
+            }
+            if w.name.trim().is_empty() {
+                return Err(invalid(
+                    format!("workspaces[{i}].name"),
+                    "name must not be empty",
+                ));
+            }
+            new.push((w.ref_code.clone(), w.name.clone()));
+        }
+        let first =
+            ids::reserve(self.tx, self.account_id, Kind::Workspace, new.len() as i64).await?;
+        let rows: Vec<NewCoded> = new
+            .into_iter()
+            .enumerate()
+            .map(|(n, (ref_code, name))| NewCoded {
+                id: first + n as i64,
+                ref_code,
+                name,
+                parent_id: None,
+            })
+            .collect();
+        for row in &rows {
+            found.insert(row.ref_code.clone(), row.id);
+        }
+        catalog::insert_coded(self.tx, Coded::Workspaces, self.account_id, &rows, self.now).await?;
+        Ok(found)
+    }
+
+    async fn shipper(&mut self, input: &InvoiceIn) -> ServiceResult<Option<i64>> {
+        let Some(shipper) = &input.shipper else {
+            return Ok(None);
+        };
+        let codes = [shipper.ref_code.clone()];
+        if let Some(&id) = catalog::ids_by_code(self.tx, Coded::Shippers, self.account_id, &codes)
+            .await?
+            .get(&shipper.ref_code)
+        {
+            return Ok(Some(id));
+        }
+        let id = ids::next(self.tx, self.account_id, Kind::Shipper).await?;
+        let name = shipper
+            .name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| shipper.ref_code.clone());
+        let row = NewCoded {
+            id,
+            ref_code: shipper.ref_code.clone(),
+            name,
+            parent_id: None,
+        };
+        catalog::insert_coded(self.tx, Coded::Shippers, self.account_id, &[row], self.now).await?;
+        Ok(Some(id))
+    }
+
+    /// Finds or creates products (an existing product is not changed) with their prices.
+    async fn products(
+        &mut self,
+        specs: &[ProductSpec<'_>],
+        input: &InvoiceIn,
+        refs: &CatalogRefs<'_>,
+    ) -> ServiceResult<HashMap<String, catalog::ProductRef>> {
+        let mut codes: Vec<String> = specs.iter().map(|p| p.input.ref_code.clone()).collect();
+        codes.extend(input.items.iter().map(|i| i.product_code.clone()));
+        let mut found = catalog::products_by_code(self.tx, self.account_id, &codes).await?;
+        let mut new: Vec<(usize, &ProductSpec)> = Vec::new();
+        for (i, spec) in specs.iter().enumerate() {
+            check_product_refs(i, spec.input, refs)?;
+            let code = &spec.input.ref_code;
+            if !found.contains_key(code) && !new.iter().any(|(_, n)| &n.input.ref_code == code) {
+                new.push((i, spec));
+            }
+        }
+        let first = ids::reserve(self.tx, self.account_id, Kind::Product, new.len() as i64).await?;
+        let mut rows = Vec::with_capacity(new.len());
+        let mut prices = Vec::new();
+        for (n, (_, spec)) in new.iter().enumerate() {
+            let id = first + n as i64;
+            let p = spec.input;
+            rows.push(NewProduct {
+                id,
+                ref_code: p.ref_code.clone(),
+                name: p.name.trim().to_owned(),
+                entity_type: spec.entity_type.as_str(),
+                cancellation_type: spec.cancellation.code(),
+                for_sale: p.for_sale.unwrap_or(true),
+                measure: spec.measure.as_str(),
+                barcode: p.barcode.clone().unwrap_or_default(),
+                country: p.country.clone().unwrap_or_default(),
+                weight_in_gram: p.weight_in_gram.unwrap_or(0),
+                tax_id: p.caf_tax_id,
+                category_id: p
+                    .category_ref_code
+                    .as_ref()
+                    .and_then(|c| refs.categories.get(c).copied()),
+                workspace_id: p
+                    .workspace_ref_code
+                    .as_ref()
+                    .and_then(|w| refs.workspaces.get(w).copied()),
+                use_discounts: p.use_discounts.unwrap_or(true),
+            });
+            // one price per shop: a later entry for the same shop replaces an earlier one
+            let mut per_shop: HashMap<i64, NewPrice> = HashMap::new();
+            for price in &p.prices {
+                let row = NewPrice {
+                    product_id: id,
+                    shop_id: price.caf_shop_id,
+                    storage_id: price.caf_storage_id,
+                    price_units: price.price.units(),
+                };
+                per_shop.insert(price.caf_shop_id, row);
+            }
+            prices.extend(per_shop.into_values());
+            found.insert(
+                p.ref_code.clone(),
+                catalog::ProductRef {
+                    id,
+                    measure: spec.measure.as_str().to_owned(),
+                },
+            );
+        }
+        catalog::insert_products(self.tx, self.account_id, &rows, self.now).await?;
+        catalog::upsert_prices(self.tx, self.account_id, &prices, self.now).await?;
+        Ok(found)
+    }
+}
+
+fn check_product_refs(i: usize, p: &ProductIn, refs: &CatalogRefs<'_>) -> ServiceResult<()> {
+    if let Some(tax) = p.caf_tax_id {
+        refs.known
+            .require_tax(tax, &format!("products[{i}].caf_tax_id"))?;
+    }
+    if let Some(code) = &p.category_ref_code {
+        if !refs.categories.contains_key(code) {
+            return Err(invalid(
+                format!("products[{i}].category_ref_code"),
+                format!("no category {code:?} in the payload or the account"),
+            ));
+        }
+    }
+    if let Some(code) = &p.workspace_ref_code {
+        if !refs.workspaces.contains_key(code) {
+            return Err(invalid(
+                format!("products[{i}].workspace_ref_code"),
+                format!("no workspace {code:?} in the payload or the account"),
+            ));
+        }
+    }
+    for (j, price) in p.prices.iter().enumerate() {
+        refs.known.require_shop(
+            price.caf_shop_id,
+            &format!("products[{i}].prices[{j}].caf_shop_id"),
+        )?;
+        if let Some(storage) = price.caf_storage_id {
+            refs.known.require_storage(
+                storage,
+                &format!("products[{i}].prices[{j}].caf_storage_id"),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Resolves and computes the invoice lines.
+fn build_items(
+    items: &[InvoiceItemIn],
+    products: &HashMap<String, catalog::ProductRef>,
+    packages: &HashMap<String, PackageRow>,
+    known: &Known,
+) -> ServiceResult<Vec<NewItem>> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let field = |name: &str| format!("items[{i}].{name}");
+            let product = products.get(&item.product_code).ok_or_else(|| {
+                invalid(
+                    field("product_code"),
+                    format!(
+                        "no product {:?} in the payload or the account",
+                        item.product_code
+                    ),
+                )
+            })?;
+            let package_code = item
+                .package_code
+                .clone()
+                .unwrap_or_else(|| product.measure.clone());
+            let package = packages.get(&package_code).ok_or_else(|| {
+                invalid(
+                    field("package_code"),
+                    format!("no package {package_code:?} in the payload or the account"),
+                )
+            })?;
+            if package.measure != product.measure {
+                let message = format!(
+                    "package {package_code:?} holds {}, the product is counted in {}",
+                    package.measure, product.measure
+                );
+                return Err(invalid(field("package_code"), message));
+            }
+            if item.amount.decimal() <= Decimal::ZERO {
+                return Err(invalid(field("amount"), "amount must be positive"));
+            }
+            let rate = match item.caf_tax_id {
+                Some(tax) => {
+                    known.require_tax(tax, &field("caf_tax_id"))?;
+                    known.taxes.get(&tax).copied().unwrap_or_default()
+                }
+                None => Decimal::ZERO,
+            };
+            let amounts = line_amounts(item, rate)
+                .map_err(|(name, message)| invalid(field(name), message))?;
+            Ok(NewItem {
+                product_id: product.id,
+                package_id: package.id,
+                amount: item.amount.units(),
+                qty: base_quantity(item.amount, Qty::from_units(package.value_units)).units(),
+                price: amounts.price.units(),
+                tax_id: item.caf_tax_id,
+                cost: amounts.cost.units(),
+                cost_with_tax: amounts.cost_with_tax.units(),
+            })
+        })
+        .collect()
+}
+
+/// A line's price and values, completed from what was given.
+struct LineAmounts {
+    price: UnitCost,
+    cost: Money,
+    cost_with_tax: Money,
+}
+
+/// `cost` defaults to `amount × price`, `price` to `cost / amount`, `cost_with_tax` to
+/// `cost × (1 + rate / 100)`. One of `cost` and `price` is required; none may be negative.
+fn line_amounts(
+    item: &InvoiceItemIn,
+    rate: Decimal,
+) -> Result<LineAmounts, (&'static str, String)> {
+    for (name, negative) in [
+        ("price", item.price.is_some_and(UnitCost::is_negative)),
+        ("cost", item.cost.is_some_and(Money::is_negative)),
+        (
+            "cost_with_tax",
+            item.cost_with_tax.is_some_and(Money::is_negative),
+        ),
+        (
+            "price_with_tax",
+            item.price_with_tax.is_some_and(UnitCost::is_negative),
+        ),
+    ] {
+        if negative {
+            return Err((name, format!("{name} must not be negative")));
+        }
+    }
+    let amount = item.amount.decimal();
+    let (price, cost) = match (item.price, item.cost) {
+        (Some(price), Some(cost)) => (price, cost),
+        (Some(price), None) => (price, Money::round(price.decimal() * amount)),
+        (None, Some(cost)) => (UnitCost::round(cost.decimal() / amount), cost),
+        (None, None) => return Err(("cost", "a line needs its cost or its price".into())),
+    };
+    let hundred = Decimal::ONE_HUNDRED;
+    let cost_with_tax = item
+        .cost_with_tax
+        .unwrap_or_else(|| Money::round(cost.decimal() * (hundred + rate) / hundred));
+    Ok(LineAmounts {
+        price,
+        cost,
+        cost_with_tax,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(json: &str) -> InvoiceItemIn {
+        serde_json::from_str(json).expect("item")
+    }
+
+    #[test]
+    fn line_values_complete_each_other() {
+        let a = line_amounts(
+            &item(r#"{"amount": 25, "product_code": "p", "price": 2}"#),
+            Decimal::ZERO,
+        )
+        .expect("ok");
+        assert_eq!(
+            (
+                a.price.to_string(),
+                a.cost.to_string(),
+                a.cost_with_tax.to_string()
+            ),
+            ("2.000000".into(), "50.00".into(), "50.00".into())
+        );
+        let b = line_amounts(
+            &item(r#"{"amount": 3, "product_code": "p", "cost": 10}"#),
+            Decimal::from(20),
+        )
+        .expect("ok");
+        assert_eq!(
+            (
+                b.price.to_string(),
+                b.cost.to_string(),
+                b.cost_with_tax.to_string()
+            ),
+            ("3.333333".into(), "10.00".into(), "12.00".into())
+        );
+    }
+
+    #[test]
+    fn a_line_without_cost_or_price_or_with_a_negative_value_is_refused() {
+        assert_eq!(
+            line_amounts(
+                &item(r#"{"amount": 1, "product_code": "p"}"#),
+                Decimal::ZERO
+            )
+            .err()
+            .map(|e| e.0),
+            Some("cost")
+        );
+        let negative = item(r#"{"amount": 1, "product_code": "p", "cost": -1}"#);
+        assert_eq!(
+            line_amounts(&negative, Decimal::ZERO).err().map(|e| e.0),
+            Some("cost")
+        );
+    }
+}

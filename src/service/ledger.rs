@@ -1,0 +1,64 @@
+//! The stock ledger's invariant: every balance equals the sum of its movements, checked from
+//! one snapshot (`caffesta check`).
+
+use crate::db::{stock, Db};
+use crate::domain::decimal::{Money, Qty};
+
+use super::ServiceResult;
+
+/// A balance that disagrees with the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    pub storage_id: i64,
+    pub product_id: i64,
+    pub balance: (Qty, Money),
+    pub ledger: (Qty, Money),
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "storage {} product {}: balance {} / {} but the ledger sums to {} / {}",
+            self.storage_id,
+            self.product_id,
+            self.balance.0,
+            self.balance.1,
+            self.ledger.0,
+            self.ledger.1
+        )
+    }
+}
+
+/// The outcome of a check: how many balances were compared, and where they disagree.
+pub struct Report {
+    pub balances: usize,
+    pub mismatches: Vec<Mismatch>,
+}
+
+pub async fn check(db: &Db, account_id: i64) -> ServiceResult<Report> {
+    let mut tx = db.begin_snapshot().await?;
+    let (balances, ledger) = stock::balances_and_ledger(&mut tx, account_id).await?;
+    drop(tx);
+    let mut keys: Vec<(i64, i64)> = balances.keys().chain(ledger.keys()).copied().collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let as_decimals = |(q, v): (i64, i64)| (Qty::from_units(q), Money::from_units(v));
+    let mismatches = keys
+        .into_iter()
+        .filter_map(|key| {
+            let balance = balances.get(&key).copied().unwrap_or((0, 0));
+            let sum = ledger.get(&key).copied().unwrap_or((0, 0));
+            (balance != sum).then(|| Mismatch {
+                storage_id: key.0,
+                product_id: key.1,
+                balance: as_decimals(balance),
+                ledger: as_decimals(sum),
+            })
+        })
+        .collect();
+    Ok(Report {
+        balances: balances.len(),
+        mismatches,
+    })
+}

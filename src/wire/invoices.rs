@@ -1,0 +1,149 @@
+//! The body of `POST /storage/invoices` (`reference/incomes.md` §1).
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::lenient;
+use crate::domain::decimal::{Money, Qty, UnitCost};
+use crate::domain::product::CancellationType;
+
+/// An incoming invoice with the catalog objects it may bring along.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct InvoiceIn {
+    /// Number or name of the invoice.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub number: Option<String>,
+    /// Document date; without an offset it is UTC, as the vendor documents it. Default: now.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// The total the supplier states (kept as given).
+    #[serde(default)]
+    pub sum: Option<Money>,
+    #[serde(default)]
+    pub comment: Option<String>,
+    #[serde(default)]
+    pub shipper: Option<ShipperIn>,
+    pub storage: StorageRefIn,
+    pub items: Vec<InvoiceItemIn>,
+    #[serde(default, deserialize_with = "lenient::list")]
+    pub categories: Vec<CategoryIn>,
+    #[serde(default, deserialize_with = "lenient::list")]
+    pub workspaces: Vec<WorkspaceIn>,
+    #[serde(default, deserialize_with = "lenient::list")]
+    pub packages: Vec<PackageIn>,
+    #[serde(default, deserialize_with = "lenient::list")]
+    pub products: Vec<ProductIn>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ShipperIn {
+    #[serde(deserialize_with = "lenient::string")]
+    pub ref_code: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StorageRefIn {
+    /// Id of an existing storage.
+    pub caf_id: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct InvoiceItemIn {
+    /// Number of packages.
+    pub amount: Qty,
+    /// `pcs`, `kg`, `l` or a package of the payload or of the account. Default: the product's
+    /// measure.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub package_code: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub product_code: String,
+    /// Price per package without tax.
+    #[serde(default)]
+    pub price: Option<UnitCost>,
+    #[serde(default)]
+    pub caf_tax_id: Option<i64>,
+    #[serde(default)]
+    pub price_with_tax: Option<UnitCost>,
+    /// Line value without tax; default `amount × price`. This is the value the stock receives.
+    #[serde(default)]
+    pub cost: Option<Money>,
+    /// Line value with tax; default `cost` plus the tax rate.
+    #[serde(default)]
+    pub cost_with_tax: Option<Money>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CategoryIn {
+    #[serde(deserialize_with = "lenient::string")]
+    pub ref_code: String,
+    pub name: String,
+    /// ref_code of a category earlier in this list or already in the account.
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WorkspaceIn {
+    #[serde(deserialize_with = "lenient::string")]
+    pub ref_code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PackageIn {
+    #[serde(deserialize_with = "lenient::string")]
+    pub ref_code: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `pcs`, `kg` or `l`: the base measure the package holds.
+    #[serde(default)]
+    pub measure: Option<String>,
+    /// Base units per package.
+    #[serde(default)]
+    pub value: Option<Qty>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ProductIn {
+    #[serde(deserialize_with = "lenient::string")]
+    pub ref_code: String,
+    /// Entity kind: `product`, `tech_map` or `sub_product`. Default `product`.
+    #[serde(default, rename = "type")]
+    pub entity_type: Option<String>,
+    /// Default `1` (`cancel_dish`).
+    #[serde(default)]
+    pub cancellation_type: Option<CancellationType>,
+    #[serde(default)]
+    pub for_sale: Option<bool>,
+    pub name: String,
+    /// `pcs`, `kg` or `l`. Default `pcs`.
+    #[serde(default)]
+    pub measure: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub barcode: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub weight_in_gram: Option<i64>,
+    #[serde(default)]
+    pub caf_tax_id: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub category_ref_code: Option<String>,
+    #[serde(default)]
+    pub use_discounts: Option<bool>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    pub workspace_ref_code: Option<String>,
+    #[serde(default, deserialize_with = "lenient::list")]
+    pub prices: Vec<PriceIn>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PriceIn {
+    pub caf_shop_id: i64,
+    /// The storage sales at that shop write the product off from. Default: the shop's.
+    #[serde(default)]
+    pub caf_storage_id: Option<i64>,
+    pub price: UnitCost,
+}

@@ -1,0 +1,5 @@
+//! Request bodies as the vendor documents them, shared by the HTTP handlers (which read them)
+//! and the services (which act on them). Field names are the vendor's, exactly.
+
+pub mod invoices;
+pub mod lenient;
