@@ -6,6 +6,7 @@ pub mod auth;
 pub mod caller;
 pub mod error;
 pub mod extract;
+mod idempotency;
 pub mod invoices;
 pub mod meta;
 pub mod storage;
@@ -34,6 +35,7 @@ pub struct AppState {
     pub db: Db,
     pub keys: Arc<KeyCache>,
     pub spec: Arc<String>,
+    pub body_limit: usize,
 }
 
 /// `{"success": true, "data": …}`, the envelope of most answers.
@@ -119,10 +121,15 @@ pub fn router(db: Db, config: &crate::config::HttpConfig) -> Router {
         db,
         keys: Arc::new(KeyCache::new(config.key_cache_ttl)),
         spec: Arc::new(spec_json),
+        body_limit: config.body_limit,
     };
     router
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer,
+        ))
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(middleware::from_fn(envelope_errors))
         .with_state(state)

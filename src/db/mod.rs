@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod batch;
 pub mod catalog;
 mod error;
+pub mod idempotency;
 pub mod ids;
 pub mod invoices;
 pub mod keys;

@@ -120,7 +120,8 @@ impl<const S: u32> Serialize for Fixed<S> {
     }
 }
 
-/// Writes a [`Fixed`] as a JSON number with exactly its places (`25.000`), never via a float.
+/// Writes a [`Fixed`] as an exact JSON number without trailing zeros (`25`, `10.3`), as the
+/// vendor shows number-typed fields; never via a float.
 pub mod as_number {
     use super::Fixed;
     use serde::{Serialize, Serializer};
@@ -130,8 +131,8 @@ pub mod as_number {
         value: &Fixed<S>,
         serializer: Z,
     ) -> Result<Z::Ok, Z::Error> {
-        let number =
-            serde_json::Number::from_str(&value.to_string()).map_err(serde::ser::Error::custom)?;
+        let text = value.0.normalize().to_string();
+        let number = serde_json::Number::from_str(&text).map_err(serde::ser::Error::custom)?;
         number.serialize(serializer)
     }
 }
@@ -272,6 +273,14 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&out).expect("json"),
             r#"{"s":"-3.000","n":12.28}"#
+        );
+        let whole = Out {
+            s: Qty::ZERO,
+            n: Money::from_units(2500),
+        };
+        assert_eq!(
+            serde_json::to_string(&whole).expect("json"),
+            r#"{"s":"0.000","n":25}"#
         );
     }
 }

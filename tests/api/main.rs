@@ -5,6 +5,7 @@ mod helpers;
 mod auth;
 mod cli;
 mod errors;
+mod invoices;
 mod isolation;
 mod openapi;
 mod storages;

@@ -14,6 +14,11 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/openapi.json"),
     ("get", "/a/v1.0/storage/test"),
     ("get", "/a/v1.0/draft/storages"),
+    ("get", "/a/v1.0/draft/store/{caf_storage_id}"),
+    ("post", "/a/v1.0/storage/invoices"),
+    ("get", "/a/v1.0/storage/invoices"),
+    ("put", "/a/v1.0/storage/invoices/{id}"),
+    ("get", "/a/v1.0/storage/invoices/{id}"),
 ];
 
 async fn spec(server: &TestServer) -> Value {
