@@ -4,76 +4,15 @@
 //! `cargo bench --bench http` (env: BENCH_SECONDS, default 10; BENCH_CONNECTIONS, default 50;
 //! BENCH_DATABASE, default a fresh SQLite file, or a postgres:// URL of an empty database).
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use support::{env_or, start_server, Server};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// The server under test, stopped when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    key: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
-}
-
-fn start_server(database: &str) -> Server {
-    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().expect("addr");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_caffesta"))
-        .args([
-            "--database",
-            database,
-            "serve",
-            "--demo",
-            "--listen",
-            &addr.to_string(),
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start caffesta");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut key = String::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("line");
-        if let Some(rest) = line.split("API key for it: ").nth(1) {
-            key = rest.trim().to_owned();
-            break;
-        }
-    }
-    assert_eq!(key.len(), 32, "no demo key printed");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(addr).is_ok() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Server { child, addr, key }
-}
 
 /// One keep-alive connection sending `request` until `deadline`; returns latencies (µs) of
 /// 200 answers and the count of other answers.
@@ -178,16 +117,11 @@ fn main() {
     let seconds = env_or("BENCH_SECONDS", 10u64);
     let connections = env_or("BENCH_CONNECTIONS", 50usize);
     let dir = tempfile::tempdir().expect("temp dir");
-    let database = std::env::var("BENCH_DATABASE")
-        .unwrap_or_else(|_| dir.path().join("bench.db").display().to_string());
+    let database = support::database(dir.path());
     let server = start_server(&database);
     println!(
         "caffesta HTTP benchmark: {} ({connections} connections, {seconds} s per path)",
-        if database.starts_with("postgres") {
-            "PostgreSQL"
-        } else {
-            "SQLite"
-        }
+        support::backend_name(&database)
     );
     // one client thread; the server process has the machine's cores
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -3,6 +3,7 @@
 //! Scripts depend on the administration commands: each prints only the new id (or key) on
 //! stdout, and errors on stderr with a non-zero exit.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -346,11 +347,16 @@ fn print_demo(demo: &demo::Demo, listen: SocketAddr) {
     } else {
         "already there"
     };
-    println!("demo account {state}; a new API key for it: {}", demo.key);
-    println!(
-        "try: curl -H 'X-API-KEY: {}' http://{}.localhost:{}/a/v1.0/storage/test",
-        demo.key,
-        demo::DEMO_ACCOUNT,
-        listen.port()
+    let text = format!(
+        "demo account {state}; a new API key for it: {key}\n\
+         try: curl -H 'X-API-KEY: {key}' http://{account}.localhost:{port}/a/v1.0/storage/test\n",
+        key = demo.key,
+        account = demo::DEMO_ACCOUNT,
+        port = listen.port()
     );
+    // a closed stdout (the reader went away) must not stop the server
+    let mut stdout = std::io::stdout();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
 }

@@ -7,6 +7,7 @@ mod cli;
 mod errors;
 mod invoices;
 mod isolation;
+mod ledger_property;
 mod openapi;
 mod storages;
 mod vendor_examples;

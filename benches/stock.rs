@@ -1,0 +1,177 @@
+//! Stock benchmarks against the release binary over HTTP (`cargo bench --bench stock`):
+//! - a 1,000-line invoice creating 1,000 new products, posted and wired (target ≤ 150 ms);
+//! - `/draft/store` of a storage holding 50,000 products (target ≤ 150 ms);
+//! - 5-line invoices of known products created and wired back to back (target ≥ 1,000/s).
+//!
+//! Env: BENCH_DATABASE (a postgres:// URL of an empty database; default a fresh SQLite file),
+//! BENCH_SECONDS for the back-to-back run (default 10).
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use support::{env_or, start_server, Server};
+
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    key: String,
+}
+
+impl Client {
+    async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Value {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("X-API-KEY", &self.key);
+        if let Some(body) = body {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(serde_json::to_vec(body).expect("json"));
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let value: Value = response.json().await.expect("json");
+        assert!(status.is_success(), "{path}: {status} {value}");
+        value
+    }
+
+    /// Posts an invoice and wires it; returns the id.
+    async fn post_and_wire(&self, invoice: &Value) -> i64 {
+        let created = self
+            .send(
+                reqwest::Method::POST,
+                "/a/v1.0/storage/invoices",
+                Some(invoice),
+            )
+            .await;
+        let id = created["data"]["id"].as_i64().expect("id");
+        self.send(
+            reqwest::Method::PUT,
+            &format!("/a/v1.0/storage/invoices/{id}"),
+            Some(&json!({"action": "wire"})),
+        )
+        .await;
+        id
+    }
+}
+
+/// An invoice of `lines` lines, each a product `{prefix}{n}` brought along in the payload.
+fn big_invoice(prefix: &str, lines: usize, storage: i64) -> Value {
+    let products: Vec<Value> = (0..lines)
+        .map(|n| json!({"ref_code": format!("{prefix}{n}"), "name": format!("Товар {prefix}{n}"), "measure": if n % 3 == 0 { "kg" } else { "pcs" },
+                        "caf_tax_id": 2, "category_ref_code": "c1", "prices": [{"caf_shop_id": 1, "caf_storage_id": storage, "price": "3.50"}]}))
+        .collect();
+    let items: Vec<Value> = (0..lines)
+        .map(|n| json!({"amount": 1 + n % 17, "product_code": format!("{prefix}{n}"), "price": "1.25", "caf_tax_id": 2}))
+        .collect();
+    json!({"number": prefix, "date": "2026-11-01 10:00", "storage": {"caf_id": storage},
+           "categories": [{"ref_code": "c1", "name": "Бакалея"}], "products": products, "items": items})
+}
+
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+async fn bench_big_invoice(client: &Client) {
+    let mut times = Vec::new();
+    for round in 0..5 {
+        let invoice = big_invoice(&format!("big{round}-"), 1000, 1);
+        let started = Instant::now();
+        client.post_and_wire(&invoice).await;
+        times.push(started.elapsed());
+    }
+    times.sort();
+    println!(
+        "1,000-line invoice, 1,000 new products, post + wire: median {:.1} ms, best {:.1} ms, worst {:.1} ms (target ≤ 150 ms)",
+        millis(times[2]),
+        millis(times[0]),
+        millis(times[4])
+    );
+}
+
+async fn bench_store(client: &Client) {
+    let started = Instant::now();
+    for chunk in 0..50 {
+        client
+            .post_and_wire(&big_invoice(&format!("s{chunk}-"), 1000, 3))
+            .await;
+    }
+    println!(
+        "  (seeded storage 3 with 50,000 products in {:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+    let mut times = Vec::new();
+    let mut rows = 0;
+    for _ in 0..10 {
+        let started = Instant::now();
+        let body = client
+            .send(reqwest::Method::GET, "/a/v1.0/draft/store/3", None)
+            .await;
+        times.push(started.elapsed());
+        rows = body.as_array().map_or(0, Vec::len);
+    }
+    times.sort();
+    println!(
+        "/draft/store with {rows} products: median {:.1} ms, best {:.1} ms, worst {:.1} ms (target ≤ 150 ms)",
+        millis(times[5]),
+        millis(times[0]),
+        millis(times[9])
+    );
+}
+
+async fn bench_small_invoices(client: &Client, seconds: u64) {
+    // the products exist already (from the big invoices)
+    let small = |n: usize| {
+        let items: Vec<Value> = (0..5)
+            .map(|k| json!({"amount": 1 + k, "product_code": format!("big0-{}", (n * 5 + k) % 1000), "cost": format!("{}.{:02}", 2 + k, n % 100)}))
+            .collect();
+        json!({"number": format!("small{n}"), "storage": {"caf_id": 2}, "items": items})
+    };
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut count = 0;
+    let mut latencies = Vec::new();
+    while Instant::now() < deadline {
+        let one = Instant::now();
+        client.post_and_wire(&small(count)).await;
+        latencies.push(one.elapsed());
+        count += 1;
+    }
+    latencies.sort();
+    let rate = count as f64 / started.elapsed().as_secs_f64();
+    println!(
+        "5-line invoices, known products, created + wired back to back: {count} in {seconds} s = {rate:.0}/s, p50 {:.2} ms, p99 {:.2} ms (target ≥ 1,000/s)",
+        millis(latencies[latencies.len() / 2]),
+        millis(latencies[latencies.len() * 99 / 100])
+    );
+}
+
+fn main() {
+    let seconds = env_or("BENCH_SECONDS", 10u64);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = support::database(dir.path());
+    let server: Server = start_server(&database);
+    println!(
+        "caffesta stock benchmark: {}",
+        support::backend_name(&database)
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let client = Client {
+            http: reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("client"),
+            base: format!("http://{}", server.addr),
+            key: server.key.clone(),
+        };
+        bench_big_invoice(&client).await;
+        bench_small_invoices(&client, seconds).await;
+        bench_store(&client).await;
+    });
+}

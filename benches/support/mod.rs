@@ -1,0 +1,86 @@
+//! What the benchmarks share: the release binary started as a real server over loopback.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The database to run against: BENCH_DATABASE (a postgres:// URL of an empty database), else
+/// a fresh SQLite file in `dir`.
+pub fn database(dir: &std::path::Path) -> String {
+    std::env::var("BENCH_DATABASE").unwrap_or_else(|_| dir.join("bench.db").display().to_string())
+}
+
+pub fn backend_name(database: &str) -> &'static str {
+    if database.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    }
+}
+
+/// The server under test, stopped when dropped.
+pub struct Server {
+    child: Child,
+    pub addr: SocketAddr,
+    pub key: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
+
+pub fn start_server(database: &str) -> Server {
+    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().expect("addr");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_caffesta"))
+        .args([
+            "--database",
+            database,
+            "serve",
+            "--demo",
+            "--listen",
+            &addr.to_string(),
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start caffesta");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut key = String::new();
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
+        let line = line.expect("line");
+        if let Some(rest) = line.split("API key for it: ").nth(1) {
+            key = rest.trim().to_owned();
+            break;
+        }
+    }
+    // keep reading, so that the server never writes to a closed pipe
+    std::thread::spawn(move || lines.for_each(drop));
+    assert_eq!(key.len(), 32, "no demo key printed");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(addr).is_ok() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Server { child, addr, key }
+}

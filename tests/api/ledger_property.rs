@@ -1,0 +1,147 @@
+//! Property: any sequence of invoice creations, wires and unwires keeps the ledger invariant
+//! (balances = sum of movements) and gives the balances of a simple model.
+
+use std::collections::BTreeMap;
+
+use caffesta::service::{admin, invoices, ledger, Actor};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use serde_json::json;
+
+use crate::helpers::{Backend, TestDatabase};
+
+/// One line: product 0-2, storage 1-2, whole amount, cost in cents.
+type Line = (usize, i64, i64, i64);
+
+#[derive(Debug, Clone)]
+enum Op {
+    Create(Vec<Line>),
+    Wire(usize),
+    Unwire(usize),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let line = (0usize..3, 1i64..3, 1i64..50, 0i64..10_000);
+    prop_oneof![
+        prop::collection::vec(line, 1..4).prop_map(Op::Create),
+        (0usize..8).prop_map(Op::Wire),
+        (0usize..8).prop_map(Op::Unwire),
+    ]
+}
+
+/// (storage, product code index) → (qty units, value units)
+type Model = BTreeMap<(i64, usize), (i64, i64)>;
+
+async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), TestCaseError> {
+    let name = format!("prop{case}");
+    let account_id = admin::create_account(db, &name, None)
+        .await
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    for storage in ["A", "B"] {
+        admin::create_storage(db, &name, storage)
+            .await
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    }
+    let actor = Actor {
+        account_id,
+        user_id: 1,
+        timezone: jiff::tz::TimeZone::UTC,
+    };
+    let mut docs: Vec<(i64, Vec<Line>, bool)> = Vec::new();
+    let mut model = Model::new();
+    for op in ops {
+        match op {
+            Op::Create(lines) => {
+                // one storage per invoice: the first line's
+                let storage = lines[0].1;
+                let items: Vec<_> = lines
+                    .iter()
+                    .map(|(p, _, amount, cents)| json!({"amount": amount, "product_code": format!("p{p}"), "cost": format!("{}.{:02}", cents / 100, cents % 100)}))
+                    .collect();
+                let products: Vec<_> = (0..3)
+                    .map(|p| json!({"ref_code": format!("p{p}"), "name": format!("P{p}")}))
+                    .collect();
+                let body =
+                    json!({"storage": {"caf_id": storage}, "items": items, "products": products});
+                let input =
+                    serde_json::from_value(body).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let id = invoices::create(db, &actor, &input)
+                    .await
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let lines = lines
+                    .iter()
+                    .map(|&(p, _, a, c)| (p, storage, a, c))
+                    .collect();
+                docs.push((id, lines, false));
+            }
+            Op::Wire(n) | Op::Unwire(n) => {
+                let count = docs.len().max(1);
+                let Some(doc) = docs.get_mut(n % count) else {
+                    continue;
+                };
+                let wire = matches!(op, Op::Wire(_));
+                let outcome = invoices::set_wired(db, &actor, doc.0, wire).await;
+                prop_assert_eq!(
+                    outcome.is_ok(),
+                    doc.2 != wire,
+                    "wire={} on wired={}",
+                    wire,
+                    doc.2
+                );
+                if outcome.is_ok() {
+                    doc.2 = wire;
+                    let sign = if wire { 1 } else { -1 };
+                    for &(p, storage, amount, cents) in &doc.1 {
+                        let entry = model.entry((storage, p)).or_insert((0, 0));
+                        entry.0 += sign * amount * 1000;
+                        entry.1 += sign * cents;
+                    }
+                }
+            }
+        }
+    }
+    let report = ledger::check(db, account_id)
+        .await
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    prop_assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
+    let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT b.storage_id, p.ref_code, b.qty, b.value FROM stock_balances b \
+         JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id WHERE b.account_id = $1",
+    )
+    .bind(account_id)
+    .fetch_all(db.reader())
+    .await
+    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let stored: Model = rows
+        .into_iter()
+        .filter(|r| r.2 != 0 || r.3 != 0)
+        .map(|(s, code, q, v)| ((s, code[1..].parse().unwrap_or(9)), (q, v)))
+        .collect();
+    let expected: Model = model.into_iter().filter(|(_, v)| *v != (0, 0)).collect();
+    prop_assert_eq!(stored, expected);
+    Ok(())
+}
+
+async fn random_invoice_sequences_keep_the_ledger_invariant_and_match_a_model(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.open().await;
+    let handle = tokio::runtime::Handle::current();
+    let mut runner = TestRunner::new(Config {
+        cases: 24,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let case = std::sync::atomic::AtomicUsize::new(0);
+    let result = tokio::task::block_in_place(|| {
+        runner.run(&prop::collection::vec(op(), 1..30), |ops| {
+            let n = case.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            handle.block_on(run_case(&db, n, &ops))
+        })
+    });
+    db.close().await;
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+crate::backend_tests!(random_invoice_sequences_keep_the_ledger_invariant_and_match_a_model);
