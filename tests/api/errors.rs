@@ -1,6 +1,9 @@
 //! API.md §0, errors: every bad request gets the JSON envelope with the right status, never a
 //! 5xx and never axum's plain text.
 
+use std::time::Duration;
+
+use caffesta::config::HttpConfig;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -38,6 +41,9 @@ fn case(
 
 fn cases() -> Vec<Case> {
     use StatusCode as S;
+    let invoices = "/a/v1.0/storage/invoices";
+    let huge = vec![b' '; BODY_LIMIT + 1];
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     vec![
         case(
             "unknown path",
@@ -75,11 +81,168 @@ fn cases() -> Vec<Case> {
             b"",
             S::METHOD_NOT_ALLOWED,
         ),
+        case(
+            "non-numeric id",
+            Method::GET,
+            "/a/v1.0/storage/invoices/abc",
+            b"",
+            S::NOT_FOUND,
+        ),
+        case(
+            "unknown storage",
+            Method::GET,
+            "/a/v1.0/draft/store/999",
+            b"",
+            S::NOT_FOUND,
+        ),
+        case(
+            "non-numeric storage",
+            Method::GET,
+            "/a/v1.0/draft/store/x1",
+            b"",
+            S::NOT_FOUND,
+        ),
+        case(
+            "truncated JSON",
+            Method::POST,
+            invoices,
+            b"{\"storage\":",
+            S::BAD_REQUEST,
+        ),
+        case("empty body", Method::POST, invoices, b"", S::BAD_REQUEST),
+        case(
+            "array instead of object",
+            Method::POST,
+            invoices,
+            b"[]",
+            S::BAD_REQUEST,
+        ),
+        case(
+            "not UTF-8",
+            Method::POST,
+            invoices,
+            b"{\"number\": \"\xff\xfe\"}",
+            S::BAD_REQUEST,
+        ),
+        Case {
+            field: Some("[0]"),
+            ..case(
+                "nested 10,000 deep",
+                Method::POST,
+                invoices,
+                deep.as_bytes(),
+                S::BAD_REQUEST,
+            )
+        },
+        Case {
+            field: Some("storage.caf_id"),
+            ..case(
+                "id of the wrong type",
+                Method::POST,
+                invoices,
+                br#"{"storage":{"caf_id":"x"},"items":[]}"#,
+                S::BAD_REQUEST,
+            )
+        },
+        Case {
+            field: Some("items"),
+            ..case(
+                "missing required field",
+                Method::POST,
+                invoices,
+                br#"{"storage":{"caf_id":1}}"#,
+                S::UNPROCESSABLE_ENTITY,
+            )
+        },
+        Case {
+            field: Some("items[0].amount"),
+            ..case(
+                "amount of the wrong type",
+                Method::POST,
+                invoices,
+                br#"{"storage":{"caf_id":1},"items":[{"amount":true,"product_code":"x"}]}"#,
+                S::BAD_REQUEST,
+            )
+        },
+        Case {
+            field: Some("action"),
+            ..case(
+                "action of the wrong type",
+                Method::PUT,
+                "/a/v1.0/storage/invoices/1",
+                br#"{"action":5}"#,
+                S::BAD_REQUEST,
+            )
+        },
+        Case {
+            content_type: Some("application/x-www-form-urlencoded"),
+            ..case(
+                "a form",
+                Method::POST,
+                invoices,
+                b"number=1&storage=2",
+                S::BAD_REQUEST,
+            )
+        },
+        Case {
+            content_type: Some("multipart/form-data; boundary=x"),
+            ..case(
+                "multipart",
+                Method::POST,
+                invoices,
+                b"--x\r\n\r\nhi\r\n--x--",
+                S::BAD_REQUEST,
+            )
+        },
+        Case {
+            content_type: Some("text/plain"),
+            ..case(
+                "plain text",
+                Method::POST,
+                invoices,
+                b"hello",
+                S::BAD_REQUEST,
+            )
+        },
+        Case {
+            content_type: None,
+            ..case(
+                "no content type, not JSON",
+                Method::POST,
+                invoices,
+                b"<xml/>",
+                S::BAD_REQUEST,
+            )
+        },
+        case(
+            "body over the limit",
+            Method::POST,
+            invoices,
+            &huge,
+            S::PAYLOAD_TOO_LARGE,
+        ),
+        Case {
+            content_type: None,
+            ..case(
+                "body over the limit, no type",
+                Method::PUT,
+                "/a/v1.0/storage/invoices/1",
+                &huge,
+                S::PAYLOAD_TOO_LARGE,
+            )
+        },
     ]
 }
 
+/// The body limit the server of this test runs with.
+const BODY_LIMIT: usize = 64 * 1024;
+
 async fn every_bad_request_gets_the_envelope_and_never_a_5xx(backend: Backend) {
-    let server = TestServer::start(backend).await;
+    let http = HttpConfig {
+        body_limit: BODY_LIMIT,
+        key_cache_ttl: Duration::ZERO,
+    };
+    let server = TestServer::start_with(backend, http).await;
     let demo = server.demo().await;
     for case in cases() {
         let mut request = server
@@ -119,4 +282,31 @@ async fn every_bad_request_gets_the_envelope_and_never_a_5xx(backend: Backend) {
     server.stop().await;
 }
 
-crate::backend_tests!(every_bad_request_gets_the_envelope_and_never_a_5xx);
+/// JSON is read whatever the Content-Type says: the vendor's examples send none, or a form
+/// type (`curl -d`).
+async fn a_json_body_is_accepted_under_any_content_type(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let body = serde_json::to_vec(&crate::invoices::vendor_invoice()).expect("json");
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        Some("application/json; charset=utf-8"),
+    ] {
+        let mut request = server
+            .request(&demo, Method::POST, "/a/v1.0/storage/invoices")
+            .body(body.clone());
+        if let Some(content_type) = content_type {
+            request = request.header("Content-Type", content_type);
+        }
+        let (status, answer) = crate::helpers::send(request).await;
+        assert_eq!(status, StatusCode::OK, "{content_type:?}: {answer}");
+    }
+    server.stop().await;
+}
+
+crate::backend_tests!(
+    every_bad_request_gets_the_envelope_and_never_a_5xx,
+    a_json_body_is_accepted_under_any_content_type
+);

@@ -52,7 +52,7 @@ async fn the_vendors_python_examples_run_unchanged(backend: Backend) {
     let server = TestServer::start(backend).await;
     let demo = server.demo().await;
     let base = format!("http://127.0.0.1:{}", server.addr.port());
-    for file in ["auth.py", "storages.py"] {
+    for file in ["auth.py", "storages.py", "store.py"] {
         let printed = tokio::task::block_in_place(|| run_example(file, &base, &demo.key, 1));
         assert_eq!(printed.trim(), "<Response [200]>", "{file}");
     }
