@@ -44,6 +44,9 @@ impl Kind {
 
 /// Reserves `count` consecutive ids and returns the first.
 pub async fn reserve(tx: &mut Tx, account_id: i64, kind: Kind, count: i64) -> Result<i64, DbError> {
+    if count == 0 {
+        return Ok(0); // nothing to number: spare the statement
+    }
     let last: i64 = sqlx::query_scalar(
         "INSERT INTO id_counters (account_id, kind, last_id) VALUES ($1, $2, $3) \
          ON CONFLICT (account_id, kind) DO UPDATE SET last_id = id_counters.last_id + $3 \
