@@ -170,6 +170,16 @@ fn main() {
             base: format!("http://{}", server.addr),
             key: server.key.clone(),
         };
+        let started = Instant::now();
+        for _ in 0..2000 {
+            client
+                .send(reqwest::Method::GET, "/a/v1.0/storage/test", None)
+                .await;
+        }
+        println!(
+            "sequential GET /storage/test: {:.3} ms each",
+            millis(started.elapsed()) / 2000.0
+        );
         bench_big_invoice(&client).await;
         bench_small_invoices(&client, seconds).await;
         bench_store(&client).await;

@@ -10,6 +10,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::LatencyUnit;
 use tracing::Level;
 
 use crate::config::{HttpConfig, ServeConfig};
@@ -26,7 +27,7 @@ pub fn app(db: Db, http: &HttpConfig) -> Router {
             tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
         })
         .on_request(())
-        .on_response(DefaultOnResponse::new().level(Level::DEBUG));
+        .on_response(DefaultOnResponse::new().level(Level::DEBUG).latency_unit(LatencyUnit::Micros));
     crate::api::router(db, http)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)

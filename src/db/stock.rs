@@ -159,7 +159,7 @@ pub async fn store(
     let rows = sqlx::query(
         "SELECT p.id, p.name, p.measure, b.qty, b.value FROM stock_balances b \
          JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
-         WHERE b.account_id = $1 AND b.storage_id = $2 ORDER BY p.id",
+         WHERE b.account_id = $1 AND b.storage_id = $2 ORDER BY b.product_id",
     )
     .bind(account_id)
     .bind(storage_id)
