@@ -128,7 +128,7 @@ impl KeyCache {
         if let Some(hit) = self.fresh(&digest) {
             return Ok(hit);
         }
-        let grant = keys::find_live_by_digest(db.reader(), &digest)
+        let grant = keys::find_live_by_digest(db, &digest)
             .await?
             .map(|g| Arc::new(caller_of(g)));
         if let Ok(mut entries) = self.entries.write() {

@@ -49,7 +49,7 @@ async fn list_storages(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
 ) -> ApiResult<Json<StorageList>> {
-    let storages = objects::live_storages(state.db.reader(), caller.account_id).await?;
+    let storages = objects::live_storages(&state.db, caller.account_id).await?;
     Ok(Json(StorageList(storages)))
 }
 
@@ -80,9 +80,9 @@ async fn store(
     ApiCaller(caller): ApiCaller,
     IdPath(storage_id): IdPath,
 ) -> ApiResult<Json<Vec<StoreLine>>> {
-    let rows = stock::store(state.db.reader(), caller.account_id, storage_id).await?;
+    let rows = stock::store(&state.db, caller.account_id, storage_id).await?;
     if rows.is_empty()
-        && !objects::storage_exists(state.db.reader(), caller.account_id, storage_id).await?
+        && !objects::storage_exists(&state.db, caller.account_id, storage_id).await?
     {
         return Err(ApiError::NotFound(format!(
             "no storage with id {storage_id}"

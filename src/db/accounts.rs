@@ -1,8 +1,6 @@
 //! Queries on accounts (the tenants).
 
-use sqlx::{AnyPool, Row};
-
-use super::{DbError, Tx};
+use super::{Db, DbError, Tx};
 
 /// An account row.
 #[derive(Debug, Clone)]
@@ -14,26 +12,21 @@ pub struct Account {
 }
 
 pub async fn insert(tx: &mut Tx, name: &str, timezone: &str, now: i64) -> Result<i64, DbError> {
-    let id = sqlx::query_scalar(
-        "INSERT INTO accounts (name, timezone, stock_module, created_at) VALUES ($1, $2, 1, $3) RETURNING id",
-    )
-    .bind(name)
-    .bind(timezone)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(id)
+    let row = tx
+        .fetch_one(
+            "INSERT INTO accounts (name, timezone, stock_module, created_at) VALUES ($1, $2, 1, $3) RETURNING id",
+            &[name.into(), timezone.into(), now.into()],
+        )
+        .await?;
+    row.int(0)
 }
 
-pub async fn find_by_name(pool: &AnyPool, name: &str) -> Result<Option<Account>, DbError> {
-    let row = sqlx::query("SELECT id, name, timezone, stock_module FROM accounts WHERE name = $1")
-        .bind(name)
-        .fetch_optional(pool)
+pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<Account>, DbError> {
+    let row = db
+        .read()
+        .await
+        .fetch_optional("SELECT id, name, timezone, stock_module FROM accounts WHERE name = $1", &[name.into()])
         .await?;
-    Ok(row.map(|row| Account {
-        id: row.get(0),
-        name: row.get(1),
-        timezone: row.get(2),
-        stock_module: row.get::<i64, _>(3) != 0,
-    }))
+    row.map(|row| Ok(Account { id: row.int(0)?, name: row.text(1)?, timezone: row.text(2)?, stock_module: row.flag(3)? }))
+        .transpose()
 }

@@ -3,10 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sqlx::Row;
-
-use super::batch::{self, Value};
-use super::{DbError, Tx};
+use super::batch;
+use super::{DbError, Row, Tx, Value};
 
 /// Tables whose rows are found by `ref_code`.
 #[derive(Debug, Clone, Copy)]
@@ -37,7 +35,7 @@ async fn by_codes(
     table: &str,
     account_id: i64,
     codes: &[String],
-    mut each: impl FnMut(sqlx::any::AnyRow),
+    mut each: impl FnMut(&Row) -> Result<(), DbError>,
 ) -> Result<(), DbError> {
     let unique: Vec<&String> = codes.iter().collect::<HashSet<_>>().into_iter().collect();
     for chunk in unique.chunks(LOOKUP_CHUNK) {
@@ -45,12 +43,10 @@ async fn by_codes(
             "SELECT {columns} FROM {table} WHERE account_id = $1 AND ref_code IN ({})",
             batch::list_placeholders(chunk.len(), 2)
         );
-        let mut query = sqlx::query(&sql).bind(account_id);
-        for code in chunk {
-            query = query.bind(code.as_str());
-        }
-        for row in query.fetch_all(&mut **tx).await? {
-            each(row);
+        let mut params: Vec<Value> = vec![account_id.into()];
+        params.extend(chunk.iter().map(|code| Value::from(code.as_str())));
+        for row in tx.fetch_all(&sql, &params).await? {
+            each(&row)?;
         }
     }
     Ok(())
@@ -71,7 +67,8 @@ pub async fn ids_by_code(
         account_id,
         codes,
         |row| {
-            found.insert(row.get(0), row.get(1));
+            found.insert(row.text(0)?, row.int(1)?);
+            Ok(())
         },
     )
     .await?;
@@ -99,14 +96,9 @@ pub async fn packages_by_code(
         account_id,
         codes,
         |row| {
-            found.insert(
-                row.get(0),
-                PackageRow {
-                    id: row.get(1),
-                    measure: row.get(2),
-                    value_units: row.get(3),
-                },
-            );
+            let package = PackageRow { id: row.int(1)?, measure: row.text(2)?, value_units: row.int(3)? };
+            found.insert(row.text(0)?, package);
+            Ok(())
         },
     )
     .await?;
@@ -133,13 +125,8 @@ pub async fn products_by_code(
         account_id,
         codes,
         |row| {
-            found.insert(
-                row.get(0),
-                ProductRef {
-                    id: row.get(1),
-                    measure: row.get(2),
-                },
-            );
+            found.insert(row.text(0)?, ProductRef { id: row.int(1)?, measure: row.text(2)? });
+            Ok(())
         },
     )
     .await?;
@@ -322,35 +309,10 @@ pub async fn upsert_prices(
     .await
 }
 
-/// The live ids of a small administrator-made table (taxes, shops, storages) of the account.
-pub async fn live_ids(
-    tx: &mut Tx,
-    table: super::objects::Table,
-    account_id: i64,
-) -> Result<HashSet<i64>, DbError> {
-    let rows = sqlx::query(table.live_ids_query())
-        .bind(account_id)
-        .fetch_all(&mut **tx)
-        .await?;
-    Ok(rows.into_iter().map(|row| row.get(0)).collect())
-}
-
 /// The account's live taxes: id → rate in percent.
-pub async fn tax_rates(
-    tx: &mut Tx,
-    account_id: i64,
-) -> Result<HashMap<i64, rust_decimal::Decimal>, DbError> {
-    let rows = sqlx::query("SELECT id, rate FROM taxes WHERE account_id = $1 AND deleted = 0")
-        .bind(account_id)
-        .fetch_all(&mut **tx)
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            (
-                r.get(0),
-                crate::domain::decimal::Percent::from_units(r.get(1)).decimal(),
-            )
-        })
-        .collect())
+pub async fn tax_rates(tx: &mut Tx, account_id: i64) -> Result<HashMap<i64, rust_decimal::Decimal>, DbError> {
+    let rows = tx.fetch_all("SELECT id, rate FROM taxes WHERE account_id = $1 AND deleted = 0", &[account_id.into()]).await?;
+    rows.iter()
+        .map(|r| Ok((r.int(0)?, crate::domain::decimal::Percent::from_units(r.int(1)?).decimal())))
+        .collect()
 }

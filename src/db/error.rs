@@ -8,19 +8,33 @@ pub enum DbError {
     UniqueViolation(String),
     #[error("database error: {0}")]
     Sqlx(sqlx::Error),
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("corrupt value in column {column}: {value}")]
+    #[error("corrupt value in {column}: {value}")]
     Corrupt { column: &'static str, value: String },
 }
 
 impl From<sqlx::Error> for DbError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                DbError::UniqueViolation(db.message().to_owned())
-            }
+            sqlx::Error::Database(db) if db.is_unique_violation() => DbError::UniqueViolation(db.message().to_owned()),
             _ => DbError::Sqlx(err),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for DbError {
+    fn from(err: rusqlite::Error) -> Self {
+        match &err {
+            rusqlite::Error::SqliteFailure(code, message)
+                if code.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    || code.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+            {
+                DbError::UniqueViolation(message.clone().unwrap_or_else(|| err.to_string()))
+            }
+            _ => DbError::Sqlite(err),
         }
     }
 }

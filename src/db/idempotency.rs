@@ -1,7 +1,5 @@
 //! Stored answers of POST requests sent with an `Idempotency-Key`.
 
-use sqlx::Row;
-
 use super::{commit, Db, DbError};
 
 /// What a key already stands for.
@@ -11,69 +9,43 @@ pub enum Claim {
     /// Another request with this key is being served.
     InProgress { request_hash: String },
     /// A request with this key was answered.
-    Done {
-        request_hash: String,
-        status: u16,
-        body: String,
-    },
+    Done { request_hash: String, status: u16, body: String },
 }
 
 /// Claims `key` for a request with `request_hash`, or says what it already stands for.
-pub async fn claim(
-    db: &Db,
-    account_id: i64,
-    key: &str,
-    request_hash: &str,
-    now: i64,
-) -> Result<Claim, DbError> {
+pub async fn claim(db: &Db, account_id: i64, key: &str, request_hash: &str, now: i64) -> Result<Claim, DbError> {
     let mut tx = db.begin_write().await?;
-    let inserted = sqlx::query(
-        "INSERT INTO idempotency_keys (account_id, key, request_hash, status, created_at) VALUES ($1, $2, $3, 0, $4) \
-         ON CONFLICT (account_id, key) DO NOTHING",
-    )
-    .bind(account_id)
-    .bind(key)
-    .bind(request_hash)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    if inserted.rows_affected() == 1 {
+    let inserted = tx
+        .execute(
+            "INSERT INTO idempotency_keys (account_id, key, request_hash, status, created_at) VALUES ($1, $2, $3, 0, $4) \
+             ON CONFLICT (account_id, key) DO NOTHING",
+            &[account_id.into(), key.into(), request_hash.into(), now.into()],
+        )
+        .await?;
+    if inserted == 1 {
         commit(tx).await?;
         return Ok(Claim::New);
     }
-    let row = sqlx::query("SELECT request_hash, status, body FROM idempotency_keys WHERE account_id = $1 AND key = $2")
-        .bind(account_id)
-        .bind(key)
-        .fetch_one(&mut *tx)
+    let row = tx
+        .fetch_one(
+            "SELECT request_hash, status, body FROM idempotency_keys WHERE account_id = $1 AND key = $2",
+            &[account_id.into(), key.into()],
+        )
         .await?;
-    let (request_hash, status): (String, i64) = (row.get(0), row.get(1));
+    let (request_hash, status) = (row.text(0)?, row.int(1)?);
     Ok(match status {
         0 => Claim::InProgress { request_hash },
-        status => Claim::Done {
-            request_hash,
-            status: u16::try_from(status).unwrap_or(500),
-            body: row.get(2),
-        },
+        status => Claim::Done { request_hash, status: u16::try_from(status).unwrap_or(500), body: row.text(2)? },
     })
 }
 
 /// Stores the answer of a claimed key.
-pub async fn complete(
-    db: &Db,
-    account_id: i64,
-    key: &str,
-    status: u16,
-    body: &str,
-) -> Result<(), DbError> {
+pub async fn complete(db: &Db, account_id: i64, key: &str, status: u16, body: &str) -> Result<(), DbError> {
     let mut tx = db.begin_write().await?;
-    sqlx::query(
+    tx.execute(
         "UPDATE idempotency_keys SET status = $3, body = $4 WHERE account_id = $1 AND key = $2",
+        &[account_id.into(), key.into(), i64::from(status).into(), body.into()],
     )
-    .bind(account_id)
-    .bind(key)
-    .bind(i64::from(status))
-    .bind(body)
-    .execute(&mut *tx)
     .await?;
     commit(tx).await
 }
@@ -81,10 +53,10 @@ pub async fn complete(
 /// Gives a claimed key up (the request failed inside the server; a retry may run it).
 pub async fn release(db: &Db, account_id: i64, key: &str) -> Result<(), DbError> {
     let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND status = 0")
-        .bind(account_id)
-        .bind(key)
-        .execute(&mut *tx)
-        .await?;
+    tx.execute(
+        "DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND status = 0",
+        &[account_id.into(), key.into()],
+    )
+    .await?;
     commit(tx).await
 }

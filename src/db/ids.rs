@@ -47,16 +47,15 @@ pub async fn reserve(tx: &mut Tx, account_id: i64, kind: Kind, count: i64) -> Re
     if count == 0 {
         return Ok(0); // nothing to number: spare the statement
     }
-    let last: i64 = sqlx::query_scalar(
-        "INSERT INTO id_counters (account_id, kind, last_id) VALUES ($1, $2, $3) \
-         ON CONFLICT (account_id, kind) DO UPDATE SET last_id = id_counters.last_id + $3 \
-         RETURNING last_id",
-    )
-    .bind(account_id)
-    .bind(kind.name())
-    .bind(count)
-    .fetch_one(&mut **tx)
-    .await?;
+    let row = tx
+        .fetch_one(
+            "INSERT INTO id_counters (account_id, kind, last_id) VALUES ($1, $2, $3) \
+             ON CONFLICT (account_id, kind) DO UPDATE SET last_id = id_counters.last_id + $3 \
+             RETURNING last_id",
+            &[account_id.into(), kind.name().into(), count.into()],
+        )
+        .await?;
+    let last = row.int(0)?;
     Ok(last - count + 1)
 }
 

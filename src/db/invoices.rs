@@ -1,10 +1,7 @@
 //! Queries on incoming invoices and their lines.
 
-use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
-
-use super::batch::{self, Value};
-use super::{DbError, Tx};
+use super::batch;
+use super::{Db, DbError, Row, Tx, Value};
 
 /// An invoice header to insert.
 pub struct NewInvoice {
@@ -37,21 +34,22 @@ pub async fn insert(
     items: &[NewItem],
     now: i64,
 ) -> Result<(), DbError> {
-    sqlx::query(
+    tx.execute(
         "INSERT INTO invoices (account_id, id, number, doc_date, comment, declared_sum, shipper_id, storage_id, \
          created_at, created_by, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $10)",
+        &[
+            account_id.into(),
+            invoice.id.into(),
+            invoice.number.as_str().into(),
+            invoice.doc_date.into(),
+            invoice.comment.as_str().into(),
+            invoice.declared_sum.into(),
+            invoice.shipper_id.into(),
+            invoice.storage_id.into(),
+            now.into(),
+            invoice.by.into(),
+        ],
     )
-    .bind(account_id)
-    .bind(invoice.id)
-    .bind(invoice.number.as_str())
-    .bind(invoice.doc_date)
-    .bind(invoice.comment.as_str())
-    .bind(invoice.declared_sum)
-    .bind(invoice.shipper_id)
-    .bind(invoice.storage_id)
-    .bind(now)
-    .bind(invoice.by)
-    .execute(&mut **tx)
     .await?;
     let rows: Vec<Vec<Value>> = items
         .iter()
@@ -93,25 +91,18 @@ pub async fn set_wired(
     by: i64,
     now: i64,
 ) -> Result<bool, DbError> {
-    let done = sqlx::query(
-        "UPDATE invoices SET wired = $3, updated_at = $4, updated_by = $5 WHERE account_id = $1 AND id = $2 AND wired = 1 - $3",
-    )
-    .bind(account_id)
-    .bind(id)
-    .bind(i64::from(wired))
-    .bind(now)
-    .bind(by)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let done = tx
+        .execute(
+            "UPDATE invoices SET wired = $3, updated_at = $4, updated_by = $5 \
+             WHERE account_id = $1 AND id = $2 AND wired = 1 - $3",
+            &[account_id.into(), id.into(), i64::from(wired).into(), now.into(), by.into()],
+        )
+        .await?;
+    Ok(done == 1)
 }
 
 pub async fn exists(tx: &mut Tx, account_id: i64, id: i64) -> Result<bool, DbError> {
-    let row = sqlx::query("SELECT 1 FROM invoices WHERE account_id = $1 AND id = $2")
-        .bind(account_id)
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let row = tx.fetch_optional("SELECT 1 FROM invoices WHERE account_id = $1 AND id = $2", &[account_id.into(), id.into()]).await?;
     Ok(row.is_some())
 }
 
@@ -126,26 +117,26 @@ pub struct StockLine {
 }
 
 pub async fn stock_lines(tx: &mut Tx, account_id: i64, id: i64) -> Result<Vec<StockLine>, DbError> {
-    let rows = sqlx::query(
-        "SELECT i.line_no, v.storage_id, i.product_id, v.doc_date, i.qty, i.cost FROM invoice_items i \
-         JOIN invoices v ON v.account_id = i.account_id AND v.id = i.invoice_id \
-         WHERE i.account_id = $1 AND i.invoice_id = $2 ORDER BY i.line_no",
-    )
-    .bind(account_id)
-    .bind(id)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| StockLine {
-            line_no: r.get(0),
-            storage_id: r.get(1),
-            product_id: r.get(2),
-            doc_date: r.get(3),
-            qty: r.get(4),
-            cost: r.get(5),
+    let rows = tx
+        .fetch_all(
+            "SELECT i.line_no, v.storage_id, i.product_id, v.doc_date, i.qty, i.cost FROM invoice_items i \
+             JOIN invoices v ON v.account_id = i.account_id AND v.id = i.invoice_id \
+             WHERE i.account_id = $1 AND i.invoice_id = $2 ORDER BY i.line_no",
+            &[account_id.into(), id.into()],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StockLine {
+                line_no: r.int(0)?,
+                storage_id: r.int(1)?,
+                product_id: r.int(2)?,
+                doc_date: r.int(3)?,
+                qty: r.int(4)?,
+                cost: r.int(5)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// An invoice header with its storage and shipper and its totals.
@@ -185,58 +176,49 @@ const HEADER_SELECT: &str = "SELECT v.id, v.number, v.doc_date, v.wired, v.paid,
      FROM invoices v JOIN storages s ON s.account_id = v.account_id AND s.id = v.storage_id \
      LEFT JOIN shippers sh ON sh.account_id = v.account_id AND sh.id = v.shipper_id";
 
-fn header(row: &AnyRow) -> InvoiceRow {
-    let shipper_id: Option<i64> = row.get(11);
-    InvoiceRow {
-        id: row.get(0),
-        number: row.get(1),
-        doc_date: row.get(2),
-        wired: row.get::<i64, _>(3) != 0,
-        paid: row.get::<i64, _>(4) != 0,
-        created_at: row.get(5),
-        created_by: row.get(6),
-        updated_at: row.get(7),
-        updated_by: row.get(8),
-        storage_id: row.get(9),
-        storage_name: row.get(10),
-        shipper: shipper_id.map(|id| ShipperRow {
+fn header(row: &Row) -> Result<InvoiceRow, DbError> {
+    let shipper = match row.opt_int(11)? {
+        Some(id) => Some(ShipperRow {
             id,
-            ref_code: row.get(12),
-            name: row.get(13),
-            created_at: row.get(14),
-            deleted: row.get::<i64, _>(15) != 0,
+            ref_code: row.text(12)?,
+            name: row.text(13)?,
+            created_at: row.int(14)?,
+            deleted: row.flag(15)?,
         }),
-        total_amount: row.get(16),
-        total_cost: row.get(17),
-        total_cost_with_tax: row.get(18),
-    }
+        None => None,
+    };
+    Ok(InvoiceRow {
+        id: row.int(0)?,
+        number: row.text(1)?,
+        doc_date: row.int(2)?,
+        wired: row.flag(3)?,
+        paid: row.flag(4)?,
+        created_at: row.int(5)?,
+        created_by: row.int(6)?,
+        updated_at: row.int(7)?,
+        updated_by: row.int(8)?,
+        storage_id: row.int(9)?,
+        storage_name: row.text(10)?,
+        shipper,
+        total_amount: row.int(16)?,
+        total_cost: row.int(17)?,
+        total_cost_with_tax: row.int(18)?,
+    })
 }
 
-pub async fn find(pool: &AnyPool, account_id: i64, id: i64) -> Result<Option<InvoiceRow>, DbError> {
+pub async fn find(db: &Db, account_id: i64, id: i64) -> Result<Option<InvoiceRow>, DbError> {
     let sql = format!("{HEADER_SELECT} WHERE v.account_id = $1 AND v.id = $2");
-    let row = sqlx::query(&sql)
-        .bind(account_id)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
-    Ok(row.as_ref().map(header))
+    let row = db.read().await.fetch_optional(&sql, &[account_id.into(), id.into()]).await?;
+    row.as_ref().map(header).transpose()
 }
 
 /// Invoices dated in `[from, to)`, by date then id.
-pub async fn list(
-    pool: &AnyPool,
-    account_id: i64,
-    from: i64,
-    to: i64,
-) -> Result<Vec<InvoiceRow>, DbError> {
-    let sql = format!("{HEADER_SELECT} WHERE v.account_id = $1 AND v.doc_date >= $2 AND v.doc_date < $3 ORDER BY v.doc_date, v.id");
-    let rows = sqlx::query(&sql)
-        .bind(account_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(pool)
-        .await?;
-    Ok(rows.iter().map(header).collect())
+pub async fn list(db: &Db, account_id: i64, from: i64, to: i64) -> Result<Vec<InvoiceRow>, DbError> {
+    let sql = format!(
+        "{HEADER_SELECT} WHERE v.account_id = $1 AND v.doc_date >= $2 AND v.doc_date < $3 ORDER BY v.doc_date, v.id"
+    );
+    let rows = db.read().await.fetch_all(&sql, &[account_id.into(), from.into(), to.into()]).await?;
+    rows.iter().map(header).collect()
 }
 
 /// An invoice line with its package, product and the product's category and workspace.
@@ -285,61 +267,62 @@ pub struct ProductOut {
     pub entity_type: String,
 }
 
-pub async fn items(pool: &AnyPool, account_id: i64, id: i64) -> Result<Vec<ItemRow>, DbError> {
-    let rows = sqlx::query(
-        "SELECT i.amount, i.price, i.cost, i.cost_with_tax, i.tax_id, \
-         k.id, k.ref_code, k.name, k.measure, k.value, k.deleted, k.hidden, \
-         p.id, p.ref_code, p.name, p.cancellation_type, p.measure, p.category_id, c.ref_code, p.workspace_id, \
-         p.created_at, p.updated_at, p.use_discounts, p.code, p.active, p.country, p.has_gmo, p.free_price, \
-         p.weight_in_gram, p.entity_type \
-         FROM invoice_items i \
-         JOIN packages k ON k.account_id = i.account_id AND k.id = i.package_id \
-         JOIN products p ON p.account_id = i.account_id AND p.id = i.product_id \
-         LEFT JOIN categories c ON c.account_id = p.account_id AND c.id = p.category_id \
-         WHERE i.account_id = $1 AND i.invoice_id = $2 ORDER BY i.line_no",
-    )
-    .bind(account_id)
-    .bind(id)
-    .fetch_all(pool)
-    .await?;
-    let flag = |row: &AnyRow, i: usize| row.get::<i64, _>(i) != 0;
-    Ok(rows
-        .iter()
-        .map(|r| ItemRow {
-            amount: r.get(0),
-            price: r.get(1),
-            cost: r.get(2),
-            cost_with_tax: r.get(3),
-            tax_id: r.get(4),
-            package: PackageOut {
-                id: r.get(5),
-                ref_code: r.get(6),
-                name: r.get(7),
-                measure: r.get(8),
-                value: r.get(9),
-                deleted: flag(r, 10),
-                hidden: flag(r, 11),
-            },
-            product: ProductOut {
-                id: r.get(12),
-                ref_code: r.get(13),
-                name: r.get(14),
-                cancellation_type: r.get(15),
-                measure: r.get(16),
-                category_id: r.get(17),
-                category_ref_code: r.get(18),
-                workspace_id: r.get(19),
-                created_at: r.get(20),
-                updated_at: r.get(21),
-                use_discounts: flag(r, 22),
-                code: r.get(23),
-                active: flag(r, 24),
-                country: r.get(25),
-                has_gmo: flag(r, 26),
-                free_price: flag(r, 27),
-                weight_in_gram: r.get(28),
-                entity_type: r.get(29),
-            },
-        })
-        .collect())
+pub async fn items(db: &Db, account_id: i64, id: i64) -> Result<Vec<ItemRow>, DbError> {
+    let rows = db
+        .read()
+        .await
+        .fetch_all(
+            "SELECT i.amount, i.price, i.cost, i.cost_with_tax, i.tax_id, \
+             k.id, k.ref_code, k.name, k.measure, k.value, k.deleted, k.hidden, \
+             p.id, p.ref_code, p.name, p.cancellation_type, p.measure, p.category_id, c.ref_code, p.workspace_id, \
+             p.created_at, p.updated_at, p.use_discounts, p.code, p.active, p.country, p.has_gmo, p.free_price, \
+             p.weight_in_gram, p.entity_type \
+             FROM invoice_items i \
+             JOIN packages k ON k.account_id = i.account_id AND k.id = i.package_id \
+             JOIN products p ON p.account_id = i.account_id AND p.id = i.product_id \
+             LEFT JOIN categories c ON c.account_id = p.account_id AND c.id = p.category_id \
+             WHERE i.account_id = $1 AND i.invoice_id = $2 ORDER BY i.line_no",
+            &[account_id.into(), id.into()],
+        )
+        .await?;
+    rows.iter().map(item).collect()
+}
+
+fn item(r: &Row) -> Result<ItemRow, DbError> {
+    Ok(ItemRow {
+        amount: r.int(0)?,
+        price: r.int(1)?,
+        cost: r.int(2)?,
+        cost_with_tax: r.int(3)?,
+        tax_id: r.opt_int(4)?,
+        package: PackageOut {
+            id: r.int(5)?,
+            ref_code: r.text(6)?,
+            name: r.text(7)?,
+            measure: r.text(8)?,
+            value: r.int(9)?,
+            deleted: r.flag(10)?,
+            hidden: r.flag(11)?,
+        },
+        product: ProductOut {
+            id: r.int(12)?,
+            ref_code: r.text(13)?,
+            name: r.text(14)?,
+            cancellation_type: r.int(15)?,
+            measure: r.text(16)?,
+            category_id: r.opt_int(17)?,
+            category_ref_code: r.opt_text(18)?,
+            workspace_id: r.opt_int(19)?,
+            created_at: r.int(20)?,
+            updated_at: r.int(21)?,
+            use_discounts: r.flag(22)?,
+            code: r.text(23)?,
+            active: r.flag(24)?,
+            country: r.text(25)?,
+            has_gmo: r.flag(26)?,
+            free_price: r.flag(27)?,
+            weight_in_gram: r.int(28)?,
+            entity_type: r.text(29)?,
+        },
+    })
 }

@@ -1,8 +1,6 @@
 //! Queries on API keys. Keys are found by digest only; the key itself never reaches the database.
 
-use sqlx::{AnyPool, Row};
-
-use super::{ids, DbError, Tx};
+use super::{ids, Db, DbError, Row, Tx};
 
 /// What a key grants, as the authentication layer needs it.
 #[derive(Debug, Clone)]
@@ -40,77 +38,81 @@ pub struct NewKey<'a> {
 
 pub async fn insert(tx: &mut Tx, key: NewKey<'_>) -> Result<i64, DbError> {
     let id = ids::next(tx, key.account_id, ids::Kind::ApiKey).await?;
-    sqlx::query(
+    tx.execute(
         "INSERT INTO api_keys (account_id, id, key_hash, key_prefix, scope, shop_id, label, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[
+            key.account_id.into(),
+            id.into(),
+            key.digest.into(),
+            key.prefix.into(),
+            key.scope.into(),
+            key.shop_id.into(),
+            key.label.into(),
+            key.now.into(),
+        ],
     )
-    .bind(key.account_id)
-    .bind(id)
-    .bind(key.digest)
-    .bind(key.prefix)
-    .bind(key.scope)
-    .bind(key.shop_id)
-    .bind(key.label)
-    .bind(key.now)
-    .execute(&mut **tx)
     .await?;
     Ok(id)
 }
 
 /// The grant of a live (not revoked) key with this digest.
-pub async fn find_live_by_digest(
-    pool: &AnyPool,
-    digest: &str,
-) -> Result<Option<KeyGrant>, DbError> {
-    let row = sqlx::query(
-        "SELECT k.account_id, a.name, a.timezone, k.id, k.scope, k.shop_id \
-         FROM api_keys k JOIN accounts a ON a.id = k.account_id \
-         WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
-    )
-    .bind(digest)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|row| KeyGrant {
-        account_id: row.get(0),
-        account_name: row.get(1),
-        timezone: row.get(2),
-        key_id: row.get(3),
-        scope: row.get(4),
-        shop_id: row.get(5),
-    }))
+pub async fn find_live_by_digest(db: &Db, digest: &str) -> Result<Option<KeyGrant>, DbError> {
+    let row = db
+        .read()
+        .await
+        .fetch_optional(
+            "SELECT k.account_id, a.name, a.timezone, k.id, k.scope, k.shop_id \
+             FROM api_keys k JOIN accounts a ON a.id = k.account_id \
+             WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
+            &[digest.into()],
+        )
+        .await?;
+    row.map(|row| {
+        Ok(KeyGrant {
+            account_id: row.int(0)?,
+            account_name: row.text(1)?,
+            timezone: row.text(2)?,
+            key_id: row.int(3)?,
+            scope: row.text(4)?,
+            shop_id: row.opt_int(5)?,
+        })
+    })
+    .transpose()
 }
 
-pub async fn list(pool: &AnyPool, account_id: i64) -> Result<Vec<KeyRow>, DbError> {
-    let rows = sqlx::query(
-        "SELECT id, key_prefix, scope, shop_id, label, created_at, revoked_at FROM api_keys \
-         WHERE account_id = $1 ORDER BY id",
-    )
-    .bind(account_id)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| KeyRow {
-            id: row.get(0),
-            prefix: row.get(1),
-            scope: row.get(2),
-            shop_id: row.get(3),
-            label: row.get(4),
-            created_at: row.get(5),
-            revoked_at: row.get(6),
-        })
-        .collect())
+fn key_row(row: &Row) -> Result<KeyRow, DbError> {
+    Ok(KeyRow {
+        id: row.int(0)?,
+        prefix: row.text(1)?,
+        scope: row.text(2)?,
+        shop_id: row.opt_int(3)?,
+        label: row.text(4)?,
+        created_at: row.int(5)?,
+        revoked_at: row.opt_int(6)?,
+    })
+}
+
+pub async fn list(db: &Db, account_id: i64) -> Result<Vec<KeyRow>, DbError> {
+    let rows = db
+        .read()
+        .await
+        .fetch_all(
+            "SELECT id, key_prefix, scope, shop_id, label, created_at, revoked_at FROM api_keys \
+             WHERE account_id = $1 ORDER BY id",
+            &[account_id.into()],
+        )
+        .await?;
+    rows.iter().map(key_row).collect()
 }
 
 /// Revokes a key; false when the account has no live key with that id.
 pub async fn revoke(tx: &mut Tx, account_id: i64, key_id: i64, now: i64) -> Result<bool, DbError> {
-    let done = sqlx::query(
-        "UPDATE api_keys SET revoked_at = $3 WHERE account_id = $1 AND id = $2 AND revoked_at IS NULL",
-    )
-    .bind(account_id)
-    .bind(key_id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let changed = tx
+        .execute(
+            "UPDATE api_keys SET revoked_at = $3 WHERE account_id = $1 AND id = $2 AND revoked_at IS NULL",
+            &[account_id.into(), key_id.into(), now.into()],
+        )
+        .await?;
+    Ok(changed == 1)
 }

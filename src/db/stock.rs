@@ -2,11 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::{AnyPool, Row};
-
-use super::batch::{self, Value};
+use super::batch;
 use super::ids::{self, Kind};
-use super::{DbError, Tx};
+use super::{Db, DbError, Row, Tx, Value};
 
 /// A movement to write (decimals in storage units).
 pub struct NewMovement {
@@ -80,33 +78,20 @@ pub async fn unpost(
     doc: DocRef<'_>,
     now: i64,
 ) -> Result<(), DbError> {
-    let rows = sqlx::query(
-        "SELECT storage_id, product_id, CAST(SUM(qty) AS BIGINT), CAST(SUM(value) AS BIGINT) FROM stock_movements \
-         WHERE account_id = $1 AND doc_type = $2 AND doc_id = $3 GROUP BY storage_id, product_id",
-    )
-    .bind(account_id)
-    .bind(doc.doc_type)
-    .bind(doc.doc_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let deltas: BTreeMap<(i64, i64), (i64, i64)> = rows
+    let params: [Value; 3] = [account_id.into(), doc.doc_type.into(), doc.doc_id.into()];
+    let rows = tx
+        .fetch_all(
+            "SELECT storage_id, product_id, CAST(SUM(qty) AS BIGINT), CAST(SUM(value) AS BIGINT) FROM stock_movements \
+             WHERE account_id = $1 AND doc_type = $2 AND doc_id = $3 GROUP BY storage_id, product_id",
+            &params,
+        )
+        .await?;
+    let deltas = rows
         .iter()
-        .map(|r| {
-            (
-                (r.get(0), r.get(1)),
-                (-r.get::<i64, _>(2), -r.get::<i64, _>(3)),
-            )
-        })
-        .collect();
+        .map(|r| Ok(((r.int(0)?, r.int(1)?), (-r.int(2)?, -r.int(3)?))))
+        .collect::<Result<BTreeMap<_, _>, DbError>>()?;
     add_to_balances(tx, account_id, &deltas, now).await?;
-    sqlx::query(
-        "DELETE FROM stock_movements WHERE account_id = $1 AND doc_type = $2 AND doc_id = $3",
-    )
-    .bind(account_id)
-    .bind(doc.doc_type)
-    .bind(doc.doc_id)
-    .execute(&mut **tx)
-    .await?;
+    tx.execute("DELETE FROM stock_movements WHERE account_id = $1 AND doc_type = $2 AND doc_id = $3", &params).await?;
     Ok(())
 }
 
@@ -151,30 +136,22 @@ pub struct StoreRow {
 }
 
 /// Every product that has ever moved in the storage, by product id.
-pub async fn store(
-    pool: &AnyPool,
-    account_id: i64,
-    storage_id: i64,
-) -> Result<Vec<StoreRow>, DbError> {
-    let rows = sqlx::query(
-        "SELECT p.id, p.name, p.measure, b.qty, b.value FROM stock_balances b \
-         JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
-         WHERE b.account_id = $1 AND b.storage_id = $2 ORDER BY b.product_id",
-    )
-    .bind(account_id)
-    .bind(storage_id)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| StoreRow {
-            product_id: r.get(0),
-            name: r.get(1),
-            measure: r.get(2),
-            qty: r.get(3),
-            value: r.get(4),
+pub async fn store(db: &Db, account_id: i64, storage_id: i64) -> Result<Vec<StoreRow>, DbError> {
+    let rows = db
+        .read()
+        .await
+        .fetch_all(
+            "SELECT p.id, p.name, p.measure, b.qty, b.value FROM stock_balances b \
+             JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
+             WHERE b.account_id = $1 AND b.storage_id = $2 ORDER BY b.product_id",
+            &[account_id.into(), storage_id.into()],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StoreRow { product_id: r.int(0)?, name: r.text(1)?, measure: r.text(2)?, qty: r.int(3)?, value: r.int(4)? })
         })
-        .collect())
+        .collect()
 }
 
 /// (storage, product) → (qty, value), in storage units.
@@ -183,23 +160,18 @@ pub type Sums = BTreeMap<(i64, i64), (i64, i64)>;
 /// The balances as stored, and as the sum of the ledger, for the invariant check.
 /// Both come from one snapshot (`tx` from [`super::Db::begin_snapshot`]).
 pub async fn balances_and_ledger(tx: &mut Tx, account_id: i64) -> Result<(Sums, Sums), DbError> {
-    let balances = sqlx::query(
-        "SELECT storage_id, product_id, qty, value FROM stock_balances WHERE account_id = $1",
-    )
-    .bind(account_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let ledger = sqlx::query(
-        "SELECT storage_id, product_id, CAST(SUM(qty) AS BIGINT), CAST(SUM(value) AS BIGINT) FROM stock_movements \
-         WHERE account_id = $1 GROUP BY storage_id, product_id",
-    )
-    .bind(account_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let collect = |rows: Vec<sqlx::any::AnyRow>| -> Sums {
-        rows.iter()
-            .map(|r| ((r.get(0), r.get(1)), (r.get(2), r.get(3))))
-            .collect()
+    let balances = tx
+        .fetch_all("SELECT storage_id, product_id, qty, value FROM stock_balances WHERE account_id = $1", &[account_id.into()])
+        .await?;
+    let ledger = tx
+        .fetch_all(
+            "SELECT storage_id, product_id, CAST(SUM(qty) AS BIGINT), CAST(SUM(value) AS BIGINT) FROM stock_movements \
+             WHERE account_id = $1 GROUP BY storage_id, product_id",
+            &[account_id.into()],
+        )
+        .await?;
+    let collect = |rows: Vec<Row>| -> Result<Sums, DbError> {
+        rows.iter().map(|r| Ok(((r.int(0)?, r.int(1)?), (r.int(2)?, r.int(3)?)))).collect()
     };
-    Ok((collect(balances), collect(ledger)))
+    Ok((collect(balances)?, collect(ledger)?))
 }

@@ -50,7 +50,7 @@ pub(super) async fn insert_account(
 /// The id of the account with this name.
 pub async fn account_id(db: &Db, name: &str) -> ServiceResult<i64> {
     let lower = name.trim().to_ascii_lowercase();
-    accounts::find_by_name(db.reader(), &lower)
+    accounts::find_by_name(db, &lower)
         .await?
         .map(|account| account.id)
         .ok_or_else(|| ServiceError::NotFound(format!("no account named {name:?}")))
@@ -109,7 +109,7 @@ pub async fn create_key(db: &Db, account: &str, spec: KeySpec<'_>) -> ServiceRes
 
 pub async fn list_keys(db: &Db, account: &str) -> ServiceResult<Vec<keys::KeyRow>> {
     let account_id = account_id(db, account).await?;
-    Ok(keys::list(db.reader(), account_id).await?)
+    Ok(keys::list(db, account_id).await?)
 }
 
 pub async fn revoke_key(db: &Db, account: &str, key_id: i64) -> ServiceResult<()> {

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use crate::db::catalog::{self, Coded, NewCoded, NewPackage, NewPrice, NewProduct, PackageRow};
 use crate::db::ids::{self, Kind};
 use crate::db::invoices::{self as invoice_db, NewInvoice, NewItem};
-use crate::db::objects::Table;
+use crate::db::objects::{self, Table};
 use crate::db::stock::{self, DocRef, NewMovement};
 use crate::db::{self, Db, Tx};
 use crate::domain::decimal::{Money, Qty, UnitCost};
@@ -302,8 +302,8 @@ struct Writer<'t> {
 
 impl Writer<'_> {
     async fn known_objects(&mut self) -> ServiceResult<Known> {
-        let storages = catalog::live_ids(self.tx, Table::Storages, self.account_id).await?;
-        let shops = catalog::live_ids(self.tx, Table::Shops, self.account_id).await?;
+        let storages = objects::live_ids(self.tx, Table::Storages, self.account_id).await?;
+        let shops = objects::live_ids(self.tx, Table::Shops, self.account_id).await?;
         let taxes = catalog::tax_rates(self.tx, self.account_id).await?;
         Ok(Known {
             storages,

@@ -301,3 +301,14 @@ pub fn assert_error(status: StatusCode, body: &Value, expected: StatusCode) -> V
     );
     body["data"].clone()
 }
+
+/// The first column of every row of `sql`, as integers (for checks on stored state).
+pub async fn ints(db: &Db, sql: &str) -> Vec<i64> {
+    let rows = db.read().await.fetch_all(sql, &[]).await.expect("query");
+    rows.iter().map(|r| r.int(0).expect("integer")).collect()
+}
+
+/// The one integer `sql` answers.
+pub async fn int(db: &Db, sql: &str) -> i64 {
+    ints(db, sql).await.first().copied().expect("a row")
+}

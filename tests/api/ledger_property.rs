@@ -104,19 +104,25 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
         .await
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
-    let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
-        "SELECT b.storage_id, p.ref_code, b.qty, b.value FROM stock_balances b \
-         JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id WHERE b.account_id = $1",
-    )
-    .bind(account_id)
-    .fetch_all(db.reader())
-    .await
-    .map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let stored: Model = rows
-        .into_iter()
-        .filter(|r| r.2 != 0 || r.3 != 0)
-        .map(|(s, code, q, v)| ((s, code[1..].parse().unwrap_or(9)), (q, v)))
-        .collect();
+    let rows = db
+        .read()
+        .await
+        .fetch_all(
+            "SELECT b.storage_id, p.ref_code, b.qty, b.value FROM stock_balances b \
+             JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id WHERE b.account_id = $1",
+            &[account_id.into()],
+        )
+        .await
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let cell = |r: &caffesta::db::Row, i: usize| r.int(i).map_err(|e| TestCaseError::fail(e.to_string()));
+    let mut stored = Model::new();
+    for r in &rows {
+        let code = r.text(1).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let (qty, value) = (cell(r, 2)?, cell(r, 3)?);
+        if qty != 0 || value != 0 {
+            stored.insert((cell(r, 0)?, code[1..].parse().unwrap_or(9)), (qty, value));
+        }
+    }
     let expected: Model = model.into_iter().filter(|(_, v)| *v != (0, 0)).collect();
     prop_assert_eq!(stored, expected);
     Ok(())
