@@ -81,8 +81,7 @@ async fn store(
     IdPath(storage_id): IdPath,
 ) -> ApiResult<Json<Vec<StoreLine>>> {
     let rows = stock::store(&state.db, caller.account_id, storage_id).await?;
-    if rows.is_empty()
-        && !objects::storage_exists(&state.db, caller.account_id, storage_id).await?
+    if rows.is_empty() && !objects::storage_exists(&state.db, caller.account_id, storage_id).await?
     {
         return Err(ApiError::NotFound(format!(
             "no storage with id {storage_id}"

@@ -25,8 +25,18 @@ pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<Account>, DbErro
     let row = db
         .read()
         .await
-        .fetch_optional("SELECT id, name, timezone, stock_module FROM accounts WHERE name = $1", &[name.into()])
+        .fetch_optional(
+            "SELECT id, name, timezone, stock_module FROM accounts WHERE name = $1",
+            &[name.into()],
+        )
         .await?;
-    row.map(|row| Ok(Account { id: row.int(0)?, name: row.text(1)?, timezone: row.text(2)?, stock_module: row.flag(3)? }))
-        .transpose()
+    row.map(|row| {
+        Ok(Account {
+            id: row.int(0)?,
+            name: row.text(1)?,
+            timezone: row.text(2)?,
+            stock_module: row.flag(3)?,
+        })
+    })
+    .transpose()
 }

@@ -26,14 +26,27 @@ pub fn placeholders(rows: usize, width: usize, first: usize) -> String {
 
 /// `$first, $first+1, …` for an `IN (…)` list of `count` values.
 pub fn list_placeholders(count: usize, first: usize) -> String {
-    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Runs `head VALUES (…), (…) tail` for all `rows`, in chunks. Every row has the same width.
-pub async fn insert(tx: &mut Tx, head: &str, rows: &[Vec<Value>], tail: &str) -> Result<(), DbError> {
-    let Some(width) = rows.first().map(Vec::len) else { return Ok(()) };
+pub async fn insert(
+    tx: &mut Tx,
+    head: &str,
+    rows: &[Vec<Value>],
+    tail: &str,
+) -> Result<(), DbError> {
+    let Some(width) = rows.first().map(Vec::len) else {
+        return Ok(());
+    };
     for chunk in rows.chunks(CHUNK_ROWS) {
-        let sql = format!("{head} VALUES {} {tail}", placeholders(chunk.len(), width, 1));
+        let sql = format!(
+            "{head} VALUES {} {tail}",
+            placeholders(chunk.len(), width, 1)
+        );
         let params: Vec<Value> = chunk.iter().flatten().cloned().collect();
         tx.execute(&sql, &params).await?;
     }

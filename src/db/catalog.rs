@@ -96,7 +96,11 @@ pub async fn packages_by_code(
         account_id,
         codes,
         |row| {
-            let package = PackageRow { id: row.int(1)?, measure: row.text(2)?, value_units: row.int(3)? };
+            let package = PackageRow {
+                id: row.int(1)?,
+                measure: row.text(2)?,
+                value_units: row.int(3)?,
+            };
             found.insert(row.text(0)?, package);
             Ok(())
         },
@@ -125,7 +129,13 @@ pub async fn products_by_code(
         account_id,
         codes,
         |row| {
-            found.insert(row.text(0)?, ProductRef { id: row.int(1)?, measure: row.text(2)? });
+            found.insert(
+                row.text(0)?,
+                ProductRef {
+                    id: row.int(1)?,
+                    measure: row.text(2)?,
+                },
+            );
             Ok(())
         },
     )
@@ -310,9 +320,22 @@ pub async fn upsert_prices(
 }
 
 /// The account's live taxes: id → rate in percent.
-pub async fn tax_rates(tx: &mut Tx, account_id: i64) -> Result<HashMap<i64, rust_decimal::Decimal>, DbError> {
-    let rows = tx.fetch_all("SELECT id, rate FROM taxes WHERE account_id = $1 AND deleted = 0", &[account_id.into()]).await?;
+pub async fn tax_rates(
+    tx: &mut Tx,
+    account_id: i64,
+) -> Result<HashMap<i64, rust_decimal::Decimal>, DbError> {
+    let rows = tx
+        .fetch_all(
+            "SELECT id, rate FROM taxes WHERE account_id = $1 AND deleted = 0",
+            &[account_id.into()],
+        )
+        .await?;
     rows.iter()
-        .map(|r| Ok((r.int(0)?, crate::domain::decimal::Percent::from_units(r.int(1)?).decimal())))
+        .map(|r| {
+            Ok((
+                r.int(0)?,
+                crate::domain::decimal::Percent::from_units(r.int(1)?).decimal(),
+            ))
+        })
         .collect()
 }

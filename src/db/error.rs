@@ -19,7 +19,9 @@ pub enum DbError {
 impl From<sqlx::Error> for DbError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
-            sqlx::Error::Database(db) if db.is_unique_violation() => DbError::UniqueViolation(db.message().to_owned()),
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                DbError::UniqueViolation(db.message().to_owned())
+            }
             _ => DbError::Sqlx(err),
         }
     }

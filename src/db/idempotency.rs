@@ -9,11 +9,21 @@ pub enum Claim {
     /// Another request with this key is being served.
     InProgress { request_hash: String },
     /// A request with this key was answered.
-    Done { request_hash: String, status: u16, body: String },
+    Done {
+        request_hash: String,
+        status: u16,
+        body: String,
+    },
 }
 
 /// Claims `key` for a request with `request_hash`, or says what it already stands for.
-pub async fn claim(db: &Db, account_id: i64, key: &str, request_hash: &str, now: i64) -> Result<Claim, DbError> {
+pub async fn claim(
+    db: &Db,
+    account_id: i64,
+    key: &str,
+    request_hash: &str,
+    now: i64,
+) -> Result<Claim, DbError> {
     let mut tx = db.begin_write().await?;
     let inserted = tx
         .execute(
@@ -35,16 +45,31 @@ pub async fn claim(db: &Db, account_id: i64, key: &str, request_hash: &str, now:
     let (request_hash, status) = (row.text(0)?, row.int(1)?);
     Ok(match status {
         0 => Claim::InProgress { request_hash },
-        status => Claim::Done { request_hash, status: u16::try_from(status).unwrap_or(500), body: row.text(2)? },
+        status => Claim::Done {
+            request_hash,
+            status: u16::try_from(status).unwrap_or(500),
+            body: row.text(2)?,
+        },
     })
 }
 
 /// Stores the answer of a claimed key.
-pub async fn complete(db: &Db, account_id: i64, key: &str, status: u16, body: &str) -> Result<(), DbError> {
+pub async fn complete(
+    db: &Db,
+    account_id: i64,
+    key: &str,
+    status: u16,
+    body: &str,
+) -> Result<(), DbError> {
     let mut tx = db.begin_write().await?;
     tx.execute(
         "UPDATE idempotency_keys SET status = $3, body = $4 WHERE account_id = $1 AND key = $2",
-        &[account_id.into(), key.into(), i64::from(status).into(), body.into()],
+        &[
+            account_id.into(),
+            key.into(),
+            i64::from(status).into(),
+            body.into(),
+        ],
     )
     .await?;
     commit(tx).await

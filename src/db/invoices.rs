@@ -95,14 +95,25 @@ pub async fn set_wired(
         .execute(
             "UPDATE invoices SET wired = $3, updated_at = $4, updated_by = $5 \
              WHERE account_id = $1 AND id = $2 AND wired = 1 - $3",
-            &[account_id.into(), id.into(), i64::from(wired).into(), now.into(), by.into()],
+            &[
+                account_id.into(),
+                id.into(),
+                i64::from(wired).into(),
+                now.into(),
+                by.into(),
+            ],
         )
         .await?;
     Ok(done == 1)
 }
 
 pub async fn exists(tx: &mut Tx, account_id: i64, id: i64) -> Result<bool, DbError> {
-    let row = tx.fetch_optional("SELECT 1 FROM invoices WHERE account_id = $1 AND id = $2", &[account_id.into(), id.into()]).await?;
+    let row = tx
+        .fetch_optional(
+            "SELECT 1 FROM invoices WHERE account_id = $1 AND id = $2",
+            &[account_id.into(), id.into()],
+        )
+        .await?;
     Ok(row.is_some())
 }
 
@@ -208,16 +219,29 @@ fn header(row: &Row) -> Result<InvoiceRow, DbError> {
 
 pub async fn find(db: &Db, account_id: i64, id: i64) -> Result<Option<InvoiceRow>, DbError> {
     let sql = format!("{HEADER_SELECT} WHERE v.account_id = $1 AND v.id = $2");
-    let row = db.read().await.fetch_optional(&sql, &[account_id.into(), id.into()]).await?;
+    let row = db
+        .read()
+        .await
+        .fetch_optional(&sql, &[account_id.into(), id.into()])
+        .await?;
     row.as_ref().map(header).transpose()
 }
 
 /// Invoices dated in `[from, to)`, by date then id.
-pub async fn list(db: &Db, account_id: i64, from: i64, to: i64) -> Result<Vec<InvoiceRow>, DbError> {
+pub async fn list(
+    db: &Db,
+    account_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<InvoiceRow>, DbError> {
     let sql = format!(
         "{HEADER_SELECT} WHERE v.account_id = $1 AND v.doc_date >= $2 AND v.doc_date < $3 ORDER BY v.doc_date, v.id"
     );
-    let rows = db.read().await.fetch_all(&sql, &[account_id.into(), from.into(), to.into()]).await?;
+    let rows = db
+        .read()
+        .await
+        .fetch_all(&sql, &[account_id.into(), from.into(), to.into()])
+        .await?;
     rows.iter().map(header).collect()
 }
 

@@ -15,8 +15,8 @@ pub mod batch;
 pub mod catalog;
 pub mod conn;
 mod error;
-pub mod ids;
 pub mod idempotency;
+pub mod ids;
 pub mod invoices;
 pub mod keys;
 pub mod objects;
@@ -51,7 +51,10 @@ pub enum Backend {
 pub struct Db(Arc<Inner>);
 
 enum Inner {
-    Sqlite { path: String, conns: conn::SqliteConns },
+    Sqlite {
+        path: String,
+        conns: conn::SqliteConns,
+    },
     Postgres(PgPool),
 }
 
@@ -73,9 +76,15 @@ impl Db {
                 .await?;
             return Ok(Db(Arc::new(Inner::Postgres(pool))));
         }
-        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
         let conns = conn::SqliteConns::open(path, SQLITE_READERS)?;
-        Ok(Db(Arc::new(Inner::Sqlite { path: path.to_owned(), conns })))
+        Ok(Db(Arc::new(Inner::Sqlite {
+            path: path.to_owned(),
+            conns,
+        })))
     }
 
     /// Applies the migrations of this backend that have not run yet.
@@ -83,9 +92,13 @@ impl Db {
         match &*self.0 {
             Inner::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
             Inner::Sqlite { path, conns } => {
-                let options = SqliteConnectOptions::from_str(path)?.create_if_missing(true).disable_statement_logging();
+                let options = SqliteConnectOptions::from_str(path)?
+                    .create_if_missing(true)
+                    .disable_statement_logging();
                 let mut migrating = sqlx::SqliteConnection::connect_with(&options).await?;
-                sqlx::migrate!("./migrations/sqlite").run(&mut migrating).await?;
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&mut migrating)
+                    .await?;
                 migrating.close().await?;
                 // the planner statistics the migrations wrote: load them on every connection
                 conns.on_each("ANALYZE sqlite_schema").await?;
@@ -112,7 +125,9 @@ impl Db {
     /// Begins a write transaction (see the type's documentation for why SQLite differs).
     pub async fn begin_write(&self) -> Result<Tx, DbError> {
         match &*self.0 {
-            Inner::Sqlite { conns, .. } => Tx::sqlite(conns.writer.clone().lock_owned().await, "BEGIN IMMEDIATE"),
+            Inner::Sqlite { conns, .. } => {
+                Tx::sqlite(conns.writer.clone().lock_owned().await, "BEGIN IMMEDIATE")
+            }
             Inner::Postgres(pool) => Ok(Tx::pg(pool.begin().await?)),
         }
     }
@@ -121,9 +136,10 @@ impl Db {
     pub async fn begin_snapshot(&self) -> Result<Tx, DbError> {
         match &*self.0 {
             Inner::Sqlite { conns, .. } => Tx::sqlite(conns.reader().await, "BEGIN"),
-            Inner::Postgres(pool) => {
-                Ok(Tx::pg(pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?))
-            }
+            Inner::Postgres(pool) => Ok(Tx::pg(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            )),
         }
     }
 
@@ -151,7 +167,9 @@ mod tests {
 
     async fn migrated() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().expect("dir");
-        let db = Db::connect(&dir.path().join("p.db").display().to_string()).await.expect("db");
+        let db = Db::connect(&dir.path().join("p.db").display().to_string())
+            .await
+            .expect("db");
         db.migrate().await.expect("migrate");
         (dir, db)
     }
@@ -159,10 +177,17 @@ mod tests {
     #[tokio::test]
     async fn every_sqlite_connection_gets_every_pragma() {
         let (_dir, db) = migrated().await;
-        let Inner::Sqlite { conns, .. } = &*db.0 else { panic!("sqlite") };
+        let Inner::Sqlite { conns, .. } = &*db.0 else {
+            panic!("sqlite")
+        };
         for conn in std::iter::once(&conns.writer).chain(&conns.readers) {
             let conn = conn.lock().await;
-            let pragma = |name: &str| conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, rusqlite::types::Value>(0)).expect("pragma");
+            let pragma = |name: &str| {
+                conn.query_row(&format!("PRAGMA {name}"), [], |r| {
+                    r.get::<_, rusqlite::types::Value>(0)
+                })
+                .expect("pragma")
+            };
             use rusqlite::types::Value as V;
             assert_eq!(pragma("synchronous"), V::Integer(1));
             assert_eq!(pragma("busy_timeout"), V::Integer(10_000));
@@ -180,13 +205,27 @@ mod tests {
               WHERE b.account_id = 1 AND b.storage_id = 3 ORDER BY b.product_id", "SEARCH b USING PRIMARY KEY (account_id=? AND storage_id=?)"),
         ];
         for (sql, expected) in plans {
-            let rows = db.read().await.fetch_all(&format!("EXPLAIN QUERY PLAN {sql}"), &[]).await.expect("plan");
+            let rows = db
+                .read()
+                .await
+                .fetch_all(&format!("EXPLAIN QUERY PLAN {sql}"), &[])
+                .await
+                .expect("plan");
             let plan: Vec<String> = rows.iter().map(|r| r.text(3).expect("detail")).collect();
-            assert!(plan.iter().any(|step| step.contains(expected)), "{sql}: {plan:?}");
+            assert!(
+                plan.iter().any(|step| step.contains(expected)),
+                "{sql}: {plan:?}"
+            );
             let mut tx = db.begin_write().await.expect("tx");
-            let rows = tx.fetch_all(&format!("EXPLAIN QUERY PLAN {sql}"), &[]).await.expect("plan");
+            let rows = tx
+                .fetch_all(&format!("EXPLAIN QUERY PLAN {sql}"), &[])
+                .await
+                .expect("plan");
             let plan: Vec<String> = rows.iter().map(|r| r.text(3).expect("detail")).collect();
-            assert!(plan.iter().any(|step| step.contains(expected)), "writer: {sql}: {plan:?}");
+            assert!(
+                plan.iter().any(|step| step.contains(expected)),
+                "writer: {sql}: {plan:?}"
+            );
         }
     }
 }

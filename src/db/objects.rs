@@ -6,7 +6,15 @@ use super::{Db, DbError, Tx, Value};
 
 /// Inserts a row `(account_id, id, name, <extra…>, created_at, updated_at)` into `table`
 /// with a new id of `kind`.
-async fn insert_named(tx: &mut Tx, table: &str, kind: Kind, account_id: i64, name: &str, extra: &[(&str, Value)], now: i64) -> Result<i64, DbError> {
+async fn insert_named(
+    tx: &mut Tx,
+    table: &str,
+    kind: Kind,
+    account_id: i64,
+    name: &str,
+    extra: &[(&str, Value)],
+    now: i64,
+) -> Result<i64, DbError> {
     let id = ids::next(tx, account_id, kind).await?;
     let mut columns = vec!["account_id", "id", "name"];
     let mut values: Vec<Value> = vec![account_id.into(), id.into(), name.into()];
@@ -25,21 +33,71 @@ async fn insert_named(tx: &mut Tx, table: &str, kind: Kind, account_id: i64, nam
     Ok(id)
 }
 
-pub async fn insert_storage(tx: &mut Tx, account_id: i64, name: &str, now: i64) -> Result<i64, DbError> {
+pub async fn insert_storage(
+    tx: &mut Tx,
+    account_id: i64,
+    name: &str,
+    now: i64,
+) -> Result<i64, DbError> {
     insert_named(tx, "storages", Kind::Storage, account_id, name, &[], now).await
 }
 
-pub async fn insert_shop(tx: &mut Tx, account_id: i64, name: &str, storage_id: i64, now: i64) -> Result<i64, DbError> {
-    insert_named(tx, "shops", Kind::Shop, account_id, name, &[("storage_id", storage_id.into())], now).await
+pub async fn insert_shop(
+    tx: &mut Tx,
+    account_id: i64,
+    name: &str,
+    storage_id: i64,
+    now: i64,
+) -> Result<i64, DbError> {
+    insert_named(
+        tx,
+        "shops",
+        Kind::Shop,
+        account_id,
+        name,
+        &[("storage_id", storage_id.into())],
+        now,
+    )
+    .await
 }
 
 /// `rate_units`: the percentage in hundredths (20% = 2000).
-pub async fn insert_tax(tx: &mut Tx, account_id: i64, name: &str, rate_units: i64, now: i64) -> Result<i64, DbError> {
-    insert_named(tx, "taxes", Kind::Tax, account_id, name, &[("rate", rate_units.into())], now).await
+pub async fn insert_tax(
+    tx: &mut Tx,
+    account_id: i64,
+    name: &str,
+    rate_units: i64,
+    now: i64,
+) -> Result<i64, DbError> {
+    insert_named(
+        tx,
+        "taxes",
+        Kind::Tax,
+        account_id,
+        name,
+        &[("rate", rate_units.into())],
+        now,
+    )
+    .await
 }
 
-pub async fn insert_payment_type(tx: &mut Tx, account_id: i64, name: &str, kind: &str, now: i64) -> Result<i64, DbError> {
-    insert_named(tx, "payment_types", Kind::PaymentType, account_id, name, &[("kind", kind.into())], now).await
+pub async fn insert_payment_type(
+    tx: &mut Tx,
+    account_id: i64,
+    name: &str,
+    kind: &str,
+    now: i64,
+) -> Result<i64, DbError> {
+    insert_named(
+        tx,
+        "payment_types",
+        Kind::PaymentType,
+        account_id,
+        name,
+        &[("kind", kind.into())],
+        now,
+    )
+    .await
 }
 
 /// Administrator-made tables that writes refer to by id.
@@ -62,14 +120,31 @@ impl Table {
 
 /// Whether the account has a live object with this id in `table`.
 pub async fn exists(tx: &mut Tx, table: Table, account_id: i64, id: i64) -> Result<bool, DbError> {
-    let sql = format!("SELECT 1 FROM {} WHERE account_id = $1 AND id = $2 AND deleted = 0", table.name());
-    Ok(tx.fetch_optional(&sql, &[account_id.into(), id.into()]).await?.is_some())
+    let sql = format!(
+        "SELECT 1 FROM {} WHERE account_id = $1 AND id = $2 AND deleted = 0",
+        table.name()
+    );
+    Ok(tx
+        .fetch_optional(&sql, &[account_id.into(), id.into()])
+        .await?
+        .is_some())
 }
 
 /// The live ids of `table` in the account.
-pub async fn live_ids(tx: &mut Tx, table: Table, account_id: i64) -> Result<std::collections::HashSet<i64>, DbError> {
-    let sql = format!("SELECT id FROM {} WHERE account_id = $1 AND deleted = 0", table.name());
-    tx.fetch_all(&sql, &[account_id.into()]).await?.iter().map(|r| r.int(0)).collect()
+pub async fn live_ids(
+    tx: &mut Tx,
+    table: Table,
+    account_id: i64,
+) -> Result<std::collections::HashSet<i64>, DbError> {
+    let sql = format!(
+        "SELECT id FROM {} WHERE account_id = $1 AND deleted = 0",
+        table.name()
+    );
+    tx.fetch_all(&sql, &[account_id.into()])
+        .await?
+        .iter()
+        .map(|r| r.int(0))
+        .collect()
 }
 
 /// The account's live storages, by id.
@@ -77,7 +152,10 @@ pub async fn live_storages(db: &Db, account_id: i64) -> Result<Vec<(i64, String)
     let rows = db
         .read()
         .await
-        .fetch_all("SELECT id, name FROM storages WHERE account_id = $1 AND deleted = 0 ORDER BY id", &[account_id.into()])
+        .fetch_all(
+            "SELECT id, name FROM storages WHERE account_id = $1 AND deleted = 0 ORDER BY id",
+            &[account_id.into()],
+        )
         .await?;
     rows.iter().map(|r| Ok((r.int(0)?, r.text(1)?))).collect()
 }
@@ -87,7 +165,10 @@ pub async fn storage_exists(db: &Db, account_id: i64, id: i64) -> Result<bool, D
     let row = db
         .read()
         .await
-        .fetch_optional("SELECT 1 FROM storages WHERE account_id = $1 AND id = $2", &[account_id.into(), id.into()])
+        .fetch_optional(
+            "SELECT 1 FROM storages WHERE account_id = $1 AND id = $2",
+            &[account_id.into(), id.into()],
+        )
         .await?;
     Ok(row.is_some())
 }

@@ -91,7 +91,11 @@ pub async fn unpost(
         .map(|r| Ok(((r.int(0)?, r.int(1)?), (-r.int(2)?, -r.int(3)?))))
         .collect::<Result<BTreeMap<_, _>, DbError>>()?;
     add_to_balances(tx, account_id, &deltas, now).await?;
-    tx.execute("DELETE FROM stock_movements WHERE account_id = $1 AND doc_type = $2 AND doc_id = $3", &params).await?;
+    tx.execute(
+        "DELETE FROM stock_movements WHERE account_id = $1 AND doc_type = $2 AND doc_id = $3",
+        &params,
+    )
+    .await?;
     Ok(())
 }
 
@@ -149,7 +153,13 @@ pub async fn store(db: &Db, account_id: i64, storage_id: i64) -> Result<Vec<Stor
         .await?;
     rows.iter()
         .map(|r| {
-            Ok(StoreRow { product_id: r.int(0)?, name: r.text(1)?, measure: r.text(2)?, qty: r.int(3)?, value: r.int(4)? })
+            Ok(StoreRow {
+                product_id: r.int(0)?,
+                name: r.text(1)?,
+                measure: r.text(2)?,
+                qty: r.int(3)?,
+                value: r.int(4)?,
+            })
         })
         .collect()
 }
@@ -161,7 +171,10 @@ pub type Sums = BTreeMap<(i64, i64), (i64, i64)>;
 /// Both come from one snapshot (`tx` from [`super::Db::begin_snapshot`]).
 pub async fn balances_and_ledger(tx: &mut Tx, account_id: i64) -> Result<(Sums, Sums), DbError> {
     let balances = tx
-        .fetch_all("SELECT storage_id, product_id, qty, value FROM stock_balances WHERE account_id = $1", &[account_id.into()])
+        .fetch_all(
+            "SELECT storage_id, product_id, qty, value FROM stock_balances WHERE account_id = $1",
+            &[account_id.into()],
+        )
         .await?;
     let ledger = tx
         .fetch_all(
@@ -171,7 +184,9 @@ pub async fn balances_and_ledger(tx: &mut Tx, account_id: i64) -> Result<(Sums, 
         )
         .await?;
     let collect = |rows: Vec<Row>| -> Result<Sums, DbError> {
-        rows.iter().map(|r| Ok(((r.int(0)?, r.int(1)?), (r.int(2)?, r.int(3)?)))).collect()
+        rows.iter()
+            .map(|r| Ok(((r.int(0)?, r.int(1)?), (r.int(2)?, r.int(3)?))))
+            .collect()
     };
     Ok((collect(balances)?, collect(ledger)?))
 }

@@ -30,9 +30,7 @@ pub struct Demo {
 /// Creates the demo account when it does not exist (one transaction), then a fresh API key
 /// for it: keys are stored only as digests, so each start mints one it can print.
 pub async fn ensure(db: &Db) -> ServiceResult<Demo> {
-    let created = accounts::find_by_name(db, DEMO_ACCOUNT)
-        .await?
-        .is_none();
+    let created = accounts::find_by_name(db, DEMO_ACCOUNT).await?.is_none();
     if created {
         let mut tx = db.begin_write().await?;
         let account_id =

@@ -115,7 +115,13 @@ async fn a_terminal_key_cannot_use_the_integration_api(backend: Backend) {
 async fn keys_are_stored_only_as_digests(backend: Backend) {
     let server = TestServer::start(backend).await;
     let demo = server.demo().await;
-    let rows = server.db.read().await.fetch_all("SELECT key_hash || key_prefix || label FROM api_keys", &[]).await.expect("keys");
+    let rows = server
+        .db
+        .read()
+        .await
+        .fetch_all("SELECT key_hash || key_prefix || label FROM api_keys", &[])
+        .await
+        .expect("keys");
     let stored: Vec<String> = rows.iter().map(|r| r.text(0).expect("text")).collect();
     assert!(!stored.is_empty());
     assert!(

@@ -246,9 +246,7 @@ async fn written(server: &TestServer) -> Vec<i64> {
         "id_counters",
     ] {
         let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}");
-        counts.push(
-            crate::helpers::int(&server.db, &sql).await,
-        );
+        counts.push(crate::helpers::int(&server.db, &sql).await);
     }
     counts
 }
@@ -494,7 +492,8 @@ async fn find_or_create_does_not_overwrite_existing_objects(backend: Backend) {
     assert_eq!(body["data"]["items"][0]["product"]["name"], "1000");
     assert_eq!(body["data"]["shipper"]["name"], "поставщик");
     assert_eq!(body["data"]["items"][0]["product"]["id"], 1);
-    let products: i64 = crate::helpers::int(&server.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM products").await;
+    let products: i64 =
+        crate::helpers::int(&server.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM products").await;
     assert_eq!(products, 1);
     server.stop().await;
 }
@@ -568,10 +567,18 @@ async fn thirty_two_clients_wiring_and_unwiring_at_random_keep_the_ledger_invari
         .expect("check");
     assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
     // and the balances are what the wired invoices add up to
-    let wired: Vec<i64> = crate::helpers::ints(&server.db, "SELECT id FROM invoices WHERE wired = 1 ORDER BY id").await;
+    let wired: Vec<i64> = crate::helpers::ints(
+        &server.db,
+        "SELECT id FROM invoices WHERE wired = 1 ORDER BY id",
+    )
+    .await;
     // invoice id n brings n of "a"
     let expected_a: i64 = wired.iter().sum();
-    let balances: i64 = crate::helpers::int(&server.db, "SELECT CAST(COALESCE(SUM(qty), 0) AS BIGINT) FROM stock_balances WHERE product_id = 1").await;
+    let balances: i64 = crate::helpers::int(
+        &server.db,
+        "SELECT CAST(COALESCE(SUM(qty), 0) AS BIGINT) FROM stock_balances WHERE product_id = 1",
+    )
+    .await;
     assert_eq!(balances, expected_a * 1000);
     server.stop().await;
 }
@@ -589,7 +596,8 @@ async fn an_idempotency_key_replays_the_first_answer_and_refuses_another_body(ba
     assert_eq!(first_status, StatusCode::OK);
     let (again_status, again) = crate::helpers::send(post(&vendor_invoice(), "retry-1")).await;
     assert_eq!((again_status, &again), (StatusCode::OK, &first));
-    let invoices: i64 = crate::helpers::int(&server.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM invoices").await;
+    let invoices: i64 =
+        crate::helpers::int(&server.db, "SELECT CAST(COUNT(*) AS BIGINT) FROM invoices").await;
     assert_eq!(invoices, 1, "a retry writes nothing");
     let other = edited(|b| b["number"] = json!("другой"));
     let (status, body) = crate::helpers::send(post(&other, "retry-1")).await;

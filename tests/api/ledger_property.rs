@@ -114,7 +114,8 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
         )
         .await
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let cell = |r: &caffesta::db::Row, i: usize| r.int(i).map_err(|e| TestCaseError::fail(e.to_string()));
+    let cell =
+        |r: &caffesta::db::Row, i: usize| r.int(i).map_err(|e| TestCaseError::fail(e.to_string()));
     let mut stored = Model::new();
     for r in &rows {
         let code = r.text(1).map_err(|e| TestCaseError::fail(e.to_string()))?;
