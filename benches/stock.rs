@@ -4,7 +4,8 @@
 //! - 5-line invoices of known products created and wired back to back (target ≥ 1,000/s).
 //!
 //! Env: BENCH_DATABASE (a postgres:// URL of an empty database; default a fresh SQLite file),
-//! BENCH_SECONDS for the back-to-back run (default 10).
+//! BENCH_SECONDS for the back-to-back run (default 10), BENCH_ONLY=big|small|store for one part,
+//! BENCH_RUST_LOG for the server's log filter (e.g. tower_http=debug for per-request latency).
 
 mod support;
 
