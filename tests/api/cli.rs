@@ -197,4 +197,52 @@ async fn admin_commands_print_only_ids_and_fail_cleanly(backend: Backend) {
     tokio::task::spawn_blocking(cli).await.expect("cli steps");
 }
 
-crate::backend_tests!(admin_commands_print_only_ids_and_fail_cleanly);
+/// `caffesta check` passes on a consistent ledger and names the balance that disagrees.
+async fn check_verifies_the_ledger_and_names_a_balance_that_disagrees(backend: Backend) {
+    let server = crate::helpers::TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let (status, body) = server
+        .post(
+            &demo,
+            "/a/v1.0/storage/invoices",
+            &crate::invoices::vendor_invoice(),
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    server
+        .put(
+            &demo,
+            "/a/v1.0/storage/invoices/1",
+            &serde_json::json!({"action": "wire"}),
+        )
+        .await;
+    let url = server.database_url().to_owned();
+    let checked = {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || ok(&url, &["check", "--account", "demo"]))
+            .await
+            .expect("check")
+    };
+    assert_eq!(checked, "ok: 1 balances equal the sum of the ledger");
+    // a balance changed behind the ledger's back
+    let mut tx = server.db.begin_write().await.expect("tx");
+    tx.execute("UPDATE stock_balances SET qty = qty + 1", &[])
+        .await
+        .expect("update");
+    caffesta::db::commit(tx).await.expect("commit");
+    let stderr = tokio::task::spawn_blocking(move || fails(&url, &["check", "--account", "demo"]))
+        .await
+        .expect("check");
+    assert!(
+        stderr.contains(
+            "storage 1 product 1: balance 25.001 / 50.00 but the ledger sums to 25.000 / 50.00"
+        ),
+        "{stderr}"
+    );
+    server.stop().await;
+}
+
+crate::backend_tests!(
+    admin_commands_print_only_ids_and_fail_cleanly,
+    check_verifies_the_ledger_and_names_a_balance_that_disagrees
+);

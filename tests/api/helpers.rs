@@ -205,6 +205,11 @@ impl TestServer {
         self.db.close().await;
     }
 
+    /// The URL of this server's database, for the CLI.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
