@@ -49,7 +49,7 @@ async fn create_invoice(
 /// `{"action": "wire" | "unwire"}`
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct WireAction {
-    action: String,
+    pub action: String,
 }
 
 /// Wires the invoice to the stock ledger or unwires it; 409 when it already is in that state.
@@ -156,13 +156,13 @@ async fn get_invoice(
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IdRef {
-    id: i64,
+    pub id: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StorageRef {
-    id: i64,
-    name: String,
+    pub id: i64,
+    pub name: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -205,7 +205,7 @@ pub struct InvoiceSummary {
     paid: bool,
 }
 
-fn status(wired: bool) -> &'static str {
+pub fn status(wired: bool) -> &'static str {
     if wired {
         "wired"
     } else {

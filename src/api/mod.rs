@@ -9,6 +9,7 @@ pub mod extract;
 mod idempotency;
 pub mod invoices;
 pub mod meta;
+pub mod moves;
 pub mod storage;
 
 use std::sync::Arc;
@@ -104,6 +105,7 @@ fn sections() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(storage::router())
         .merge(invoices::router())
+        .merge(moves::router())
 }
 
 /// The whole application and its OpenAPI description.

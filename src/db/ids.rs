@@ -20,6 +20,7 @@ pub enum Kind {
     Shipper,
     Product,
     Invoice,
+    Move,
     Movement,
 }
 
@@ -37,6 +38,7 @@ impl Kind {
             Kind::Shipper => "shipper",
             Kind::Product => "product",
             Kind::Invoice => "invoice",
+            Kind::Move => "move",
             Kind::Movement => "movement",
         }
     }

@@ -80,43 +80,6 @@ pub async fn insert(
     .await
 }
 
-/// Sets the wired flag from `!wired` to `wired`; false when the invoice was not in that state
-/// (or does not exist). The conditional update is what makes concurrent wires safe: the row
-/// lock lets exactly one of them change it.
-pub async fn set_wired(
-    tx: &mut Tx,
-    account_id: i64,
-    id: i64,
-    wired: bool,
-    by: i64,
-    now: i64,
-) -> Result<bool, DbError> {
-    let done = tx
-        .execute(
-            "UPDATE invoices SET wired = $3, updated_at = $4, updated_by = $5 \
-             WHERE account_id = $1 AND id = $2 AND wired = 1 - $3",
-            &[
-                account_id.into(),
-                id.into(),
-                i64::from(wired).into(),
-                now.into(),
-                by.into(),
-            ],
-        )
-        .await?;
-    Ok(done == 1)
-}
-
-pub async fn exists(tx: &mut Tx, account_id: i64, id: i64) -> Result<bool, DbError> {
-    let row = tx
-        .fetch_optional(
-            "SELECT 1 FROM invoices WHERE account_id = $1 AND id = $2",
-            &[account_id.into(), id.into()],
-        )
-        .await?;
-    Ok(row.is_some())
-}
-
 /// What wiring an invoice moves: per line, storage, product, base quantity and value.
 pub struct StockLine {
     pub line_no: i64,

@@ -14,11 +14,13 @@ pub mod accounts;
 pub mod batch;
 pub mod catalog;
 pub mod conn;
+pub mod documents;
 mod error;
 pub mod idempotency;
 pub mod ids;
 pub mod invoices;
 pub mod keys;
+pub mod moves;
 pub mod objects;
 pub mod stock;
 

@@ -190,3 +190,28 @@ pub async fn balances_and_ledger(tx: &mut Tx, account_id: i64) -> Result<(Sums, 
     };
     Ok((collect(balances)?, collect(ledger)?))
 }
+
+/// Current balances (qty, value in units) of these products in a storage; absent ones are zero.
+pub async fn balances(
+    tx: &mut Tx,
+    account_id: i64,
+    storage_id: i64,
+    product_ids: &[i64],
+) -> Result<BTreeMap<i64, (i64, i64)>, DbError> {
+    let mut found = BTreeMap::new();
+    let mut unique = product_ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    for chunk in unique.chunks(500) {
+        let sql = format!(
+            "SELECT product_id, qty, value FROM stock_balances WHERE account_id = $1 AND storage_id = $2 AND product_id IN ({})",
+            batch::list_placeholders(chunk.len(), 3)
+        );
+        let mut params: Vec<Value> = vec![account_id.into(), storage_id.into()];
+        params.extend(chunk.iter().map(|&id| Value::from(id)));
+        for r in tx.fetch_all(&sql, &params).await? {
+            found.insert(r.int(0)?, (r.int(1)?, r.int(2)?));
+        }
+    }
+    Ok(found)
+}

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use rust_decimal::Decimal;
 
 use crate::db::catalog::{self, Coded, NewCoded, NewPackage, NewPrice, NewProduct, PackageRow};
+use crate::db::documents::DocKind;
 use crate::db::ids::{self, Kind};
 use crate::db::invoices::{self as invoice_db, NewInvoice, NewItem};
 use crate::db::objects::{self, Table};
@@ -22,9 +23,6 @@ use crate::domain::time;
 use crate::wire::invoices::{InvoiceIn, InvoiceItemIn, PackageIn, ProductIn};
 
 use super::{Actor, ServiceError, ServiceResult};
-
-/// The ledger's name for invoice documents.
-pub const DOC_TYPE: &str = "invoice";
 
 const STANDARD_PACKAGES: [Measure; 3] = [Measure::Pcs, Measure::Kg, Measure::L];
 
@@ -90,20 +88,9 @@ pub async fn create(db: &Db, actor: &Actor, input: &InvoiceIn) -> ServiceResult<
 pub async fn set_wired(db: &Db, actor: &Actor, id: i64, wired: bool) -> ServiceResult<()> {
     let now = time::now_unix();
     let mut tx = db.begin_write().await?;
-    if !invoice_db::set_wired(&mut tx, actor.account_id, id, wired, actor.user_id, now).await? {
-        return Err(
-            if invoice_db::exists(&mut tx, actor.account_id, id).await? {
-                ServiceError::Conflict(format!(
-                    "invoice {id} is already {}",
-                    if wired { "wired" } else { "not wired" }
-                ))
-            } else {
-                ServiceError::NotFound(format!("no invoice with id {id}"))
-            },
-        );
-    }
+    super::documents::flip(&mut tx, DocKind::Invoice, actor, id, wired, now).await?;
     let doc = DocRef {
-        doc_type: DOC_TYPE,
+        doc_type: DocKind::Invoice.name(),
         doc_id: id,
     };
     if wired {

@@ -3,8 +3,10 @@
 
 pub mod admin;
 pub mod demo;
+pub mod documents;
 pub mod invoices;
 pub mod ledger;
+pub mod moves;
 
 use crate::db::DbError;
 

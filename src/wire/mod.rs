@@ -3,3 +3,4 @@
 
 pub mod invoices;
 pub mod lenient;
+pub mod moves;

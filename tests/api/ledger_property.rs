@@ -1,9 +1,12 @@
-//! Property: any sequence of invoice creations, wires and unwires keeps the ledger invariant
-//! (balances = sum of movements) and gives the balances of a simple model.
+//! Property: any sequence of invoice creations, wires and unwires, and transfers wired and
+//! unwired, keeps the ledger invariant (balances = sum of movements) and gives the balances of
+//! a simple model.
 
 use std::collections::BTreeMap;
 
-use caffesta::service::{admin, invoices, ledger, Actor};
+use caffesta::domain::decimal::{Money, Qty};
+use caffesta::domain::stock::Balance;
+use caffesta::service::{admin, invoices, ledger, moves, Actor};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::json;
@@ -18,6 +21,10 @@ enum Op {
     Create(Vec<Line>),
     Wire(usize),
     Unwire(usize),
+    /// Move `amount` thousandths of product p out of storage s into the other, and wire it.
+    Transfer(usize, i64, i64),
+    /// Unwire the n-th transfer.
+    Untransfer(usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -26,6 +33,8 @@ fn op() -> impl Strategy<Value = Op> {
         prop::collection::vec(line, 1..4).prop_map(Op::Create),
         (0usize..8).prop_map(Op::Wire),
         (0usize..8).prop_map(Op::Unwire),
+        (0usize..3, 1i64..3, 1i64..30_000).prop_map(|(p, s, a)| Op::Transfer(p, s, a)),
+        (0usize..8).prop_map(Op::Untransfer),
     ]
 }
 
@@ -49,6 +58,8 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
     };
     let mut docs: Vec<(i64, Vec<Line>, bool)> = Vec::new();
     let mut model = Model::new();
+    // transfers: id, and what wiring moved: (storage, product) → delta, and whether wired
+    let mut transfers: Vec<(i64, Vec<((i64, usize), (i64, i64))>, bool)> = Vec::new();
     for op in ops {
         match op {
             Op::Create(lines) => {
@@ -73,6 +84,52 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
                     .map(|&(p, _, a, c)| (p, storage, a, c))
                     .collect();
                 docs.push((id, lines, false));
+            }
+            Op::Transfer(p, from, amount) => {
+                if docs.is_empty() {
+                    continue; // the products do not exist yet
+                }
+                let to = 3 - from;
+                let body = json!({"storage_from": {"caf_id": from}, "storage_to": {"caf_id": to},
+                                  "items": [{"amount": format!("{}.{:03}", amount / 1000, amount % 1000), "product_code": format!("p{p}")}]});
+                let input =
+                    serde_json::from_value(body).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let id = moves::create(db, &actor, &input)
+                    .await
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                moves::set_wired(db, &actor, id, true)
+                    .await
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let (qty, value) = model.get(&(*from, *p)).copied().unwrap_or((0, 0));
+                let out = Balance {
+                    qty: Qty::from_units(qty),
+                    value: Money::from_units(value),
+                }
+                .take(Qty::from_units(*amount));
+                let delta = (out.qty.units(), out.value.units());
+                let deltas = vec![((*from, *p), delta), ((to, *p), (-delta.0, -delta.1))];
+                for (key, (q, v)) in &deltas {
+                    let entry = model.entry(*key).or_insert((0, 0));
+                    entry.0 += q;
+                    entry.1 += v;
+                }
+                transfers.push((id, deltas, true));
+            }
+            Op::Untransfer(n) => {
+                let count = transfers.len().max(1);
+                let Some(transfer) = transfers.get_mut(n % count) else {
+                    continue;
+                };
+                let outcome = moves::set_wired(db, &actor, transfer.0, false).await;
+                prop_assert_eq!(outcome.is_ok(), transfer.2);
+                if transfer.2 {
+                    transfer.2 = false;
+                    for (key, (q, v)) in &transfer.1 {
+                        let entry = model.entry(*key).or_insert((0, 0));
+                        entry.0 -= q;
+                        entry.1 -= v;
+                    }
+                }
             }
             Op::Wire(n) | Op::Unwire(n) => {
                 let count = docs.len().max(1);

@@ -8,6 +8,7 @@ mod errors;
 mod invoices;
 mod isolation;
 mod ledger_property;
+mod moves;
 mod openapi;
 mod storages;
 mod vendor_examples;

@@ -19,6 +19,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/a/v1.0/storage/invoices"),
     ("put", "/a/v1.0/storage/invoices/{id}"),
     ("get", "/a/v1.0/storage/invoices/{id}"),
+    ("post", "/a/v1.0/storage/moves"),
+    ("get", "/a/v1.0/storage/moves"),
+    ("put", "/a/v1.0/storage/moves/{id}"),
+    ("get", "/a/v1.0/storage/moves/{id}"),
 ];
 
 async fn spec(server: &TestServer) -> Value {

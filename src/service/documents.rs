@@ -1,0 +1,32 @@
+//! What stock documents (invoices, transfers) share: wiring flips a flag exactly once.
+
+use crate::db::documents::{self, DocKind};
+use crate::db::Tx;
+
+use super::{Actor, ServiceError, ServiceResult};
+
+/// Flips the document's wired flag to `wired` inside `tx`: 404 when it does not exist, 409
+/// when it already is in that state. The caller then posts or unposts its movements.
+pub async fn flip(
+    tx: &mut Tx,
+    kind: DocKind,
+    actor: &Actor,
+    id: i64,
+    wired: bool,
+    now: i64,
+) -> ServiceResult<()> {
+    if documents::set_wired(tx, kind, actor.account_id, id, wired, actor.user_id, now).await? {
+        return Ok(());
+    }
+    let name = kind.name();
+    Err(
+        if documents::exists(tx, kind, actor.account_id, id).await? {
+            ServiceError::Conflict(format!(
+                "{name} {id} is already {}",
+                if wired { "wired" } else { "not wired" }
+            ))
+        } else {
+            ServiceError::NotFound(format!("no {name} with id {id}"))
+        },
+    )
+}

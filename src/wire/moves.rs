@@ -1,0 +1,29 @@
+//! The body of `POST /storage/moves` (`reference/moves.md` §1).
+
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::invoices::StorageRefIn;
+use super::lenient;
+use crate::domain::decimal::Qty;
+
+/// A transfer of stock from one storage to another.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MoveIn {
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// Document date; without an offset it is UTC, like invoices. Default: now.
+    #[serde(default)]
+    pub date: Option<String>,
+    pub storage_from: StorageRefIn,
+    pub storage_to: StorageRefIn,
+    pub items: Vec<MoveItemIn>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MoveItemIn {
+    /// Quantity in the product's base measure.
+    pub amount: Qty,
+    #[serde(deserialize_with = "lenient::string")]
+    pub product_code: String,
+}
