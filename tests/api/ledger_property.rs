@@ -41,6 +41,9 @@ fn op() -> impl Strategy<Value = Op> {
 /// (storage, product code index) → (qty units, value units)
 type Model = BTreeMap<(i64, usize), (i64, i64)>;
 
+/// A transfer: id, what wiring moved per (storage, product), and whether it is wired.
+type Transfer = (i64, Vec<((i64, usize), (i64, i64))>, bool);
+
 async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), TestCaseError> {
     let name = format!("prop{case}");
     let account_id = admin::create_account(db, &name, None)
@@ -59,7 +62,7 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
     let mut docs: Vec<(i64, Vec<Line>, bool)> = Vec::new();
     let mut model = Model::new();
     // transfers: id, and what wiring moved: (storage, product) → delta, and whether wired
-    let mut transfers: Vec<(i64, Vec<((i64, usize), (i64, i64))>, bool)> = Vec::new();
+    let mut transfers: Vec<Transfer> = Vec::new();
     for op in ops {
         match op {
             Op::Create(lines) => {
