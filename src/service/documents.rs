@@ -2,6 +2,7 @@
 
 use crate::db::documents::{self, DocKind};
 use crate::db::Tx;
+use crate::domain::time;
 
 use super::{Actor, ServiceError, ServiceResult};
 
@@ -29,4 +30,14 @@ pub async fn flip(
             ServiceError::NotFound(format!("no {name} with id {id}"))
         },
     )
+}
+
+/// A document's date: as given (without an offset it is UTC, as the vendor documents invoice
+/// dates), or now.
+pub fn doc_date(date: Option<&str>) -> ServiceResult<i64> {
+    match date {
+        Some(text) => time::parse_instant(text, &jiff::tz::TimeZone::UTC)
+            .map_err(|e| ServiceError::invalid("date", e)),
+        None => Ok(time::now_unix()),
+    }
 }

@@ -26,25 +26,14 @@ use super::{Actor, ServiceError, ServiceResult};
 
 const STANDARD_PACKAGES: [Measure; 3] = [Measure::Pcs, Measure::Kg, Measure::L];
 
-fn invalid(field: String, message: impl Into<String>) -> ServiceError {
-    ServiceError::Invalid {
-        field: Some(field),
-        message: message.into(),
-    }
-}
-
 /// Creates an invoice, not wired, and returns its id.
 pub async fn create(db: &Db, actor: &Actor, input: &InvoiceIn) -> ServiceResult<i64> {
-    let doc_date = match &input.date {
-        Some(text) => time::parse_instant(text, &jiff::tz::TimeZone::UTC)
-            .map_err(|e| invalid("date".into(), e))?,
-        None => time::now_unix(),
-    };
+    let doc_date = super::documents::doc_date(input.date.as_deref())?;
     let packages = check_packages(&input.packages)?;
     let products = check_products(&input.products)?;
     if input.items.is_empty() {
-        return Err(invalid(
-            "items".into(),
+        return Err(ServiceError::invalid(
+            "items",
             "an invoice needs at least one item",
         ));
     }
@@ -147,7 +136,7 @@ fn check_packages(packages: &[PackageIn]) -> ServiceResult<Vec<PackageSpec>> {
                 .as_deref()
                 .and_then(Measure::parse)
                 .ok_or_else(|| {
-                    invalid(
+                    ServiceError::invalid(
                         format!("packages[{i}].measure"),
                         "measure must be pcs, kg or l",
                     )
@@ -156,7 +145,7 @@ fn check_packages(packages: &[PackageIn]) -> ServiceResult<Vec<PackageSpec>> {
                 .value
                 .filter(|v| v.decimal() > Decimal::ZERO)
                 .ok_or_else(|| {
-                    invalid(
+                    ServiceError::invalid(
                         format!("packages[{i}].value"),
                         "a package holds a positive quantity",
                     )
@@ -190,13 +179,13 @@ fn check_products(products: &[ProductIn]) -> ServiceResult<Vec<ProductSpec<'_>>>
         .enumerate()
         .map(|(i, p)| {
             if p.ref_code.trim().is_empty() {
-                return Err(invalid(
+                return Err(ServiceError::invalid(
                     format!("products[{i}].ref_code"),
                     "ref_code must not be empty",
                 ));
             }
             if p.name.trim().is_empty() {
-                return Err(invalid(
+                return Err(ServiceError::invalid(
                     format!("products[{i}].name"),
                     "name must not be empty",
                 ));
@@ -204,7 +193,7 @@ fn check_products(products: &[ProductIn]) -> ServiceResult<Vec<ProductSpec<'_>>>
             let entity_type = match p.entity_type.as_deref() {
                 None => EntityType::Product,
                 Some(t) => EntityType::parse(t).ok_or_else(|| {
-                    invalid(
+                    ServiceError::invalid(
                         format!("products[{i}].type"),
                         "type must be product, tech_map or sub_product",
                     )
@@ -213,20 +202,20 @@ fn check_products(products: &[ProductIn]) -> ServiceResult<Vec<ProductSpec<'_>>>
             let measure = match p.measure.as_deref() {
                 None => Measure::Pcs,
                 Some(m) => Measure::parse(m).ok_or_else(|| {
-                    invalid(
+                    ServiceError::invalid(
                         format!("products[{i}].measure"),
                         "measure must be pcs, kg or l",
                     )
                 })?,
             };
             if p.weight_in_gram.is_some_and(|w| w < 0) {
-                return Err(invalid(
+                return Err(ServiceError::invalid(
                     format!("products[{i}].weight_in_gram"),
                     "weight must not be negative",
                 ));
             }
             if let Some(j) = p.prices.iter().position(|price| price.price.is_negative()) {
-                return Err(invalid(
+                return Err(ServiceError::invalid(
                     format!("products[{i}].prices[{j}].price"),
                     "a price must not be negative",
                 ));
@@ -266,7 +255,7 @@ fn require(found: bool, field: &str, what: &str, id: i64) -> ServiceResult<()> {
     if found {
         Ok(())
     } else {
-        Err(invalid(
+        Err(ServiceError::invalid(
             field.to_owned(),
             format!("{what} {id} does not exist in this account"),
         ))
@@ -381,11 +370,14 @@ impl Writer<'_> {
             if let Some(parent) = &c.parent {
                 if !found.contains_key(parent) && !new.iter().any(|n| &n.0 == parent) {
                     let message = format!("parent category {parent:?} is neither earlier in the list nor in the account");
-                    return Err(invalid(format!("categories[{i}].parent"), message));
+                    return Err(ServiceError::invalid(
+                        format!("categories[{i}].parent"),
+                        message,
+                    ));
                 }
             }
             if c.name.trim().is_empty() {
-                return Err(invalid(
+                return Err(ServiceError::invalid(
                     format!("categories[{i}].name"),
                     "name must not be empty",
                 ));
@@ -431,7 +423,7 @@ impl Writer<'_> {
                 continue;
             }
             if w.name.trim().is_empty() {
-                return Err(invalid(
+                return Err(ServiceError::invalid(
                     format!("workspaces[{i}].name"),
                     "name must not be empty",
                 ));
@@ -563,7 +555,7 @@ fn check_product_refs(i: usize, p: &ProductIn, refs: &CatalogRefs<'_>) -> Servic
     }
     if let Some(code) = &p.category_ref_code {
         if !refs.categories.contains_key(code) {
-            return Err(invalid(
+            return Err(ServiceError::invalid(
                 format!("products[{i}].category_ref_code"),
                 format!("no category {code:?} in the payload or the account"),
             ));
@@ -571,7 +563,7 @@ fn check_product_refs(i: usize, p: &ProductIn, refs: &CatalogRefs<'_>) -> Servic
     }
     if let Some(code) = &p.workspace_ref_code {
         if !refs.workspaces.contains_key(code) {
-            return Err(invalid(
+            return Err(ServiceError::invalid(
                 format!("products[{i}].workspace_ref_code"),
                 format!("no workspace {code:?} in the payload or the account"),
             ));
@@ -605,7 +597,7 @@ fn build_items(
         .map(|(i, item)| {
             let field = |name: &str| format!("items[{i}].{name}");
             let product = products.get(&item.product_code).ok_or_else(|| {
-                invalid(
+                ServiceError::invalid(
                     field("product_code"),
                     format!(
                         "no product {:?} in the payload or the account",
@@ -618,7 +610,7 @@ fn build_items(
                 .clone()
                 .unwrap_or_else(|| product.measure.clone());
             let package = packages.get(&package_code).ok_or_else(|| {
-                invalid(
+                ServiceError::invalid(
                     field("package_code"),
                     format!("no package {package_code:?} in the payload or the account"),
                 )
@@ -628,10 +620,13 @@ fn build_items(
                     "package {package_code:?} holds {}, the product is counted in {}",
                     package.measure, product.measure
                 );
-                return Err(invalid(field("package_code"), message));
+                return Err(ServiceError::invalid(field("package_code"), message));
             }
             if item.amount.decimal() <= Decimal::ZERO {
-                return Err(invalid(field("amount"), "amount must be positive"));
+                return Err(ServiceError::invalid(
+                    field("amount"),
+                    "amount must be positive",
+                ));
             }
             let rate = match item.caf_tax_id {
                 Some(tax) => {
@@ -641,7 +636,7 @@ fn build_items(
                 None => Decimal::ZERO,
             };
             let amounts = line_amounts(item, rate)
-                .map_err(|(name, message)| invalid(field(name), message))?;
+                .map_err(|(name, message)| ServiceError::invalid(field(name), message))?;
             Ok(NewItem {
                 product_id: product.id,
                 package_id: package.id,

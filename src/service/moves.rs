@@ -19,23 +19,12 @@ use crate::wire::moves::MoveIn;
 
 use super::{Actor, ServiceError, ServiceResult};
 
-fn invalid(field: String, message: impl Into<String>) -> ServiceError {
-    ServiceError::Invalid {
-        field: Some(field),
-        message: message.into(),
-    }
-}
-
 /// Creates a transfer, not wired, and returns its id.
 pub async fn create(db: &Db, actor: &Actor, input: &MoveIn) -> ServiceResult<i64> {
-    let doc_date = match &input.date {
-        Some(text) => time::parse_instant(text, &jiff::tz::TimeZone::UTC)
-            .map_err(|e| invalid("date".into(), e))?,
-        None => time::now_unix(),
-    };
+    let doc_date = super::documents::doc_date(input.date.as_deref())?;
     if input.items.is_empty() {
-        return Err(invalid(
-            "items".into(),
+        return Err(ServiceError::invalid(
+            "items",
             "a transfer needs at least one item",
         ));
     }
@@ -44,15 +33,15 @@ pub async fn create(db: &Db, actor: &Actor, input: &MoveIn) -> ServiceResult<i64
         .iter()
         .position(|item| item.amount.decimal() <= Decimal::ZERO)
     {
-        return Err(invalid(
+        return Err(ServiceError::invalid(
             format!("items[{i}].amount"),
             "amount must be positive",
         ));
     }
     let (from, to) = (input.storage_from.caf_id, input.storage_to.caf_id);
     if from == to {
-        return Err(invalid(
-            "storage_to.caf_id".into(),
+        return Err(ServiceError::invalid(
+            "storage_to.caf_id",
             "a transfer goes to another storage",
         ));
     }
@@ -60,8 +49,8 @@ pub async fn create(db: &Db, actor: &Actor, input: &MoveIn) -> ServiceResult<i64
     let storages = objects::live_ids(&mut tx, Table::Storages, actor.account_id).await?;
     for (field, id) in [("storage_from.caf_id", from), ("storage_to.caf_id", to)] {
         if !storages.contains(&id) {
-            return Err(invalid(
-                field.into(),
+            return Err(ServiceError::invalid(
+                field,
                 format!("storage {id} does not exist in this account"),
             ));
         }
@@ -74,7 +63,7 @@ pub async fn create(db: &Db, actor: &Actor, input: &MoveIn) -> ServiceResult<i64
         .enumerate()
         .map(|(i, item)| match products.get(&item.product_code) {
             Some(product) => Ok((product.id, item.amount.units())),
-            None => Err(invalid(
+            None => Err(ServiceError::invalid(
                 format!("items[{i}].product_code"),
                 format!("no product {:?} in the account", item.product_code),
             )),
