@@ -58,6 +58,12 @@ enum Command {
     /// Manage payment types.
     #[command(name = "payment-type", subcommand)]
     PaymentType(PaymentTypeCommand),
+    /// Manage custom menus.
+    #[command(subcommand)]
+    Menu(NamedCreate),
+    /// Change an account's settings.
+    #[command(subcommand)]
+    Settings(SettingsCommand),
     /// Verify that every stock balance equals the sum of its ledger movements.
     Check {
         #[arg(long)]
@@ -171,6 +177,20 @@ enum PaymentTypeCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum SettingsCommand {
+    /// Set the account's time zone or stock module; prints the account id.
+    Set {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        timezone: Option<String>,
+        /// `off`: costs come from the products' declared `self_cost` instead of the ledger.
+        #[arg(long, value_parser = ["on", "off"])]
+        stock_module: Option<String>,
+    },
+}
+
 /// Parses the command line, runs it, and maps failure to a message on stderr and exit code 1.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -269,6 +289,19 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
         }) => admin::create_payment_type(db, &account, &name, &kind)
             .await?
             .to_string(),
+        Command::Menu(NamedCreate::Create { account, name }) => {
+            admin::create_menu(db, &account, &name).await?.to_string()
+        }
+        Command::Settings(SettingsCommand::Set {
+            account,
+            timezone,
+            stock_module,
+        }) => {
+            let stock_module = stock_module.map(|s| s == "on");
+            admin::set_settings(db, &account, timezone.as_deref(), stock_module)
+                .await?
+                .to_string()
+        }
         Command::Check { account } => check(db, &account).await?,
     };
     Ok(printed)

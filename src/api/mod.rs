@@ -2,15 +2,19 @@
 //! `/a/v1.1`, with the OpenAPI description generated from the same route table (a route
 //! cannot be added without being described: every section registers through `routes!`).
 
+pub mod adjustments;
 pub mod auth;
 pub mod caller;
 pub mod error;
 pub mod extract;
 mod idempotency;
 pub mod invoices;
+pub mod menu_import;
 pub mod meta;
 pub mod moves;
+pub mod products;
 pub mod storage;
+pub mod tech_maps;
 
 use std::sync::Arc;
 
@@ -106,6 +110,10 @@ fn sections() -> OpenApiRouter<AppState> {
         .merge(storage::router())
         .merge(invoices::router())
         .merge(moves::router())
+        .merge(products::router())
+        .merge(tech_maps::router())
+        .merge(menu_import::router())
+        .merge(adjustments::router())
 }
 
 /// The whole application and its OpenAPI description.

@@ -138,10 +138,10 @@ pub struct MoveItemOut {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MovedProduct {
-    id: i64,
-    ref_code: String,
-    name: String,
-    measure: String,
+    pub id: i64,
+    pub ref_code: String,
+    pub name: String,
+    pub measure: String,
 }
 
 impl MoveOut {

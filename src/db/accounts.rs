@@ -40,3 +40,37 @@ pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<Account>, DbErro
     })
     .transpose()
 }
+
+/// Whether the account keeps stock (costs from the ledger) or takes declared costs.
+pub async fn stock_module(tx: &mut Tx, account_id: i64) -> Result<bool, DbError> {
+    tx.fetch_one(
+        "SELECT stock_module FROM accounts WHERE id = $1",
+        &[account_id.into()],
+    )
+    .await?
+    .flag(0)
+}
+
+/// Changes the account's settings; `None` leaves one as it is.
+pub async fn update_settings(
+    tx: &mut Tx,
+    account_id: i64,
+    timezone: Option<&str>,
+    stock_module: Option<bool>,
+) -> Result<(), DbError> {
+    if let Some(timezone) = timezone {
+        tx.execute(
+            "UPDATE accounts SET timezone = $2 WHERE id = $1",
+            &[account_id.into(), timezone.into()],
+        )
+        .await?;
+    }
+    if let Some(on) = stock_module {
+        tx.execute(
+            "UPDATE accounts SET stock_module = $2 WHERE id = $1",
+            &[account_id.into(), i64::from(on).into()],
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::batch;
+use super::ids::Kind;
 use super::{DbError, Row, Tx, Value};
 
 /// Tables whose rows are found by `ref_code`.
@@ -20,6 +21,15 @@ impl Coded {
             Coded::Categories => "categories",
             Coded::Workspaces => "workspaces",
             Coded::Shippers => "shippers",
+        }
+    }
+
+    /// The id counter the table draws from.
+    pub fn kind(self) -> Kind {
+        match self {
+            Coded::Categories => Kind::Category,
+            Coded::Workspaces => Kind::Workspace,
+            Coded::Shippers => Kind::Shipper,
         }
     }
 }
@@ -223,73 +233,18 @@ pub async fn insert_coded(
     batch::insert(tx, &head, &values, "").await
 }
 
-/// A product to insert, its fields already checked.
-pub struct NewProduct {
-    pub id: i64,
-    pub ref_code: String,
-    pub name: String,
-    pub entity_type: &'static str,
-    pub cancellation_type: i64,
-    pub for_sale: bool,
-    pub measure: &'static str,
-    pub barcode: String,
-    pub country: String,
-    pub weight_in_gram: i64,
-    pub tax_id: Option<i64>,
-    pub category_id: Option<i64>,
-    pub workspace_id: Option<i64>,
-    pub use_discounts: bool,
-}
-
-pub async fn insert_products(
-    tx: &mut Tx,
-    account_id: i64,
-    rows: &[NewProduct],
-    now: i64,
-) -> Result<(), DbError> {
-    let values: Vec<Vec<Value>> = rows
-        .iter()
-        .map(|p| {
-            vec![
-                account_id.into(),
-                p.id.into(),
-                p.ref_code.as_str().into(),
-                p.name.as_str().into(),
-                p.entity_type.into(),
-                p.cancellation_type.into(),
-                i64::from(p.for_sale).into(),
-                p.measure.into(),
-                p.barcode.as_str().into(),
-                p.country.as_str().into(),
-                p.weight_in_gram.into(),
-                p.tax_id.into(),
-                p.category_id.into(),
-                p.workspace_id.into(),
-                i64::from(p.use_discounts).into(),
-                now.into(),
-                now.into(),
-            ]
-        })
-        .collect();
-    batch::insert(
-        tx,
-        "INSERT INTO products (account_id, id, ref_code, name, entity_type, cancellation_type, for_sale, measure, \
-         barcode, country, weight_in_gram, tax_id, category_id, workspace_id, use_discounts, created_at, updated_at)",
-        &values,
-        "",
-    )
-    .await
-}
-
 /// A product's price at a shop and the storage its sales there write off from.
 pub struct NewPrice {
     pub product_id: i64,
     pub shop_id: i64,
     pub storage_id: Option<i64>,
     pub price_units: i64,
+    /// The declared cost, kept only while the account's stock module is off.
+    pub self_cost_units: Option<i64>,
 }
 
-/// Sets prices, replacing an earlier price of the same product at the same shop.
+/// Sets prices, replacing an earlier price of the same product at the same shop; a price
+/// without a storage keeps the storage set before.
 pub async fn upsert_prices(
     tx: &mut Tx,
     account_id: i64,
@@ -305,16 +260,18 @@ pub async fn upsert_prices(
                 p.shop_id.into(),
                 p.storage_id.into(),
                 p.price_units.into(),
+                p.self_cost_units.into(),
                 now.into(),
             ]
         })
         .collect();
     batch::insert(
         tx,
-        "INSERT INTO product_prices (account_id, product_id, shop_id, storage_id, price, updated_at)",
+        "INSERT INTO product_prices (account_id, product_id, shop_id, storage_id, price, self_cost, updated_at)",
         &values,
-        "ON CONFLICT (account_id, product_id, shop_id) DO UPDATE SET storage_id = excluded.storage_id, \
-         price = excluded.price, updated_at = excluded.updated_at",
+        "ON CONFLICT (account_id, product_id, shop_id) DO UPDATE SET \
+         storage_id = COALESCE(excluded.storage_id, product_prices.storage_id), price = excluded.price, \
+         self_cost = excluded.self_cost, updated_at = excluded.updated_at",
     )
     .await
 }
@@ -338,4 +295,102 @@ pub async fn tax_rates(
             ))
         })
         .collect()
+}
+
+/// A product's price at a shop as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PriceRow {
+    pub storage_id: Option<i64>,
+    pub price_units: i64,
+    pub self_cost_units: Option<i64>,
+}
+
+/// Every price of the account: (product id, shop id) → price.
+pub async fn all_prices(
+    tx: &mut Tx,
+    account_id: i64,
+) -> Result<HashMap<(i64, i64), PriceRow>, DbError> {
+    let rows = tx
+        .fetch_all(
+            "SELECT product_id, shop_id, storage_id, price, self_cost FROM product_prices WHERE account_id = $1",
+            &[account_id.into()],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let price = PriceRow {
+                storage_id: r.opt_int(2)?,
+                price_units: r.int(3)?,
+                self_cost_units: r.opt_int(4)?,
+            };
+            Ok(((r.int(0)?, r.int(1)?), price))
+        })
+        .collect()
+}
+
+/// A category as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryRow {
+    pub id: i64,
+    pub ref_code: String,
+    pub name: String,
+    pub parent_id: Option<i64>,
+    pub deleted: bool,
+}
+
+/// Every category of the account, by code.
+pub async fn all_categories(
+    tx: &mut Tx,
+    account_id: i64,
+) -> Result<HashMap<String, CategoryRow>, DbError> {
+    let rows = tx
+        .fetch_all(
+            "SELECT id, ref_code, name, parent_id, deleted FROM categories WHERE account_id = $1",
+            &[account_id.into()],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let category = CategoryRow {
+                id: r.int(0)?,
+                ref_code: r.text(1)?,
+                name: r.text(2)?,
+                parent_id: r.opt_int(3)?,
+                deleted: r.flag(4)?,
+            };
+            Ok((category.ref_code.clone(), category))
+        })
+        .collect()
+}
+
+/// Inserts or overwrites categories (by id). A parent must come before its children.
+pub async fn upsert_categories(
+    tx: &mut Tx,
+    account_id: i64,
+    rows: &[CategoryRow],
+    now: i64,
+) -> Result<(), DbError> {
+    let values: Vec<Vec<Value>> = rows
+        .iter()
+        .map(|c| {
+            vec![
+                account_id.into(),
+                c.id.into(),
+                c.ref_code.as_str().into(),
+                c.name.as_str().into(),
+                c.parent_id.into(),
+                i64::from(c.deleted).into(),
+                now.into(),
+                now.into(),
+            ]
+        })
+        .collect();
+    batch::insert(
+        tx,
+        "INSERT INTO categories (account_id, id, ref_code, name, parent_id, deleted, created_at, updated_at)",
+        &values,
+        "ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, \
+         deleted = excluded.deleted, updated_at = excluded.updated_at",
+    )
+    .await
 }

@@ -1,4 +1,4 @@
-//! What stock documents (invoices, transfers) share: their wired flag.
+//! What stock documents (invoices, transfers, adjustments) share: their wired flag.
 
 use super::{DbError, Tx};
 
@@ -7,6 +7,7 @@ use super::{DbError, Tx};
 pub enum DocKind {
     Invoice,
     Move,
+    Adjustment,
 }
 
 impl DocKind {
@@ -14,6 +15,7 @@ impl DocKind {
         match self {
             DocKind::Invoice => "invoices",
             DocKind::Move => "moves",
+            DocKind::Adjustment => "adjustments",
         }
     }
 
@@ -22,6 +24,7 @@ impl DocKind {
         match self {
             DocKind::Invoice => "invoice",
             DocKind::Move => "move",
+            DocKind::Adjustment => "adjustment",
         }
     }
 }

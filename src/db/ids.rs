@@ -22,6 +22,9 @@ pub enum Kind {
     Invoice,
     Move,
     Movement,
+    Menu,
+    MenuSection,
+    Adjustment,
 }
 
 impl Kind {
@@ -40,6 +43,9 @@ impl Kind {
             Kind::Invoice => "invoice",
             Kind::Move => "move",
             Kind::Movement => "movement",
+            Kind::Menu => "menu",
+            Kind::MenuSection => "menu_section",
+            Kind::Adjustment => "adjustment",
         }
     }
 }

@@ -11,6 +11,7 @@
 //! source of queries exact on both backends.
 
 pub mod accounts;
+pub mod adjustments;
 pub mod batch;
 pub mod catalog;
 pub mod conn;
@@ -20,9 +21,12 @@ pub mod idempotency;
 pub mod ids;
 pub mod invoices;
 pub mod keys;
+pub mod menus;
 pub mod moves;
 pub mod objects;
+pub mod products;
 pub mod stock;
+pub mod tech_maps;
 
 use std::str::FromStr;
 use std::sync::Arc;

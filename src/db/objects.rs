@@ -1,5 +1,5 @@
 //! Queries on the objects an administrator creates beforehand (API.md §0, `caf_*_id`
-//! objects): storages, shops (points of sale), taxes and payment types.
+//! objects): storages, shops (points of sale), taxes, payment types and menus.
 
 use super::ids::{self, Kind};
 use super::{Db, DbError, Tx, Value};
@@ -61,6 +61,15 @@ pub async fn insert_shop(
     .await
 }
 
+pub async fn insert_menu(
+    tx: &mut Tx,
+    account_id: i64,
+    name: &str,
+    now: i64,
+) -> Result<i64, DbError> {
+    insert_named(tx, "menus", Kind::Menu, account_id, name, &[], now).await
+}
+
 /// `rate_units`: the percentage in hundredths (20% = 2000).
 pub async fn insert_tax(
     tx: &mut Tx,
@@ -106,6 +115,7 @@ pub enum Table {
     Storages,
     Shops,
     Taxes,
+    Menus,
 }
 
 impl Table {
@@ -114,6 +124,7 @@ impl Table {
             Table::Storages => "storages",
             Table::Shops => "shops",
             Table::Taxes => "taxes",
+            Table::Menus => "menus",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Pure rules of the back office: no I/O here, everything unit-tested.
 
 pub mod decimal;
+pub mod graph;
 pub mod host;
 pub mod key;
 pub mod names;

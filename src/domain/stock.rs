@@ -71,6 +71,27 @@ impl Balance {
             value: Money::round(-value.decimal()),
         }
     }
+
+    /// The movement that brings this balance to exactly `target` (an inventory count). Stock
+    /// counted short goes out at the average cost, like any other outgoing movement. Otherwise
+    /// the balance ends at `target × cost`, where cost is the average cost while the quantity
+    /// is positive and else `fallback` (the cost the counter declares): a shelf that had
+    /// nothing, or less than nothing, gets a clean value instead of carrying the old one.
+    pub fn adjust_to(self, target: Qty, fallback: UnitCost) -> Movement {
+        let (on_hand, wanted) = (self.qty.decimal(), target.decimal());
+        if on_hand > Decimal::ZERO && wanted <= on_hand {
+            return self.take(Qty::round(on_hand - wanted));
+        }
+        let cost = if on_hand > Decimal::ZERO {
+            self.value.decimal() / on_hand
+        } else {
+            fallback.decimal()
+        };
+        Movement {
+            qty: Qty::round(wanted - on_hand),
+            value: Money::round(Money::round(wanted * cost).decimal() - self.value.decimal()),
+        }
+    }
 }
 
 /// Base-unit quantity of `amount` packages holding `package_value` base units each.
@@ -175,5 +196,42 @@ mod tests {
             value: Money::round(-mv.value.decimal()),
         };
         assert_eq!(b.apply(mv).apply(back), b);
+    }
+
+    #[test]
+    fn adjusting_down_takes_at_average_cost_and_up_adds_at_it() {
+        let b = Balance {
+            qty: q("10"),
+            value: m("25"),
+        };
+        let down = b.adjust_to(q("4"), UnitCost::ZERO);
+        assert_eq!((down.qty, down.value), (q("-6"), m("-15")));
+        let up = b.adjust_to(q("12"), UnitCost::ZERO);
+        assert_eq!((up.qty, up.value), (q("2"), m("5")));
+        let empty = b.adjust_to(q("0"), UnitCost::ZERO);
+        assert_eq!(b.apply(empty), Balance::default());
+    }
+
+    #[test]
+    fn adjusting_an_empty_or_negative_shelf_values_it_at_the_declared_cost() {
+        let fallback = UnitCost::from_str("0.5").expect("cost");
+        let negative = Balance {
+            qty: q("-3"),
+            value: m("0"),
+        };
+        let up = negative.adjust_to(q("10"), fallback);
+        assert_eq!(
+            negative.apply(up),
+            Balance {
+                qty: q("10"),
+                value: m("5")
+            }
+        );
+        let unchanged = Balance {
+            qty: q("2"),
+            value: m("1"),
+        }
+        .adjust_to(q("2"), fallback);
+        assert_eq!((unchanged.qty, unchanged.value), (q("0"), m("0")));
     }
 }

@@ -193,6 +193,32 @@ pub async fn create_payment_type(
     Ok(id)
 }
 
+pub async fn create_menu(db: &Db, account: &str, name: &str) -> ServiceResult<i64> {
+    let account_id = account_id(db, account).await?;
+    let name = names::parse_object_name(name).map_err(|e| ServiceError::invalid("name", e))?;
+    let mut tx = db.begin_write().await?;
+    let id = objects::insert_menu(&mut tx, account_id, &name, time::now_unix()).await?;
+    db::commit(tx).await?;
+    Ok(id)
+}
+
+/// Changes the account's time zone and/or stock module; returns the account id.
+pub async fn set_settings(
+    db: &Db,
+    account: &str,
+    timezone: Option<&str>,
+    stock_module: Option<bool>,
+) -> ServiceResult<i64> {
+    let account_id = account_id(db, account).await?;
+    if let Some(tz) = timezone {
+        time::parse_timezone(tz).map_err(|e| ServiceError::invalid("timezone", e))?;
+    }
+    let mut tx = db.begin_write().await?;
+    accounts::update_settings(&mut tx, account_id, timezone, stock_module).await?;
+    db::commit(tx).await?;
+    Ok(account_id)
+}
+
 /// Fails with `Invalid` naming `field` unless the account has a live object `id` in `table`.
 pub async fn require(
     tx: &mut db::Tx,

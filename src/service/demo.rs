@@ -21,6 +21,9 @@ const STORAGES: [&str; 5] = [
 /// Shops 1 and 2 with their default storages.
 const SHOPS: [(&str, i64); 2] = [("Кафе Буран", 1), ("Магазин К звёздам", 4)];
 
+/// Menus 1 and 2, which the import example of `reference/items.md` fills.
+const MENUS: [&str; 2] = ["Основное меню", "Барное меню"];
+
 /// What `serve --demo` did.
 pub struct Demo {
     pub created: bool,
@@ -41,6 +44,9 @@ pub async fn ensure(db: &Db) -> ServiceResult<Demo> {
         }
         for (name, storage_id) in SHOPS {
             objects::insert_shop(&mut tx, account_id, name, storage_id, now).await?;
+        }
+        for name in MENUS {
+            objects::insert_menu(&mut tx, account_id, name, now).await?;
         }
         db::commit(tx).await?;
     }

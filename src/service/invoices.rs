@@ -5,22 +5,24 @@
 //! then the invoice) and checks every reference before anything is written; any failure names
 //! the offending field and leaves the database as it was.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::db::catalog::{self, Coded, NewCoded, NewPackage, NewPrice, NewProduct, PackageRow};
+use crate::db::catalog::{self, Coded, NewCoded, NewPackage, PackageRow};
 use crate::db::documents::DocKind;
 use crate::db::ids::{self, Kind};
 use crate::db::invoices::{self as invoice_db, NewInvoice, NewItem};
-use crate::db::objects::{self, Table};
+use crate::db::products;
 use crate::db::stock::{self, DocRef, NewMovement};
-use crate::db::{self, Db, Tx};
+use crate::db::{self, accounts, Db, Tx};
 use crate::domain::decimal::{Money, Qty, UnitCost};
-use crate::domain::product::{CancellationType, EntityType, Measure};
+use crate::domain::product::Measure;
 use crate::domain::stock::base_quantity;
 use crate::domain::time;
 use crate::wire::invoices::{InvoiceIn, InvoiceItemIn, PackageIn, ProductIn};
+
+use super::catalog::{check_product, CatalogRefs, Known, ProductSpec};
 
 use super::{Actor, ServiceError, ServiceResult};
 
@@ -43,7 +45,7 @@ pub async fn create(db: &Db, actor: &Actor, input: &InvoiceIn) -> ServiceResult<
         account_id: actor.account_id,
         now: time::now_unix(),
     };
-    let known = writer.known_objects().await?;
+    let known = Known::load(writer.tx, actor.account_id).await?;
     known.require_storage(input.storage.caf_id, "storage.caf_id")?;
     let packages = writer.packages(&packages, input, &products).await?;
     let categories = writer.categories(input).await?;
@@ -165,108 +167,12 @@ fn check_packages(packages: &[PackageIn]) -> ServiceResult<Vec<PackageSpec>> {
         .collect()
 }
 
-/// A checked product of the payload (references are resolved later).
-struct ProductSpec<'a> {
-    input: &'a ProductIn,
-    entity_type: EntityType,
-    measure: Measure,
-    cancellation: CancellationType,
-}
-
 fn check_products(products: &[ProductIn]) -> ServiceResult<Vec<ProductSpec<'_>>> {
     products
         .iter()
         .enumerate()
-        .map(|(i, p)| {
-            if p.ref_code.trim().is_empty() {
-                return Err(ServiceError::invalid(
-                    format!("products[{i}].ref_code"),
-                    "ref_code must not be empty",
-                ));
-            }
-            if p.name.trim().is_empty() {
-                return Err(ServiceError::invalid(
-                    format!("products[{i}].name"),
-                    "name must not be empty",
-                ));
-            }
-            let entity_type = match p.entity_type.as_deref() {
-                None => EntityType::Product,
-                Some(t) => EntityType::parse(t).ok_or_else(|| {
-                    ServiceError::invalid(
-                        format!("products[{i}].type"),
-                        "type must be product, tech_map or sub_product",
-                    )
-                })?,
-            };
-            let measure = match p.measure.as_deref() {
-                None => Measure::Pcs,
-                Some(m) => Measure::parse(m).ok_or_else(|| {
-                    ServiceError::invalid(
-                        format!("products[{i}].measure"),
-                        "measure must be pcs, kg or l",
-                    )
-                })?,
-            };
-            if p.weight_in_gram.is_some_and(|w| w < 0) {
-                return Err(ServiceError::invalid(
-                    format!("products[{i}].weight_in_gram"),
-                    "weight must not be negative",
-                ));
-            }
-            if let Some(j) = p.prices.iter().position(|price| price.price.is_negative()) {
-                return Err(ServiceError::invalid(
-                    format!("products[{i}].prices[{j}].price"),
-                    "a price must not be negative",
-                ));
-            }
-            let cancellation = p.cancellation_type.unwrap_or(CancellationType::CancelDish);
-            Ok(ProductSpec {
-                input: p,
-                entity_type,
-                measure,
-                cancellation,
-            })
-        })
+        .map(|(i, p)| check_product(p, format!("products[{i}].")))
         .collect()
-}
-
-/// The administrator-made objects of the account that a payload may refer to.
-struct Known {
-    storages: HashSet<i64>,
-    shops: HashSet<i64>,
-    /// tax id → rate in percent
-    taxes: HashMap<i64, Decimal>,
-}
-
-impl Known {
-    fn require_storage(&self, id: i64, field: &str) -> ServiceResult<()> {
-        require(self.storages.contains(&id), field, "storage", id)
-    }
-    fn require_shop(&self, id: i64, field: &str) -> ServiceResult<()> {
-        require(self.shops.contains(&id), field, "shop", id)
-    }
-    fn require_tax(&self, id: i64, field: &str) -> ServiceResult<()> {
-        require(self.taxes.contains_key(&id), field, "tax", id)
-    }
-}
-
-fn require(found: bool, field: &str, what: &str, id: i64) -> ServiceResult<()> {
-    if found {
-        Ok(())
-    } else {
-        Err(ServiceError::invalid(
-            field.to_owned(),
-            format!("{what} {id} does not exist in this account"),
-        ))
-    }
-}
-
-/// What products refer to, resolved: code → id.
-struct CatalogRefs<'a> {
-    categories: &'a HashMap<String, i64>,
-    workspaces: &'a HashMap<String, i64>,
-    known: &'a Known,
 }
 
 /// The write half of invoice creation, inside one transaction.
@@ -277,17 +183,6 @@ struct Writer<'t> {
 }
 
 impl Writer<'_> {
-    async fn known_objects(&mut self) -> ServiceResult<Known> {
-        let storages = objects::live_ids(self.tx, Table::Storages, self.account_id).await?;
-        let shops = objects::live_ids(self.tx, Table::Shops, self.account_id).await?;
-        let taxes = catalog::tax_rates(self.tx, self.account_id).await?;
-        Ok(Known {
-            storages,
-            shops,
-            taxes,
-        })
-    }
-
     /// Finds or creates the payload's packages and the standard ones any line may use.
     async fn packages(
         &mut self,
@@ -486,102 +381,34 @@ impl Writer<'_> {
         let mut codes: Vec<String> = specs.iter().map(|p| p.input.ref_code.clone()).collect();
         codes.extend(input.items.iter().map(|i| i.product_code.clone()));
         let mut found = catalog::products_by_code(self.tx, self.account_id, &codes).await?;
-        let mut new: Vec<(usize, &ProductSpec)> = Vec::new();
-        for (i, spec) in specs.iter().enumerate() {
-            check_product_refs(i, spec.input, refs)?;
+        let mut new: Vec<&ProductSpec> = Vec::new();
+        for spec in specs {
+            spec.check_refs(refs)?;
             let code = &spec.input.ref_code;
-            if !found.contains_key(code) && !new.iter().any(|(_, n)| &n.input.ref_code == code) {
-                new.push((i, spec));
+            if !found.contains_key(code) && !new.iter().any(|n| &n.input.ref_code == code) {
+                new.push(spec);
             }
         }
         let first = ids::reserve(self.tx, self.account_id, Kind::Product, new.len() as i64).await?;
+        let keep_self_cost = !accounts::stock_module(self.tx, self.account_id).await?;
         let mut rows = Vec::with_capacity(new.len());
         let mut prices = Vec::new();
-        for (n, (_, spec)) in new.iter().enumerate() {
+        for (n, spec) in new.iter().enumerate() {
             let id = first + n as i64;
-            let p = spec.input;
-            rows.push(NewProduct {
-                id,
-                ref_code: p.ref_code.clone(),
-                name: p.name.trim().to_owned(),
-                entity_type: spec.entity_type.as_str(),
-                cancellation_type: spec.cancellation.code(),
-                for_sale: p.for_sale.unwrap_or(true),
-                measure: spec.measure.as_str(),
-                barcode: p.barcode.clone().unwrap_or_default(),
-                country: p.country.clone().unwrap_or_default(),
-                weight_in_gram: p.weight_in_gram.unwrap_or(0),
-                tax_id: p.caf_tax_id,
-                category_id: p
-                    .category_ref_code
-                    .as_ref()
-                    .and_then(|c| refs.categories.get(c).copied()),
-                workspace_id: p
-                    .workspace_ref_code
-                    .as_ref()
-                    .and_then(|w| refs.workspaces.get(w).copied()),
-                use_discounts: p.use_discounts.unwrap_or(true),
-            });
-            // one price per shop: a later entry for the same shop replaces an earlier one
-            let mut per_shop: HashMap<i64, NewPrice> = HashMap::new();
-            for price in &p.prices {
-                let row = NewPrice {
-                    product_id: id,
-                    shop_id: price.caf_shop_id,
-                    storage_id: price.caf_storage_id,
-                    price_units: price.price.units(),
-                };
-                per_shop.insert(price.caf_shop_id, row);
-            }
-            prices.extend(per_shop.into_values());
+            rows.push(spec.row(id, refs));
+            prices.extend(spec.prices(id, keep_self_cost));
             found.insert(
-                p.ref_code.clone(),
+                spec.input.ref_code.clone(),
                 catalog::ProductRef {
                     id,
                     measure: spec.measure.as_str().to_owned(),
                 },
             );
         }
-        catalog::insert_products(self.tx, self.account_id, &rows, self.now).await?;
+        products::insert(self.tx, self.account_id, &rows, self.now).await?;
         catalog::upsert_prices(self.tx, self.account_id, &prices, self.now).await?;
         Ok(found)
     }
-}
-
-fn check_product_refs(i: usize, p: &ProductIn, refs: &CatalogRefs<'_>) -> ServiceResult<()> {
-    if let Some(tax) = p.caf_tax_id {
-        refs.known
-            .require_tax(tax, &format!("products[{i}].caf_tax_id"))?;
-    }
-    if let Some(code) = &p.category_ref_code {
-        if !refs.categories.contains_key(code) {
-            return Err(ServiceError::invalid(
-                format!("products[{i}].category_ref_code"),
-                format!("no category {code:?} in the payload or the account"),
-            ));
-        }
-    }
-    if let Some(code) = &p.workspace_ref_code {
-        if !refs.workspaces.contains_key(code) {
-            return Err(ServiceError::invalid(
-                format!("products[{i}].workspace_ref_code"),
-                format!("no workspace {code:?} in the payload or the account"),
-            ));
-        }
-    }
-    for (j, price) in p.prices.iter().enumerate() {
-        refs.known.require_shop(
-            price.caf_shop_id,
-            &format!("products[{i}].prices[{j}].caf_shop_id"),
-        )?;
-        if let Some(storage) = price.caf_storage_id {
-            refs.known.require_storage(
-                storage,
-                &format!("products[{i}].prices[{j}].caf_storage_id"),
-            )?;
-        }
-    }
-    Ok(())
 }
 
 /// Resolves and computes the invoice lines.

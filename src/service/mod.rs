@@ -1,12 +1,17 @@
 //! Operations shared by every face of the server (HTTP API, CLI, later the admin API), each
 //! one transaction, and the service layer's one error type.
 
+pub mod adjustments;
 pub mod admin;
+pub mod catalog;
 pub mod demo;
 pub mod documents;
 pub mod invoices;
 pub mod ledger;
+pub mod menu_import;
 pub mod moves;
+pub mod products;
+pub mod tech_maps;
 
 use crate::db::DbError;
 

@@ -145,5 +145,9 @@ pub struct PriceIn {
     /// The storage sales at that shop write the product off from. Default: the shop's.
     #[serde(default)]
     pub caf_storage_id: Option<i64>,
+    /// Selling price at the shop.
     pub price: UnitCost,
+    /// Declared cost: used only while the account's stock module is off.
+    #[serde(default)]
+    pub self_cost: Option<UnitCost>,
 }

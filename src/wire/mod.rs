@@ -3,4 +3,6 @@
 
 pub mod invoices;
 pub mod lenient;
+pub mod menu_import;
 pub mod moves;
+pub mod tech_maps;

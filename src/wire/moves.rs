@@ -17,11 +17,12 @@ pub struct MoveIn {
     pub date: Option<String>,
     pub storage_from: StorageRefIn,
     pub storage_to: StorageRefIn,
-    pub items: Vec<MoveItemIn>,
+    pub items: Vec<ProductAmountIn>,
 }
 
+/// An amount of a product named by code: a transfer line, a tech map ingredient.
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct MoveItemIn {
+pub struct ProductAmountIn {
     /// Quantity in the product's base measure.
     pub amount: Qty,
     #[serde(deserialize_with = "lenient::string")]

@@ -1,0 +1,161 @@
+//! Inventory adjustments (beyond the doc): the stock documents a menu import with
+//! `update_balances` posts, listed, read, and wired or unwired like invoices and transfers.
+
+use axum::extract::{Query, State};
+use axum::Json;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::caller::ApiCaller;
+use super::error::{ApiError, ApiResult, ErrorEnvelope};
+use super::extract::{ApiJson, IdPath};
+use super::invoices::{parse_action, status, DateRange, IdRef, WireAction};
+use super::moves::MovedProduct;
+use super::{AppState, Envelope, Success};
+use crate::db::adjustments::{self as adjustment_db, AdjustmentRow, ShownLine};
+use crate::domain::decimal::{as_number, Money, Qty};
+use crate::domain::time::format_rfc3339;
+use crate::service::adjustments;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_adjustments))
+        .routes(routes!(wire_adjustment, get_adjustment))
+}
+
+/// Wires the adjustment (posts its recorded movements again) or unwires it (takes them back
+/// exactly); 409 when it already is in that state.
+#[utoipa::path(
+    put, path = "/storage/adjustments/{id}", tag = "adjustments", request_body = WireAction,
+    params(("id" = i64, Path, description = "adjustment id")),
+    responses((status = 200, body = Success), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)),
+    security(("api_key" = []))
+)]
+async fn wire_adjustment(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<WireAction>,
+) -> ApiResult<Json<Success>> {
+    let wired = parse_action(&body.action)?;
+    adjustments::set_wired(&state.db, &caller.actor(), id, wired).await?;
+    Ok(Json(Success { success: true }))
+}
+
+/// Lists the adjustments dated from `start` (to `end`, inclusive), by date.
+#[utoipa::path(
+    get, path = "/storage/adjustments", tag = "adjustments", params(DateRange),
+    responses((status = 200, body = Envelope<Vec<AdjustmentOut>>), (status = 422, body = ErrorEnvelope)),
+    security(("api_key" = []))
+)]
+async fn list_adjustments(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(range): Query<DateRange>,
+) -> ApiResult<Json<Envelope<Vec<AdjustmentOut>>>> {
+    let (from, to) = range.bounds(&caller.timezone)?;
+    let rows = adjustment_db::list(&state.db, caller.account_id, from, to).await?;
+    Ok(Json(Envelope::ok(
+        rows.iter()
+            .map(|row| AdjustmentOut::of(row, None, &caller.timezone))
+            .collect(),
+    )))
+}
+
+/// Reads one adjustment with its lines.
+#[utoipa::path(
+    get, path = "/storage/adjustments/{id}", tag = "adjustments",
+    params(("id" = i64, Path, description = "adjustment id")),
+    responses((status = 200, body = Envelope<AdjustmentOut>), (status = 404, body = ErrorEnvelope)),
+    security(("api_key" = []))
+)]
+async fn get_adjustment(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<Envelope<AdjustmentOut>>> {
+    let row = adjustment_db::find(&state.db, caller.account_id, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no adjustment with id {id}")))?;
+    let lines = adjustment_db::lines(&state.db, caller.account_id, id).await?;
+    Ok(Json(Envelope::ok(AdjustmentOut::of(
+        &row,
+        Some(&lines),
+        &caller.timezone,
+    ))))
+}
+
+/// An adjustment; `items` only when read one by one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdjustmentOut {
+    id: i64,
+    /// Always `adjustment`.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    comment: String,
+    doc_date: String,
+    /// `wired` or `not_wired`.
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<Vec<AdjustmentItemOut>>,
+    created_at: String,
+    created_by: IdRef,
+    updated_at: String,
+    updated_by: IdRef,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdjustmentItemOut {
+    storage: IdRef,
+    product: MovedProduct,
+    /// The counted balance.
+    #[serde(with = "as_number")]
+    #[schema(value_type = f64)]
+    balance: Qty,
+    /// The change the adjustment made to the quantity.
+    #[serde(with = "as_number")]
+    #[schema(value_type = f64)]
+    amount: Qty,
+    /// The change it made to the value.
+    #[schema(value_type = String)]
+    summ: Money,
+}
+
+impl AdjustmentOut {
+    fn of(row: &AdjustmentRow, lines: Option<&[ShownLine]>, tz: &TimeZone) -> Self {
+        let items = lines.map(|lines| {
+            lines
+                .iter()
+                .map(|l| AdjustmentItemOut {
+                    storage: IdRef {
+                        id: l.line.storage_id,
+                    },
+                    product: MovedProduct {
+                        id: l.line.product_id,
+                        ref_code: l.ref_code.clone(),
+                        name: l.name.clone(),
+                        measure: l.measure.clone(),
+                    },
+                    balance: Qty::from_units(l.line.target),
+                    amount: Qty::from_units(l.line.qty),
+                    summ: Money::from_units(l.line.value),
+                })
+                .collect()
+        });
+        AdjustmentOut {
+            id: row.id,
+            kind: "adjustment",
+            comment: row.comment.clone(),
+            doc_date: format_rfc3339(row.doc_date, tz),
+            status: status(row.wired),
+            items,
+            created_at: format_rfc3339(row.created_at, tz),
+            created_by: IdRef { id: row.created_by },
+            updated_at: format_rfc3339(row.updated_at, tz),
+            updated_by: IdRef { id: row.updated_by },
+        }
+    }
+}

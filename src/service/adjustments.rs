@@ -1,0 +1,131 @@
+//! Inventory adjustments: a stock document whose lines bring balances to counted quantities.
+//! The menu import posts one; like every stock document it can be unwired (its movements
+//! taken back exactly) and wired again (the same movements posted again).
+
+use std::collections::BTreeMap;
+
+use crate::db::adjustments::{self as adjustment_db, AdjustmentLine, NewAdjustment};
+use crate::db::documents::DocKind;
+use crate::db::ids::{self, Kind};
+use crate::db::stock::{self, DocRef, NewMovement};
+use crate::db::{self, Db, Tx};
+use crate::domain::decimal::{Money, Qty, UnitCost};
+use crate::domain::stock::Balance;
+use crate::domain::time;
+
+use super::{Actor, ServiceResult};
+
+/// A counted balance: what `storage_id` holds of `product_id`, and the cost to value stock
+/// found on an empty shelf at.
+#[derive(Debug, Clone, Copy)]
+pub struct Count {
+    pub storage_id: i64,
+    pub product_id: i64,
+    pub target: Qty,
+    pub fallback_cost: UnitCost,
+}
+
+/// Posts, inside `tx`, a wired adjustment for the counts that differ from the balances; no
+/// document when none differs. Returns its id.
+pub async fn post_counts(
+    tx: &mut Tx,
+    actor: &Actor,
+    comment: &str,
+    counts: &[Count],
+    now: i64,
+) -> ServiceResult<Option<i64>> {
+    let account_id = actor.account_id;
+    let mut by_storage: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for c in counts {
+        by_storage
+            .entry(c.storage_id)
+            .or_default()
+            .push(c.product_id);
+    }
+    let mut current: BTreeMap<(i64, i64), Balance> = BTreeMap::new();
+    for (storage_id, products) in by_storage {
+        for (product_id, (qty, value)) in
+            stock::balances(tx, account_id, storage_id, &products).await?
+        {
+            let balance = Balance {
+                qty: Qty::from_units(qty),
+                value: Money::from_units(value),
+            };
+            current.insert((storage_id, product_id), balance);
+        }
+    }
+    let mut lines = Vec::new();
+    for c in counts {
+        let balance = current.entry((c.storage_id, c.product_id)).or_default();
+        let movement = balance.adjust_to(c.target, c.fallback_cost);
+        if movement.qty.is_zero() && movement.value.is_zero() {
+            continue;
+        }
+        *balance = balance.apply(movement);
+        lines.push(AdjustmentLine {
+            line_no: lines.len() as i64 + 1,
+            storage_id: c.storage_id,
+            product_id: c.product_id,
+            target: c.target.units(),
+            qty: movement.qty.units(),
+            value: movement.value.units(),
+        });
+    }
+    if lines.is_empty() {
+        return Ok(None);
+    }
+    let id = ids::next(tx, account_id, Kind::Adjustment).await?;
+    let doc = NewAdjustment {
+        id,
+        comment: comment.to_owned(),
+        doc_date: now,
+        by: actor.user_id,
+    };
+    adjustment_db::insert(tx, account_id, &doc, &lines, now).await?;
+    stock::post(tx, account_id, doc_ref(id), &movements(now, &lines), now).await?;
+    Ok(Some(id))
+}
+
+/// Wires (`true`) or unwires (`false`) an adjustment: 404 when it does not exist, 409 when it
+/// is already in that state.
+pub async fn set_wired(db: &Db, actor: &Actor, id: i64, wired: bool) -> ServiceResult<()> {
+    let now = time::now_unix();
+    let mut tx = db.begin_write().await?;
+    super::documents::flip(&mut tx, DocKind::Adjustment, actor, id, wired, now).await?;
+    if wired {
+        let (doc_date, lines) = adjustment_db::for_wiring(&mut tx, actor.account_id, id).await?;
+        stock::post(
+            &mut tx,
+            actor.account_id,
+            doc_ref(id),
+            &movements(doc_date, &lines),
+            now,
+        )
+        .await?;
+    } else {
+        stock::unpost(&mut tx, actor.account_id, doc_ref(id), now).await?;
+    }
+    db::commit(tx).await?;
+    Ok(())
+}
+
+fn doc_ref(id: i64) -> DocRef<'static> {
+    DocRef {
+        doc_type: DocKind::Adjustment.name(),
+        doc_id: id,
+    }
+}
+
+fn movements(doc_date: i64, lines: &[AdjustmentLine]) -> Vec<NewMovement> {
+    lines
+        .iter()
+        .map(|l| NewMovement {
+            storage_id: l.storage_id,
+            product_id: l.product_id,
+            line_no: l.line_no,
+            doc_date,
+            qty: l.qty,
+            value: l.value,
+        })
+        .collect()
+}

@@ -1,0 +1,258 @@
+//! What every way of making products shares (invoices, the products API, the menu import):
+//! checking a product's fields, resolving what it refers to, the administrator-made objects a
+//! payload may name, and finding or creating ref_code objects.
+
+use std::collections::{HashMap, HashSet};
+
+use rust_decimal::Decimal;
+
+use crate::db::catalog::{self, Coded, NewCoded, NewPrice};
+use crate::db::ids;
+use crate::db::objects::{self, Table};
+use crate::db::products::NewProduct;
+use crate::db::Tx;
+use crate::domain::product::{CancellationType, EntityType, Measure};
+use crate::wire::invoices::ProductIn;
+
+use super::{ServiceError, ServiceResult};
+
+/// The administrator-made objects of the account that a payload may refer to.
+pub struct Known {
+    pub storages: HashSet<i64>,
+    pub shops: HashSet<i64>,
+    /// tax id → rate in percent
+    pub taxes: HashMap<i64, Decimal>,
+}
+
+impl Known {
+    pub async fn load(tx: &mut Tx, account_id: i64) -> ServiceResult<Known> {
+        Ok(Known {
+            storages: objects::live_ids(tx, Table::Storages, account_id).await?,
+            shops: objects::live_ids(tx, Table::Shops, account_id).await?,
+            taxes: catalog::tax_rates(tx, account_id).await?,
+        })
+    }
+
+    pub fn require_storage(&self, id: i64, field: &str) -> ServiceResult<()> {
+        require(self.storages.contains(&id), field, "storage", id)
+    }
+    pub fn require_shop(&self, id: i64, field: &str) -> ServiceResult<()> {
+        require(self.shops.contains(&id), field, "shop", id)
+    }
+    pub fn require_tax(&self, id: i64, field: &str) -> ServiceResult<()> {
+        require(self.taxes.contains_key(&id), field, "tax", id)
+    }
+}
+
+fn require(found: bool, field: &str, what: &str, id: i64) -> ServiceResult<()> {
+    if found {
+        Ok(())
+    } else {
+        Err(ServiceError::invalid(
+            field.to_owned(),
+            format!("{what} {id} does not exist in this account"),
+        ))
+    }
+}
+
+/// Fails naming `field` when `text` is blank.
+pub fn not_blank(text: &str, field: impl Into<String>, what: &str) -> ServiceResult<()> {
+    if text.trim().is_empty() {
+        Err(ServiceError::invalid(
+            field,
+            format!("{what} must not be empty"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A product of a payload whose own fields are checked; `prefix` locates it in the payload
+/// (`products[3].`, or empty for a body that is the product).
+pub struct ProductSpec<'a> {
+    pub input: &'a ProductIn,
+    pub prefix: String,
+    pub entity_type: EntityType,
+    pub measure: Measure,
+    pub cancellation: CancellationType,
+}
+
+pub fn check_product(p: &ProductIn, prefix: String) -> ServiceResult<ProductSpec<'_>> {
+    let field = |name: &str| format!("{prefix}{name}");
+    not_blank(&p.ref_code, field("ref_code"), "ref_code")?;
+    not_blank(&p.name, field("name"), "name")?;
+    let entity_type = match p.entity_type.as_deref() {
+        None => EntityType::Product,
+        Some(t) => EntityType::parse(t).ok_or_else(|| {
+            ServiceError::invalid(
+                field("type"),
+                "type must be product, tech_map or sub_product",
+            )
+        })?,
+    };
+    let measure = match p.measure.as_deref() {
+        None => Measure::Pcs,
+        Some(m) => Measure::parse(m).ok_or_else(|| {
+            ServiceError::invalid(field("measure"), "measure must be pcs, kg or l")
+        })?,
+    };
+    if p.weight_in_gram.is_some_and(|w| w < 0) {
+        return Err(ServiceError::invalid(
+            field("weight_in_gram"),
+            "weight must not be negative",
+        ));
+    }
+    for (j, price) in p.prices.iter().enumerate() {
+        for (name, negative) in [
+            ("price", price.price.is_negative()),
+            (
+                "self_cost",
+                price.self_cost.is_some_and(|c| c.is_negative()),
+            ),
+        ] {
+            if negative {
+                return Err(ServiceError::invalid(
+                    field(&format!("prices[{j}].{name}")),
+                    format!("{name} must not be negative"),
+                ));
+            }
+        }
+    }
+    Ok(ProductSpec {
+        input: p,
+        entity_type,
+        measure,
+        cancellation: p.cancellation_type.unwrap_or(CancellationType::CancelDish),
+        prefix,
+    })
+}
+
+/// What products refer to, resolved: code → id.
+pub struct CatalogRefs<'a> {
+    pub categories: &'a HashMap<String, i64>,
+    pub workspaces: &'a HashMap<String, i64>,
+    pub known: &'a Known,
+}
+
+impl ProductSpec<'_> {
+    fn field(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
+    /// Checks that everything the product names exists.
+    pub fn check_refs(&self, refs: &CatalogRefs<'_>) -> ServiceResult<()> {
+        let p = self.input;
+        if let Some(tax) = p.caf_tax_id {
+            refs.known.require_tax(tax, &self.field("caf_tax_id"))?;
+        }
+        for (code, map, name, what) in [
+            (
+                &p.category_ref_code,
+                refs.categories,
+                "category_ref_code",
+                "category",
+            ),
+            (
+                &p.workspace_ref_code,
+                refs.workspaces,
+                "workspace_ref_code",
+                "workspace",
+            ),
+        ] {
+            if let Some(code) = code {
+                if !map.contains_key(code) {
+                    return Err(ServiceError::invalid(
+                        self.field(name),
+                        format!("no {what} {code:?} in the payload or the account"),
+                    ));
+                }
+            }
+        }
+        for (j, price) in p.prices.iter().enumerate() {
+            let field = |name: &str| self.field(&format!("prices[{j}].{name}"));
+            refs.known
+                .require_shop(price.caf_shop_id, &field("caf_shop_id"))?;
+            if let Some(storage) = price.caf_storage_id {
+                refs.known
+                    .require_storage(storage, &field("caf_storage_id"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The row to write under `id` (references already checked).
+    pub fn row(&self, id: i64, refs: &CatalogRefs<'_>) -> NewProduct {
+        let p = self.input;
+        let lookup = |code: &Option<String>, map: &HashMap<String, i64>| {
+            code.as_ref().and_then(|c| map.get(c).copied())
+        };
+        NewProduct {
+            id,
+            ref_code: p.ref_code.clone(),
+            name: p.name.trim().to_owned(),
+            entity_type: self.entity_type.as_str(),
+            cancellation_type: self.cancellation.code(),
+            for_sale: p.for_sale.unwrap_or(true),
+            measure: self.measure.as_str(),
+            barcode: p.barcode.clone().unwrap_or_default(),
+            country: p.country.clone().unwrap_or_default(),
+            weight_in_gram: p.weight_in_gram.unwrap_or(0),
+            tax_id: p.caf_tax_id,
+            category_id: lookup(&p.category_ref_code, refs.categories),
+            workspace_id: lookup(&p.workspace_ref_code, refs.workspaces),
+            use_discounts: p.use_discounts.unwrap_or(true),
+            description: String::new(),
+            deleted: false,
+        }
+    }
+
+    /// One price per shop (a later entry for the same shop wins); the declared cost is kept
+    /// only when `keep_self_cost` (the account's stock module is off).
+    pub fn prices(&self, id: i64, keep_self_cost: bool) -> Vec<NewPrice> {
+        let mut per_shop: HashMap<i64, NewPrice> = HashMap::new();
+        for price in &self.input.prices {
+            let row = NewPrice {
+                product_id: id,
+                shop_id: price.caf_shop_id,
+                storage_id: price.caf_storage_id,
+                price_units: price.price.units(),
+                self_cost_units: price
+                    .self_cost
+                    .filter(|_| keep_self_cost)
+                    .map(|c| c.units()),
+            };
+            per_shop.insert(price.caf_shop_id, row);
+        }
+        let mut prices: Vec<NewPrice> = per_shop.into_values().collect();
+        prices.sort_by_key(|p| p.shop_id);
+        prices
+    }
+}
+
+/// Finds the rows of `table` with these codes, creating those missing with their code as name.
+pub async fn ensure_coded(
+    tx: &mut Tx,
+    table: Coded,
+    account_id: i64,
+    codes: &[String],
+    now: i64,
+) -> ServiceResult<HashMap<String, i64>> {
+    let mut found = catalog::ids_by_code(tx, table, account_id, codes).await?;
+    let mut missing: Vec<&String> = codes.iter().filter(|c| !found.contains_key(*c)).collect();
+    missing.sort();
+    missing.dedup();
+    let first = ids::reserve(tx, account_id, table.kind(), missing.len() as i64).await?;
+    let rows: Vec<NewCoded> = missing
+        .into_iter()
+        .enumerate()
+        .map(|(n, code)| NewCoded {
+            id: first + n as i64,
+            ref_code: code.clone(),
+            name: code.clone(),
+            parent_id: None,
+        })
+        .collect();
+    catalog::insert_coded(tx, table, account_id, &rows, now).await?;
+    found.extend(rows.into_iter().map(|r| (r.ref_code, r.id)));
+    Ok(found)
+}

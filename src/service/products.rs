@@ -1,0 +1,123 @@
+//! Products (API.md §5): create, update by id or `ref_code`, read. A product's category and
+//! workspace are found by code or created with the code as their name; taxes, shops and
+//! storages must exist.
+
+use crate::db::catalog::{self, Coded};
+use crate::db::ids::{self, Kind};
+use crate::db::products::{self, Key, ProductRow};
+use crate::db::{self, accounts, Db, DbError, Tx};
+use crate::domain::time;
+use crate::wire::invoices::ProductIn;
+
+use super::catalog::{check_product, ensure_coded, CatalogRefs, Known, ProductSpec};
+use super::{Actor, ServiceError, ServiceResult};
+
+/// Creates a product; 409 when its `ref_code` is taken.
+pub async fn create(db: &Db, actor: &Actor, input: &ProductIn) -> ServiceResult<i64> {
+    let spec = check_product(input, String::new())?;
+    let mut tx = db.begin_write().await?;
+    refuse_taken_code(&mut tx, actor.account_id, &input.ref_code, None).await?;
+    let id = ids::next(&mut tx, actor.account_id, Kind::Product).await?;
+    write(&mut tx, actor, &spec, id, None).await?;
+    db::commit(tx).await?;
+    Ok(id)
+}
+
+/// Overwrites the card of the product `key` names (404 when none) with `input`; prices are set
+/// for the shops listed, other shops' prices stay. 409 when `input` renames it to a taken code.
+pub async fn update(db: &Db, actor: &Actor, key: Key<'_>, input: &ProductIn) -> ServiceResult<i64> {
+    let spec = check_product(input, String::new())?;
+    let mut tx = db.begin_write().await?;
+    let current = products::find_in(&mut tx, actor.account_id, key)
+        .await?
+        .ok_or_else(|| not_found(key))?;
+    refuse_taken_code(&mut tx, actor.account_id, &input.ref_code, Some(current.id)).await?;
+    write(&mut tx, actor, &spec, current.id, Some(&current)).await?;
+    db::commit(tx).await?;
+    Ok(current.id)
+}
+
+pub async fn get(db: &Db, account_id: i64, key: Key<'_>) -> ServiceResult<ProductRow> {
+    products::find(db, account_id, key)
+        .await?
+        .ok_or_else(|| not_found(key))
+}
+
+pub fn not_found(key: Key<'_>) -> ServiceError {
+    ServiceError::NotFound(match key {
+        Key::Id(id) => format!("no product with id {id}"),
+        Key::RefCode(code) => format!("no product with ref_code {code:?}"),
+    })
+}
+
+async fn refuse_taken_code(
+    tx: &mut Tx,
+    account_id: i64,
+    code: &str,
+    owner: Option<i64>,
+) -> ServiceResult<()> {
+    match products::find_in(tx, account_id, Key::RefCode(code)).await? {
+        Some(other) if Some(other.id) != owner => Err(ServiceError::Conflict(format!(
+            "product with ref_code {code:?} already exists (id {})",
+            other.id
+        ))),
+        _ => Ok(()),
+    }
+}
+
+async fn write(
+    tx: &mut Tx,
+    actor: &Actor,
+    spec: &ProductSpec<'_>,
+    id: i64,
+    current: Option<&ProductRow>,
+) -> ServiceResult<()> {
+    let (account_id, now) = (actor.account_id, time::now_unix());
+    let known = Known::load(tx, account_id).await?;
+    let codes = |code: &Option<String>| code.iter().cloned().collect::<Vec<_>>();
+    let categories = ensure_coded(
+        tx,
+        Coded::Categories,
+        account_id,
+        &codes(&spec.input.category_ref_code),
+        now,
+    )
+    .await?;
+    let workspaces = ensure_coded(
+        tx,
+        Coded::Workspaces,
+        account_id,
+        &codes(&spec.input.workspace_ref_code),
+        now,
+    )
+    .await?;
+    let refs = CatalogRefs {
+        categories: &categories,
+        workspaces: &workspaces,
+        known: &known,
+    };
+    spec.check_refs(&refs)?;
+    let mut row = spec.row(id, &refs);
+    if let Some(current) = current {
+        row.description = current.description.clone();
+        row.deleted = current.deleted;
+    }
+    let written = if current.is_some() {
+        products::upsert(tx, account_id, &[row], now).await
+    } else {
+        products::insert(tx, account_id, &[row], now).await
+    };
+    match written {
+        // a concurrent create of the same code on PostgreSQL
+        Err(DbError::UniqueViolation(_)) => {
+            return Err(ServiceError::Conflict(format!(
+                "product with ref_code {:?} already exists",
+                spec.input.ref_code
+            )))
+        }
+        other => other?,
+    }
+    let keep_self_cost = !accounts::stock_module(tx, account_id).await?;
+    catalog::upsert_prices(tx, account_id, &spec.prices(id, keep_self_cost), now).await?;
+    Ok(())
+}
