@@ -193,6 +193,47 @@ async fn admin_commands_print_only_ids_and_fail_cleanly(backend: Backend) {
         assert_eq!(ok(&db, &["key", "revoke", "--account", "cafe", "1"]), "1");
         assert!(fails(&db, &["key", "revoke", "--account", "cafe", "1"]).contains("no live key"));
         assert!(ok(&db, &["key", "list", "--account", "cafe"]).contains("revoked"));
+        let menu = ["menu", "create", "--account", "cafe", "--name", "Основное"];
+        assert_eq!(ok(&db, &menu), "1");
+        assert_eq!(ok(&db, &menu), "2");
+        assert!(
+            fails(&db, &["menu", "create", "--account", "cafe", "--name", " "]).contains("name")
+        );
+        let off = [
+            "settings",
+            "set",
+            "--account",
+            "cafe",
+            "--stock-module",
+            "off",
+            "--timezone",
+            "Asia/Almaty",
+        ];
+        assert_eq!(ok(&db, &off), "1");
+        assert!(fails(
+            &db,
+            &[
+                "settings",
+                "set",
+                "--account",
+                "cafe",
+                "--timezone",
+                "Mars/Base"
+            ]
+        )
+        .contains("time zone"));
+        assert!(fails(
+            &db,
+            &[
+                "settings",
+                "set",
+                "--account",
+                "cafe",
+                "--stock-module",
+                "maybe"
+            ]
+        )
+        .contains("maybe"));
     };
     tokio::task::spawn_blocking(cli).await.expect("cli steps");
 }

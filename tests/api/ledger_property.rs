@@ -1,12 +1,13 @@
-//! Property: any sequence of invoice creations, wires and unwires, and transfers wired and
-//! unwired, keeps the ledger invariant (balances = sum of movements) and gives the balances of
+//! Property: any sequence of invoice creations, wires and unwires, transfers wired and
+//! unwired, and inventory counts (menu imports with `update_balances`) posted and unwired, keeps the ledger invariant (balances = sum of movements) and gives the balances of
 //! a simple model.
 
 use std::collections::BTreeMap;
 
-use caffesta::domain::decimal::{Money, Qty};
+use caffesta::domain::decimal::{Money, Qty, UnitCost};
 use caffesta::domain::stock::Balance;
-use caffesta::service::{admin, invoices, ledger, moves, Actor};
+use caffesta::service::menu_import::{self, Mode};
+use caffesta::service::{adjustments, admin, invoices, ledger, moves, Actor};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::json;
@@ -25,6 +26,10 @@ enum Op {
     Transfer(usize, i64, i64),
     /// Unwire the n-th transfer.
     Untransfer(usize),
+    /// Count product p in storage s as `qty` thousandths, declaring a cost in cents.
+    Count(usize, i64, i64, i64),
+    /// Unwire the n-th adjustment the counts posted.
+    Uncount(usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -35,6 +40,9 @@ fn op() -> impl Strategy<Value = Op> {
         (0usize..8).prop_map(Op::Unwire),
         (0usize..3, 1i64..3, 1i64..30_000).prop_map(|(p, s, a)| Op::Transfer(p, s, a)),
         (0usize..8).prop_map(Op::Untransfer),
+        (0usize..3, 1i64..3, 0i64..40_000, 0i64..500)
+            .prop_map(|(p, s, q, c)| Op::Count(p, s, q, c)),
+        (0usize..8).prop_map(Op::Uncount),
     ]
 }
 
@@ -43,6 +51,18 @@ type Model = BTreeMap<(i64, usize), (i64, i64)>;
 
 /// A transfer: id, what wiring moved per (storage, product), and whether it is wired.
 type Transfer = (i64, Vec<((i64, usize), (i64, i64))>, bool);
+
+/// Takes an unwired document's movements back out of the model, if it was wired.
+fn take_back(model: &mut Model, doc: &mut Transfer) {
+    if doc.2 {
+        doc.2 = false;
+        for (key, (q, v)) in &doc.1 {
+            let entry = model.entry(*key).or_insert((0, 0));
+            entry.0 -= q;
+            entry.1 -= v;
+        }
+    }
+}
 
 async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), TestCaseError> {
     let name = format!("prop{case}");
@@ -54,6 +74,9 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
             .await
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
     }
+    admin::create_shop(db, &name, "S", 1)
+        .await
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
     let actor = Actor {
         account_id,
         user_id: 1,
@@ -63,6 +86,8 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
     let mut model = Model::new();
     // transfers: id, and what wiring moved: (storage, product) → delta, and whether wired
     let mut transfers: Vec<Transfer> = Vec::new();
+    // adjustments the counts posted, in the same shape
+    let mut counts: Vec<Transfer> = Vec::new();
     for op in ops {
         match op {
             Op::Create(lines) => {
@@ -118,6 +143,42 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
                 }
                 transfers.push((id, deltas, true));
             }
+            Op::Count(p, storage, qty, cents) => {
+                let cost = format!("{}.{:02}", cents / 100, cents % 100);
+                let body = json!({"update_balances": true, "categories": [], "items": [{
+                    "id": format!("p{p}"), "name": format!("P{p}"), "measure": "pcs",
+                    "prices": [{"shop_id": 1, "value": cost, "value_day": 1}],
+                    "balances": [{"storage_id": storage, "balance": format!("{}.{:03}", qty / 1000, qty % 1000)}]
+                }]});
+                let input =
+                    serde_json::from_value(body).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let report = menu_import::import(db, &actor, &input, Mode::Partial)
+                    .await
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let (q, v) = model.get(&(*storage, *p)).copied().unwrap_or((0, 0));
+                let movement = Balance {
+                    qty: Qty::from_units(q),
+                    value: Money::from_units(v),
+                }
+                .adjust_to(Qty::from_units(*qty), UnitCost::from_units(cents * 10_000));
+                let delta = (movement.qty.units(), movement.value.units());
+                prop_assert_eq!(report.adjustment_id.is_some(), delta != (0, 0));
+                if let Some(id) = report.adjustment_id {
+                    let entry = model.entry((*storage, *p)).or_insert((0, 0));
+                    entry.0 += delta.0;
+                    entry.1 += delta.1;
+                    counts.push((id, vec![((*storage, *p), delta)], true));
+                }
+            }
+            Op::Uncount(n) => {
+                let count = counts.len().max(1);
+                let Some(adjustment) = counts.get_mut(n % count) else {
+                    continue;
+                };
+                let outcome = adjustments::set_wired(db, &actor, adjustment.0, false).await;
+                prop_assert_eq!(outcome.is_ok(), adjustment.2);
+                take_back(&mut model, adjustment);
+            }
             Op::Untransfer(n) => {
                 let count = transfers.len().max(1);
                 let Some(transfer) = transfers.get_mut(n % count) else {
@@ -125,14 +186,7 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
                 };
                 let outcome = moves::set_wired(db, &actor, transfer.0, false).await;
                 prop_assert_eq!(outcome.is_ok(), transfer.2);
-                if transfer.2 {
-                    transfer.2 = false;
-                    for (key, (q, v)) in &transfer.1 {
-                        let entry = model.entry(*key).or_insert((0, 0));
-                        entry.0 -= q;
-                        entry.1 -= v;
-                    }
-                }
+                take_back(&mut model, transfer);
             }
             Op::Wire(n) | Op::Unwire(n) => {
                 let count = docs.len().max(1);

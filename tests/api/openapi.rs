@@ -23,6 +23,18 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/a/v1.0/storage/moves"),
     ("put", "/a/v1.0/storage/moves/{id}"),
     ("get", "/a/v1.0/storage/moves/{id}"),
+    ("get", "/a/v1.0/storage/adjustments"),
+    ("put", "/a/v1.0/storage/adjustments/{id}"),
+    ("get", "/a/v1.0/storage/adjustments/{id}"),
+    ("post", "/a/v1.0/product/"),
+    ("put", "/a/v1.0/product/{id}"),
+    ("get", "/a/v1.0/product/{id}"),
+    ("get", "/a/v1.0/product/by_ref_code/{ref_code}"),
+    ("put", "/a/v1.0/product/by_ref_code/{ref_code}"),
+    ("put", "/a/v1.0/product/{id}/tech_map"),
+    ("get", "/a/v1.0/product/{id}/tech_map"),
+    ("post", "/a/v1.0/product/import"),
+    ("post", "/a/v1.0/product/import_part_menu"),
 ];
 
 async fn spec(server: &TestServer) -> Value {
