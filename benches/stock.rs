@@ -12,50 +12,26 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{env_or, start_server, Server};
+use support::{env_or, start_server, Client, Server};
 
-struct Client {
-    http: reqwest::Client,
-    base: String,
-    key: String,
-}
-
-impl Client {
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Value {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .header("X-API-KEY", &self.key);
-        if let Some(body) = body {
-            request = request
-                .header("Content-Type", "application/json")
-                .body(serde_json::to_vec(body).expect("json"));
-        }
-        let response = request.send().await.expect("request");
-        let status = response.status();
-        let value: Value = response.json().await.expect("json");
-        assert!(status.is_success(), "{path}: {status} {value}");
-        value
-    }
-
-    /// Posts an invoice and wires it; returns the id.
-    async fn post_and_wire(&self, invoice: &Value) -> i64 {
-        let created = self
-            .send(
-                reqwest::Method::POST,
-                "/a/v1.0/storage/invoices",
-                Some(invoice),
-            )
-            .await;
-        let id = created["data"]["id"].as_i64().expect("id");
-        self.send(
+/// Posts an invoice and wires it; returns the id.
+async fn post_and_wire(client: &Client, invoice: &Value) -> i64 {
+    let created = client
+        .send(
+            reqwest::Method::POST,
+            "/a/v1.0/storage/invoices",
+            Some(invoice),
+        )
+        .await;
+    let id = created["data"]["id"].as_i64().expect("id");
+    client
+        .send(
             reqwest::Method::PUT,
             &format!("/a/v1.0/storage/invoices/{id}"),
             Some(&json!({"action": "wire"})),
         )
         .await;
-        id
-    }
+    id
 }
 
 /// An invoice of `lines` lines, each a product `{prefix}{n}` brought along in the payload.
@@ -80,7 +56,7 @@ async fn bench_big_invoice(client: &Client) {
     for round in 0..5 {
         let invoice = big_invoice(&format!("big{round}-"), 1000, 1);
         let started = Instant::now();
-        client.post_and_wire(&invoice).await;
+        post_and_wire(client, &invoice).await;
         times.push(started.elapsed());
     }
     times.sort();
@@ -95,9 +71,7 @@ async fn bench_big_invoice(client: &Client) {
 async fn bench_store(client: &Client) {
     let started = Instant::now();
     for chunk in 0..50 {
-        client
-            .post_and_wire(&big_invoice(&format!("s{chunk}-"), 1000, 3))
-            .await;
+        post_and_wire(client, &big_invoice(&format!("s{chunk}-"), 1000, 3)).await;
     }
     println!(
         "  (seeded storage 3 with 50,000 products in {:.1} s)",
@@ -143,7 +117,7 @@ async fn bench_small_invoices(client: &Client, seconds: u64) {
     let mut latencies = Vec::new();
     while Instant::now() < deadline {
         let one = Instant::now();
-        client.post_and_wire(&small(count)).await;
+        post_and_wire(client, &small(count)).await;
         latencies.push(one.elapsed());
         count += 1;
     }
@@ -170,14 +144,7 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let client = Client {
-            http: reqwest::Client::builder()
-                .no_proxy()
-                .build()
-                .expect("client"),
-            base: format!("http://{}", server.addr),
-            key: server.key.clone(),
-        };
+        let client = Client::of(&server);
         // BENCH_ONLY=big|small|store runs one part (the small and store parts need big's products)
         let only = std::env::var("BENCH_ONLY").unwrap_or_default();
         bench_big_invoice(&client).await;

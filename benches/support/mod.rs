@@ -1,9 +1,13 @@
-//! What the benchmarks share: the release binary started as a real server over loopback.
+//! What the benchmarks share: the release binary started as a real server over loopback, and
+//! a client for it. Each benchmark uses a part of this.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+
+use serde_json::Value;
 
 pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -86,4 +90,41 @@ pub fn start_server(database: &str) -> Server {
         std::thread::sleep(Duration::from_millis(50));
     }
     Server { child, addr, key }
+}
+
+/// A client of the server under test, as its demo key.
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub key: String,
+}
+
+impl Client {
+    pub fn of(server: &Server) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("client"),
+            base: format!("http://{}", server.addr),
+            key: server.key.clone(),
+        }
+    }
+
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Value {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("X-API-KEY", &self.key);
+        if let Some(body) = body {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(serde_json::to_vec(body).expect("json"));
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let value: Value = response.json().await.expect("json");
+        assert!(status.is_success(), "{path}: {status} {value}");
+        value
+    }
 }

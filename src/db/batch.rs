@@ -24,12 +24,15 @@ pub fn placeholders(rows: usize, width: usize, first: usize) -> String {
     sql
 }
 
-/// `$first, $first+1, …` for an `IN (…)` list of `count` values.
-pub fn list_placeholders(count: usize, first: usize) -> String {
-    (first..first + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// `(VALUES ($first), ($first+1), …) AS wanted`: a list of `count` keys to look up, joined as
+/// `FROM {wanted} CROSS JOIN t WHERE t.key = wanted.column1`.
+///
+/// Not `key IN ($3, $4, …)`: PostgreSQL's generic plan for a prepared IN list (used from the
+/// sixth run on) filters the list row by row over the whole key prefix instead of probing the
+/// index, 100 ms for 500 keys against 20,000 balances. A joined list is probed key by key on
+/// both backends (CROSS JOIN also tells SQLite to loop over the list outside).
+pub fn wanted(count: usize, first: usize) -> String {
+    format!("(VALUES {}) AS wanted", placeholders(count, 1, first))
 }
 
 /// Runs `head VALUES (…), (…) tail` for all `rows`, in chunks. Every row has the same width.
@@ -60,6 +63,6 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_row_by_row() {
         assert_eq!(placeholders(2, 3, 1), "($1, $2, $3), ($4, $5, $6)");
-        assert_eq!(list_placeholders(3, 2), "$2, $3, $4");
+        assert_eq!(wanted(2, 3), "(VALUES ($3), ($4)) AS wanted");
     }
 }

@@ -38,6 +38,7 @@ impl Coded {
 const LOOKUP_CHUNK: usize = 500;
 
 /// Runs `SELECT {columns} FROM {table} WHERE account_id = $1 AND ref_code IN (…)` over `codes`
+/// (as a joined list, see [`batch::wanted`])
 /// in chunks, handing each row to `each`.
 async fn by_codes(
     tx: &mut Tx,
@@ -50,8 +51,8 @@ async fn by_codes(
     let unique: Vec<&String> = codes.iter().collect::<HashSet<_>>().into_iter().collect();
     for chunk in unique.chunks(LOOKUP_CHUNK) {
         let sql = format!(
-            "SELECT {columns} FROM {table} WHERE account_id = $1 AND ref_code IN ({})",
-            batch::list_placeholders(chunk.len(), 2)
+            "SELECT {columns} FROM {} CROSS JOIN {table} t WHERE t.account_id = $1 AND t.ref_code = wanted.column1",
+            batch::wanted(chunk.len(), 2)
         );
         let mut params: Vec<Value> = vec![account_id.into()];
         params.extend(chunk.iter().map(|code| Value::from(code.as_str())));

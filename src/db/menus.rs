@@ -120,12 +120,15 @@ pub async fn delete_links(
     account_id: i64,
     links: &[(i64, i64)],
 ) -> Result<(), DbError> {
-    for &(section, product) in links {
-        tx.execute(
-            "DELETE FROM menu_items WHERE account_id = $1 AND section_id = $2 AND product_id = $3",
-            &[account_id.into(), section.into(), product.into()],
-        )
-        .await?;
+    for chunk in links.chunks(200) {
+        let sql = format!(
+            "DELETE FROM menu_items WHERE account_id = $1 AND (section_id, product_id) IN \
+             (SELECT column1, column2 FROM (VALUES {}) AS gone)",
+            batch::placeholders(chunk.len(), 2, 2)
+        );
+        let mut params: Vec<Value> = vec![account_id.into()];
+        params.extend(chunk.iter().flat_map(|&(s, p)| [Value::from(s), Value::from(p)]));
+        tx.execute(&sql, &params).await?;
     }
     Ok(())
 }

@@ -206,7 +206,8 @@ mod tests {
     async fn sqlite_plans_use_the_keys_not_a_scan_of_the_account() {
         let (_dir, db) = migrated().await;
         let plans = [
-            ("SELECT id, measure FROM products WHERE account_id = 1 AND ref_code IN ('a', 'b')", "sqlite_autoindex_products_2"),
+            ("SELECT id, measure FROM (VALUES ('a'), ('b')) AS wanted CROSS JOIN products t WHERE t.account_id = 1 AND t.ref_code = wanted.column1", "SEARCH t USING INDEX sqlite_autoindex_products_2 (account_id=? AND ref_code=?)"),
+            ("SELECT b.qty FROM (VALUES (1), (2)) AS wanted CROSS JOIN stock_balances b WHERE b.account_id = 1 AND b.storage_id = 3 AND b.product_id = wanted.column1", "SEARCH b USING PRIMARY KEY (account_id=? AND storage_id=? AND product_id=?)"),
             ("SELECT b.qty FROM stock_balances b JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
               WHERE b.account_id = 1 AND b.storage_id = 3 ORDER BY b.product_id", "SEARCH b USING PRIMARY KEY (account_id=? AND storage_id=?)"),
         ];

@@ -204,8 +204,9 @@ pub async fn balances(
     unique.dedup();
     for chunk in unique.chunks(500) {
         let sql = format!(
-            "SELECT product_id, qty, value FROM stock_balances WHERE account_id = $1 AND storage_id = $2 AND product_id IN ({})",
-            batch::list_placeholders(chunk.len(), 3)
+            "SELECT b.product_id, b.qty, b.value FROM {} CROSS JOIN stock_balances b \
+             WHERE b.account_id = $1 AND b.storage_id = $2 AND b.product_id = wanted.column1",
+            batch::wanted(chunk.len(), 3)
         );
         let mut params: Vec<Value> = vec![account_id.into(), storage_id.into()];
         params.extend(chunk.iter().map(|&id| Value::from(id)));
