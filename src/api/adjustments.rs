@@ -10,15 +10,15 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::caller::ApiCaller;
+use super::documents::{status, wire, DateRange, IdRef, WireAction};
 use super::error::{ApiError, ApiResult, ErrorEnvelope};
 use super::extract::{ApiJson, IdPath};
-use super::invoices::{parse_action, status, DateRange, IdRef, WireAction};
 use super::moves::MovedProduct;
 use super::{AppState, Envelope, Success};
 use crate::db::adjustments::{self as adjustment_db, AdjustmentRow, ShownLine};
+use crate::db::documents::DocKind;
 use crate::domain::decimal::{as_number, Money, Qty};
 use crate::domain::time::format_rfc3339;
-use crate::service::adjustments;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -40,9 +40,7 @@ async fn wire_adjustment(
     IdPath(id): IdPath,
     ApiJson(body): ApiJson<WireAction>,
 ) -> ApiResult<Json<Success>> {
-    let wired = parse_action(&body.action)?;
-    adjustments::set_wired(&state.db, &caller.actor(), id, wired).await?;
-    Ok(Json(Success { success: true }))
+    wire(&state, &caller, DocKind::Adjustment, id, &body).await
 }
 
 /// Lists the adjustments dated from `start` (to `end`, inclusive), by date.

@@ -3,19 +3,21 @@
 use axum::extract::{Query, State};
 use axum::Json;
 use jiff::tz::TimeZone;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::caller::ApiCaller;
+use super::documents::{status, wire, DateRange, IdRef, StorageRef, WireAction};
 use super::error::{ApiError, ApiResult, ErrorEnvelope};
 use super::extract::{ApiJson, IdPath};
 use super::{AppState, Created, Envelope, Success};
+use crate::db::documents::DocKind;
 use crate::db::invoices::{self as invoice_db, InvoiceRow, ItemRow, PackageOut, ProductOut};
 use crate::domain::decimal::{as_number, Money, Qty, UnitCost};
 use crate::domain::product::{CancellationType, Measure};
-use crate::domain::time::{self, format_rfc3339};
+use crate::domain::time::format_rfc3339;
 use crate::service::invoices;
 use crate::wire::invoices::InvoiceIn;
 
@@ -46,12 +48,6 @@ async fn create_invoice(
     Ok(Json(Envelope::ok(Created { id })))
 }
 
-/// `{"action": "wire" | "unwire"}`
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct WireAction {
-    pub action: String,
-}
-
 /// Wires the invoice to the stock ledger or unwires it; 409 when it already is in that state.
 #[utoipa::path(
     put, path = "/storage/invoices/{id}", tag = "invoices", request_body = WireAction,
@@ -70,46 +66,7 @@ async fn wire_invoice(
     IdPath(id): IdPath,
     ApiJson(body): ApiJson<WireAction>,
 ) -> ApiResult<Json<Success>> {
-    let wired = parse_action(&body.action)?;
-    invoices::set_wired(&state.db, &caller.actor(), id, wired).await?;
-    Ok(Json(Success { success: true }))
-}
-
-/// `wire` → true, `unwire` → false.
-pub fn parse_action(action: &str) -> ApiResult<bool> {
-    match action {
-        "wire" => Ok(true),
-        "unwire" => Ok(false),
-        other => Err(ApiError::unprocessable(
-            "action",
-            format!("action {other:?} is not wire or unwire"),
-        )),
-    }
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct DateRange {
-    /// First calendar day (account time zone), `YYYY-MM-DD`.
-    start: Option<String>,
-    /// Last calendar day, inclusive. Default: no end.
-    end: Option<String>,
-}
-
-impl DateRange {
-    /// `[from, to)` in Unix seconds.
-    pub fn bounds(&self, zone: &TimeZone) -> ApiResult<(i64, i64)> {
-        let from = match &self.start {
-            Some(day) => {
-                time::day_start(day, zone).map_err(|e| ApiError::unprocessable("start", e))?
-            }
-            None => i64::MIN,
-        };
-        let to = match &self.end {
-            Some(day) => time::day_end(day, zone).map_err(|e| ApiError::unprocessable("end", e))?,
-            None => i64::MAX,
-        };
-        Ok((from, to))
-    }
+    wire(&state, &caller, DocKind::Invoice, id, &body).await
 }
 
 /// Lists the invoices dated from `start` (to `end`, inclusive), by date.
@@ -155,17 +112,6 @@ async fn get_invoice(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct IdRef {
-    pub id: i64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StorageRef {
-    pub id: i64,
-    pub name: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 pub struct ShipperOut {
     id: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -203,14 +149,6 @@ pub struct InvoiceSummary {
     finished: bool,
     doc_date: String,
     paid: bool,
-}
-
-pub fn status(wired: bool) -> &'static str {
-    if wired {
-        "wired"
-    } else {
-        "not_wired"
-    }
 }
 
 fn shipper_out(row: &InvoiceRow, tz: &TimeZone, with_code: bool) -> Option<ShipperOut> {

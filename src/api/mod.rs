@@ -5,6 +5,7 @@
 pub mod adjustments;
 pub mod auth;
 pub mod caller;
+pub mod documents;
 pub mod error;
 pub mod extract;
 mod idempotency;

@@ -10,10 +10,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::caller::ApiCaller;
+use super::documents::{status, wire, DateRange, IdRef, StorageRef, WireAction};
 use super::error::{ApiError, ApiResult, ErrorEnvelope};
 use super::extract::{ApiJson, IdPath};
-use super::invoices::{parse_action, status, DateRange, IdRef, StorageRef, WireAction};
 use super::{AppState, Created, Envelope, Success};
+use crate::db::documents::DocKind;
 use crate::db::moves::{self as move_db, MoveLine, MoveRow};
 use crate::domain::decimal::{as_number, Qty};
 use crate::domain::time::format_rfc3339;
@@ -58,9 +59,7 @@ async fn wire_move(
     IdPath(id): IdPath,
     ApiJson(body): ApiJson<WireAction>,
 ) -> ApiResult<Json<Success>> {
-    let wired = parse_action(&body.action)?;
-    moves::set_wired(&state.db, &caller.actor(), id, wired).await?;
-    Ok(Json(Success { success: true }))
+    wire(&state, &caller, DocKind::Move, id, &body).await
 }
 
 /// Lists the transfers dated from `start` (to `end`, inclusive), by date.

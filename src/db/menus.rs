@@ -127,7 +127,11 @@ pub async fn delete_links(
             batch::placeholders(chunk.len(), 2, 2)
         );
         let mut params: Vec<Value> = vec![account_id.into()];
-        params.extend(chunk.iter().flat_map(|&(s, p)| [Value::from(s), Value::from(p)]));
+        params.extend(
+            chunk
+                .iter()
+                .flat_map(|&(s, p)| [Value::from(s), Value::from(p)]),
+        );
         tx.execute(&sql, &params).await?;
     }
     Ok(())

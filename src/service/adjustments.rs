@@ -1,6 +1,7 @@
 //! Inventory adjustments: a stock document whose lines bring balances to counted quantities.
-//! The menu import posts one; like every stock document it can be unwired (its movements
-//! taken back exactly) and wired again (the same movements posted again).
+//! The menu import posts one, wired; like every stock document it can be unwired (its
+//! movements taken back exactly) and wired again (the same movements posted again), through
+//! [`super::documents::set_wired`].
 
 use std::collections::BTreeMap;
 
@@ -8,10 +9,9 @@ use crate::db::adjustments::{self as adjustment_db, AdjustmentLine, NewAdjustmen
 use crate::db::documents::DocKind;
 use crate::db::ids::{self, Kind};
 use crate::db::stock::{self, DocRef, NewMovement};
-use crate::db::{self, Db, Tx};
+use crate::db::Tx;
 use crate::domain::decimal::{Money, Qty, UnitCost};
 use crate::domain::stock::Balance;
-use crate::domain::time;
 
 use super::{Actor, ServiceResult};
 
@@ -82,31 +82,18 @@ pub async fn post_counts(
         by: actor.user_id,
     };
     adjustment_db::insert(tx, account_id, &doc, &lines, now).await?;
-    stock::post(tx, account_id, doc_ref(id), &movements(now, &lines), now).await?;
+    stock::post(tx, account_id, doc_ref(id), &recorded(now, &lines), now).await?;
     Ok(Some(id))
 }
 
-/// Wires (`true`) or unwires (`false`) an adjustment: 404 when it does not exist, 409 when it
-/// is already in that state.
-pub async fn set_wired(db: &Db, actor: &Actor, id: i64, wired: bool) -> ServiceResult<()> {
-    let now = time::now_unix();
-    let mut tx = db.begin_write().await?;
-    super::documents::flip(&mut tx, DocKind::Adjustment, actor, id, wired, now).await?;
-    if wired {
-        let (doc_date, lines) = adjustment_db::for_wiring(&mut tx, actor.account_id, id).await?;
-        stock::post(
-            &mut tx,
-            actor.account_id,
-            doc_ref(id),
-            &movements(doc_date, &lines),
-            now,
-        )
-        .await?;
-    } else {
-        stock::unpost(&mut tx, actor.account_id, doc_ref(id), now).await?;
-    }
-    db::commit(tx).await?;
-    Ok(())
+/// What wiring the adjustment posts: exactly the movements it recorded when it was made.
+pub(super) async fn movements(
+    tx: &mut Tx,
+    account_id: i64,
+    id: i64,
+) -> ServiceResult<Vec<NewMovement>> {
+    let (doc_date, lines) = adjustment_db::for_wiring(tx, account_id, id).await?;
+    Ok(recorded(doc_date, &lines))
 }
 
 fn doc_ref(id: i64) -> DocRef<'static> {
@@ -116,7 +103,7 @@ fn doc_ref(id: i64) -> DocRef<'static> {
     }
 }
 
-fn movements(doc_date: i64, lines: &[AdjustmentLine]) -> Vec<NewMovement> {
+fn recorded(doc_date: i64, lines: &[AdjustmentLine]) -> Vec<NewMovement> {
     lines
         .iter()
         .map(|l| NewMovement {

@@ -13,6 +13,7 @@ use crate::db::products::NewProduct;
 use crate::db::Tx;
 use crate::domain::product::{CancellationType, EntityType, Measure};
 use crate::wire::invoices::ProductIn;
+use crate::wire::moves::ProductAmountIn;
 
 use super::{ServiceError, ServiceResult};
 
@@ -255,4 +256,39 @@ pub async fn ensure_coded(
     catalog::insert_coded(tx, table, account_id, &rows, now).await?;
     found.extend(rows.into_iter().map(|r| (r.ref_code, r.id)));
     Ok(found)
+}
+
+/// Fails naming the first `items[i].amount` that is not positive.
+pub fn check_amounts(items: &[ProductAmountIn]) -> ServiceResult<()> {
+    match items
+        .iter()
+        .position(|item| item.amount.decimal() <= Decimal::ZERO)
+    {
+        Some(i) => Err(ServiceError::invalid(
+            format!("items[{i}].amount"),
+            "amount must be positive",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The lines as (product id, amount in units); 422 naming the first unknown product code.
+pub async fn resolve_amounts(
+    tx: &mut Tx,
+    account_id: i64,
+    items: &[ProductAmountIn],
+) -> ServiceResult<Vec<(i64, i64)>> {
+    let codes: Vec<String> = items.iter().map(|i| i.product_code.clone()).collect();
+    let found = catalog::products_by_code(tx, account_id, &codes).await?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| match found.get(&item.product_code) {
+            Some(product) => Ok((product.id, item.amount.units())),
+            None => Err(ServiceError::invalid(
+                format!("items[{i}].product_code"),
+                format!("no product {:?} in the account", item.product_code),
+            )),
+        })
+        .collect()
 }

@@ -10,11 +10,10 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use crate::db::catalog::{self, Coded, NewCoded, NewPackage, PackageRow};
-use crate::db::documents::DocKind;
 use crate::db::ids::{self, Kind};
 use crate::db::invoices::{self as invoice_db, NewInvoice, NewItem};
 use crate::db::products;
-use crate::db::stock::{self, DocRef, NewMovement};
+use crate::db::stock::NewMovement;
 use crate::db::{self, accounts, Db, Tx};
 use crate::domain::decimal::{Money, Qty, UnitCost};
 use crate::domain::product::Measure;
@@ -74,35 +73,24 @@ pub async fn create(db: &Db, actor: &Actor, input: &InvoiceIn) -> ServiceResult<
     Ok(id)
 }
 
-/// Wires (`true`) or unwires (`false`) an invoice: 404 when it does not exist, 409 when it is
-/// already in that state.
-pub async fn set_wired(db: &Db, actor: &Actor, id: i64, wired: bool) -> ServiceResult<()> {
-    let now = time::now_unix();
-    let mut tx = db.begin_write().await?;
-    super::documents::flip(&mut tx, DocKind::Invoice, actor, id, wired, now).await?;
-    let doc = DocRef {
-        doc_type: DocKind::Invoice.name(),
-        doc_id: id,
-    };
-    if wired {
-        let movements: Vec<NewMovement> = invoice_db::stock_lines(&mut tx, actor.account_id, id)
-            .await?
-            .into_iter()
-            .map(|l| NewMovement {
-                storage_id: l.storage_id,
-                product_id: l.product_id,
-                line_no: l.line_no,
-                doc_date: l.doc_date,
-                qty: l.qty,
-                value: l.cost,
-            })
-            .collect();
-        stock::post(&mut tx, actor.account_id, doc, &movements, now).await?;
-    } else {
-        stock::unpost(&mut tx, actor.account_id, doc, now).await?;
-    }
-    db::commit(tx).await?;
-    Ok(())
+/// What wiring the invoice posts: each line's quantity and value into its storage.
+pub(super) async fn movements(
+    tx: &mut Tx,
+    account_id: i64,
+    id: i64,
+) -> ServiceResult<Vec<NewMovement>> {
+    Ok(invoice_db::stock_lines(tx, account_id, id)
+        .await?
+        .into_iter()
+        .map(|l| NewMovement {
+            storage_id: l.storage_id,
+            product_id: l.product_id,
+            line_no: l.line_no,
+            doc_date: l.doc_date,
+            qty: l.qty,
+            value: l.cost,
+        })
+        .collect())
 }
 
 /// A checked package of the payload.

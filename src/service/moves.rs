@@ -3,20 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use rust_decimal::Decimal;
-
-use crate::db::catalog;
-use crate::db::documents::DocKind;
 use crate::db::ids::{self, Kind};
 use crate::db::moves::{self as move_db, NewMove};
 use crate::db::objects::{self, Table};
-use crate::db::stock::{self, DocRef, NewMovement};
-use crate::db::{self, Db};
+use crate::db::stock::{self, NewMovement};
+use crate::db::{self, Db, Tx};
 use crate::domain::decimal::{Money, Qty};
 use crate::domain::stock::Balance;
 use crate::domain::time;
 use crate::wire::moves::MoveIn;
 
+use super::catalog::{check_amounts, resolve_amounts};
 use super::{Actor, ServiceError, ServiceResult};
 
 /// Creates a transfer, not wired, and returns its id.
@@ -28,16 +25,7 @@ pub async fn create(db: &Db, actor: &Actor, input: &MoveIn) -> ServiceResult<i64
             "a transfer needs at least one item",
         ));
     }
-    if let Some(i) = input
-        .items
-        .iter()
-        .position(|item| item.amount.decimal() <= Decimal::ZERO)
-    {
-        return Err(ServiceError::invalid(
-            format!("items[{i}].amount"),
-            "amount must be positive",
-        ));
-    }
+    check_amounts(&input.items)?;
     let (from, to) = (input.storage_from.caf_id, input.storage_to.caf_id);
     if from == to {
         return Err(ServiceError::invalid(
@@ -55,20 +43,7 @@ pub async fn create(db: &Db, actor: &Actor, input: &MoveIn) -> ServiceResult<i64
             ));
         }
     }
-    let codes: Vec<String> = input.items.iter().map(|i| i.product_code.clone()).collect();
-    let products = catalog::products_by_code(&mut tx, actor.account_id, &codes).await?;
-    let lines = input
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| match products.get(&item.product_code) {
-            Some(product) => Ok((product.id, item.amount.units())),
-            None => Err(ServiceError::invalid(
-                format!("items[{i}].product_code"),
-                format!("no product {:?} in the account", item.product_code),
-            )),
-        })
-        .collect::<ServiceResult<Vec<_>>>()?;
+    let lines = resolve_amounts(&mut tx, actor.account_id, &input.items).await?;
     let id = ids::next(&mut tx, actor.account_id, Kind::Move).await?;
     let doc = NewMove {
         id,
@@ -83,24 +58,16 @@ pub async fn create(db: &Db, actor: &Actor, input: &MoveIn) -> ServiceResult<i64
     Ok(id)
 }
 
-/// Wires (`true`) or unwires (`false`) a transfer: 404 when it does not exist, 409 when it is
-/// already in that state.
-pub async fn set_wired(db: &Db, actor: &Actor, id: i64, wired: bool) -> ServiceResult<()> {
-    let now = time::now_unix();
-    let mut tx = db.begin_write().await?;
-    super::documents::flip(&mut tx, DocKind::Move, actor, id, wired, now).await?;
-    let doc = DocRef {
-        doc_type: DocKind::Move.name(),
-        doc_id: id,
-    };
-    if !wired {
-        stock::unpost(&mut tx, actor.account_id, doc, now).await?;
-        db::commit(tx).await?;
-        return Ok(());
-    }
-    let (head, lines) = move_db::for_wiring(&mut tx, actor.account_id, id).await?;
+/// What wiring the transfer posts: each line out of the source at the source's running
+/// average cost, and into the destination at that value.
+pub(super) async fn movements(
+    tx: &mut Tx,
+    account_id: i64,
+    id: i64,
+) -> ServiceResult<Vec<NewMovement>> {
+    let (head, lines) = move_db::for_wiring(tx, account_id, id).await?;
     let product_ids: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
-    let on_hand = stock::balances(&mut tx, actor.account_id, head.from.0, &product_ids).await?;
+    let on_hand = stock::balances(tx, account_id, head.from.0, &product_ids).await?;
     let mut running: BTreeMap<i64, Balance> = on_hand
         .into_iter()
         .map(|(product, (qty, value))| {
@@ -130,7 +97,5 @@ pub async fn set_wired(db: &Db, actor: &Actor, id: i64, wired: bool) -> ServiceR
             });
         }
     }
-    stock::post(&mut tx, actor.account_id, doc, &movements, now).await?;
-    db::commit(tx).await?;
-    Ok(())
+    Ok(movements)
 }

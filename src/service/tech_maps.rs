@@ -4,7 +4,6 @@
 
 use rust_decimal::Decimal;
 
-use crate::db::catalog;
 use crate::db::products::{self, Key};
 use crate::db::tech_maps::{self, TechMap};
 use crate::db::{self, Db, Tx};
@@ -13,6 +12,7 @@ use crate::domain::graph;
 use crate::domain::time;
 use crate::wire::tech_maps::TechMapIn;
 
+use super::catalog::{check_amounts, resolve_amounts};
 use super::products::not_found;
 use super::{Actor, ServiceError, ServiceResult};
 
@@ -28,35 +28,13 @@ pub async fn set(db: &Db, actor: &Actor, product_id: i64, input: &TechMapIn) -> 
             "a tech map needs at least one ingredient",
         ));
     }
-    if let Some(i) = input
-        .items
-        .iter()
-        .position(|item| item.amount.decimal() <= Decimal::ZERO)
-    {
-        return Err(ServiceError::invalid(
-            format!("items[{i}].amount"),
-            "amount must be positive",
-        ));
-    }
+    check_amounts(&input.items)?;
     let account_id = actor.account_id;
     let mut tx = db.begin_write().await?;
     products::find_in(&mut tx, account_id, Key::Id(product_id))
         .await?
         .ok_or_else(|| not_found(Key::Id(product_id)))?;
-    let codes: Vec<String> = input.items.iter().map(|i| i.product_code.clone()).collect();
-    let found = catalog::products_by_code(&mut tx, account_id, &codes).await?;
-    let lines = input
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| match found.get(&item.product_code) {
-            Some(product) => Ok((product.id, item.amount.units())),
-            None => Err(ServiceError::invalid(
-                format!("items[{i}].product_code"),
-                format!("no product {:?} in the account", item.product_code),
-            )),
-        })
-        .collect::<ServiceResult<Vec<_>>>()?;
+    let lines = resolve_amounts(&mut tx, account_id, &input.items).await?;
     refuse_cycle(&mut tx, account_id, product_id, &lines).await?;
     tech_maps::save(
         &mut tx,

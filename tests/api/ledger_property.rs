@@ -4,10 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use caffesta::db::documents::DocKind;
 use caffesta::domain::decimal::{Money, Qty, UnitCost};
 use caffesta::domain::stock::Balance;
 use caffesta::service::menu_import::{self, Mode};
-use caffesta::service::{adjustments, admin, invoices, ledger, moves, Actor};
+use caffesta::service::{admin, documents, invoices, ledger, moves, Actor};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::json;
@@ -125,7 +126,7 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
                 let id = moves::create(db, &actor, &input)
                     .await
                     .map_err(|e| TestCaseError::fail(e.to_string()))?;
-                moves::set_wired(db, &actor, id, true)
+                documents::set_wired(db, &actor, DocKind::Move, id, true)
                     .await
                     .map_err(|e| TestCaseError::fail(e.to_string()))?;
                 let (qty, value) = model.get(&(*from, *p)).copied().unwrap_or((0, 0));
@@ -175,7 +176,9 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
                 let Some(adjustment) = counts.get_mut(n % count) else {
                     continue;
                 };
-                let outcome = adjustments::set_wired(db, &actor, adjustment.0, false).await;
+                let outcome =
+                    documents::set_wired(db, &actor, DocKind::Adjustment, adjustment.0, false)
+                        .await;
                 prop_assert_eq!(outcome.is_ok(), adjustment.2);
                 take_back(&mut model, adjustment);
             }
@@ -184,7 +187,8 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
                 let Some(transfer) = transfers.get_mut(n % count) else {
                     continue;
                 };
-                let outcome = moves::set_wired(db, &actor, transfer.0, false).await;
+                let outcome =
+                    documents::set_wired(db, &actor, DocKind::Move, transfer.0, false).await;
                 prop_assert_eq!(outcome.is_ok(), transfer.2);
                 take_back(&mut model, transfer);
             }
@@ -194,7 +198,7 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
                     continue;
                 };
                 let wire = matches!(op, Op::Wire(_));
-                let outcome = invoices::set_wired(db, &actor, doc.0, wire).await;
+                let outcome = documents::set_wired(db, &actor, DocKind::Invoice, doc.0, wire).await;
                 prop_assert_eq!(
                     outcome.is_ok(),
                     doc.2 != wire,

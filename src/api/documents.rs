@@ -1,0 +1,89 @@
+//! What the stock documents' endpoints share (invoices, transfers, adjustments): the
+//! wire/unwire action, the date range of their lists, and the small objects of their answers.
+
+use axum::Json;
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::caller::Caller;
+use super::error::{ApiError, ApiResult};
+use super::{AppState, Success};
+use crate::db::documents::DocKind;
+use crate::domain::time;
+use crate::service::documents;
+
+/// `{"action": "wire" | "unwire"}`
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WireAction {
+    pub action: String,
+}
+
+/// `wire` → true, `unwire` → false.
+pub fn parse_action(action: &str) -> ApiResult<bool> {
+    match action {
+        "wire" => Ok(true),
+        "unwire" => Ok(false),
+        other => Err(ApiError::unprocessable(
+            "action",
+            format!("action {other:?} is not wire or unwire"),
+        )),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DateRange {
+    /// First calendar day (account time zone), `YYYY-MM-DD`.
+    start: Option<String>,
+    /// Last calendar day, inclusive. Default: no end.
+    end: Option<String>,
+}
+
+impl DateRange {
+    /// `[from, to)` in Unix seconds.
+    pub fn bounds(&self, zone: &TimeZone) -> ApiResult<(i64, i64)> {
+        let from = match &self.start {
+            Some(day) => {
+                time::day_start(day, zone).map_err(|e| ApiError::unprocessable("start", e))?
+            }
+            None => i64::MIN,
+        };
+        let to = match &self.end {
+            Some(day) => time::day_end(day, zone).map_err(|e| ApiError::unprocessable("end", e))?,
+            None => i64::MAX,
+        };
+        Ok((from, to))
+    }
+}
+
+/// Wires or unwires a document of `kind` as `body` says.
+pub async fn wire(
+    state: &AppState,
+    caller: &Caller,
+    kind: DocKind,
+    id: i64,
+    body: &WireAction,
+) -> ApiResult<Json<Success>> {
+    let wired = parse_action(&body.action)?;
+    documents::set_wired(&state.db, &caller.actor(), kind, id, wired).await?;
+    Ok(Json(Success { success: true }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IdRef {
+    pub id: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StorageRef {
+    pub id: i64,
+    pub name: String,
+}
+
+pub fn status(wired: bool) -> &'static str {
+    if wired {
+        "wired"
+    } else {
+        "not_wired"
+    }
+}
