@@ -24,6 +24,23 @@ const SHOPS: [(&str, i64); 2] = [("Кафе Буран", 1), ("Магазин К
 /// Menus 1 and 2, which the import example of `reference/items.md` fills.
 const MENUS: [&str; 2] = ["Основное меню", "Барное меню"];
 
+/// Menus 1 and 2, also for a demo account made before menus existed.
+async fn ensure_menus(db: &Db) -> ServiceResult<()> {
+    let account_id = admin::account_id(db, DEMO_ACCOUNT).await?;
+    let mut tx = db.begin_write().await?;
+    if objects::live_ids(&mut tx, objects::Table::Menus, account_id)
+        .await?
+        .is_empty()
+    {
+        let now = time::now_unix();
+        for name in MENUS {
+            objects::insert_menu(&mut tx, account_id, name, now).await?;
+        }
+        db::commit(tx).await?;
+    }
+    Ok(())
+}
+
 /// What `serve --demo` did.
 pub struct Demo {
     pub created: bool,
@@ -45,11 +62,9 @@ pub async fn ensure(db: &Db) -> ServiceResult<Demo> {
         for (name, storage_id) in SHOPS {
             objects::insert_shop(&mut tx, account_id, name, storage_id, now).await?;
         }
-        for name in MENUS {
-            objects::insert_menu(&mut tx, account_id, name, now).await?;
-        }
         db::commit(tx).await?;
     }
+    ensure_menus(db).await?;
     let spec = KeySpec {
         scope: "api",
         shop_id: None,
