@@ -61,6 +61,12 @@ enum Command {
     /// Manage custom menus.
     #[command(subcommand)]
     Menu(NamedCreate),
+    /// Manage discount groups.
+    #[command(name = "discount-group", subcommand)]
+    DiscountGroup(DiscountGroupCommand),
+    /// Manage clients.
+    #[command(subcommand)]
+    Client(ClientCommand),
     /// Change an account's settings.
     #[command(subcommand)]
     Settings(SettingsCommand),
@@ -85,6 +91,9 @@ struct ServeArgs {
     /// Seconds a checked API key is trusted before it is looked up again.
     #[arg(long, env = "CAFFESTA_KEY_CACHE_TTL", default_value_t = 5)]
     key_cache_ttl: u64,
+    /// Job workers (delivery orders); 0 accepts jobs and leaves them to other servers.
+    #[arg(long, env = "CAFFESTA_WORKERS", default_value_t = 1)]
+    workers: usize,
     /// Log JSON lines instead of text.
     #[arg(long, env = "CAFFESTA_LOG_JSON")]
     log_json: bool,
@@ -174,6 +183,45 @@ enum PaymentTypeCommand {
         name: String,
         #[arg(long, value_parser = admin::PAYMENT_KINDS)]
         kind: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DiscountGroupCommand {
+    /// Create a discount group; rates in percent; prints its id.
+    Create {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long = "type", value_parser = ["discount", "bonus"])]
+        kind: String,
+        /// Discount, or bonus accrued, in percent of the bill.
+        #[arg(long)]
+        rate: String,
+        /// The most of a bill that bonus may pay, in percent (default 100).
+        #[arg(long)]
+        bonus_max_bill_rate: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ClientCommand {
+    /// Create a client; prints its UUID.
+    Create {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        last_name: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        card: Option<String>,
+        /// Discount group id.
+        #[arg(long)]
+        group: Option<i64>,
     },
 }
 
@@ -292,6 +340,40 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
         Command::Menu(NamedCreate::Create { account, name }) => {
             admin::create_menu(db, &account, &name).await?.to_string()
         }
+        Command::DiscountGroup(DiscountGroupCommand::Create {
+            account,
+            name,
+            kind,
+            rate,
+            bonus_max_bill_rate,
+        }) => {
+            let spec = admin::GroupSpec {
+                name: &name,
+                kind: &kind,
+                rate: &rate,
+                bonus_max_bill_rate: bonus_max_bill_rate.as_deref(),
+            };
+            admin::create_discount_group(db, &account, spec)
+                .await?
+                .to_string()
+        }
+        Command::Client(ClientCommand::Create {
+            account,
+            name,
+            last_name,
+            phone,
+            card,
+            group,
+        }) => {
+            let spec = admin::ClientSpec {
+                name: &name,
+                last_name: last_name.as_deref(),
+                phone: phone.as_deref(),
+                card: card.as_deref(),
+                group,
+            };
+            admin::create_client(db, &account, spec).await?
+        }
         Command::Settings(SettingsCommand::Set {
             account,
             timezone,
@@ -350,6 +432,7 @@ async fn serve(database: DatabaseUrl, args: ServeArgs) -> anyhow::Result<()> {
     let http = HttpConfig {
         body_limit: args.body_limit,
         key_cache_ttl: Duration::from_secs(args.key_cache_ttl),
+        workers: args.workers,
     };
     let config = ServeConfig {
         listen: args.listen,

@@ -42,6 +42,8 @@ pub struct HttpConfig {
     pub body_limit: usize,
     /// How long a checked API key is trusted before it is looked up again.
     pub key_cache_ttl: Duration,
+    /// Job workers to run (0: accept jobs, leave them to other servers).
+    pub workers: usize,
 }
 
 impl Default for HttpConfig {
@@ -49,6 +51,7 @@ impl Default for HttpConfig {
         HttpConfig {
             body_limit: 16 * 1024 * 1024,
             key_cache_ttl: Duration::from_secs(5),
+            workers: 1,
         }
     }
 }

@@ -18,3 +18,4 @@ pub mod server;
 pub mod service;
 pub mod telemetry;
 pub mod wire;
+pub mod worker;

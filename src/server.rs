@@ -19,8 +19,11 @@ use crate::db::Db;
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The application with its outer layers: every request gets an id (kept from the client's
-/// `X-Request-Id` or made up), echoed in the answer and carried by its log span.
+/// `X-Request-Id` or made up), echoed in the answer and carried by its log span. Starts the
+/// configured number of job workers on the current runtime.
 pub fn app(db: Db, http: &HttpConfig) -> Router {
+    let jobs = std::sync::Arc::new(crate::worker::Queue::default());
+    crate::worker::spawn(&db, &jobs, http.workers);
     let trace = TraceLayer::new_for_http()
         .make_span_with(|request: &Request<_>| {
             let id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -28,7 +31,7 @@ pub fn app(db: Db, http: &HttpConfig) -> Router {
         })
         .on_request(())
         .on_response(DefaultOnResponse::new().level(Level::DEBUG).latency_unit(LatencyUnit::Micros));
-    crate::api::router(db, http)
+    crate::api::router(db, http, jobs)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

@@ -91,6 +91,32 @@ impl FromRequestParts<AppState> for ApiCaller {
     }
 }
 
+/// A caller of the point-of-sale API (`/a/…/pos/…`): a `terminal` key, acting for its shop.
+pub struct TillCaller(pub crate::service::sales::Till, pub Caller);
+
+impl FromRequestParts<AppState> for TillCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        match (caller.scope, caller.shop_id) {
+            (Scope::Terminal, Some(shop_id)) => {
+                let till = crate::service::sales::Till {
+                    actor: caller.actor(),
+                    shop_id,
+                };
+                Ok(TillCaller(till, caller))
+            }
+            _ => Err(ApiError::Forbidden(
+                "the point-of-sale API needs a terminal key bound to a shop".into(),
+            )),
+        }
+    }
+}
+
 fn api_key(headers: &HeaderMap) -> Option<&str> {
     let value = headers
         .get("x-api-key")

@@ -5,6 +5,7 @@
 pub mod adjustments;
 pub mod auth;
 pub mod caller;
+pub mod delivery;
 pub mod documents;
 pub mod error;
 pub mod extract;
@@ -13,6 +14,7 @@ pub mod invoices;
 pub mod menu_import;
 pub mod meta;
 pub mod moves;
+pub mod pos;
 pub mod products;
 pub mod storage;
 pub mod tech_maps;
@@ -42,6 +44,8 @@ pub struct AppState {
     pub keys: Arc<KeyCache>,
     pub spec: Arc<String>,
     pub body_limit: usize,
+    /// Wakes the job workers when a delivery job is accepted.
+    pub jobs: Arc<crate::worker::Queue>,
 }
 
 /// `{"success": true, "data": …}`, the envelope of most answers.
@@ -115,10 +119,16 @@ fn sections() -> OpenApiRouter<AppState> {
         .merge(tech_maps::router())
         .merge(menu_import::router())
         .merge(adjustments::router())
+        .merge(pos::router())
+        .merge(delivery::router())
 }
 
 /// The whole application and its OpenAPI description.
-pub fn router(db: Db, config: &crate::config::HttpConfig) -> Router {
+pub fn router(
+    db: Db,
+    config: &crate::config::HttpConfig,
+    jobs: Arc<crate::worker::Queue>,
+) -> Router {
     let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/a/v1.0", sections())
         .nest("/a/v1.1", sections())
@@ -133,6 +143,7 @@ pub fn router(db: Db, config: &crate::config::HttpConfig) -> Router {
         keys: Arc::new(KeyCache::new(config.key_cache_ttl)),
         spec: Arc::new(spec_json),
         body_limit: config.body_limit,
+        jobs,
     };
     router
         .fallback(unknown_route)

@@ -35,6 +35,51 @@ pub fn wanted(count: usize, first: usize) -> String {
     format!("(VALUES {}) AS wanted", placeholders(count, 1, first))
 }
 
+/// Keys per lookup statement.
+const LOOKUP_CHUNK: usize = 500;
+
+/// `SELECT {columns} FROM {wanted} CROSS JOIN {from} WHERE {condition} AND {key} =
+/// wanted.column1`: `condition` uses `$1…$n` for the parameters, the keys are bound after them.
+pub struct Lookup<'a> {
+    pub columns: &'a str,
+    pub from: &'a str,
+    pub condition: &'a str,
+    pub key: &'a str,
+}
+
+/// Runs `query` over `keys` (deduplicated) in chunks, handing each row to `each`.
+pub async fn lookup(
+    tx: &mut Tx,
+    query: &Lookup<'_>,
+    params: &[Value],
+    keys: &[Value],
+    mut each: impl FnMut(&super::Row) -> Result<(), DbError>,
+) -> Result<(), DbError> {
+    let mut unique: Vec<&Value> = Vec::with_capacity(keys.len());
+    let mut seen = std::collections::HashSet::with_capacity(keys.len());
+    for k in keys {
+        if seen.insert(k.dedup_key()) {
+            unique.push(k);
+        }
+    }
+    for chunk in unique.chunks(LOOKUP_CHUNK) {
+        let sql = format!(
+            "SELECT {} FROM {} CROSS JOIN {} WHERE {} AND {} = wanted.column1",
+            query.columns,
+            wanted(chunk.len(), params.len() + 1),
+            query.from,
+            query.condition,
+            query.key
+        );
+        let mut bound: Vec<Value> = params.to_vec();
+        bound.extend(chunk.iter().map(|v| (*v).clone()));
+        for row in tx.fetch_all(&sql, &bound).await? {
+            each(&row)?;
+        }
+    }
+    Ok(())
+}
+
 /// Runs `head VALUES (…), (…) tail` for all `rows`, in chunks. Every row has the same width.
 pub async fn insert(
     tx: &mut Tx,

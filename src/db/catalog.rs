@@ -1,7 +1,7 @@
 //! Queries on the catalog objects found or created by `ref_code`: packages, categories,
 //! workspaces, shippers, products and their prices per shop.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::batch;
 use super::ids::Kind;
@@ -34,33 +34,25 @@ impl Coded {
     }
 }
 
-/// Rows per `IN (…)` lookup.
-const LOOKUP_CHUNK: usize = 500;
-
-/// Runs `SELECT {columns} FROM {table} WHERE account_id = $1 AND ref_code IN (…)` over `codes`
-/// (as a joined list, see [`batch::wanted`])
-/// in chunks, handing each row to `each`.
+/// Runs `SELECT {columns} FROM {table} t WHERE t.account_id = $1 AND t.ref_code IN (codes)`,
+/// handing each row to `each`.
 async fn by_codes(
     tx: &mut Tx,
     columns: &str,
     table: &str,
     account_id: i64,
     codes: &[String],
-    mut each: impl FnMut(&Row) -> Result<(), DbError>,
+    each: impl FnMut(&Row) -> Result<(), DbError>,
 ) -> Result<(), DbError> {
-    let unique: Vec<&String> = codes.iter().collect::<HashSet<_>>().into_iter().collect();
-    for chunk in unique.chunks(LOOKUP_CHUNK) {
-        let sql = format!(
-            "SELECT {columns} FROM {} CROSS JOIN {table} t WHERE t.account_id = $1 AND t.ref_code = wanted.column1",
-            batch::wanted(chunk.len(), 2)
-        );
-        let mut params: Vec<Value> = vec![account_id.into()];
-        params.extend(chunk.iter().map(|code| Value::from(code.as_str())));
-        for row in tx.fetch_all(&sql, &params).await? {
-            each(&row)?;
-        }
-    }
-    Ok(())
+    let keys: Vec<Value> = codes.iter().map(Value::from).collect();
+    let from = format!("{table} t");
+    let query = batch::Lookup {
+        columns,
+        from: &from,
+        condition: "t.account_id = $1",
+        key: "t.ref_code",
+    };
+    batch::lookup(tx, &query, &[account_id.into()], &keys, each).await
 }
 
 /// Ids of the rows of `table` with these codes.
@@ -394,4 +386,34 @@ pub async fn upsert_categories(
          deleted = excluded.deleted, updated_at = excluded.updated_at",
     )
     .await
+}
+
+/// The storage each of these products is written off from when sold at `shop_id`, where one
+/// is set.
+pub async fn sale_storages(
+    tx: &mut Tx,
+    account_id: i64,
+    shop_id: i64,
+    product_ids: &[i64],
+) -> Result<HashMap<i64, i64>, DbError> {
+    let mut found = HashMap::new();
+    let keys: Vec<Value> = product_ids.iter().map(|&id| Value::from(id)).collect();
+    let query = batch::Lookup {
+        columns: "p.product_id, p.storage_id",
+        from: "product_prices p",
+        condition: "p.account_id = $1 AND p.shop_id = $2 AND p.storage_id IS NOT NULL",
+        key: "p.product_id",
+    };
+    batch::lookup(
+        tx,
+        &query,
+        &[account_id.into(), shop_id.into()],
+        &keys,
+        |r| {
+            found.insert(r.int(0)?, r.int(1)?);
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(found)
 }

@@ -24,6 +24,25 @@ pub enum Value {
     Int(i64),
     OptInt(Option<i64>),
     Text(String),
+    OptText(Option<String>),
+}
+
+impl Value {
+    /// A hashable form, to tell equal keys apart from different ones.
+    pub fn dedup_key(&self) -> (u8, i64, Option<&str>) {
+        match self {
+            Value::Int(v) => (0, *v, None),
+            Value::OptInt(v) => (1, v.unwrap_or_default(), None),
+            Value::Text(v) => (2, 0, Some(v.as_str())),
+            Value::OptText(v) => (3, 0, v.as_deref()),
+        }
+    }
+}
+
+impl From<Option<String>> for Value {
+    fn from(v: Option<String>) -> Self {
+        Value::OptText(v)
+    }
 }
 
 impl From<i64> for Value {
@@ -169,6 +188,7 @@ fn sqlite_run(
             Value::Int(v) => statement.raw_bind_parameter(index, v)?,
             Value::OptInt(v) => statement.raw_bind_parameter(index, v)?,
             Value::Text(v) => statement.raw_bind_parameter(index, v.as_str())?,
+            Value::OptText(v) => statement.raw_bind_parameter(index, v.as_deref())?,
         }
     }
     if !rows {
@@ -292,6 +312,7 @@ fn pg_query<'q>(sql: &'q str, params: &'q [Value]) -> Query<'q, Postgres, PgArgu
             Value::Int(v) => query.bind(*v),
             Value::OptInt(v) => query.bind(*v),
             Value::Text(v) => query.bind(v.as_str()),
+            Value::OptText(v) => query.bind(v.as_deref()),
         };
     }
     query

@@ -25,6 +25,10 @@ pub enum Kind {
     Menu,
     MenuSection,
     Adjustment,
+    DiscountGroup,
+    Shift,
+    Receipt,
+    Job,
 }
 
 impl Kind {
@@ -46,6 +50,10 @@ impl Kind {
             Kind::Menu => "menu",
             Kind::MenuSection => "menu_section",
             Kind::Adjustment => "adjustment",
+            Kind::DiscountGroup => "discount_group",
+            Kind::Shift => "shift",
+            Kind::Receipt => "receipt",
+            Kind::Job => "job",
         }
     }
 }

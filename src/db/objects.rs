@@ -183,3 +183,33 @@ pub async fn storage_exists(db: &Db, account_id: i64, id: i64) -> Result<bool, D
         .await?;
     Ok(row.is_some())
 }
+
+/// The default storage of a live shop.
+pub async fn shop_storage(
+    tx: &mut Tx,
+    account_id: i64,
+    shop_id: i64,
+) -> Result<Option<i64>, DbError> {
+    tx.fetch_optional(
+        "SELECT storage_id FROM shops WHERE account_id = $1 AND id = $2 AND deleted = 0",
+        &[account_id.into(), shop_id.into()],
+    )
+    .await?
+    .map(|r| r.int(0))
+    .transpose()
+}
+
+/// The kind of each live payment type of the account.
+pub async fn payment_kinds(
+    tx: &mut Tx,
+    account_id: i64,
+) -> Result<std::collections::HashMap<i64, String>, DbError> {
+    tx.fetch_all(
+        "SELECT id, kind FROM payment_types WHERE account_id = $1 AND deleted = 0",
+        &[account_id.into()],
+    )
+    .await?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.text(1)?)))
+    .collect()
+}

@@ -215,3 +215,25 @@ fn values(account_id: i64, rows: &[NewProduct], now: i64) -> Vec<Vec<Value>> {
         })
         .collect()
 }
+
+/// The cancellation type code of each of these products that exists.
+pub async fn cancellations(
+    tx: &mut Tx,
+    account_id: i64,
+    product_ids: &[i64],
+) -> Result<HashMap<i64, i64>, DbError> {
+    let mut found = HashMap::new();
+    let keys: Vec<Value> = product_ids.iter().map(|&id| Value::from(id)).collect();
+    let query = batch::Lookup {
+        columns: "p.id, p.cancellation_type",
+        from: "products p",
+        condition: "p.account_id = $1",
+        key: "p.id",
+    };
+    batch::lookup(tx, &query, &[account_id.into()], &keys, |r| {
+        found.insert(r.int(0)?, r.int(1)?);
+        Ok(())
+    })
+    .await?;
+    Ok(found)
+}

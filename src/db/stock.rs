@@ -99,6 +99,33 @@ pub async fn unpost(
     Ok(())
 }
 
+/// The movements a document posted, in order.
+pub async fn movements_of(
+    tx: &mut Tx,
+    account_id: i64,
+    doc: DocRef<'_>,
+) -> Result<Vec<NewMovement>, DbError> {
+    let rows = tx
+        .fetch_all(
+            "SELECT storage_id, product_id, line_no, doc_date, qty, value FROM stock_movements \
+             WHERE account_id = $1 AND doc_type = $2 AND doc_id = $3 ORDER BY id",
+            &[account_id.into(), doc.doc_type.into(), doc.doc_id.into()],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(NewMovement {
+                storage_id: r.int(0)?,
+                product_id: r.int(1)?,
+                line_no: r.int(2)?,
+                doc_date: r.int(3)?,
+                qty: r.int(4)?,
+                value: r.int(5)?,
+            })
+        })
+        .collect()
+}
+
 /// Adds (qty, value) deltas to balances, creating missing rows. The map is ordered, so
 /// concurrent writers on PostgreSQL lock balance rows in the same order and cannot deadlock.
 async fn add_to_balances(
@@ -199,20 +226,23 @@ pub async fn balances(
     product_ids: &[i64],
 ) -> Result<BTreeMap<i64, (i64, i64)>, DbError> {
     let mut found = BTreeMap::new();
-    let mut unique = product_ids.to_vec();
-    unique.sort_unstable();
-    unique.dedup();
-    for chunk in unique.chunks(500) {
-        let sql = format!(
-            "SELECT b.product_id, b.qty, b.value FROM {} CROSS JOIN stock_balances b \
-             WHERE b.account_id = $1 AND b.storage_id = $2 AND b.product_id = wanted.column1",
-            batch::wanted(chunk.len(), 3)
-        );
-        let mut params: Vec<Value> = vec![account_id.into(), storage_id.into()];
-        params.extend(chunk.iter().map(|&id| Value::from(id)));
-        for r in tx.fetch_all(&sql, &params).await? {
+    let keys: Vec<Value> = product_ids.iter().map(|&id| Value::from(id)).collect();
+    let query = batch::Lookup {
+        columns: "b.product_id, b.qty, b.value",
+        from: "stock_balances b",
+        condition: "b.account_id = $1 AND b.storage_id = $2",
+        key: "b.product_id",
+    };
+    batch::lookup(
+        tx,
+        &query,
+        &[account_id.into(), storage_id.into()],
+        &keys,
+        |r| {
             found.insert(r.int(0)?, (r.int(1)?, r.int(2)?));
-        }
-    }
+            Ok(())
+        },
+    )
+    .await?;
     Ok(found)
 }

@@ -115,3 +115,28 @@ pub async fn find(db: &Db, account_id: i64, product_id: i64) -> Result<Option<Te
         lines: lines.iter().map(line).collect::<Result<_, _>>()?,
     }))
 }
+
+/// The recipes of these products (those that have one): product → (output, [(ingredient,
+/// amount)]), in units.
+pub async fn recipes_of(
+    tx: &mut Tx,
+    account_id: i64,
+    product_ids: &[i64],
+) -> Result<HashMap<i64, (i64, Vec<(i64, i64)>)>, DbError> {
+    let mut found: HashMap<i64, (i64, Vec<(i64, i64)>)> = HashMap::new();
+    let keys: Vec<Value> = product_ids.iter().map(|&id| Value::from(id)).collect();
+    let query = batch::Lookup {
+        columns: "m.product_id, m.output, i.ingredient_id, i.amount",
+        from: "tech_maps m JOIN tech_map_items i ON i.account_id = m.account_id AND i.product_id = m.product_id",
+        condition: "m.account_id = $1",
+        key: "m.product_id",
+    };
+    batch::lookup(tx, &query, &[account_id.into()], &keys, |r| {
+        let entry = found.entry(r.int(0)?).or_insert_with(|| (0, Vec::new()));
+        entry.0 = r.int(1)?;
+        entry.1.push((r.int(2)?, r.int(3)?));
+        Ok(())
+    })
+    .await?;
+    Ok(found)
+}

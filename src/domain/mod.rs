@@ -1,10 +1,12 @@
 //! Pure rules of the back office: no I/O here, everything unit-tested.
 
+pub mod client;
 pub mod decimal;
 pub mod graph;
 pub mod host;
 pub mod key;
 pub mod names;
 pub mod product;
+pub mod recipe;
 pub mod stock;
 pub mod time;

@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use crate::db::{self, accounts, keys, objects, Db};
+use crate::db::{self, accounts, clients, keys, objects, Db};
 use crate::domain::decimal::Percent;
 use crate::domain::key::{self, Scope};
 use crate::domain::{names, time};
@@ -217,6 +217,88 @@ pub async fn set_settings(
     accounts::update_settings(&mut tx, account_id, timezone, stock_module).await?;
     db::commit(tx).await?;
     Ok(account_id)
+}
+
+/// A discount group to create; rates are percentages.
+pub struct GroupSpec<'a> {
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub rate: &'a str,
+    pub bonus_max_bill_rate: Option<&'a str>,
+}
+
+pub async fn create_discount_group(
+    db: &Db,
+    account: &str,
+    spec: GroupSpec<'_>,
+) -> ServiceResult<i64> {
+    let account_id = account_id(db, account).await?;
+    let name = names::parse_object_name(spec.name).map_err(|e| ServiceError::invalid("name", e))?;
+    if !["discount", "bonus"].contains(&spec.kind) {
+        return Err(ServiceError::invalid(
+            "type",
+            "type must be discount or bonus",
+        ));
+    }
+    let rate = percentage(spec.rate, "rate")?;
+    let cap = percentage(
+        spec.bonus_max_bill_rate.unwrap_or("100"),
+        "bonus-max-bill-rate",
+    )?;
+    let group = clients::NewGroup {
+        name: &name,
+        kind: spec.kind,
+        rate: rate.units(),
+        bonus_max_bill_rate: cap.units(),
+    };
+    let mut tx = db.begin_write().await?;
+    let id = clients::insert_group(&mut tx, account_id, &group, time::now_unix()).await?;
+    db::commit(tx).await?;
+    Ok(id)
+}
+
+fn percentage(text: &str, field: &str) -> ServiceResult<Percent> {
+    let value = Percent::from_str(text).map_err(|e| ServiceError::invalid(field, e.to_string()))?;
+    if value.is_negative() || value.decimal() > rust_decimal::Decimal::ONE_HUNDRED {
+        return Err(ServiceError::invalid(field, "a percentage from 0 to 100"));
+    }
+    Ok(value)
+}
+
+/// A client to create.
+pub struct ClientSpec<'a> {
+    pub name: &'a str,
+    pub last_name: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub card: Option<&'a str>,
+    pub group: Option<i64>,
+}
+
+/// Creates a client; returns its UUID.
+pub async fn create_client(db: &Db, account: &str, spec: ClientSpec<'_>) -> ServiceResult<String> {
+    let account_id = account_id(db, account).await?;
+    let name = names::parse_object_name(spec.name).map_err(|e| ServiceError::invalid("name", e))?;
+    let mut tx = db.begin_write().await?;
+    if let Some(group) = spec.group {
+        if clients::group(&mut tx, account_id, group).await?.is_none() {
+            return Err(ServiceError::invalid(
+                "group",
+                format!("no discount group {group}"),
+            ));
+        }
+    }
+    let client = clients::NewClient {
+        uuid: uuid::Uuid::new_v4().to_string(),
+        name,
+        last_name: spec.last_name.unwrap_or_default().trim().to_owned(),
+        phone: spec.phone.unwrap_or_default().trim().to_owned(),
+        card_number: spec.card.unwrap_or_default().trim().to_owned(),
+        group_id: spec.group,
+        ..clients::NewClient::default()
+    };
+    clients::insert(&mut tx, account_id, &client, time::now_unix()).await?;
+    db::commit(tx).await?;
+    Ok(client.uuid)
 }
 
 /// Fails with `Invalid` naming `field` unless the account has a live object `id` in `table`.

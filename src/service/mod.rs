@@ -4,14 +4,18 @@
 pub mod adjustments;
 pub mod admin;
 pub mod catalog;
+pub mod delivery;
 pub mod demo;
 pub mod documents;
 pub mod invoices;
 pub mod ledger;
+pub mod loyalty;
 pub mod menu_import;
 pub mod moves;
 pub mod products;
+pub mod sales;
 pub mod tech_maps;
+pub mod write_off;
 
 use crate::db::DbError;
 

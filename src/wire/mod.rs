@@ -1,8 +1,10 @@
 //! Request bodies as the vendor documents them, shared by the HTTP handlers (which read them)
 //! and the services (which act on them). Field names are the vendor's, exactly.
 
+pub mod delivery;
 pub mod invoices;
 pub mod lenient;
 pub mod menu_import;
 pub mod moves;
+pub mod sales;
 pub mod tech_maps;

@@ -1,0 +1,411 @@
+//! Delivery orders (API.md §6): accepted at once as durable jobs, then turned into orders for
+//! a shop, exactly once, by a worker; or run at once (`/a/v1.1/draft/receipts`). An order
+//! links its client by UUID, else finds one by phone or card, else creates one. Without a
+//! shop or a client the order waits in the back office and is not sent to a terminal.
+
+use rust_decimal::Decimal;
+
+use crate::db::clients::{self, Contact, NewClient};
+use crate::db::ids::{self, Kind};
+use crate::db::jobs::{self, JobRow};
+use crate::db::objects;
+use crate::db::sales::{self, LineRow, ReceiptRow};
+use crate::db::{self, Db, Tx};
+use crate::domain::client::{norm_phone, parse_birthday};
+use crate::domain::decimal::Money;
+use crate::domain::time;
+use crate::wire::delivery::{BillIn, ClientIn};
+
+use super::sales::{check_payments, parse_uuid, payment_kinds, require_products, unit_price};
+use super::{Actor, ServiceError, ServiceResult};
+
+const KIND: &str = "delivery";
+
+/// What a job came to.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub job_id: i64,
+    pub status: String,
+    pub message: String,
+}
+
+/// Checks what can be checked at once and queues the order; returns the job id.
+pub async fn accept(db: &Db, actor: &Actor, bill: &BillIn) -> ServiceResult<i64> {
+    check_bill(bill)?;
+    let payload =
+        serde_json::to_string(bill).map_err(|e| ServiceError::invalid("bill", e.to_string()))?;
+    let mut tx = db.begin_write().await?;
+    let id = ids::next(&mut tx, actor.account_id, Kind::Job).await?;
+    let job = JobRow {
+        id,
+        status: "pending".into(),
+        message: String::new(),
+    };
+    jobs::insert(
+        &mut tx,
+        actor.account_id,
+        &job,
+        KIND,
+        &payload,
+        time::now_unix(),
+    )
+    .await?;
+    db::commit(tx).await?;
+    Ok(id)
+}
+
+/// Runs an order at once and records it as a finished job: its outcome is the answer.
+pub async fn run_now(db: &Db, actor: &Actor, bill: &BillIn) -> ServiceResult<Outcome> {
+    check_bill(bill)?;
+    let payload =
+        serde_json::to_string(bill).map_err(|e| ServiceError::invalid("bill", e.to_string()))?;
+    let (account_id, now) = (actor.account_id, time::now_unix());
+    let mut tx = db.begin_write().await?;
+    let (status, message) = match make_order(&mut tx, account_id, bill, now).await {
+        Ok(uuid) => ("success", uuid),
+        Err(e) => {
+            let reason = failure(e)?;
+            // the order's writes go; the failed job is recorded on its own
+            drop(tx);
+            tx = db.begin_write().await?;
+            ("failed", reason)
+        }
+    };
+    let id = ids::next(&mut tx, account_id, Kind::Job).await?;
+    let job = JobRow {
+        id,
+        status: status.into(),
+        message: message.clone(),
+    };
+    jobs::insert(&mut tx, account_id, &job, KIND, &payload, now).await?;
+    db::commit(tx).await?;
+    Ok(Outcome {
+        job_id: id,
+        status: status.into(),
+        message,
+    })
+}
+
+/// Does a pending job, exactly once: the order is made in the transaction that takes the job
+/// off `pending`. `None` when the job is not pending (done, or being done elsewhere).
+pub async fn process(db: &Db, account_id: i64, job_id: i64) -> ServiceResult<Option<Outcome>> {
+    let now = time::now_unix();
+    let mut tx = db.begin_write().await?;
+    let Some(payload) = jobs::claim(&mut tx, account_id, job_id, now).await? else {
+        return Ok(None);
+    };
+    let made = match serde_json::from_str::<BillIn>(&payload) {
+        Ok(bill) => make_order(&mut tx, account_id, &bill, now).await,
+        Err(e) => Err(ServiceError::invalid("bill", e.to_string())),
+    };
+    let (status, message) = match made {
+        Ok(uuid) => ("success", uuid),
+        Err(e) => {
+            let reason = failure(e)?;
+            // the order's writes go; the job is marked failed on its own
+            drop(tx);
+            tx = db.begin_write().await?;
+            ("failed", reason)
+        }
+    };
+    if !jobs::finish(&mut tx, account_id, job_id, status, &message, now).await? {
+        return Ok(None);
+    }
+    db::commit(tx).await?;
+    Ok(Some(Outcome {
+        job_id,
+        status: status.into(),
+        message,
+    }))
+}
+
+/// The reason a job failed, for a refusal; a database error is no reason (the job stays).
+fn failure(error: ServiceError) -> ServiceResult<String> {
+    match error {
+        ServiceError::Db(e) => Err(ServiceError::Db(e)),
+        ServiceError::Invalid {
+            field: Some(field),
+            message,
+        } => Ok(format!("{field}: {message}")),
+        other => Ok(other.to_string()),
+    }
+}
+
+pub async fn status(db: &Db, account_id: i64, job_id: i64) -> ServiceResult<JobRow> {
+    jobs::find(db, account_id, job_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("no job {job_id}")))
+}
+
+/// Sums and counts must not be negative (the vendor's rule); an item needs a positive count.
+fn check_bill(bill: &BillIn) -> ServiceResult<()> {
+    if bill.total_sum.is_negative() {
+        return Err(ServiceError::invalid(
+            "bill.total_sum",
+            "total_sum must not be negative",
+        ));
+    }
+    check_payments(&bill.payments).map_err(|e| prefixed(e, "bill."))?;
+    for (i, item) in bill.items.iter().enumerate() {
+        let field = |name: &str| format!("bill.items[{i}].{name}");
+        if item.count.decimal() <= Decimal::ZERO {
+            return Err(ServiceError::invalid(
+                field("count"),
+                "count must be positive",
+            ));
+        }
+        for (name, negative) in [
+            ("price", item.price.is_some_and(|p| p.is_negative())),
+            (
+                "origin_price",
+                item.origin_price.is_some_and(|p| p.is_negative()),
+            ),
+            (
+                "discount_sum",
+                item.discount_sum.is_some_and(|d| d.is_negative()),
+            ),
+            ("total_sum", item.total_sum.is_negative()),
+        ] {
+            if negative {
+                return Err(ServiceError::invalid(
+                    field(name),
+                    format!("{name} must not be negative"),
+                ));
+            }
+        }
+    }
+    if bill.items.is_empty() && bill.client.is_none() {
+        return Err(ServiceError::invalid(
+            "bill.items",
+            "an order needs items, or a client to register",
+        ));
+    }
+    Ok(())
+}
+
+fn prefixed(error: ServiceError, prefix: &str) -> ServiceError {
+    match error {
+        ServiceError::Invalid {
+            field: Some(field),
+            message,
+        } => ServiceError::invalid(format!("{prefix}{field}"), message),
+        other => other,
+    }
+}
+
+/// Makes the order a bill describes (or, for a bill without items, registers its client);
+/// returns the order's UUID (or the client's).
+async fn make_order(
+    tx: &mut Tx,
+    account_id: i64,
+    bill: &BillIn,
+    now: i64,
+) -> ServiceResult<String> {
+    if let Some(shop) = bill.pos_id {
+        if objects::shop_storage(tx, account_id, shop).await?.is_none() {
+            return Err(ServiceError::invalid(
+                "bill.pos_id",
+                format!("no shop {shop} in this account"),
+            ));
+        }
+    }
+    require_products(
+        tx,
+        account_id,
+        bill.items.iter().map(|i| i.product_id),
+        "bill.items",
+    )
+    .await?;
+    let payments = check_payments(&bill.payments)?;
+    payment_kinds(tx, account_id, &payments)
+        .await
+        .map_err(|e| prefixed(e, "bill."))?;
+    let registering = bill.items.is_empty();
+    let client = match &bill.client {
+        Some(c) => Some(client_for(tx, account_id, c, registering, now).await?),
+        None => None,
+    };
+    if registering {
+        return client
+            .ok_or_else(|| ServiceError::invalid("bill.client", "nothing to order and no client"));
+    }
+    let created_at = match bill.created_at.as_deref().or(bill.date.as_deref()) {
+        Some(text) => instant(text, "bill.created_at")?,
+        None => now,
+    };
+    let started_at = bill
+        .started_at
+        .as_deref()
+        .map(|t| instant(t, "bill.started_at"))
+        .transpose()?;
+    let lines: Vec<LineRow> = bill
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let price = item
+                .price
+                .or(item.origin_price)
+                .unwrap_or_else(|| unit_price(item.total_sum, item.count));
+            LineRow {
+                line_no: i as i64 + 1,
+                uuid: uuid::Uuid::new_v4().to_string(),
+                product_id: item.product_id,
+                parent_line: None,
+                title: item.title.clone().unwrap_or_default(),
+                count: item.count.units(),
+                price: price.units(),
+                origin_price: item.origin_price.unwrap_or(price).units(),
+                discount_sum: item.discount_sum.unwrap_or(Money::ZERO).units(),
+                total_sum: item.total_sum.units(),
+                self_cost_sum: 0,
+            }
+        })
+        .collect();
+    let discount_sum: i64 = lines.iter().map(|l| l.discount_sum).sum();
+    let total_sum = bill.total_sum.units();
+    let id = ids::next(tx, account_id, Kind::Receipt).await?;
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let order = ReceiptRow {
+        id,
+        uuid: uuid.clone(),
+        shop_id: bill.pos_id,
+        sent: bill.pos_id.is_some() && client.is_some(),
+        status: "wait_cashier".into(),
+        income: 1,
+        source: "delivery".into(),
+        app_id: bill.app_id,
+        delivery_type: bill.delivery_type,
+        client_uuid: client,
+        count_clients: 1,
+        comment: bill.comment.clone().unwrap_or_default(),
+        delivery_address: bill
+            .delivery
+            .as_ref()
+            .and_then(|d| d.address.clone())
+            .unwrap_or_default(),
+        total: total_sum + discount_sum,
+        total_sum,
+        discount_sum,
+        created_at,
+        started_at,
+        ..ReceiptRow::default()
+    };
+    sales::insert(tx, account_id, &order, &lines, &payments, now).await?;
+    Ok(uuid)
+}
+
+/// Unix seconds, or a date-time (UTC unless it says otherwise).
+fn instant(text: &str, field: &str) -> ServiceResult<i64> {
+    if let Ok(seconds) = text.trim().parse::<i64>() {
+        return Ok(seconds);
+    }
+    time::parse_instant(text, &jiff::tz::TimeZone::UTC).map_err(|e| ServiceError::invalid(field, e))
+}
+
+/// The order's client: by UUID (which must exist), else by phone or card, else a new one. A
+/// registration (a bill without items) of a client who exists is refused as a duplicate, and so
+/// is a phone and a card that belong to two different clients.
+async fn client_for(
+    tx: &mut Tx,
+    account_id: i64,
+    c: &ClientIn,
+    registering: bool,
+    now: i64,
+) -> ServiceResult<String> {
+    if let Some(text) = &c.uuid {
+        let uuid = parse_uuid(text, "bill.client.uuid")?;
+        return match clients::find(tx, account_id, &uuid).await? {
+            Some(found) => Ok(found.uuid),
+            None => Err(ServiceError::invalid(
+                "bill.client.uuid",
+                format!("unknown client uuid {uuid}"),
+            )),
+        };
+    }
+    let phone = c.phone.as_deref().map(norm_phone).filter(|p| !p.is_empty());
+    let card = c
+        .card_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned);
+    let by_phone = match &phone {
+        Some(p) => clients::find_by(tx, account_id, Contact::Phone, p)
+            .await?
+            .into_iter()
+            .next(),
+        None => None,
+    };
+    let by_card = match &card {
+        Some(k) => clients::find_by(tx, account_id, Contact::Card, k)
+            .await?
+            .into_iter()
+            .next(),
+        None => None,
+    };
+    match (by_phone, by_card) {
+        (Some(a), Some(b)) if a.uuid != b.uuid => Err(ServiceError::invalid(
+            "bill.client",
+            format!(
+                "duplicate client: the phone is client {}'s, the card client {}'s",
+                a.uuid, b.uuid
+            ),
+        )),
+        (Some(found), _) | (None, Some(found)) if registering => Err(ServiceError::invalid(
+            "bill.client",
+            format!("duplicate client: already registered as {}", found.uuid),
+        )),
+        (Some(found), _) | (None, Some(found)) => Ok(found.uuid),
+        (None, None) => create_client(tx, account_id, c, card, now).await,
+    }
+}
+
+async fn create_client(
+    tx: &mut Tx,
+    account_id: i64,
+    c: &ClientIn,
+    card: Option<String>,
+    now: i64,
+) -> ServiceResult<String> {
+    let name = c.name.clone().unwrap_or_default();
+    if name.trim().is_empty() && c.phone.is_none() && card.is_none() {
+        return Err(ServiceError::invalid(
+            "bill.client",
+            "a new client needs a name, a phone or a card",
+        ));
+    }
+    let group_id = match &c.discount_group {
+        Some(g) => match clients::group(tx, account_id, g.id).await? {
+            Some(group) => Some(group.id),
+            None => {
+                return Err(ServiceError::invalid(
+                    "bill.client.discount_group.id",
+                    format!("no discount group {}", g.id),
+                ))
+            }
+        },
+        None => None,
+    };
+    let birthday = c
+        .birthday
+        .as_deref()
+        .filter(|b| !b.trim().is_empty())
+        .map(parse_birthday)
+        .transpose()
+        .map_err(|e| ServiceError::invalid("bill.client.birthday", e))?;
+    let client = NewClient {
+        uuid: uuid::Uuid::new_v4().to_string(),
+        name: name.trim().to_owned(),
+        last_name: c.last_name.clone().unwrap_or_default().trim().to_owned(),
+        phone: c.phone.clone().unwrap_or_default(),
+        address: c.address.clone().unwrap_or_default(),
+        email: c.email.clone().filter(|e| !e.trim().is_empty()),
+        card_number: card.unwrap_or_default(),
+        birthday,
+        sex: c.sex.clone(),
+        group_id,
+    };
+    clients::insert(tx, account_id, &client, now).await?;
+    Ok(client.uuid)
+}

@@ -1,0 +1,575 @@
+//! The point of sale (API.md §7): shifts, receipts uploaded from the till, orders sent to the
+//! shop moved along their flow and closed, and annulments. Closing a receipt writes off its
+//! stock and updates its client in the same transaction; an annulment reverses both exactly.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use crate::db::ids::{self, Kind};
+use crate::db::objects;
+use crate::db::products;
+use crate::db::sales::{self, Closing, LineRow, PaymentRow, ReceiptRow};
+use crate::db::stock::DocRef;
+use crate::db::{self, Db, DbError, Tx};
+use crate::domain::decimal::{Money, Qty, UnitCost};
+use crate::domain::time;
+use crate::wire::sales::{CloseOrderIn, PaymentIn, ReceiptIn, ReceiptLineIn, ShiftOpenIn};
+
+use super::loyalty::{self, Bonus};
+use super::write_off::{self, Sold};
+use super::{Actor, ServiceError, ServiceResult};
+
+/// A till: the shop a terminal key acts for.
+#[derive(Debug, Clone)]
+pub struct Till {
+    pub actor: Actor,
+    pub shop_id: i64,
+}
+
+impl Till {
+    fn account_id(&self) -> i64 {
+        self.actor.account_id
+    }
+}
+
+/// The order flow, in order; `closed` is reached by closing, `cancel` from any of these.
+const FLOW: [&str; 5] = ["wait_cashier", "active", "cooking", "cooked", "packed"];
+
+pub async fn open_shift(db: &Db, till: &Till, input: &ShiftOpenIn) -> ServiceResult<i64> {
+    let shift_day = match &input.shift_day {
+        Some(day) => jiff::civil::Date::strptime("%Y-%m-%d", day)
+            .map_err(|_| {
+                ServiceError::invalid("shift_day", format!("{day:?} is not a date YYYY-MM-DD"))
+            })?
+            .to_string(),
+        None => jiff::Timestamp::now()
+            .to_zoned(till.actor.timezone.clone())
+            .date()
+            .to_string(),
+    };
+    let mut tx = db.begin_write().await?;
+    if let Some((open, _)) = sales::open_shift_of(&mut tx, till.account_id(), till.shop_id).await? {
+        return Err(already_open(till.shop_id, open));
+    }
+    let id = ids::next(&mut tx, till.account_id(), Kind::Shift).await?;
+    match sales::open_shift(
+        &mut tx,
+        till.account_id(),
+        id,
+        till.shop_id,
+        &shift_day,
+        time::now_unix(),
+    )
+    .await
+    {
+        Err(DbError::UniqueViolation(_)) => return Err(already_open(till.shop_id, 0)),
+        other => other?,
+    }
+    db::commit(tx).await?;
+    Ok(id)
+}
+
+fn already_open(shop: i64, id: i64) -> ServiceError {
+    ServiceError::Conflict(format!(
+        "shop {shop} already has an open shift{}",
+        if id > 0 {
+            format!(" ({id})")
+        } else {
+            String::new()
+        }
+    ))
+}
+
+pub async fn close_shift(db: &Db, till: &Till, id: i64) -> ServiceResult<()> {
+    let mut tx = db.begin_write().await?;
+    if !sales::close_shift(
+        &mut tx,
+        till.account_id(),
+        till.shop_id,
+        id,
+        time::now_unix(),
+    )
+    .await?
+    {
+        return Err(ServiceError::Conflict(format!(
+            "shift {id} is not an open shift of shop {}",
+            till.shop_id
+        )));
+    }
+    db::commit(tx).await?;
+    Ok(())
+}
+
+/// Records a receipt closed at the till and writes it off; a known UUID answers the same.
+pub async fn upload(db: &Db, till: &Till, input: &ReceiptIn) -> ServiceResult<String> {
+    if input.kind.as_deref().is_some_and(|k| k != "sale") {
+        return Err(ServiceError::invalid(
+            "type",
+            "a till uploads sales; a return is an annulment",
+        ));
+    }
+    let uuid = match &input.uuid {
+        Some(text) => parse_uuid(text, "uuid")?,
+        None => uuid::Uuid::new_v4().to_string(),
+    };
+    let lines = check_lines(&input.lines)?;
+    let payments = check_payments(&input.payments)?;
+    let now = time::now_unix();
+    let closed_at = match &input.created_at {
+        Some(text) => time::parse_instant(text, &till.actor.timezone)
+            .map_err(|e| ServiceError::invalid("created_at", e))?,
+        None => now,
+    };
+    let account_id = till.account_id();
+    let mut tx = db.begin_write().await?;
+    if let Some(known) = sales::by_uuid(&mut tx, account_id, &uuid).await? {
+        return match known.shop_id == Some(till.shop_id) && known.source == "pos" {
+            true => Ok(uuid),
+            false => Err(ServiceError::Conflict(format!(
+                "receipt {uuid} exists and is not this till's"
+            ))),
+        };
+    }
+    let (shift_id, shift_day) = current_shift(&mut tx, till).await?;
+    require_products(
+        &mut tx,
+        account_id,
+        lines.iter().map(|l| l.product_id),
+        "lines",
+    )
+    .await?;
+    let kinds = payment_kinds(&mut tx, account_id, &payments).await?;
+    let (total, total_sum, discount_sum) = totals(&lines);
+    require_covered(&payments, total_sum)?;
+    let client = match &input.client_uuid {
+        Some(text) => Some(parse_uuid(text, "client_uuid")?),
+        None => None,
+    };
+    let bonus = loyalty::apply(
+        &mut tx,
+        account_id,
+        client.as_deref(),
+        total_sum,
+        &payments,
+        &kinds,
+        now,
+    )
+    .await?;
+    let id = ids::next(&mut tx, account_id, Kind::Receipt).await?;
+    let costs = write_off::post(
+        &mut tx,
+        account_id,
+        till.shop_id,
+        doc(id),
+        closed_at,
+        &sold(&lines),
+        now,
+    )
+    .await?;
+    let lines: Vec<LineRow> = lines
+        .into_iter()
+        .map(|l| LineRow {
+            self_cost_sum: costs.get(&l.line_no).copied().unwrap_or(0),
+            ..l
+        })
+        .collect();
+    let receipt = ReceiptRow {
+        id,
+        uuid: uuid.clone(),
+        shop_id: Some(till.shop_id),
+        sent: true,
+        shift_id: Some(shift_id),
+        shift_day: Some(shift_day),
+        status: "closed".into(),
+        income: 1,
+        source: "pos".into(),
+        client_uuid: client,
+        count_clients: input.count_clients.unwrap_or(1).max(1),
+        total,
+        total_sum,
+        discount_sum,
+        bonus_accrued: bonus.accrued,
+        bonus_spent: bonus.spent,
+        created_at: closed_at,
+        closed_at: Some(closed_at),
+        ..ReceiptRow::default()
+    };
+    sales::insert(&mut tx, account_id, &receipt, &lines, &payments, now).await?;
+    db::commit(tx).await?;
+    Ok(uuid)
+}
+
+/// Annuls a closed receipt of this till: a counter-receipt (`income` −1, same totals) takes
+/// back exactly its stock movements and its effect on the client. Returns the counter's UUID.
+pub async fn annul(db: &Db, till: &Till, uuid: &str) -> ServiceResult<String> {
+    let account_id = till.account_id();
+    let now = time::now_unix();
+    let mut tx = db.begin_write().await?;
+    let original = this_tills(&mut tx, till, uuid).await?;
+    if original.status != "closed" || original.income != 1 {
+        return Err(ServiceError::Conflict(format!(
+            "receipt {uuid} is {}, only a closed sale can be annulled",
+            original.status
+        )));
+    }
+    let (shift_id, shift_day) = current_shift(&mut tx, till).await?;
+    sales::set_status(&mut tx, account_id, original.id, "closed", "annuled", now).await?;
+    let id = ids::next(&mut tx, account_id, Kind::Receipt).await?;
+    write_off::reverse(&mut tx, account_id, doc(original.id), doc(id), now, now).await?;
+    let bonus = Bonus {
+        accrued: original.bonus_accrued,
+        spent: original.bonus_spent,
+    };
+    loyalty::reverse(
+        &mut tx,
+        account_id,
+        original.client_uuid.as_deref(),
+        original.total_sum,
+        bonus,
+        now,
+    )
+    .await?;
+    let lines = sales::lines(&mut tx, account_id, original.id).await?;
+    let payments = sales::payments(&mut tx, account_id, original.id).await?;
+    let counter = ReceiptRow {
+        id,
+        uuid: uuid::Uuid::new_v4().to_string(),
+        shift_id: Some(shift_id),
+        shift_day: Some(shift_day),
+        status: "closed".into(),
+        income: -1,
+        origin_id: Some(original.id),
+        source: "pos".into(),
+        created_at: now,
+        closed_at: Some(now),
+        ..original
+    };
+    sales::insert(&mut tx, account_id, &counter, &lines, &payments, now).await?;
+    db::commit(tx).await?;
+    Ok(counter.uuid)
+}
+
+/// Moves an order sent to this till along the flow; 409 for a step back or from a final state.
+pub async fn set_order_status(db: &Db, till: &Till, uuid: &str, status: &str) -> ServiceResult<()> {
+    let target = match status {
+        "cancel" => None,
+        "closed" | "annuled" => Some(0),
+        s => Some(FLOW.iter().position(|f| *f == s).ok_or_else(|| {
+            ServiceError::invalid("status", format!("{s:?} is not a status of the order flow"))
+        })?),
+    };
+    let mut tx = db.begin_write().await?;
+    let order = this_tills_order(&mut tx, till, uuid).await?;
+    let current = FLOW.iter().position(|f| *f == order.status);
+    // forward only (a step may be skipped); closing and annulling have their own paths
+    let allowed = match (current, target) {
+        (Some(_), None) => true,
+        (Some(from), Some(to)) => to > from,
+        (None, _) => false,
+    };
+    if !allowed {
+        return Err(ServiceError::Conflict(format!(
+            "order {uuid} is {}; it cannot become {status}",
+            order.status
+        )));
+    }
+    if !sales::set_status(
+        &mut tx,
+        till.account_id(),
+        order.id,
+        &order.status,
+        status,
+        time::now_unix(),
+    )
+    .await?
+    {
+        return Err(ServiceError::Conflict(format!(
+            "order {uuid} changed meanwhile"
+        )));
+    }
+    db::commit(tx).await?;
+    Ok(())
+}
+
+/// Closes an order sent to this till as a receipt of the open shift: its payments (given, or
+/// those it came with) must cover it; its stock is written off and its client updated.
+pub async fn close_order(
+    db: &Db,
+    till: &Till,
+    uuid: &str,
+    input: &CloseOrderIn,
+) -> ServiceResult<String> {
+    let given = check_payments(&input.payments)?;
+    let account_id = till.account_id();
+    let now = time::now_unix();
+    let mut tx = db.begin_write().await?;
+    let order = this_tills_order(&mut tx, till, uuid).await?;
+    if !FLOW.contains(&order.status.as_str()) {
+        return Err(ServiceError::Conflict(format!(
+            "order {uuid} is {}; it cannot be closed",
+            order.status
+        )));
+    }
+    let (shift_id, shift_day) = current_shift(&mut tx, till).await?;
+    let payments = match given.is_empty() {
+        true => sales::payments(&mut tx, account_id, order.id).await?,
+        false => given,
+    };
+    let kinds = payment_kinds(&mut tx, account_id, &payments).await?;
+    require_covered(&payments, order.total_sum)?;
+    let bonus = loyalty::apply(
+        &mut tx,
+        account_id,
+        order.client_uuid.as_deref(),
+        order.total_sum,
+        &payments,
+        &kinds,
+        now,
+    )
+    .await?;
+    let lines = sales::lines(&mut tx, account_id, order.id).await?;
+    let costs = write_off::post(
+        &mut tx,
+        account_id,
+        till.shop_id,
+        doc(order.id),
+        now,
+        &sold(&lines),
+        now,
+    )
+    .await?;
+    let mut costs: Vec<(i64, i64)> = costs.into_iter().collect();
+    costs.sort_unstable();
+    sales::set_self_costs(&mut tx, account_id, order.id, &costs).await?;
+    sales::replace_payments(&mut tx, account_id, order.id, &payments).await?;
+    let closing = Closing {
+        shift_id,
+        shift_day: &shift_day,
+        closed_at: now,
+        bonus_accrued: bonus.accrued,
+        bonus_spent: bonus.spent,
+    };
+    if !sales::close(&mut tx, account_id, order.id, &order.status, &closing, now).await? {
+        return Err(ServiceError::Conflict(format!(
+            "order {uuid} changed meanwhile"
+        )));
+    }
+    db::commit(tx).await?;
+    Ok(order.uuid)
+}
+
+/// Receipts in the ledger's `doc_type`.
+pub const RECEIPT: &str = "receipt";
+
+fn doc(id: i64) -> DocRef<'static> {
+    DocRef {
+        doc_type: RECEIPT,
+        doc_id: id,
+    }
+}
+
+fn sold(lines: &[LineRow]) -> Vec<Sold> {
+    lines
+        .iter()
+        .map(|l| Sold {
+            line_no: l.line_no,
+            product_id: l.product_id,
+            count: Qty::from_units(l.count),
+        })
+        .collect()
+}
+
+pub fn parse_uuid(text: &str, field: &str) -> ServiceResult<String> {
+    uuid::Uuid::parse_str(text.trim())
+        .map(|u| u.to_string())
+        .map_err(|_| ServiceError::invalid(field, format!("{text:?} is not a UUID")))
+}
+
+/// The till's open shift; 409 without one.
+async fn current_shift(tx: &mut Tx, till: &Till) -> ServiceResult<(i64, String)> {
+    sales::open_shift_of(tx, till.account_id(), till.shop_id)
+        .await?
+        .ok_or_else(|| ServiceError::Conflict(format!("shop {} has no open shift", till.shop_id)))
+}
+
+async fn this_tills(tx: &mut Tx, till: &Till, uuid: &str) -> ServiceResult<ReceiptRow> {
+    sales::by_uuid(tx, till.account_id(), uuid)
+        .await?
+        .filter(|r| r.shop_id == Some(till.shop_id))
+        .ok_or_else(|| ServiceError::NotFound(format!("no receipt {uuid} at this shop")))
+}
+
+async fn this_tills_order(tx: &mut Tx, till: &Till, uuid: &str) -> ServiceResult<ReceiptRow> {
+    let receipt = this_tills(tx, till, uuid).await?;
+    match receipt.sent && receipt.source == "delivery" {
+        true => Ok(receipt),
+        false => Err(ServiceError::NotFound(format!(
+            "no order {uuid} sent to this shop"
+        ))),
+    }
+}
+
+/// 422 naming the first of `ids` that is not a product of the account.
+pub async fn require_products(
+    tx: &mut Tx,
+    account_id: i64,
+    ids: impl Iterator<Item = i64> + Clone,
+    list: &str,
+) -> ServiceResult<()> {
+    let wanted: Vec<i64> = ids.clone().collect();
+    let found = products::cancellations(tx, account_id, &wanted).await?;
+    match wanted.iter().position(|id| !found.contains_key(id)) {
+        Some(i) => Err(ServiceError::invalid(
+            format!("{list}[{i}].product_id"),
+            format!("unknown product_id {}", wanted[i]),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The kinds of the payment types used; 422 naming an unknown one.
+pub async fn payment_kinds(
+    tx: &mut Tx,
+    account_id: i64,
+    payments: &[PaymentRow],
+) -> ServiceResult<HashMap<i64, String>> {
+    let kinds = objects::payment_kinds(tx, account_id).await?;
+    match payments.iter().position(|(id, _)| !kinds.contains_key(id)) {
+        Some(j) => Err(ServiceError::invalid(
+            format!("payments[{j}].payment_id"),
+            format!("unknown payment type {}", payments[j].0),
+        )),
+        None => Ok(kinds),
+    }
+}
+
+pub fn require_covered(payments: &[PaymentRow], total_sum: i64) -> ServiceResult<()> {
+    let paid: i64 = payments.iter().map(|p| p.1).sum();
+    if paid < total_sum {
+        return Err(ServiceError::invalid(
+            "payments",
+            format!(
+                "payments of {} do not cover the total of {}",
+                Money::from_units(paid),
+                Money::from_units(total_sum)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Payments as rows; none negative.
+pub fn check_payments(payments: &[PaymentIn]) -> ServiceResult<Vec<PaymentRow>> {
+    payments
+        .iter()
+        .enumerate()
+        .map(|(j, p)| match p.value.is_negative() {
+            true => Err(ServiceError::invalid(
+                format!("payments[{j}].value"),
+                "a payment must not be negative",
+            )),
+            false => Ok((p.payment_id, p.value.units())),
+        })
+        .collect()
+}
+
+/// (total before discounts, total, discounts) of the lines, money units.
+pub fn totals(lines: &[LineRow]) -> (i64, i64, i64) {
+    let total_sum: i64 = lines.iter().map(|l| l.total_sum).sum();
+    let discount_sum: i64 = lines.iter().map(|l| l.discount_sum).sum();
+    (total_sum + discount_sum, total_sum, discount_sum)
+}
+
+/// The till's lines as rows: counts positive, nothing negative, modifiers pointing at a line.
+fn check_lines(lines: &[ReceiptLineIn]) -> ServiceResult<Vec<LineRow>> {
+    if lines.is_empty() {
+        return Err(ServiceError::invalid(
+            "lines",
+            "a receipt needs at least one line",
+        ));
+    }
+    let uuids: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| match &l.uuid {
+            Some(text) => parse_uuid(text, &format!("lines[{i}].uuid")),
+            None => Ok(uuid::Uuid::new_v4().to_string()),
+        })
+        .collect::<ServiceResult<_>>()?;
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let field = |name: &str| format!("lines[{i}].{name}");
+            if l.count.decimal() <= Decimal::ZERO {
+                return Err(ServiceError::invalid(
+                    field("count"),
+                    "count must be positive",
+                ));
+            }
+            let origin = l.origin_price.unwrap_or(l.price);
+            let discount = l.discount_sum.unwrap_or(Money::ZERO);
+            for (name, negative) in [
+                ("price", l.price.is_negative()),
+                ("origin_price", origin.is_negative()),
+                ("discount_sum", discount.is_negative()),
+                ("total_sum", l.total_sum.is_negative()),
+            ] {
+                if negative {
+                    return Err(ServiceError::invalid(
+                        field(name),
+                        format!("{name} must not be negative"),
+                    ));
+                }
+            }
+            let parent_line = match &l.parent_id {
+                None => None,
+                Some(parent) => Some(parent_line(parent, &uuids, i).ok_or_else(|| {
+                    ServiceError::invalid(
+                        field("parent_id"),
+                        format!("no other line {parent:?} in this receipt"),
+                    )
+                })?),
+            };
+            Ok(LineRow {
+                line_no: i as i64 + 1,
+                uuid: uuids[i].clone(),
+                product_id: l.product_id,
+                parent_line,
+                title: String::new(),
+                count: l.count.units(),
+                price: l.price.units(),
+                origin_price: origin.units(),
+                discount_sum: discount.units(),
+                total_sum: l.total_sum.units(),
+                self_cost_sum: 0,
+            })
+        })
+        .collect()
+}
+
+/// The line number a modifier's `parent_id` names: a line's UUID, or a 1-based position.
+fn parent_line(parent: &str, uuids: &[String], own: usize) -> Option<i64> {
+    let index = uuids
+        .iter()
+        .position(|u| u.eq_ignore_ascii_case(parent.trim()))
+        .or_else(|| {
+            parent
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=uuids.len()).contains(n))
+                .map(|n| n - 1)
+        })?;
+    (index != own).then_some(index as i64 + 1)
+}
+
+/// A line's price when only its total is known.
+pub fn unit_price(total: Money, count: Qty) -> UnitCost {
+    if count.is_zero() {
+        UnitCost::ZERO
+    } else {
+        UnitCost::round(total.decimal() / count.decimal())
+    }
+}

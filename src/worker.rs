@@ -1,0 +1,64 @@
+//! The job worker: runs pending delivery jobs of every account, oldest first. It wakes when
+//! this server accepts a job, and otherwise looks every second, so it also picks up jobs that
+//! another server accepted or that were pending when this one started. Several workers, in
+//! one process or many on one PostgreSQL, are safe: a job is done in the transaction that takes
+//! it off `pending` (see `service::delivery::process`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use crate::db::{jobs, Db};
+use crate::service::delivery;
+
+/// Jobs per look.
+const BATCH: i64 = 100;
+/// How long a worker sleeps when nothing wakes it.
+const POLL: Duration = Duration::from_secs(1);
+
+/// Wakes the workers when a job is accepted.
+#[derive(Debug, Default)]
+pub struct Queue {
+    notify: Notify,
+}
+
+impl Queue {
+    pub fn wake(&self) {
+        self.notify.notify_waiters();
+    }
+}
+
+/// Starts `count` workers on the current runtime.
+pub fn spawn(db: &Db, queue: &Arc<Queue>, count: usize) {
+    for _ in 0..count {
+        let (db, queue) = (db.clone(), queue.clone());
+        tokio::spawn(async move { run(db, queue).await });
+    }
+}
+
+async fn run(db: Db, queue: Arc<Queue>) {
+    loop {
+        // register interest before looking, so a job accepted meanwhile is not missed
+        let woken = queue.notify.notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
+        let full = match jobs::pending(&db, BATCH).await {
+            Ok(pending) => {
+                for &(account_id, job_id) in &pending {
+                    if let Err(e) = delivery::process(&db, account_id, job_id).await {
+                        tracing::warn!(account_id, job_id, error = %e, "job left pending");
+                    }
+                }
+                pending.len() as i64 == BATCH
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot look for jobs");
+                false
+            }
+        };
+        if !full {
+            let _ = tokio::time::timeout(POLL, woken).await;
+        }
+    }
+}
