@@ -70,7 +70,7 @@ fn cases() -> Vec<Case> {
         case(
             "wrong method with body",
             Method::POST,
-            "/a/v1.0/draft/storages",
+            "/a/v1.0/storage/test",
             b"{}",
             S::METHOD_NOT_ALLOWED,
         ),
@@ -241,6 +241,7 @@ async fn every_bad_request_gets_the_envelope_and_never_a_5xx(backend: Backend) {
     let http = HttpConfig {
         body_limit: BODY_LIMIT,
         key_cache_ttl: Duration::ZERO,
+        ..HttpConfig::default()
     };
     let server = TestServer::start_with(backend, http).await;
     let demo = server.demo().await;

@@ -232,6 +232,23 @@ impl TestServer {
         }
     }
 
+    /// The same account with a `terminal` key bound to `shop`.
+    pub async fn terminal(&self, account: &TestAccount, shop: i64) -> TestAccount {
+        let spec = KeySpec {
+            scope: "terminal",
+            shop_id: Some(shop),
+            label: "till",
+        };
+        let (_, key) = admin::create_key(&self.db, &account.name, spec)
+            .await
+            .expect("terminal key");
+        TestAccount {
+            name: account.name.clone(),
+            id: account.id,
+            key,
+        }
+    }
+
     /// The demo account of `serve --demo`, with its key.
     pub async fn demo(&self) -> TestAccount {
         let demo = caffesta::service::demo::ensure(&self.db)

@@ -12,6 +12,7 @@ mod menu_import;
 mod moves;
 mod openapi;
 mod products;
+mod selling;
 mod storages;
 mod tech_maps;
 mod vendor_examples;

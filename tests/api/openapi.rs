@@ -35,6 +35,18 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/a/v1.0/product/{id}/tech_map"),
     ("post", "/a/v1.0/product/import"),
     ("post", "/a/v1.0/product/import_part_menu"),
+    ("post", "/a/v1.0/pos/shifts/open"),
+    ("post", "/a/v1.0/pos/shifts/{id}/close"),
+    ("get", "/a/v1.0/pos/orders"),
+    ("put", "/a/v1.0/pos/orders/{uuid}"),
+    ("post", "/a/v1.0/pos/orders/{uuid}/close"),
+    ("post", "/a/v1.0/pos/receipts"),
+    ("post", "/a/v1.0/pos/receipts/{uuid}/annul"),
+    ("post", "/a/v1.0/draft/storages"),
+    ("post", "/a/v1.0/draft/delivery"),
+    ("post", "/a/v1.0/draft/receipts"),
+    ("get", "/a/v1.0/draft/get_job_status/{job_id}"),
+    ("get", "/a/v1.0/draft/receipts/{uuid}/info"),
 ];
 
 async fn spec(server: &TestServer) -> Value {
