@@ -140,7 +140,7 @@ pub struct TestServer {
     pub client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
-    _database: TestDatabase,
+    database: Option<TestDatabase>,
 }
 
 /// An account made for a test, with an `api` key.
@@ -166,6 +166,13 @@ impl TestServer {
     pub async fn start_with(backend: Backend, http: HttpConfig) -> TestServer {
         let database = TestDatabase::new(backend).await;
         let db = database.open().await;
+        let mut server = Self::serve(db, http).await;
+        server.database = Some(database);
+        server
+    }
+
+    /// A server on a database someone else owns (several servers may share one).
+    pub async fn serve(db: Db, http: HttpConfig) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -190,7 +197,7 @@ impl TestServer {
             client,
             shutdown: Some(tx),
             task: Some(task),
-            _database: database,
+            database: None,
         }
     }
 
@@ -207,7 +214,7 @@ impl TestServer {
 
     /// The URL of this server's database, for the CLI.
     pub fn database_url(&self) -> &str {
-        &self._database.url
+        self.database.as_ref().map_or("", |d| d.url.as_str())
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -7,6 +7,7 @@ mod cli;
 mod errors;
 mod invoices;
 mod isolation;
+mod jobs;
 mod ledger_property;
 mod menu_import;
 mod moves;
