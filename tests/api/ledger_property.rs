@@ -1,14 +1,17 @@
 //! Property: any sequence of invoice creations, wires and unwires, transfers wired and
-//! unwired, and inventory counts (menu imports with `update_balances`) posted and unwired, keeps the ledger invariant (balances = sum of movements) and gives the balances of
+//! unwired, inventory counts (menu imports with `update_balances`) posted and unwired, and
+//! sales at a till written off and annulled, keeps the ledger invariant (balances = sum of movements) and gives the balances of
 //! a simple model.
 
 use std::collections::BTreeMap;
 
 use caffesta::db::documents::DocKind;
+use caffesta::db::products::{self, Key};
 use caffesta::domain::decimal::{Money, Qty, UnitCost};
 use caffesta::domain::stock::Balance;
 use caffesta::service::menu_import::{self, Mode};
-use caffesta::service::{admin, documents, invoices, ledger, moves, Actor};
+use caffesta::service::{admin, documents, invoices, ledger, moves, sales, Actor};
+use caffesta::wire::sales::ShiftOpenIn;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::json;
@@ -31,6 +34,10 @@ enum Op {
     Count(usize, i64, i64, i64),
     /// Unwire the n-th adjustment the counts posted.
     Uncount(usize),
+    /// Sell `qty` thousandths of product p at the till of shop 1 (storage 1).
+    Sell(usize, i64),
+    /// Annul the n-th sale.
+    Annul(usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -44,17 +51,20 @@ fn op() -> impl Strategy<Value = Op> {
         (0usize..3, 1i64..3, 0i64..40_000, 0i64..500)
             .prop_map(|(p, s, q, c)| Op::Count(p, s, q, c)),
         (0usize..8).prop_map(Op::Uncount),
+        (0usize..3, 1i64..20_000).prop_map(|(p, q)| Op::Sell(p, q)),
+        (0usize..8).prop_map(Op::Annul),
     ]
 }
 
 /// (storage, product code index) → (qty units, value units)
 type Model = BTreeMap<(i64, usize), (i64, i64)>;
 
-/// A transfer: id, what wiring moved per (storage, product), and whether it is wired.
-type Transfer = (i64, Vec<((i64, usize), (i64, i64))>, bool);
+/// A posted document: its id, what it moved per (storage, product), and whether it stands.
+type Posted<Id> = (Id, Vec<((i64, usize), (i64, i64))>, bool);
+type Transfer = Posted<i64>;
 
 /// Takes an unwired document's movements back out of the model, if it was wired.
-fn take_back(model: &mut Model, doc: &mut Transfer) {
+fn take_back<Id>(model: &mut Model, doc: &mut Posted<Id>) {
     if doc.2 {
         doc.2 = false;
         for (key, (q, v)) in &doc.1 {
@@ -78,6 +88,19 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
     admin::create_shop(db, &name, "S", 1)
         .await
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let till = sales::Till {
+        actor: Actor {
+            account_id,
+            user_id: 1,
+            timezone: jiff::tz::TimeZone::UTC,
+        },
+        shop_id: 1,
+    };
+    sales::open_shift(db, &till, &ShiftOpenIn::default())
+        .await
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    // sales: uuid, what it took from (storage, product), and whether it stands
+    let mut sold: Vec<Posted<String>> = Vec::new();
     let actor = Actor {
         account_id,
         user_id: 1,
@@ -170,6 +193,42 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
                     entry.1 += delta.1;
                     counts.push((id, vec![((*storage, *p), delta)], true));
                 }
+            }
+            Op::Sell(p, qty) => {
+                let code = format!("p{p}");
+                let Some(product) = products::find(db, account_id, Key::RefCode(&code))
+                    .await
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?
+                else {
+                    continue; // not made yet
+                };
+                let body = json!({"lines": [{"product_id": product.id, "count": format!("{}.{:03}", qty / 1000, qty % 1000), "price": 1, "total_sum": 1}],
+                                  "payments": [{"payment_id": 1, "value": 1}]});
+                let input =
+                    serde_json::from_value(body).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let uuid = sales::upload(db, &till, &input)
+                    .await
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let (q, v) = model.get(&(1, *p)).copied().unwrap_or((0, 0));
+                let out = Balance {
+                    qty: Qty::from_units(q),
+                    value: Money::from_units(v),
+                }
+                .take(Qty::from_units(*qty));
+                let delta = (out.qty.units(), out.value.units());
+                let entry = model.entry((1, *p)).or_insert((0, 0));
+                entry.0 += delta.0;
+                entry.1 += delta.1;
+                sold.push((uuid, vec![((1, *p), delta)], true));
+            }
+            Op::Annul(n) => {
+                let count = sold.len().max(1);
+                let Some(sale) = sold.get_mut(n % count) else {
+                    continue;
+                };
+                let outcome = sales::annul(db, &till, &sale.0).await;
+                prop_assert_eq!(outcome.is_ok(), sale.2);
+                take_back(&mut model, sale);
             }
             Op::Uncount(n) => {
                 let count = counts.len().max(1);
