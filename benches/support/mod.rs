@@ -128,3 +128,19 @@ impl Client {
         value
     }
 }
+
+/// Runs an administration command of the binary on `database`; returns what it printed.
+pub fn cli(database: &str, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_caffesta"))
+        .arg("--database")
+        .arg(database)
+        .args(args)
+        .output()
+        .expect("caffesta runs");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
