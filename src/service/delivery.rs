@@ -61,16 +61,8 @@ pub async fn run_now(db: &Db, actor: &Actor, bill: &BillIn) -> ServiceResult<Out
         serde_json::to_string(bill).map_err(|e| ServiceError::invalid("bill", e.to_string()))?;
     let (account_id, now) = (actor.account_id, time::now_unix());
     let mut tx = db.begin_write().await?;
-    let (status, message) = match make_order(&mut tx, account_id, bill, now).await {
-        Ok(uuid) => ("success", uuid),
-        Err(e) => {
-            let reason = failure(e)?;
-            // the order's writes go; the failed job is recorded on its own
-            drop(tx);
-            tx = db.begin_write().await?;
-            ("failed", reason)
-        }
-    };
+    let made = make_order(&mut tx, account_id, bill, now).await;
+    let (mut tx, status, message) = settle(db, tx, made).await?;
     let id = ids::next(&mut tx, account_id, Kind::Job).await?;
     let job = JobRow {
         id,
@@ -98,16 +90,7 @@ pub async fn process(db: &Db, account_id: i64, job_id: i64) -> ServiceResult<Opt
         Ok(bill) => make_order(&mut tx, account_id, &bill, now).await,
         Err(e) => Err(ServiceError::invalid("bill", e.to_string())),
     };
-    let (status, message) = match made {
-        Ok(uuid) => ("success", uuid),
-        Err(e) => {
-            let reason = failure(e)?;
-            // the order's writes go; the job is marked failed on its own
-            drop(tx);
-            tx = db.begin_write().await?;
-            ("failed", reason)
-        }
-    };
+    let (mut tx, status, message) = settle(db, tx, made).await?;
     if !jobs::finish(&mut tx, account_id, job_id, status, &message, now).await? {
         return Ok(None);
     }
@@ -117,6 +100,24 @@ pub async fn process(db: &Db, account_id: i64, job_id: i64) -> ServiceResult<Opt
         status: status.into(),
         message,
     }))
+}
+
+/// The job's status and message, and the transaction to record them in: the order's own on
+/// success; on failure a fresh one, the order's writes gone (the old one is dropped first: on
+/// SQLite it holds the only writer).
+async fn settle(
+    db: &Db,
+    tx: Tx,
+    made: ServiceResult<String>,
+) -> ServiceResult<(Tx, &'static str, String)> {
+    match made {
+        Ok(uuid) => Ok((tx, "success", uuid)),
+        Err(e) => {
+            let reason = failure(e)?;
+            drop(tx);
+            Ok((db.begin_write().await?, "failed", reason))
+        }
+    }
 }
 
 /// The reason a job failed, for a refusal; a database error is no reason (the job stays).
