@@ -234,6 +234,64 @@ async fn admin_commands_print_only_ids_and_fail_cleanly(backend: Backend) {
             ]
         )
         .contains("maybe"));
+        let group = [
+            "discount-group",
+            "create",
+            "--account",
+            "cafe",
+            "--name",
+            "Бонус",
+            "--type",
+            "bonus",
+            "--rate",
+            "5",
+            "--bonus-max-bill-rate",
+            "50",
+        ];
+        assert_eq!(ok(&db, &group), "1");
+        let too_much = [
+            "discount-group",
+            "create",
+            "--account",
+            "cafe",
+            "--name",
+            "X",
+            "--type",
+            "discount",
+            "--rate",
+            "120",
+        ];
+        assert!(fails(&db, &too_much).contains("rate"));
+        let client = ok(
+            &db,
+            &[
+                "client",
+                "create",
+                "--account",
+                "cafe",
+                "--name",
+                "Иван",
+                "--phone",
+                "+375 29 111-11-11",
+                "--group",
+                "1",
+            ],
+        );
+        assert!(uuid::Uuid::parse_str(&client).is_ok(), "{client}");
+        assert!(fails(
+            &db,
+            &[
+                "client",
+                "create",
+                "--account",
+                "cafe",
+                "--name",
+                "Пётр",
+                "--group",
+                "9"
+            ]
+        )
+        .contains("group"));
     };
     tokio::task::spawn_blocking(cli).await.expect("cli steps");
 }
