@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod documents;
 pub mod error;
 pub mod extract;
+pub mod feeds;
 mod idempotency;
 pub mod invoices;
 pub mod menu_import;
@@ -121,6 +122,7 @@ fn sections() -> OpenApiRouter<AppState> {
         .merge(adjustments::router())
         .merge(pos::router())
         .merge(delivery::router())
+        .merge(feeds::router())
 }
 
 /// The whole application and its OpenAPI description.

@@ -223,7 +223,16 @@ pub async fn insert_coded(
             table.table()
         )
     };
-    batch::insert(tx, &head, &values, "").await
+    batch::insert(tx, &head, &values, "").await?;
+    let section = match table {
+        Coded::Categories => Some(super::marks::Section::Categories),
+        Coded::Workspaces => Some(super::marks::Section::Workspaces),
+        Coded::Shippers => None,
+    };
+    if let (Some(section), false) = (section, rows.is_empty()) {
+        super::marks::bump(tx, account_id, section, now).await?;
+    }
+    Ok(())
 }
 
 /// A product's price at a shop and the storage its sales there write off from.
@@ -266,7 +275,11 @@ pub async fn upsert_prices(
          storage_id = COALESCE(excluded.storage_id, product_prices.storage_id), price = excluded.price, \
          self_cost = excluded.self_cost, updated_at = excluded.updated_at",
     )
-    .await
+    .await?;
+    if !rows.is_empty() {
+        super::marks::bump(tx, account_id, super::marks::Section::Products, now).await?;
+    }
+    Ok(())
 }
 
 /// The account's live taxes: id → rate in percent.
@@ -385,7 +398,11 @@ pub async fn upsert_categories(
         "ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, \
          deleted = excluded.deleted, updated_at = excluded.updated_at",
     )
-    .await
+    .await?;
+    if !rows.is_empty() {
+        super::marks::bump(tx, account_id, super::marks::Section::Categories, now).await?;
+    }
+    Ok(())
 }
 
 /// The storage each of these products is written off from when sold at `shop_id`, where one

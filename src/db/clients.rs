@@ -41,6 +41,7 @@ pub async fn insert_group(
         ],
     )
     .await?;
+    super::marks::bump(tx, account_id, super::marks::Section::Discounts, now).await?;
     Ok(id)
 }
 
@@ -102,7 +103,7 @@ pub async fn insert(tx: &mut Tx, account_id: i64, c: &NewClient, now: i64) -> Re
         ],
     )
     .await?;
-    Ok(())
+    super::marks::bump(tx, account_id, super::marks::Section::Clients, now).await
 }
 
 /// A client's balances and group.
@@ -181,5 +182,5 @@ pub async fn add_balances(
         &[account_id.into(), uuid.into(), pay.into(), bonus.into(), now.into()],
     )
     .await?;
-    Ok(())
+    super::marks::bump(tx, account_id, super::marks::Section::Clients, now).await
 }

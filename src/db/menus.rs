@@ -75,7 +75,11 @@ pub async fn upsert_sections(
         "ON CONFLICT (account_id, id) DO UPDATE SET menu_id = excluded.menu_id, name = excluded.name, \
          level = excluded.level, parent_id = excluded.parent_id, deleted = excluded.deleted, updated_at = excluded.updated_at",
     )
-    .await
+    .await?;
+    if !rows.is_empty() {
+        super::marks::bump(tx, account_id, super::marks::Section::Menus, now).await?;
+    }
+    Ok(())
 }
 
 /// Every (section id, product id) link of the account.
@@ -112,14 +116,22 @@ pub async fn insert_links(
         &values,
         "",
     )
-    .await
+    .await?;
+    if !links.is_empty() {
+        super::marks::bump(tx, account_id, super::marks::Section::Menus, now).await?;
+    }
+    Ok(())
 }
 
 pub async fn delete_links(
     tx: &mut Tx,
     account_id: i64,
     links: &[(i64, i64)],
+    now: i64,
 ) -> Result<(), DbError> {
+    if !links.is_empty() {
+        super::marks::bump(tx, account_id, super::marks::Section::Menus, now).await?;
+    }
     for chunk in links.chunks(200) {
         let sql = format!(
             "DELETE FROM menu_items WHERE account_id = $1 AND (section_id, product_id) IN \

@@ -30,6 +30,16 @@ async fn insert_named(
         super::batch::placeholders(1, values.len(), 1)
     );
     tx.execute(&sql, &values).await?;
+    let section = match table {
+        "taxes" => Some(super::marks::Section::Taxes),
+        "payment_types" => Some(super::marks::Section::Payments),
+        "menus" => Some(super::marks::Section::Menus),
+        "shops" | "storages" => Some(super::marks::Section::Settings),
+        _ => None,
+    };
+    if let Some(section) = section {
+        super::marks::bump(tx, account_id, section, now).await?;
+    }
     Ok(id)
 }
 

@@ -175,7 +175,11 @@ pub async fn insert(
     rows: &[NewProduct],
     now: i64,
 ) -> Result<(), DbError> {
-    batch::insert(tx, COLUMNS, &values(account_id, rows, now), "").await
+    batch::insert(tx, COLUMNS, &values(account_id, rows, now), "").await?;
+    if !rows.is_empty() {
+        super::marks::bump(tx, account_id, super::marks::Section::Products, now).await?;
+    }
+    Ok(())
 }
 
 /// Inserts new products and overwrites existing ones (by id).
@@ -185,7 +189,11 @@ pub async fn upsert(
     rows: &[NewProduct],
     now: i64,
 ) -> Result<(), DbError> {
-    batch::insert(tx, COLUMNS, &values(account_id, rows, now), UPSERT).await
+    batch::insert(tx, COLUMNS, &values(account_id, rows, now), UPSERT).await?;
+    if !rows.is_empty() {
+        super::marks::bump(tx, account_id, super::marks::Section::Products, now).await?;
+    }
+    Ok(())
 }
 
 fn values(account_id: i64, rows: &[NewProduct], now: i64) -> Vec<Vec<Value>> {

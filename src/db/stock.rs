@@ -154,7 +154,11 @@ async fn add_to_balances(
         "ON CONFLICT (account_id, storage_id, product_id) DO UPDATE SET qty = stock_balances.qty + excluded.qty, \
          value = stock_balances.value + excluded.value, updated_at = excluded.updated_at",
     )
-    .await
+    .await?;
+    if !rows.is_empty() {
+        super::marks::bump(tx, account_id, super::marks::Section::Balances, now).await?;
+    }
+    Ok(())
 }
 
 /// A product's balance in a storage, as `/draft/store` lists it.

@@ -59,7 +59,8 @@ pub async fn save(
         &rows,
         "",
     )
-    .await
+    .await?;
+    super::marks::bump(tx, account_id, super::marks::Section::Products, now).await
 }
 
 /// A recipe as read back.

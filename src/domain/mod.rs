@@ -9,4 +9,5 @@ pub mod names;
 pub mod product;
 pub mod recipe;
 pub mod stock;
+pub mod sync;
 pub mod time;
