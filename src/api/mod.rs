@@ -8,6 +8,7 @@ pub mod caller;
 pub mod delivery;
 pub mod documents;
 pub mod error;
+pub mod exports;
 pub mod extract;
 pub mod feeds;
 mod idempotency;
@@ -123,6 +124,7 @@ fn sections() -> OpenApiRouter<AppState> {
         .merge(pos::router())
         .merge(delivery::router())
         .merge(feeds::router())
+        .merge(exports::router())
 }
 
 /// The whole application and its OpenAPI description.

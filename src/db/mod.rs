@@ -18,6 +18,7 @@ pub mod clients;
 pub mod conn;
 pub mod documents;
 mod error;
+pub mod exports;
 pub mod feeds;
 pub mod idempotency;
 pub mod ids;

@@ -245,3 +245,25 @@ pub async fn cancellations(
     .await?;
     Ok(found)
 }
+
+/// The workspace of each of these products that has one.
+pub async fn workspaces(
+    tx: &mut Tx,
+    account_id: i64,
+    product_ids: &[i64],
+) -> Result<HashMap<i64, i64>, DbError> {
+    let mut found = HashMap::new();
+    let keys: Vec<Value> = product_ids.iter().map(|&id| Value::from(id)).collect();
+    let query = batch::Lookup {
+        columns: "p.id, p.workspace_id",
+        from: "products p",
+        condition: "p.account_id = $1 AND p.workspace_id IS NOT NULL",
+        key: "p.id",
+    };
+    batch::lookup(tx, &query, &[account_id.into()], &keys, |r| {
+        found.insert(r.int(0)?, r.int(1)?);
+        Ok(())
+    })
+    .await?;
+    Ok(found)
+}

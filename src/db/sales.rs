@@ -400,3 +400,90 @@ pub async fn set_self_costs(
     }
     Ok(())
 }
+
+/// Closed receipts (sales and counter-receipts) in `[from, to)` by closing time.
+pub async fn closed_between(
+    db: &Db,
+    account_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<ReceiptRow>, DbError> {
+    let sql = format!("{SELECT} WHERE account_id = $1 AND closed_at >= $2 AND closed_at < $3 ORDER BY closed_at, id");
+    let rows = db
+        .read()
+        .await
+        .fetch_all(&sql, &[account_id.into(), from.into(), to.into()])
+        .await?;
+    rows.iter().map(receipt).collect()
+}
+
+/// The closed receipts of a shop's cash day, by closing time.
+pub async fn of_shift_day(
+    db: &Db,
+    account_id: i64,
+    shop_id: i64,
+    shift_day: &str,
+) -> Result<Vec<ReceiptRow>, DbError> {
+    let sql = format!(
+        "{SELECT} WHERE account_id = $1 AND shift_day = $2 AND shop_id = $3 AND closed_at IS NOT NULL ORDER BY closed_at, id"
+    );
+    let rows = db
+        .read()
+        .await
+        .fetch_all(&sql, &[account_id.into(), shift_day.into(), shop_id.into()])
+        .await?;
+    rows.iter().map(receipt).collect()
+}
+
+/// Lines and payments of many receipts at once: receipt id → (lines, payments), with each
+/// line's product ref_code.
+pub async fn details(
+    db: &Db,
+    account_id: i64,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, (Vec<(LineRow, String)>, Vec<PaymentRow>)>, DbError> {
+    let mut out: std::collections::HashMap<i64, (Vec<(LineRow, String)>, Vec<PaymentRow>)> =
+        Default::default();
+    let mut reader = db.read().await;
+    for chunk in ids.chunks(500) {
+        let wanted = batch::wanted(chunk.len(), 2);
+        let mut params: Vec<Value> = vec![account_id.into()];
+        params.extend(chunk.iter().map(|&id| Value::from(id)));
+        let sql = format!(
+            "SELECT l.receipt_id, l.line_no, l.uuid, l.product_id, l.parent_line, l.title, l.count, l.price, l.origin_price, \
+             l.discount_sum, l.total_sum, l.self_cost_sum, p.ref_code FROM {wanted} CROSS JOIN receipt_lines l \
+             JOIN products p ON p.account_id = l.account_id AND p.id = l.product_id \
+             WHERE l.account_id = $1 AND l.receipt_id = wanted.column1 ORDER BY l.receipt_id, l.line_no"
+        );
+        for r in reader.fetch_all(&sql, &params).await? {
+            let line = LineRow {
+                line_no: r.int(1)?,
+                uuid: r.text(2)?,
+                product_id: r.int(3)?,
+                parent_line: r.opt_int(4)?,
+                title: r.text(5)?,
+                count: r.int(6)?,
+                price: r.int(7)?,
+                origin_price: r.int(8)?,
+                discount_sum: r.int(9)?,
+                total_sum: r.int(10)?,
+                self_cost_sum: r.int(11)?,
+            };
+            out.entry(r.int(0)?)
+                .or_default()
+                .0
+                .push((line, r.text(12)?));
+        }
+        let sql = format!(
+            "SELECT p.receipt_id, p.payment_type_id, p.value FROM {wanted} CROSS JOIN receipt_payments p \
+             WHERE p.account_id = $1 AND p.receipt_id = wanted.column1 ORDER BY p.receipt_id, p.line_no"
+        );
+        for r in reader.fetch_all(&sql, &params).await? {
+            out.entry(r.int(0)?)
+                .or_default()
+                .1
+                .push((r.int(1)?, r.int(2)?));
+        }
+    }
+    Ok(out)
+}

@@ -8,6 +8,7 @@ pub mod key;
 pub mod names;
 pub mod product;
 pub mod recipe;
+pub mod sales;
 pub mod stock;
 pub mod sync;
 pub mod time;

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod delivery;
 pub mod demo;
 pub mod documents;
+pub mod exports;
 pub mod invoices;
 pub mod ledger;
 pub mod loyalty;

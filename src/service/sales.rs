@@ -16,6 +16,7 @@ use crate::domain::decimal::{Money, Qty, UnitCost};
 use crate::domain::time;
 use crate::wire::sales::{CloseOrderIn, PaymentIn, ReceiptIn, ReceiptLineIn, ShiftOpenIn};
 
+use super::exports;
 use super::loyalty::{self, Bonus};
 use super::write_off::{self, Sold};
 use super::{Actor, ServiceError, ServiceResult};
@@ -196,6 +197,15 @@ pub async fn upload(db: &Db, till: &Till, input: &ReceiptIn) -> ServiceResult<St
         ..ReceiptRow::default()
     };
     sales::insert(&mut tx, account_id, &receipt, &lines, &payments, now).await?;
+    exports::record(
+        &mut tx,
+        account_id,
+        &till.actor.timezone,
+        &receipt,
+        &lines,
+        &payments,
+    )
+    .await?;
     db::commit(tx).await?;
     Ok(uuid)
 }
@@ -246,6 +256,15 @@ pub async fn annul(db: &Db, till: &Till, uuid: &str) -> ServiceResult<String> {
         ..original
     };
     sales::insert(&mut tx, account_id, &counter, &lines, &payments, now).await?;
+    exports::record(
+        &mut tx,
+        account_id,
+        &till.actor.timezone,
+        &counter,
+        &lines,
+        &payments,
+    )
+    .await?;
     db::commit(tx).await?;
     Ok(counter.uuid)
 }
@@ -355,6 +374,23 @@ pub async fn close_order(
             "order {uuid} changed meanwhile"
         )));
     }
+    let lines = sales::lines(&mut tx, account_id, order.id).await?;
+    let closed = ReceiptRow {
+        status: "closed".into(),
+        shift_id: Some(shift_id),
+        shift_day: Some(shift_day.clone()),
+        closed_at: Some(now),
+        ..order.clone()
+    };
+    exports::record(
+        &mut tx,
+        account_id,
+        &till.actor.timezone,
+        &closed,
+        &lines,
+        &payments,
+    )
+    .await?;
     db::commit(tx).await?;
     Ok(order.uuid)
 }

@@ -1,0 +1,245 @@
+//! API section 9, sales exports (`reference/exports.md`): sales by terminal, product and
+//! price; totals by workspace (and terminal); and the receipts of a terminal's cash day, whose
+//! lines are `bill_dishes` under v1.0 and `order_dishes` (with cashless payment fields) under
+//! v1.1.
+
+use std::collections::HashMap;
+
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::Json;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::caller::ApiCaller;
+use super::error::{ApiError, ApiResult, ErrorEnvelope};
+use super::AppState;
+use crate::db::exports::{self as export_db, Sums};
+use crate::db::{objects, sales as sales_db};
+use crate::domain::decimal::{Money, Qty, UnitCost};
+use crate::domain::sales::KINDS;
+use crate::domain::time::format_rfc3339;
+use crate::service::exports::{self, Range};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(export_sales))
+        .routes(routes!(export_sales_totals))
+        .routes(routes!(receipts_by_shift_day))
+}
+
+/// `{"data": …, "success": true}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Export {
+    #[schema(value_type = Vec<Object>)]
+    data: Vec<Value>,
+    success: bool,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ExportQuery {
+    /// First day (`YYYY-MM-DD`, account time zone) or instant (`2018-11-05T05:00[+02:00]`).
+    start: Option<String>,
+    /// Last day, inclusive, or an instant (exclusive).
+    end: Option<String>,
+    /// One cash day instead of a calendar range.
+    shift_day: Option<String>,
+    /// `product_id` (sales: by product only) or `terminal_id` (totals: by terminal too).
+    add_gr_by: Option<String>,
+}
+
+impl ExportQuery {
+    fn range(&self) -> Range<'_> {
+        Range {
+            start: self.start.as_deref(),
+            end: self.end.as_deref(),
+            shift_day: self.shift_day.as_deref(),
+        }
+    }
+
+    fn groups_by(&self, what: &str) -> bool {
+        self.add_gr_by
+            .as_deref()
+            .is_some_and(|g| g.split(',').any(|p| p.trim() == what))
+    }
+}
+
+/// An exact decimal as text, without trailing zeros (`"17"`, `"0.5"`).
+fn plain(value: Decimal) -> String {
+    value.normalize().to_string()
+}
+
+fn money(units: i64) -> Decimal {
+    Money::from_units(units).decimal()
+}
+
+/// Sales grouped by terminal, product and price (or `add_gr_by=product_id`: by product),
+/// with the payment split; annulments subtract.
+#[utoipa::path(
+    get, path = "/product/export_sales", tag = "exports", params(ExportQuery),
+    responses((status = 200, body = Export), (status = 422, body = ErrorEnvelope)),
+    security(("api_key" = []))
+)]
+async fn export_sales(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(query): Query<ExportQuery>,
+) -> ApiResult<Json<Export>> {
+    let by_product = query.groups_by("product_id");
+    let rows = exports::sales(
+        &state.db,
+        caller.account_id,
+        &caller.timezone,
+        &query.range(),
+        by_product,
+    )
+    .await?;
+    let names = export_db::product_names(&state.db, caller.account_id).await?;
+    let data = rows.iter().map(|r| sales_row(r, &names)).collect();
+    Ok(Json(Export {
+        data,
+        success: true,
+    }))
+}
+
+fn sales_row(r: &Sums, names: &HashMap<i64, (String, String, bool)>) -> Value {
+    let (name, ref_code, deleted) = names.get(&r.key).cloned().unwrap_or_default();
+    let qty = Qty::from_units(r.qty).decimal();
+    let price = match r.price {
+        Some(price) => UnitCost::from_units(price).decimal(),
+        None if !qty.is_zero() => money(r.total_sum) / qty,
+        None => Decimal::ZERO,
+    };
+    let mut row = json!({
+        "caf_terminal_id": r.shop_id.map(|s| s.to_string()), "caf_id": r.key.to_string(), "name": name,
+        "ref_code": ref_code, "price": format!("{:.4}", price.round_dp(4)), "qnt": plain(qty),
+        "deleted": if deleted { "1" } else { "0" }, "total_pay": plain(money(r.total_sum))
+    });
+    for (k, kind) in KINDS.iter().enumerate() {
+        row[*kind] = json!(plain(money(r.kinds[k])));
+    }
+    row
+}
+
+/// Sales totals by workspace (`add_gr_by=terminal_id`: by terminal and workspace).
+#[utoipa::path(
+    get, path = "/product/export_sales_totals", tag = "exports", params(ExportQuery),
+    responses((status = 200, body = Export), (status = 422, body = ErrorEnvelope)),
+    security(("api_key" = []))
+)]
+async fn export_sales_totals(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(query): Query<ExportQuery>,
+) -> ApiResult<Json<Export>> {
+    let by_terminal = query.groups_by("terminal_id");
+    let rows = exports::totals(
+        &state.db,
+        caller.account_id,
+        &caller.timezone,
+        &query.range(),
+        by_terminal,
+    )
+    .await?;
+    let fixed = |units: i64| Money::from_units(units).to_string();
+    let data = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "qnt": plain(Qty::from_units(r.qty).decimal()), "caf_terminal_id": r.shop_id,
+                "cafe_workspace_id": r.key.to_string(), "cash": fixed(r.kinds[0]), "card": fixed(r.kinds[1]),
+                "cashless": fixed(r.kinds[2]), "credit": fixed(r.kinds[4]), "discount": fixed(-r.discount),
+                "total_pay": fixed(r.total_sum)
+            })
+        })
+        .collect();
+    Ok(Json(Export {
+        data,
+        success: true,
+    }))
+}
+
+fn number(value: Decimal) -> Value {
+    serde_json::from_str(&value.normalize().to_string()).unwrap_or(Value::Null)
+}
+
+/// The closed receipts (sales, and annulments' counter-receipts with `income` −1) of a
+/// terminal's cash day, with their lines and payments.
+#[utoipa::path(
+    get, path = "/draft/receipts_by_shift_day/{terminal_id}/{date}", tag = "exports",
+    params(("terminal_id" = i64, Path, description = "shop id"), ("date" = String, Path, description = "cash day YYYY-MM-DD")),
+    responses((status = 200, body = Vec<Object>), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)),
+    security(("api_key" = []))
+)]
+async fn receipts_by_shift_day(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    OriginalUri(uri): OriginalUri,
+    Path((shop_id, date)): Path<(i64, String)>,
+) -> ApiResult<Json<Vec<Value>>> {
+    let v1_1 = uri.path().starts_with("/a/v1.1/");
+    let day = jiff::civil::Date::strptime("%Y-%m-%d", &date)
+        .map_err(|_| ApiError::unprocessable("date", format!("{date:?} is not a date YYYY-MM-DD")))?
+        .to_string();
+    let mut tx = state.db.begin_snapshot().await?;
+    objects::shop_storage(&mut tx, caller.account_id, shop_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no terminal {shop_id}")))?;
+    let kinds = objects::payment_kinds(&mut tx, caller.account_id).await?;
+    drop(tx);
+    let receipts = sales_db::of_shift_day(&state.db, caller.account_id, shop_id, &day).await?;
+    let ids: Vec<i64> = receipts.iter().map(|r| r.id).collect();
+    let mut details = sales_db::details(&state.db, caller.account_id, &ids).await?;
+    let tz = &caller.timezone;
+    let out = receipts
+        .iter()
+        .map(|r| {
+            let (lines, payments) = details.remove(&r.id).unwrap_or_default();
+            let uuid_of: HashMap<i64, String> = lines.iter().map(|(l, _)| (l.line_no, l.uuid.clone())).collect();
+            let dishes: Vec<Value> = lines
+                .iter()
+                .map(|(l, ref_code)| {
+                    let mut dish = json!({
+                        "id": l.uuid, "count": number(Qty::from_units(l.count).decimal()),
+                        "price": number(UnitCost::from_units(l.price).decimal()),
+                        "self_cost_sum": number(money(l.self_cost_sum)),
+                        "total": number(money(l.total_sum + l.discount_sum)),
+                        "discount_sum": number(money(l.discount_sum)), "total_sum": number(money(l.total_sum)),
+                        "dish": {"id": l.product_id, "ref_code": ref_code}
+                    });
+                    if let Some(parent) = l.parent_line.and_then(|p| uuid_of.get(&p)) {
+                        dish["parent_id"] = json!(parent);
+                    }
+                    dish
+                })
+                .collect();
+            let paid = |kind: &str| -> i64 {
+                payments.iter().filter(|(id, _)| kinds.get(id).is_some_and(|k| k == kind)).map(|p| p.1).sum()
+            };
+            let back = (payments.iter().map(|p| p.1).sum::<i64>() - r.total_sum).max(0);
+            let mut receipt = json!({
+                "id": r.uuid, "terminal_number": r.shop_id, "type": "sale", "income": r.income,
+                "total": number(money(r.total)), "total_sum": number(money(r.total_sum)),
+                "discount_sum": number(money(r.discount_sum)),
+                "created_at": format_rfc3339(r.created_at, tz),
+                "updated_at": format_rfc3339(r.closed_at.unwrap_or(r.created_at), tz),
+                "count_clients": r.count_clients, "cash_pay": number(money(paid("cash"))),
+                "card_pay": number(money(paid("card"))), "back_pay": number(money(back))
+            });
+            if let Some(client) = &r.client_uuid {
+                receipt["client"] = json!({"id": client});
+            }
+            receipt[if v1_1 { "order_dishes" } else { "bill_dishes" }] = Value::Array(dishes);
+            if v1_1 {
+                receipt["cashless_pay"] = number(money(paid("cashless")));
+                receipt["cashlessPayment_id"] =
+                    json!(payments.iter().find(|(id, _)| kinds.get(id).is_some_and(|k| k == "cashless")).map(|p| p.0));
+            }
+            receipt
+        })
+        .collect();
+    Ok(Json(out))
+}
