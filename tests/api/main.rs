@@ -5,6 +5,7 @@ mod helpers;
 mod auth;
 mod cli;
 mod errors;
+mod exports;
 mod invoices;
 mod isolation;
 mod jobs;
