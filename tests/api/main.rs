@@ -11,6 +11,7 @@ mod isolation;
 mod jobs;
 mod ledger_property;
 mod menu_import;
+mod mirror;
 mod moves;
 mod openapi;
 mod products;
