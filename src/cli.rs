@@ -67,6 +67,9 @@ enum Command {
     /// Manage clients.
     #[command(subcommand)]
     Client(ClientCommand),
+    /// Manage modifier groups.
+    #[command(name = "modifier-group", subcommand)]
+    ModifierGroup(ModifierGroupCommand),
     /// Change an account's settings.
     #[command(subcommand)]
     Settings(SettingsCommand),
@@ -226,6 +229,46 @@ enum ClientCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum ModifierGroupCommand {
+    /// Create a modifier group; prints its id.
+    Create {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value_t = 0)]
+        min: i64,
+        #[arg(long, default_value_t = 1)]
+        max: i64,
+        /// Several of its modifiers may be chosen at once.
+        #[arg(long)]
+        multiple: bool,
+    },
+    /// Add a product to a group: `count` of it for `price`; prints the item's id.
+    AddItem {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        group: i64,
+        #[arg(long)]
+        product_code: String,
+        #[arg(long)]
+        count: String,
+        #[arg(long)]
+        price: String,
+    },
+    /// Attach a group to a product (a dish); prints the group id.
+    Attach {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        group: i64,
+        #[arg(long)]
+        product_code: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum SettingsCommand {
     /// Set the account's time zone or stock module; prints the account id.
     Set {
@@ -374,6 +417,39 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
             };
             admin::create_client(db, &account, spec).await?
         }
+        Command::ModifierGroup(ModifierGroupCommand::Create {
+            account,
+            name,
+            min,
+            max,
+            multiple,
+        }) => {
+            let spec = admin::ModifierGroupSpec {
+                name: &name,
+                min,
+                max,
+                multiple,
+            };
+            admin::create_modifier_group(db, &account, spec)
+                .await?
+                .to_string()
+        }
+        Command::ModifierGroup(ModifierGroupCommand::AddItem {
+            account,
+            group,
+            product_code,
+            count,
+            price,
+        }) => admin::add_modifier_item(db, &account, group, &product_code, &count, &price)
+            .await?
+            .to_string(),
+        Command::ModifierGroup(ModifierGroupCommand::Attach {
+            account,
+            group,
+            product_code,
+        }) => admin::attach_modifier_group(db, &account, group, &product_code)
+            .await?
+            .to_string(),
         Command::Settings(SettingsCommand::Set {
             account,
             timezone,

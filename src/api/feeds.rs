@@ -35,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_workspaces))
         .routes(routes!(get_taxes))
         .routes(routes!(get_product_shop_data))
+        .routes(routes!(get_modifier_groups))
 }
 
 /// `{"code": "ok", "data": …}`
@@ -372,6 +373,30 @@ async fn get_product_shop_data(
             json!({"price": Money::round(UnitCost::from_units(price).decimal()).to_string(),
                    "avgInvoicedSelfCost": balance((qty, value)).cost().to_string(), "availableForSale": available,
                    "inStopList": false, "shop_id": shop_id, "product_id": product_id})
+        })
+        .collect()))
+}
+
+/// Modifier groups with their items and the dishes they are attached to.
+#[utoipa::path(get, path = "/draft/get_modifier_groups", tag = "feeds", responses((status = 200, body = Object)), security(("api_key" = [])))]
+async fn get_modifier_groups(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> ApiResult<Json<Feed<Vec<Value>>>> {
+    let groups = crate::db::modifiers::all(&state.db, caller.account_id).await?;
+    Ok(ok(groups
+        .iter()
+        .map(|g| {
+            let items: Vec<Value> = g
+                .items
+                .iter()
+                .map(|(id, product, name, kind, count, price)| {
+                    json!({"id": id, "name": name, "image": null, "count": Qty::from_units(*count).to_string(),
+                           "price": Money::from_units(*price).to_string(), "product": {"id": product, "descr": kind}})
+                })
+                .collect();
+            json!({"id": g.id, "name": g.name, "multiple": g.multiple, "min": g.min, "max": g.max, "deleted": g.deleted,
+                   "productModifiers": g.attached.iter().map(|id| json!({"id": id})).collect::<Vec<_>>(), "items": items})
         })
         .collect()))
 }

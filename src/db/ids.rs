@@ -29,6 +29,8 @@ pub enum Kind {
     Shift,
     Receipt,
     Job,
+    ModifierGroup,
+    ModifierItem,
 }
 
 impl Kind {
@@ -54,6 +56,8 @@ impl Kind {
             Kind::Shift => "shift",
             Kind::Receipt => "receipt",
             Kind::Job => "job",
+            Kind::ModifierGroup => "modifier_group",
+            Kind::ModifierItem => "modifier_item",
         }
     }
 }

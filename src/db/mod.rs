@@ -27,6 +27,7 @@ pub mod jobs;
 pub mod keys;
 pub mod marks;
 pub mod menus;
+pub mod modifiers;
 pub mod moves;
 pub mod objects;
 pub mod products;

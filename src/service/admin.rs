@@ -3,8 +3,8 @@
 
 use std::str::FromStr;
 
-use crate::db::{self, accounts, clients, keys, objects, Db};
-use crate::domain::decimal::Percent;
+use crate::db::{self, accounts, catalog, clients, keys, modifiers, objects, Db};
+use crate::domain::decimal::{Money, Percent, Qty};
 use crate::domain::key::{self, Scope};
 use crate::domain::{names, time};
 
@@ -306,6 +306,106 @@ pub async fn create_client(db: &Db, account: &str, spec: ClientSpec<'_>) -> Serv
     clients::insert(&mut tx, account_id, &client, time::now_unix()).await?;
     db::commit(tx).await?;
     Ok(client.uuid)
+}
+
+/// A modifier group to create.
+pub struct ModifierGroupSpec<'a> {
+    pub name: &'a str,
+    pub min: i64,
+    pub max: i64,
+    pub multiple: bool,
+}
+
+pub async fn create_modifier_group(
+    db: &Db,
+    account: &str,
+    spec: ModifierGroupSpec<'_>,
+) -> ServiceResult<i64> {
+    let account_id = account_id(db, account).await?;
+    let name = names::parse_object_name(spec.name).map_err(|e| ServiceError::invalid("name", e))?;
+    if spec.min < 0 || spec.max < spec.min {
+        return Err(ServiceError::invalid("max", "need 0 ≤ min ≤ max"));
+    }
+    let group = modifiers::NewGroup {
+        name: &name,
+        multiple: spec.multiple,
+        min: spec.min,
+        max: spec.max,
+    };
+    let mut tx = db.begin_write().await?;
+    let id = modifiers::insert_group(&mut tx, account_id, &group, time::now_unix()).await?;
+    db::commit(tx).await?;
+    Ok(id)
+}
+
+/// The group and product a modifier command names, checked inside `tx`.
+async fn group_and_product(
+    tx: &mut db::Tx,
+    account_id: i64,
+    group: i64,
+    code: &str,
+) -> ServiceResult<i64> {
+    if !modifiers::group_exists(tx, account_id, group).await? {
+        return Err(ServiceError::invalid(
+            "group",
+            format!("no modifier group {group}"),
+        ));
+    }
+    let found = catalog::products_by_code(tx, account_id, &[code.to_owned()]).await?;
+    found
+        .get(code)
+        .map(|p| p.id)
+        .ok_or_else(|| ServiceError::invalid("product-code", format!("no product {code:?}")))
+}
+
+/// Adds a product to a modifier group: `count` of it for `price`; returns the item's id.
+pub async fn add_modifier_item(
+    db: &Db,
+    account: &str,
+    group: i64,
+    code: &str,
+    count: &str,
+    price: &str,
+) -> ServiceResult<i64> {
+    let account_id = account_id(db, account).await?;
+    let count = Qty::from_str(count).map_err(|e| ServiceError::invalid("count", e.to_string()))?;
+    let price =
+        Money::from_str(price).map_err(|e| ServiceError::invalid("price", e.to_string()))?;
+    if count.decimal() <= rust_decimal::Decimal::ZERO || price.is_negative() {
+        return Err(ServiceError::invalid(
+            "count",
+            "count must be positive and price not negative",
+        ));
+    }
+    let mut tx = db.begin_write().await?;
+    let product = group_and_product(&mut tx, account_id, group, code).await?;
+    let id = modifiers::insert_item(
+        &mut tx,
+        account_id,
+        group,
+        product,
+        count.units(),
+        price.units(),
+        time::now_unix(),
+    )
+    .await?;
+    db::commit(tx).await?;
+    Ok(id)
+}
+
+/// Attaches a modifier group to a product; returns the group id.
+pub async fn attach_modifier_group(
+    db: &Db,
+    account: &str,
+    group: i64,
+    code: &str,
+) -> ServiceResult<i64> {
+    let account_id = account_id(db, account).await?;
+    let mut tx = db.begin_write().await?;
+    let product = group_and_product(&mut tx, account_id, group, code).await?;
+    modifiers::attach(&mut tx, account_id, group, product, time::now_unix()).await?;
+    db::commit(tx).await?;
+    Ok(group)
 }
 
 /// Fails with `Invalid` naming `field` unless the account has a live object `id` in `table`.

@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 mod errors;
 mod exports;
+mod feeds;
 mod invoices;
 mod isolation;
 mod jobs;

@@ -47,6 +47,25 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/a/v1.0/draft/receipts"),
     ("get", "/a/v1.0/draft/get_job_status/{job_id}"),
     ("get", "/a/v1.0/draft/receipts/{uuid}/info"),
+    ("get", "/a/v1.0/draft/get_updates/{pos_id}"),
+    (
+        "get",
+        "/a/v1.0/draft/get_products0/{pos_id}/{start_id}/{ts}",
+    ),
+    ("get", "/a/v1.0/draft/get_products/{pos_id}/{start_id}/{ts}"),
+    ("get", "/a/v1.0/draft/get_balances/{pos_id}/{ts}"),
+    ("get", "/a/v1.0/draft/get_clients/{ts}"),
+    ("get", "/a/v1.0/draft/get_categories"),
+    ("get", "/a/v1.0/draft/get_workspaces"),
+    ("get", "/a/v1.0/draft/get_taxes"),
+    ("get", "/a/v1.0/draft/get_product_shop_data/{pos_id}/{ts}"),
+    ("get", "/a/v1.0/draft/get_modifier_groups"),
+    ("get", "/a/v1.0/product/export_sales"),
+    ("get", "/a/v1.0/product/export_sales_totals"),
+    (
+        "get",
+        "/a/v1.0/draft/receipts_by_shift_day/{terminal_id}/{date}",
+    ),
 ];
 
 async fn spec(server: &TestServer) -> Value {
