@@ -131,5 +131,6 @@ fn main() {
     runtime.block_on(async {
         measure(&server, "/a/v1.0/storage/test", connections, seconds).await;
         measure(&server, "/a/v1.0/draft/storages", connections, seconds).await;
+        measure(&server, "/a/v1.0/draft/get_updates/1", connections, seconds).await;
     });
 }

@@ -70,6 +70,9 @@ enum Command {
     /// Manage modifier groups.
     #[command(name = "modifier-group", subcommand)]
     ModifierGroup(ModifierGroupCommand),
+    /// Development tools.
+    #[command(subcommand)]
+    Dev(DevCommand),
     /// Change an account's settings.
     #[command(subcommand)]
     Settings(SettingsCommand),
@@ -269,6 +272,23 @@ enum ModifierGroupCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum DevCommand {
+    /// Fill an account (created if missing) with a year of sales through the till's write path.
+    SeedSales {
+        #[arg(long)]
+        account: String,
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        #[arg(long, default_value_t = 20)]
+        shops: i64,
+        #[arg(long, default_value_t = 2000)]
+        products: i64,
+        #[arg(long, default_value_t = 5_000_000)]
+        lines: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum SettingsCommand {
     /// Set the account's time zone or stock module; prints the account id.
     Set {
@@ -450,6 +470,33 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
         }) => admin::attach_modifier_group(db, &account, group, &product_code)
             .await?
             .to_string(),
+        Command::Dev(DevCommand::SeedSales {
+            account,
+            days,
+            shops,
+            products,
+            lines,
+        }) => {
+            let spec = crate::service::seed::SeedSpec {
+                days,
+                shops,
+                products,
+                lines,
+            };
+            let bar = indicatif::ProgressBar::new(lines as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{elapsed_precise} [{bar:40}] {pos}/{len} lines, {per_sec}, eta {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let made = crate::service::seed::seed_sales(db, &account, spec, |n| {
+                bar.set_position(n as u64)
+            })
+            .await?;
+            bar.finish();
+            format!("{} receipts, {} lines", made.receipts, made.lines)
+        }
         Command::Settings(SettingsCommand::Set {
             account,
             timezone,

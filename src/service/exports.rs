@@ -68,9 +68,9 @@ pub async fn record(
     receipt: &ReceiptRow,
     lines: &[LineRow],
     payments: &[PaymentRow],
+    kinds: &HashMap<i64, String>,
 ) -> ServiceResult<()> {
-    let kinds = objects::payment_kinds(tx, account_id).await?;
-    let daily = rows(receipt, lines, payments, &kinds, tz);
+    let daily = rows(receipt, lines, payments, kinds, tz);
     let product_ids: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
     let workspaces = products::workspaces(tx, account_id, &product_ids).await?;
     exports::add(tx, account_id, &daily, &workspaces).await?;

@@ -15,6 +15,7 @@ pub mod menu_import;
 pub mod moves;
 pub mod products;
 pub mod sales;
+pub mod seed;
 pub mod tech_maps;
 pub mod write_off;
 

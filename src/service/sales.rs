@@ -102,8 +102,18 @@ pub async fn close_shift(db: &Db, till: &Till, id: i64) -> ServiceResult<()> {
     Ok(())
 }
 
-/// Records a receipt closed at the till and writes it off; a known UUID answers the same.
-pub async fn upload(db: &Db, till: &Till, input: &ReceiptIn) -> ServiceResult<String> {
+/// A till receipt whose own fields are checked.
+pub struct Checked {
+    uuid: String,
+    lines: Vec<LineRow>,
+    payments: Vec<PaymentRow>,
+    closed_at: i64,
+    client: Option<String>,
+    count_clients: i64,
+}
+
+/// Checks what can be checked of a receipt without the database.
+pub fn check(input: &ReceiptIn, tz: &jiff::tz::TimeZone, now: i64) -> ServiceResult<Checked> {
     if input.kind.as_deref().is_some_and(|k| k != "sale") {
         return Err(ServiceError::invalid(
             "type",
@@ -114,17 +124,33 @@ pub async fn upload(db: &Db, till: &Till, input: &ReceiptIn) -> ServiceResult<St
         Some(text) => parse_uuid(text, "uuid")?,
         None => uuid::Uuid::new_v4().to_string(),
     };
-    let lines = check_lines(&input.lines)?;
-    let payments = check_payments(&input.payments)?;
-    let now = time::now_unix();
+    let client = match &input.client_uuid {
+        Some(text) => Some(parse_uuid(text, "client_uuid")?),
+        None => None,
+    };
     let closed_at = match &input.created_at {
-        Some(text) => time::parse_instant(text, &till.actor.timezone)
-            .map_err(|e| ServiceError::invalid("created_at", e))?,
+        Some(text) => {
+            time::parse_instant(text, tz).map_err(|e| ServiceError::invalid("created_at", e))?
+        }
         None => now,
     };
-    let account_id = till.account_id();
+    Ok(Checked {
+        uuid,
+        lines: check_lines(&input.lines)?,
+        payments: check_payments(&input.payments)?,
+        closed_at,
+        client,
+        count_clients: input.count_clients.unwrap_or(1).max(1),
+    })
+}
+
+/// Records a receipt closed at the till and writes it off; a known UUID answers the same.
+pub async fn upload(db: &Db, till: &Till, input: &ReceiptIn) -> ServiceResult<String> {
+    let now = time::now_unix();
+    let checked = check(input, &till.actor.timezone, now)?;
+    let uuid = checked.uuid.clone();
     let mut tx = db.begin_write().await?;
-    if let Some(known) = sales::by_uuid(&mut tx, account_id, &uuid).await? {
+    if let Some(known) = sales::by_uuid(&mut tx, till.account_id(), &uuid).await? {
         return match known.shop_id == Some(till.shop_id) && known.source == "pos" {
             true => Ok(uuid),
             false => Err(ServiceError::Conflict(format!(
@@ -132,23 +158,36 @@ pub async fn upload(db: &Db, till: &Till, input: &ReceiptIn) -> ServiceResult<St
             ))),
         };
     }
-    let (shift_id, shift_day) = current_shift(&mut tx, till).await?;
-    require_products(
-        &mut tx,
-        account_id,
-        lines.iter().map(|l| l.product_id),
-        "lines",
-    )
-    .await?;
-    let kinds = payment_kinds(&mut tx, account_id, &payments).await?;
+    let shift = current_shift(&mut tx, till).await?;
+    record(&mut tx, till, &shift, checked, now).await?;
+    db::commit(tx).await?;
+    Ok(uuid)
+}
+
+/// Writes a checked receipt into `shift` (id, cash day) inside `tx`: stock, client, lines,
+/// aggregates. The till's upload and the sales seeder both come through here.
+pub async fn record(
+    tx: &mut Tx,
+    till: &Till,
+    shift: &(i64, String),
+    checked: Checked,
+    now: i64,
+) -> ServiceResult<()> {
+    let account_id = till.account_id();
+    let Checked {
+        uuid,
+        lines,
+        payments,
+        closed_at,
+        client,
+        count_clients,
+    } = checked;
+    require_products(tx, account_id, lines.iter().map(|l| l.product_id), "lines").await?;
+    let kinds = payment_kinds(tx, account_id, &payments).await?;
     let (total, total_sum, discount_sum) = totals(&lines);
     require_covered(&payments, total_sum)?;
-    let client = match &input.client_uuid {
-        Some(text) => Some(parse_uuid(text, "client_uuid")?),
-        None => None,
-    };
     let bonus = loyalty::apply(
-        &mut tx,
+        tx,
         account_id,
         client.as_deref(),
         total_sum,
@@ -157,9 +196,9 @@ pub async fn upload(db: &Db, till: &Till, input: &ReceiptIn) -> ServiceResult<St
         now,
     )
     .await?;
-    let id = ids::next(&mut tx, account_id, Kind::Receipt).await?;
+    let id = ids::next(tx, account_id, Kind::Receipt).await?;
     let costs = write_off::post(
-        &mut tx,
+        tx,
         account_id,
         till.shop_id,
         doc(id),
@@ -177,16 +216,16 @@ pub async fn upload(db: &Db, till: &Till, input: &ReceiptIn) -> ServiceResult<St
         .collect();
     let receipt = ReceiptRow {
         id,
-        uuid: uuid.clone(),
+        uuid,
         shop_id: Some(till.shop_id),
         sent: true,
-        shift_id: Some(shift_id),
-        shift_day: Some(shift_day),
+        shift_id: Some(shift.0),
+        shift_day: Some(shift.1.clone()),
         status: "closed".into(),
         income: 1,
         source: "pos".into(),
         client_uuid: client,
-        count_clients: input.count_clients.unwrap_or(1).max(1),
+        count_clients,
         total,
         total_sum,
         discount_sum,
@@ -196,18 +235,18 @@ pub async fn upload(db: &Db, till: &Till, input: &ReceiptIn) -> ServiceResult<St
         closed_at: Some(closed_at),
         ..ReceiptRow::default()
     };
-    sales::insert(&mut tx, account_id, &receipt, &lines, &payments, now).await?;
+    sales::insert(tx, account_id, &receipt, &lines, &payments, now).await?;
     exports::record(
-        &mut tx,
+        tx,
         account_id,
         &till.actor.timezone,
         &receipt,
         &lines,
         &payments,
+        &kinds,
     )
     .await?;
-    db::commit(tx).await?;
-    Ok(uuid)
+    Ok(())
 }
 
 /// Annuls a closed receipt of this till: a counter-receipt (`income` −1, same totals) takes
@@ -256,6 +295,7 @@ pub async fn annul(db: &Db, till: &Till, uuid: &str) -> ServiceResult<String> {
         ..original
     };
     sales::insert(&mut tx, account_id, &counter, &lines, &payments, now).await?;
+    let kinds = objects::payment_kinds(&mut tx, account_id).await?;
     exports::record(
         &mut tx,
         account_id,
@@ -263,6 +303,7 @@ pub async fn annul(db: &Db, till: &Till, uuid: &str) -> ServiceResult<String> {
         &counter,
         &lines,
         &payments,
+        &kinds,
     )
     .await?;
     db::commit(tx).await?;
@@ -389,6 +430,7 @@ pub async fn close_order(
         &closed,
         &lines,
         &payments,
+        &kinds,
     )
     .await?;
     db::commit(tx).await?;
