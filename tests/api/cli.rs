@@ -292,6 +292,45 @@ async fn admin_commands_print_only_ids_and_fail_cleanly(backend: Backend) {
             ]
         )
         .contains("group"));
+        let syrups = [
+            "modifier-group",
+            "create",
+            "--account",
+            "cafe",
+            "--name",
+            "Сиропы",
+            "--max",
+            "3",
+            "--multiple",
+        ];
+        assert_eq!(ok(&db, &syrups), "1");
+        let attach = [
+            "modifier-group",
+            "attach",
+            "--account",
+            "cafe",
+            "--group",
+            "1",
+            "--product-code",
+            "nope",
+        ];
+        assert!(fails(&db, &attach).contains("product"));
+        let seed = [
+            "dev",
+            "seed-sales",
+            "--account",
+            "cafe",
+            "--days",
+            "2",
+            "--shops",
+            "2",
+            "--products",
+            "5",
+            "--lines",
+            "100",
+        ];
+        let seeded = ok(&db, &seed);
+        assert!(seeded.ends_with("lines"), "{seeded}");
     };
     tokio::task::spawn_blocking(cli).await.expect("cli steps");
 }
