@@ -5,6 +5,7 @@
 //! - `export_sales_totals` for the same month (target ≤ 50 ms);
 //! - `receipts_by_shift_day` for a terminal-day of 500 receipts (target ≤ 50 ms);
 //! - a `get_products0` page of 1,000 products (target ≤ 20 ms).
+//!
 //! (`get_updates` throughput is in `cargo bench --bench http`.)
 //!
 //! Env: BENCH_DATABASE (default a fresh SQLite file; seeding 5M lines takes a few minutes),

@@ -435,15 +435,16 @@ pub async fn of_shift_day(
     rows.iter().map(receipt).collect()
 }
 
-/// Lines and payments of many receipts at once: receipt id → (lines, payments), with each
-/// line's product ref_code.
+/// A receipt's lines (each with its product's ref_code) and payments.
+pub type Details = (Vec<(LineRow, String)>, Vec<PaymentRow>);
+
+/// Lines and payments of many receipts at once, by receipt id.
 pub async fn details(
     db: &Db,
     account_id: i64,
     ids: &[i64],
-) -> Result<std::collections::HashMap<i64, (Vec<(LineRow, String)>, Vec<PaymentRow>)>, DbError> {
-    let mut out: std::collections::HashMap<i64, (Vec<(LineRow, String)>, Vec<PaymentRow>)> =
-        Default::default();
+) -> Result<std::collections::HashMap<i64, Details>, DbError> {
+    let mut out: std::collections::HashMap<i64, Details> = Default::default();
     let mut reader = db.read().await;
     for chunk in ids.chunks(500) {
         let wanted = batch::wanted(chunk.len(), 2);
