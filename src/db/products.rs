@@ -230,20 +230,7 @@ pub async fn cancellations(
     account_id: i64,
     product_ids: &[i64],
 ) -> Result<HashMap<i64, i64>, DbError> {
-    let mut found = HashMap::new();
-    let keys: Vec<Value> = product_ids.iter().map(|&id| Value::from(id)).collect();
-    let query = batch::Lookup {
-        columns: "p.id, p.cancellation_type",
-        from: "products p",
-        condition: "p.account_id = $1",
-        key: "p.id",
-    };
-    batch::lookup(tx, &query, &[account_id.into()], &keys, |r| {
-        found.insert(r.int(0)?, r.int(1)?);
-        Ok(())
-    })
-    .await?;
-    Ok(found)
+    column_by_id(tx, account_id, product_ids, "p.cancellation_type").await
 }
 
 /// The workspace of each of these products that has one.
@@ -252,12 +239,24 @@ pub async fn workspaces(
     account_id: i64,
     product_ids: &[i64],
 ) -> Result<HashMap<i64, i64>, DbError> {
+    column_by_id(tx, account_id, product_ids, "p.workspace_id").await
+}
+
+/// An integer `column` of each of these products where it is set, by id.
+async fn column_by_id(
+    tx: &mut Tx,
+    account_id: i64,
+    product_ids: &[i64],
+    column: &str,
+) -> Result<HashMap<i64, i64>, DbError> {
     let mut found = HashMap::new();
     let keys: Vec<Value> = product_ids.iter().map(|&id| Value::from(id)).collect();
+    let columns = format!("p.id, {column}");
+    let condition = format!("p.account_id = $1 AND {column} IS NOT NULL");
     let query = batch::Lookup {
-        columns: "p.id, p.workspace_id",
+        columns: &columns,
         from: "products p",
-        condition: "p.account_id = $1 AND p.workspace_id IS NOT NULL",
+        condition: &condition,
         key: "p.id",
     };
     batch::lookup(tx, &query, &[account_id.into()], &keys, |r| {
