@@ -42,8 +42,35 @@ pub async fn add(
     rows: &[DailyRow],
     workspaces: &std::collections::HashMap<i64, i64>,
 ) -> Result<(), DbError> {
-    let product_rows: Vec<Vec<Value>> = rows
-        .iter()
+    // one row per key: PostgreSQL refuses to update a row twice in one statement (two lines of
+    // the same product at the same price)
+    let mut merged: std::collections::BTreeMap<(String, String, i64, i64, i64), DailyRow> =
+        Default::default();
+    for r in rows {
+        let entry = merged
+            .entry((
+                r.day.clone(),
+                r.shift_day.clone(),
+                r.shop_id,
+                r.product_id,
+                r.price,
+            ))
+            .or_insert_with(|| DailyRow {
+                kinds: [0; 5],
+                qty: 0,
+                discount: 0,
+                total_sum: 0,
+                ..r.clone()
+            });
+        entry.qty += r.qty;
+        entry.discount += r.discount;
+        entry.total_sum += r.total_sum;
+        for k in 0..5 {
+            entry.kinds[k] += r.kinds[k];
+        }
+    }
+    let product_rows: Vec<Vec<Value>> = merged
+        .values()
         .map(|r| {
             let mut v: Vec<Value> = vec![
                 account_id.into(),

@@ -97,16 +97,19 @@ async fn run(server: &TestServer, case: usize, sales: &[Sale]) -> Result<(), Tes
             minutes % 60
         );
         let total = format!("{}.{:02}", cents / 100, cents % 100);
+        // an even count sells the same product twice on the receipt, at the same price
+        let times = 1 + count % 2;
+        let line = json!({"product_id": ids[*p], "count": format!("{}.{:03}", count / 1000, count % 1000), "price": "1.5", "total_sum": total});
+        let cents = cents * times;
         let paid = if *cash {
             format!("{}.00", cents / 100 + 1)
         } else {
-            total.clone()
+            format!("{}.{:02}", cents / 100, cents % 100)
         };
-        let body = json!({"created_at": at, "lines": [{"product_id": ids[*p], "count": format!("{}.{:03}", count / 1000, count % 1000), "price": "1.5", "total_sum": total}],
-                          "payments": [{"payment_id": if *cash { 1 } else { 2 }, "value": paid}]});
+        let body = json!({"created_at": at, "lines": vec![line; times as usize], "payments": [{"payment_id": if *cash { 1 } else { 2 }, "value": paid}]});
         let (status, answer) = server.post(&till, "/a/v1.0/pos/receipts", &body).await;
         prop_assert_eq!(status, StatusCode::OK, "{}", answer);
-        let amount = Decimal::new(*cents, 2);
+        let amount = Decimal::new(cents, 2);
         if minutes >= 1440 {
             late += amount;
         }
