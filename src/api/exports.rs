@@ -20,7 +20,6 @@ use super::AppState;
 use crate::db::exports::{self as export_db, Sums};
 use crate::db::{objects, sales as sales_db};
 use crate::domain::decimal::{Money, Qty, UnitCost};
-use crate::domain::sales::KINDS;
 use crate::domain::time::format_rfc3339;
 use crate::service::exports::{self, Range};
 
@@ -80,14 +79,14 @@ fn money(units: i64) -> Decimal {
 /// with the payment split; annulments subtract.
 #[utoipa::path(
     get, path = "/product/export_sales", tag = "exports", params(ExportQuery),
-    responses((status = 200, body = Export), (status = 422, body = ErrorEnvelope)),
+    responses((status = 200, body = SalesExport), (status = 422, body = ErrorEnvelope)),
     security(("api_key" = []))
 )]
 async fn export_sales(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Query(query): Query<ExportQuery>,
-) -> ApiResult<Json<Export>> {
+) -> ApiResult<Json<SalesExport>> {
     let by_product = query.groups_by("product_id");
     let rows = exports::sales(
         &state.db,
@@ -99,13 +98,31 @@ async fn export_sales(
     .await?;
     let names = export_db::product_names(&state.db, caller.account_id).await?;
     let data = rows.iter().map(|r| sales_row(r, &names)).collect();
-    Ok(Json(Export {
+    Ok(Json(SalesExport {
         data,
         success: true,
     }))
 }
 
-fn sales_row(r: &Sums, names: &HashMap<i64, (String, String, bool)>) -> Value {
+/// A line of `export_sales`, every value a string as the vendor shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SalesOut {
+    caf_terminal_id: Option<String>,
+    caf_id: String,
+    name: String,
+    ref_code: String,
+    price: String,
+    qnt: String,
+    deleted: &'static str,
+    cash: String,
+    card: String,
+    cashless: String,
+    bonus: String,
+    credit: String,
+    total_pay: String,
+}
+
+fn sales_row(r: &Sums, names: &HashMap<i64, (String, String, bool)>) -> SalesOut {
     let (name, ref_code, deleted) = names.get(&r.key).cloned().unwrap_or_default();
     let qty = Qty::from_units(r.qty).decimal();
     let price = match r.price {
@@ -113,15 +130,29 @@ fn sales_row(r: &Sums, names: &HashMap<i64, (String, String, bool)>) -> Value {
         None if !qty.is_zero() => money(r.total_sum) / qty,
         None => Decimal::ZERO,
     };
-    let mut row = json!({
-        "caf_terminal_id": r.shop_id.map(|s| s.to_string()), "caf_id": r.key.to_string(), "name": name,
-        "ref_code": ref_code, "price": format!("{:.4}", price.round_dp(4)), "qnt": plain(qty),
-        "deleted": if deleted { "1" } else { "0" }, "total_pay": plain(money(r.total_sum))
-    });
-    for (k, kind) in KINDS.iter().enumerate() {
-        row[*kind] = json!(plain(money(r.kinds[k])));
+    let kind = |k: usize| plain(money(r.kinds[k]));
+    SalesOut {
+        caf_terminal_id: r.shop_id.map(|s| s.to_string()),
+        caf_id: r.key.to_string(),
+        name,
+        ref_code,
+        price: format!("{:.4}", price.round_dp(4)),
+        qnt: plain(qty),
+        deleted: if deleted { "1" } else { "0" },
+        cash: kind(0),
+        card: kind(1),
+        cashless: kind(2),
+        bonus: kind(3),
+        credit: kind(4),
+        total_pay: plain(money(r.total_sum)),
     }
-    row
+}
+
+/// `{"data": […], "success": true}` of `export_sales`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SalesExport {
+    data: Vec<SalesOut>,
+    success: bool,
 }
 
 /// Sales totals by workspace (`add_gr_by=terminal_id`: by terminal and workspace).

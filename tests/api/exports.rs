@@ -173,6 +173,15 @@ async fn run(server: &TestServer, case: usize, sales: &[Sale]) -> Result<(), Tes
     .await["data"]
         .clone();
     prop_assert_eq!(sum(&totals_whole, "total_pay"), expected);
+    // a whole month comes from the monthly aggregate and agrees too
+    let month = get(
+        server,
+        &demo,
+        &format!("{base}/export_sales?start=2026-11-01&end=2026-11-30"),
+    )
+    .await["data"]
+        .clone();
+    prop_assert_eq!(sum(&month, "total_pay"), expected);
     // an instant range is summed from the receipts and agrees with the aggregates
     let instants = get(
         server,
