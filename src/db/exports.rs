@@ -280,6 +280,14 @@ fn sales_source(period: &Period) -> (String, Vec<Value>) {
             let (condition, params) = period.condition();
             (daily(condition), params)
         }
+        Some((first, last, months_from, months_to))
+            if first == last && &months_from == from && &months_to == to =>
+        {
+            // exactly one calendar month: its rows, already one per key, in key order
+            let monthly =
+                format!("SELECT {columns} FROM sales_monthly WHERE account_id = $1 AND month = $2");
+            (monthly, vec![first.into()])
+        }
         Some((first, last, months_from, months_to)) => {
             let monthly = format!("SELECT {columns} FROM sales_monthly WHERE account_id = $1 AND month >= $2 AND month <= $3");
             let edges = daily("((day >= $4 AND day < $5) OR (day > $6 AND day <= $7))");
