@@ -321,8 +321,12 @@ fn pg_query<'q>(sql: &'q str, params: &'q [Value]) -> Query<'q, Postgres, PgArgu
 // ---- transactions and readers ----
 
 /// A transaction: a write transaction from [`super::Db::begin_write`] or a read snapshot
-/// from [`super::Db::begin_snapshot`]. Commit explicitly; dropped, it rolls back.
-pub struct Tx(TxInner);
+/// from [`super::Db::begin_snapshot`]. Commit explicitly; dropped, it rolls back. It also
+/// remembers which change marks its writes move (see `super::marks`), to move them at commit.
+pub struct Tx {
+    inner: TxInner,
+    touched: std::collections::BTreeSet<(i64, &'static str)>,
+}
 
 enum TxInner {
     Sqlite {
@@ -346,15 +350,21 @@ impl Tx {
         begin: &str,
     ) -> Result<Tx, DbError> {
         conn.execute_batch(begin)?;
-        Ok(Tx(TxInner::Sqlite { conn, open: true }))
+        Ok(Tx {
+            inner: TxInner::Sqlite { conn, open: true },
+            touched: Default::default(),
+        })
     }
 
     pub(super) fn pg(tx: sqlx::Transaction<'static, Postgres>) -> Tx {
-        Tx(TxInner::Pg(Some(tx)))
+        Tx {
+            inner: TxInner::Pg(Some(tx)),
+            touched: Default::default(),
+        }
     }
 
     pub async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError> {
-        match &mut self.0 {
+        match &mut self.inner {
             TxInner::Sqlite { conn, .. } => Ok(sqlite_run(conn, sql, params, false)?.0),
             TxInner::Pg(tx) => {
                 let tx = tx.as_mut().ok_or_else(finished)?;
@@ -367,7 +377,7 @@ impl Tx {
     }
 
     pub async fn fetch_all(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
-        match &mut self.0 {
+        match &mut self.inner {
             TxInner::Sqlite { conn, .. } => Ok(sqlite_run(conn, sql, params, true)?.1),
             TxInner::Pg(tx) => {
                 let tx = tx.as_mut().ok_or_else(finished)?;
@@ -395,8 +405,18 @@ impl Tx {
             .ok_or(DbError::Sqlx(sqlx::Error::RowNotFound))
     }
 
+    /// Notes that this transaction changed `section` of `account_id`.
+    pub fn touch(&mut self, account_id: i64, section: &'static str) {
+        self.touched.insert((account_id, section));
+    }
+
+    /// The marks to move at commit, emptied.
+    pub fn take_touched(&mut self) -> Vec<(i64, &'static str)> {
+        std::mem::take(&mut self.touched).into_iter().collect()
+    }
+
     pub async fn commit(mut self) -> Result<(), DbError> {
-        match &mut self.0 {
+        match &mut self.inner {
             TxInner::Sqlite { conn, open } => {
                 conn.execute_batch("COMMIT")?;
                 *open = false;
@@ -409,7 +429,7 @@ impl Tx {
 
 impl Drop for Tx {
     fn drop(&mut self) {
-        if let TxInner::Sqlite { conn, open: true } = &mut self.0 {
+        if let TxInner::Sqlite { conn, open: true } = &mut self.inner {
             // a failed or abandoned write leaves nothing behind
             let _ = conn.execute_batch("ROLLBACK");
         }

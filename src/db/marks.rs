@@ -1,6 +1,6 @@
-//! The per-section last-change marks `get_updates` answers (API.md §8). Every write bumps the
-//! marks of the sections it touches, in its own transaction, so a mark is never behind the
-//! data it stands for.
+//! The per-section last-change marks `get_updates` answers (API.md §8). Every write notes the
+//! sections it touches; the transaction moves their marks as it commits, so a mark is never
+//! behind the data it stands for.
 
 use super::{DbError, Tx};
 
@@ -38,22 +38,36 @@ impl Section {
     }
 }
 
-/// Moves the section's mark to the current second (never back). The clock is read here, at
-/// the write, not when the transaction began: a transaction that waited for the writer lock
-/// still moves the mark past every commit before it. `_stamp` is the time its rows carry.
+/// Notes that the transaction changes `section`: its mark moves when the transaction commits
+/// (`_stamp` is the time the rows carry).
 pub async fn bump(
     tx: &mut Tx,
     account_id: i64,
     section: Section,
     _stamp: i64,
 ) -> Result<(), DbError> {
+    tx.touch(account_id, section.name());
+    Ok(())
+}
+
+/// Moves the marks the transaction touched to the current second (never back), as its last
+/// statements before COMMIT. The clock is read here, not when the transaction began: a
+/// transaction that waited for the writer lock, or ran long, still moves its marks past every
+/// commit before it, and holds a mark's row (PostgreSQL) only for the moment of its commit.
+pub async fn flush(tx: &mut Tx) -> Result<(), DbError> {
+    let touched = tx.take_touched();
+    if touched.is_empty() {
+        return Ok(());
+    }
     let now = crate::domain::time::now_unix();
-    tx.execute(
-        "INSERT INTO change_marks (account_id, section, ts) VALUES ($1, $2, $3) \
-         ON CONFLICT (account_id, section) DO UPDATE SET ts = excluded.ts WHERE change_marks.ts < excluded.ts",
-        &[account_id.into(), section.name().into(), now.into()],
-    )
-    .await?;
+    for (account_id, section) in touched {
+        tx.execute(
+            "INSERT INTO change_marks (account_id, section, ts) VALUES ($1, $2, $3) \
+             ON CONFLICT (account_id, section) DO UPDATE SET ts = excluded.ts WHERE change_marks.ts < excluded.ts",
+            &[account_id.into(), section.into(), now.into()],
+        )
+        .await?;
+    }
     Ok(())
 }
 

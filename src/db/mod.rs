@@ -170,7 +170,8 @@ impl Db {
 }
 
 /// Commits a write transaction.
-pub async fn commit(tx: Tx) -> Result<(), DbError> {
+pub async fn commit(mut tx: Tx) -> Result<(), DbError> {
+    marks::flush(&mut tx).await?;
     tx.commit().await
 }
 

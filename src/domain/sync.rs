@@ -1,5 +1,5 @@
 //! How a polling client never misses a change (API.md §8). A write stamps its rows with the
-//! time its transaction began and moves its section's mark when it writes; a transaction
+//! time its transaction began and moves its sections' marks as it commits; a transaction
 //! that waited or ran long can therefore commit rows stamped a little before a mark the
 //! client has already seen. Two rules close that gap:
 //! - a feed asked for changes since `ts` answers everything stamped from `ts − SETTLE` on (a
