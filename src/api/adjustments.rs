@@ -111,11 +111,11 @@ pub struct AdjustmentItemOut {
     product: MovedProduct,
     /// The counted balance.
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     balance: Qty,
     /// The change the adjustment made to the quantity.
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     amount: Qty,
     /// The change it made to the value.
     #[schema(value_type = String)]

@@ -164,13 +164,13 @@ pub struct ReceiptInfo {
     terminal_number: Option<i64>,
     /// Before discounts.
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     total: Money,
     #[serde(rename = "totalSum", with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     total_sum: Money,
     #[serde(rename = "discountSum", with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     discount_sum: Money,
     /// `wait_cashier`, `active`, `cooking`, `cooked`, `packed`, `closed`, `cancel` or `annuled`.
     status: String,

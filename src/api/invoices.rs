@@ -127,13 +127,13 @@ pub struct InvoiceSummary {
     id: i64,
     name: String,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     total_amount: Qty,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     total_wo_nds: Money,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     total_nds_sum: Money,
     /// Always `incoming`.
     #[serde(rename = "type")]
@@ -195,7 +195,7 @@ pub struct InvoiceDetail {
     kind: &'static str,
     name: String,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     total_amount: Qty,
     shipper: Option<ShipperOut>,
     items: Vec<ItemOut>,
@@ -205,13 +205,13 @@ pub struct InvoiceDetail {
     status: &'static str,
     finished: bool,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     total_wo_nds: Money,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     total_nds_sum: Money,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     total_cost: Money,
     created_at: String,
     created_by: IdRef,
@@ -249,24 +249,24 @@ impl InvoiceDetail {
 pub struct ItemOut {
     /// Number of packages.
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     count: Qty,
     /// Price per package without tax.
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     price: UnitCost,
     /// Line value without tax.
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     cost: Money,
     package: PackageJson,
     product: ProductJson,
     tax: Option<IdRef>,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     tax_sum: Money,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     cost_with_tax: Money,
 }
 
@@ -292,7 +292,7 @@ pub struct PackageJson {
     name: String,
     measure: String,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     value: Qty,
     deleted: bool,
     hidden: bool,

@@ -130,7 +130,7 @@ pub struct MoveOut {
 pub struct MoveItemOut {
     /// Quantity in the product's base measure.
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     amount: Qty,
     product: MovedProduct,
 }

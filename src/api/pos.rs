@@ -179,10 +179,10 @@ pub struct OrderOut {
     app_id: Option<i64>,
     delivery_type: Option<i64>,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     total_sum: Money,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     discount_sum: Money,
     comment: String,
     delivery_address: String,
@@ -197,16 +197,16 @@ pub struct OrderItemOut {
     product_id: i64,
     title: String,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     count: Qty,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     price: UnitCost,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     discount_sum: Money,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     total_sum: Money,
 }
 

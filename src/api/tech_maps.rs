@@ -71,7 +71,7 @@ async fn get_tech_map(
 pub struct TechMapOut {
     product_id: i64,
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     output: Qty,
     items: Vec<IngredientOut>,
     updated_at: String,
@@ -82,7 +82,7 @@ pub struct IngredientOut {
     product_code: String,
     /// In the ingredient's own measure.
     #[serde(with = "as_number")]
-    #[schema(value_type = f64)]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
     amount: Qty,
     product: MovedProduct,
 }

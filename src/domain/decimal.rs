@@ -199,6 +199,23 @@ impl<const S: u32> utoipa::PartialSchema for Fixed<S> {
 
 impl<const S: u32> utoipa::ToSchema for Fixed<S> {}
 
+/// The OpenAPI schema of a decimal written with [`as_number`]: a JSON number whose digits are
+/// the exact decimal (never a binary float on our side).
+pub struct JsonNumber;
+
+impl utoipa::PartialSchema for JsonNumber {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::SchemaType::Type(
+                utoipa::openapi::Type::Number,
+            ))
+            .description(Some("Exact decimal written as a JSON number".to_owned()))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for JsonNumber {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
