@@ -19,8 +19,8 @@ use super::error::{ApiError, ApiResult, ErrorEnvelope};
 use super::AppState;
 use crate::db::exports::{self as export_db, Sums};
 use crate::db::{objects, sales as sales_db};
-use crate::domain::decimal::{Money, Qty, UnitCost};
-use crate::domain::time::format_rfc3339;
+use crate::domain::decimal::{json_number, Money, Qty, UnitCost};
+use crate::domain::time::{self, format_rfc3339};
 use crate::service::exports::{self, Range};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -193,10 +193,6 @@ async fn export_sales_totals(
     }))
 }
 
-fn number(value: Decimal) -> Value {
-    serde_json::from_str(&value.normalize().to_string()).unwrap_or(Value::Null)
-}
-
 /// The closed receipts (sales, and annulments' counter-receipts with `income` −1) of a
 /// terminal's cash day, with their lines and payments.
 #[utoipa::path(
@@ -212,9 +208,7 @@ async fn receipts_by_shift_day(
     Path((shop_id, date)): Path<(i64, String)>,
 ) -> ApiResult<Json<Vec<Value>>> {
     let v1_1 = uri.path().starts_with("/a/v1.1/");
-    let day = jiff::civil::Date::strptime("%Y-%m-%d", &date)
-        .map_err(|_| ApiError::unprocessable("date", format!("{date:?} is not a date YYYY-MM-DD")))?
-        .to_string();
+    let day = time::parse_day(&date).map_err(|e| ApiError::unprocessable("date", e))?;
     let mut tx = state.db.begin_snapshot().await?;
     objects::shop_storage(&mut tx, caller.account_id, shop_id)
         .await?
@@ -234,11 +228,11 @@ async fn receipts_by_shift_day(
                 .iter()
                 .map(|(l, ref_code)| {
                     let mut dish = json!({
-                        "id": l.uuid, "count": number(Qty::from_units(l.count).decimal()),
-                        "price": number(UnitCost::from_units(l.price).decimal()),
-                        "self_cost_sum": number(money(l.self_cost_sum)),
-                        "total": number(money(l.total_sum + l.discount_sum)),
-                        "discount_sum": number(money(l.discount_sum)), "total_sum": number(money(l.total_sum)),
+                        "id": l.uuid, "count": json_number(Qty::from_units(l.count).decimal()),
+                        "price": json_number(UnitCost::from_units(l.price).decimal()),
+                        "self_cost_sum": json_number(money(l.self_cost_sum)),
+                        "total": json_number(money(l.total_sum + l.discount_sum)),
+                        "discount_sum": json_number(money(l.discount_sum)), "total_sum": json_number(money(l.total_sum)),
                         "dish": {"id": l.product_id, "ref_code": ref_code}
                     });
                     if let Some(parent) = l.parent_line.and_then(|p| uuid_of.get(&p)) {
@@ -253,19 +247,19 @@ async fn receipts_by_shift_day(
             let back = (payments.iter().map(|p| p.1).sum::<i64>() - r.total_sum).max(0);
             let mut receipt = json!({
                 "id": r.uuid, "terminal_number": r.shop_id, "type": "sale", "income": r.income,
-                "total": number(money(r.total)), "total_sum": number(money(r.total_sum)),
-                "discount_sum": number(money(r.discount_sum)),
+                "total": json_number(money(r.total)), "total_sum": json_number(money(r.total_sum)),
+                "discount_sum": json_number(money(r.discount_sum)),
                 "created_at": format_rfc3339(r.created_at, tz),
                 "updated_at": format_rfc3339(r.closed_at.unwrap_or(r.created_at), tz),
-                "count_clients": r.count_clients, "cash_pay": number(money(paid("cash"))),
-                "card_pay": number(money(paid("card"))), "back_pay": number(money(back))
+                "count_clients": r.count_clients, "cash_pay": json_number(money(paid("cash"))),
+                "card_pay": json_number(money(paid("card"))), "back_pay": json_number(money(back))
             });
             if let Some(client) = &r.client_uuid {
                 receipt["client"] = json!({"id": client});
             }
             receipt[if v1_1 { "order_dishes" } else { "bill_dishes" }] = Value::Array(dishes);
             if v1_1 {
-                receipt["cashless_pay"] = number(money(paid("cashless")));
+                receipt["cashless_pay"] = json_number(money(paid("cashless")));
                 receipt["cashlessPayment_id"] =
                     json!(payments.iter().find(|(id, _)| kinds.get(id).is_some_and(|k| k == "cashless")).map(|p| p.0));
             }

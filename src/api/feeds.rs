@@ -17,7 +17,7 @@ use super::error::{ApiError, ApiResult, ErrorEnvelope};
 use super::AppState;
 use crate::db::feeds::{self, FeedClient, FeedProduct, ProductPage};
 use crate::db::{marks, objects, Db};
-use crate::domain::decimal::{Money, Percent, Qty, UnitCost};
+use crate::domain::decimal::{json_number, Money, Percent, Qty, UnitCost};
 use crate::domain::graph;
 use crate::domain::product::{CancellationType, Measure};
 use crate::domain::stock::Balance;
@@ -146,13 +146,9 @@ fn product_json(p: &FeedProduct) -> serde_json::Map<String, Value> {
     }
 }
 
-/// An exact decimal as a JSON number, without trailing zeros.
+/// A fixed-point decimal as an exact JSON number.
 fn number<const S: u32>(value: crate::domain::decimal::Fixed<S>) -> Value {
-    decimal(value.decimal())
-}
-
-fn decimal(value: Decimal) -> Value {
-    serde_json::from_str(&value.normalize().to_string()).unwrap_or(Value::Null)
+    json_number(value.decimal())
 }
 
 /// A page of products (1,000, by id after `start_id`) with the shop's price; `ts` 0: every
@@ -258,9 +254,9 @@ fn client_json(c: &FeedClient, tz: &jiff::tz::TimeZone) -> Value {
         // rates are stored in hundredths of a percent: 500 = 5% = 0.05
         Some((kind, cap, name, rate)) => (
             json!(kind),
-            decimal(Decimal::new(*cap, 2)),
+            json_number(Decimal::new(*cap, 2)),
             json!(name),
-            decimal(Decimal::new(*rate, 4)),
+            json_number(Decimal::new(*rate, 4)),
         ),
         None => (Value::Null, Value::Null, Value::Null, Value::Null),
     };

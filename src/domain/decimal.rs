@@ -137,6 +137,13 @@ pub mod as_number {
     }
 }
 
+/// An exact decimal as a JSON number without trailing zeros (`17`, `0.5`), for answers built
+/// as JSON values; the digits are the decimal's own.
+pub fn json_number(value: Decimal) -> serde_json::Value {
+    serde_json::Number::from_str(&value.normalize().to_string())
+        .map_or(serde_json::Value::Null, serde_json::Value::Number)
+}
+
 impl<'de, const S: u32> Deserialize<'de> for Fixed<S> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(FixedVisitor::<S>)

@@ -52,22 +52,34 @@ pub fn parse_instant(text: &str, naive_zone: &TimeZone) -> Result<i64, String> {
     Ok(zoned.timestamp().as_second())
 }
 
-/// The first second of calendar day `date` (`YYYY-MM-DD`) in `zone`.
-pub fn day_start(date: &str, zone: &TimeZone) -> Result<i64, String> {
-    let day = date
-        .trim()
+fn date(text: &str) -> Result<jiff::civil::Date, String> {
+    text.trim()
         .parse::<jiff::civil::Date>()
-        .map_err(|_| format!("{date:?} is not a date in the form YYYY-MM-DD"))?;
+        .map_err(|_| format!("{text:?} is not a date in the form YYYY-MM-DD"))
+}
+
+/// A calendar day as `YYYY-MM-DD`, checked.
+pub fn parse_day(text: &str) -> Result<String, String> {
+    date(text).map(|d| d.to_string())
+}
+
+/// The calendar day (`YYYY-MM-DD`) of an instant in `zone`.
+pub fn day_of(unix: i64, zone: &TimeZone) -> String {
+    jiff::Timestamp::from_second(unix)
+        .map(|t| t.to_zoned(zone.clone()).date().to_string())
+        .unwrap_or_default()
+}
+
+/// The first second of calendar day `date` (`YYYY-MM-DD`) in `zone`.
+pub fn day_start(date_text: &str, zone: &TimeZone) -> Result<i64, String> {
+    let day = date(date_text)?;
     let zoned = day.to_zoned(zone.clone()).map_err(|e| e.to_string())?;
     Ok(zoned.timestamp().as_second())
 }
 
 /// The first second after calendar day `date` in `zone`.
-pub fn day_end(date: &str, zone: &TimeZone) -> Result<i64, String> {
-    let day = date
-        .trim()
-        .parse::<jiff::civil::Date>()
-        .map_err(|_| format!("{date:?} is not a date in the form YYYY-MM-DD"))?;
+pub fn day_end(date_text: &str, zone: &TimeZone) -> Result<i64, String> {
+    let day = date(date_text)?;
     let next = day.tomorrow().map_err(|e| e.to_string())?;
     let zoned = next.to_zoned(zone.clone()).map_err(|e| e.to_string())?;
     Ok(zoned.timestamp().as_second())

@@ -18,13 +18,6 @@ use crate::domain::time;
 
 use super::{ServiceError, ServiceResult};
 
-/// The calendar day (`YYYY-MM-DD`) of an instant in a time zone.
-pub fn day_of(instant: i64, tz: &TimeZone) -> String {
-    jiff::Timestamp::from_second(instant)
-        .map(|t| t.to_zoned(tz.clone()).date().to_string())
-        .unwrap_or_default()
-}
-
 /// The aggregate rows of one closed receipt.
 pub fn rows(
     receipt: &ReceiptRow,
@@ -41,7 +34,7 @@ pub fn rows(
     let totals: Vec<i64> = lines.iter().map(|l| l.total_sum).collect();
     let shares = split(paid, &totals);
     let sign = receipt.income;
-    let day = day_of(receipt.closed_at.unwrap_or(receipt.created_at), tz);
+    let day = time::day_of(receipt.closed_at.unwrap_or(receipt.created_at), tz);
     let shift_day = receipt.shift_day.clone().unwrap_or_else(|| day.clone());
     lines
         .iter()
@@ -103,8 +96,8 @@ fn span(range: &Range<'_>, tz: &TimeZone) -> ServiceResult<Span> {
     let to = match range.end {
         Some(end) => bound(end, tz, "end", true)?,
         None => Bound::Day(
-            day_of(time::now_unix(), tz),
-            time::day_end(&day_of(time::now_unix(), tz), tz).unwrap_or(i64::MAX),
+            time::day_of(time::now_unix(), tz),
+            time::day_end(&time::day_of(time::now_unix(), tz), tz).unwrap_or(i64::MAX),
         ),
     };
     Ok(match (from, to) {
@@ -128,9 +121,7 @@ impl Bound {
 }
 
 fn parse_day(text: &str, field: &str) -> ServiceResult<String> {
-    jiff::civil::Date::strptime("%Y-%m-%d", text.trim())
-        .map(|d| d.to_string())
-        .map_err(|_| ServiceError::invalid(field, format!("{text:?} is not a date YYYY-MM-DD")))
+    time::parse_day(text).map_err(|e| ServiceError::invalid(field, e))
 }
 
 /// A start (`end`: false) or end bound. A date is its whole day (an end includes it); a time
@@ -148,13 +139,13 @@ fn bound(text: &str, tz: &TimeZone, field: &str, end: bool) -> ServiceResult<Bou
         return Ok(Bound::Day(day, at));
     }
     let at = time::parse_instant(text, tz).map_err(invalid)?;
-    let day = day_of(at, tz);
+    let day = time::day_of(at, tz);
     let midnight = time::day_start(&day, tz).map_err(invalid)?;
     if at != midnight {
         return Ok(Bound::Instant(at));
     }
     // an end at midnight closes the day before
-    let day = if end { day_of(at - 1, tz) } else { day };
+    let day = if end { time::day_of(at - 1, tz) } else { day };
     Ok(Bound::Day(day, at))
 }
 

@@ -39,15 +39,8 @@ const FLOW: [&str; 5] = ["wait_cashier", "active", "cooking", "cooked", "packed"
 
 pub async fn open_shift(db: &Db, till: &Till, input: &ShiftOpenIn) -> ServiceResult<i64> {
     let shift_day = match &input.shift_day {
-        Some(day) => jiff::civil::Date::strptime("%Y-%m-%d", day)
-            .map_err(|_| {
-                ServiceError::invalid("shift_day", format!("{day:?} is not a date YYYY-MM-DD"))
-            })?
-            .to_string(),
-        None => jiff::Timestamp::now()
-            .to_zoned(till.actor.timezone.clone())
-            .date()
-            .to_string(),
+        Some(day) => time::parse_day(day).map_err(|e| ServiceError::invalid("shift_day", e))?,
+        None => time::day_of(time::now_unix(), &till.actor.timezone),
     };
     let mut tx = db.begin_write().await?;
     if let Some((open, _)) = sales::open_shift_of(&mut tx, till.account_id(), till.shop_id).await? {
