@@ -92,7 +92,7 @@ impl FromRequestParts<AppState> for ApiCaller {
 }
 
 /// A caller of the point-of-sale API (`/a/…/pos/…`): a `terminal` key, acting for its shop.
-pub struct TillCaller(pub crate::service::sales::Till, pub Caller);
+pub struct TillCaller(pub crate::service::sales::Till);
 
 impl FromRequestParts<AppState> for TillCaller {
     type Rejection = ApiError;
@@ -108,7 +108,7 @@ impl FromRequestParts<AppState> for TillCaller {
                     actor: caller.actor(),
                     shop_id,
                 };
-                Ok(TillCaller(till, caller))
+                Ok(TillCaller(till))
             }
             _ => Err(ApiError::Forbidden(
                 "the point-of-sale API needs a terminal key bound to a shop".into(),

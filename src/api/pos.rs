@@ -44,7 +44,7 @@ pub struct UuidOut {
 )]
 async fn open_shift(
     State(state): State<AppState>,
-    TillCaller(till, _): TillCaller,
+    TillCaller(till): TillCaller,
     ApiJson(input): ApiJson<ShiftOpenIn>,
 ) -> ApiResult<Json<Envelope<Created>>> {
     let id = sales::open_shift(&state.db, &till, &input).await?;
@@ -60,7 +60,7 @@ async fn open_shift(
 )]
 async fn close_shift(
     State(state): State<AppState>,
-    TillCaller(till, _): TillCaller,
+    TillCaller(till): TillCaller,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Success>> {
     sales::close_shift(&state.db, &till, id).await?;
@@ -81,7 +81,7 @@ pub struct StatusQuery {
 )]
 async fn list_orders(
     State(state): State<AppState>,
-    TillCaller(till, caller): TillCaller,
+    TillCaller(till): TillCaller,
     Query(query): Query<StatusQuery>,
 ) -> ApiResult<Json<Envelope<Vec<OrderOut>>>> {
     let status = query.status.as_deref().unwrap_or("wait_cashier");
@@ -89,7 +89,7 @@ async fn list_orders(
     let mut out = Vec::with_capacity(orders.len());
     for order in &orders {
         let lines = sales_db::lines_of(&state.db, till.actor.account_id, order.id).await?;
-        out.push(OrderOut::of(order, &lines, &caller.timezone));
+        out.push(OrderOut::of(order, &lines, &till.actor.timezone));
     }
     Ok(Json(Envelope::ok(out)))
 }
@@ -104,7 +104,7 @@ async fn list_orders(
 )]
 async fn set_order_status(
     State(state): State<AppState>,
-    TillCaller(till, _): TillCaller,
+    TillCaller(till): TillCaller,
     Path(uuid): Path<String>,
     ApiJson(input): ApiJson<OrderStatusIn>,
 ) -> ApiResult<Json<Success>> {
@@ -126,7 +126,7 @@ async fn set_order_status(
 )]
 async fn close_order(
     State(state): State<AppState>,
-    TillCaller(till, _): TillCaller,
+    TillCaller(till): TillCaller,
     Path(uuid): Path<String>,
     ApiJson(input): ApiJson<CloseOrderIn>,
 ) -> ApiResult<Json<Envelope<UuidOut>>> {
@@ -147,7 +147,7 @@ async fn close_order(
 )]
 async fn upload_receipt(
     State(state): State<AppState>,
-    TillCaller(till, _): TillCaller,
+    TillCaller(till): TillCaller,
     ApiJson(input): ApiJson<ReceiptIn>,
 ) -> ApiResult<Json<Envelope<UuidOut>>> {
     let id = sales::upload(&state.db, &till, &input).await?;
@@ -164,7 +164,7 @@ async fn upload_receipt(
 )]
 async fn annul_receipt(
     State(state): State<AppState>,
-    TillCaller(till, _): TillCaller,
+    TillCaller(till): TillCaller,
     Path(uuid): Path<String>,
 ) -> ApiResult<Json<Envelope<UuidOut>>> {
     let id = sales::annul(&state.db, &till, &uuid).await?;

@@ -57,9 +57,8 @@ pub async fn update_settings(
     account_id: i64,
     timezone: Option<&str>,
     stock_module: Option<bool>,
-    now: i64,
 ) -> Result<(), DbError> {
-    super::marks::bump(tx, account_id, super::marks::Section::Settings, now).await?;
+    super::marks::bump(tx, account_id, super::marks::Section::Settings);
     if let Some(timezone) = timezone {
         tx.execute(
             "UPDATE accounts SET timezone = $2 WHERE id = $1",

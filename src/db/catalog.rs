@@ -230,7 +230,7 @@ pub async fn insert_coded(
         Coded::Shippers => None,
     };
     if let (Some(section), false) = (section, rows.is_empty()) {
-        super::marks::bump(tx, account_id, section, now).await?;
+        super::marks::bump(tx, account_id, section);
     }
     Ok(())
 }
@@ -277,7 +277,7 @@ pub async fn upsert_prices(
     )
     .await?;
     if !rows.is_empty() {
-        super::marks::bump(tx, account_id, super::marks::Section::Products, now).await?;
+        super::marks::bump(tx, account_id, super::marks::Section::Products);
     }
     Ok(())
 }
@@ -400,7 +400,7 @@ pub async fn upsert_categories(
     )
     .await?;
     if !rows.is_empty() {
-        super::marks::bump(tx, account_id, super::marks::Section::Categories, now).await?;
+        super::marks::bump(tx, account_id, super::marks::Section::Categories);
     }
     Ok(())
 }

@@ -41,7 +41,7 @@ pub async fn insert_group(
         ],
     )
     .await?;
-    super::marks::bump(tx, account_id, super::marks::Section::Discounts, now).await?;
+    super::marks::bump(tx, account_id, super::marks::Section::Discounts);
     Ok(id)
 }
 
@@ -103,7 +103,8 @@ pub async fn insert(tx: &mut Tx, account_id: i64, c: &NewClient, now: i64) -> Re
         ],
     )
     .await?;
-    super::marks::bump(tx, account_id, super::marks::Section::Clients, now).await
+    super::marks::bump(tx, account_id, super::marks::Section::Clients);
+    Ok(())
 }
 
 /// A client's balances and group.
@@ -182,5 +183,6 @@ pub async fn add_balances(
         &[account_id.into(), uuid.into(), pay.into(), bonus.into(), now.into()],
     )
     .await?;
-    super::marks::bump(tx, account_id, super::marks::Section::Clients, now).await
+    super::marks::bump(tx, account_id, super::marks::Section::Clients);
+    Ok(())
 }

@@ -17,7 +17,6 @@ pub enum Section {
     Payments,
     Discounts,
     Settings,
-    Modifiers,
 }
 
 impl Section {
@@ -33,21 +32,13 @@ impl Section {
             Section::Payments => "payments",
             Section::Discounts => "discounts",
             Section::Settings => "settings",
-            Section::Modifiers => "modifiers",
         }
     }
 }
 
-/// Notes that the transaction changes `section`: its mark moves when the transaction commits
-/// (`_stamp` is the time the rows carry).
-pub async fn bump(
-    tx: &mut Tx,
-    account_id: i64,
-    section: Section,
-    _stamp: i64,
-) -> Result<(), DbError> {
+/// Notes that the transaction changes `section`: its mark moves when the transaction commits.
+pub fn bump(tx: &mut Tx, account_id: i64, section: Section) {
     tx.touch(account_id, section.name());
-    Ok(())
 }
 
 /// Moves the marks the transaction touched to the current second (never back), as its last

@@ -77,7 +77,7 @@ pub async fn upsert_sections(
     )
     .await?;
     if !rows.is_empty() {
-        super::marks::bump(tx, account_id, super::marks::Section::Menus, now).await?;
+        super::marks::bump(tx, account_id, super::marks::Section::Menus);
     }
     Ok(())
 }
@@ -118,7 +118,7 @@ pub async fn insert_links(
     )
     .await?;
     if !links.is_empty() {
-        super::marks::bump(tx, account_id, super::marks::Section::Menus, now).await?;
+        super::marks::bump(tx, account_id, super::marks::Section::Menus);
     }
     Ok(())
 }
@@ -127,10 +127,9 @@ pub async fn delete_links(
     tx: &mut Tx,
     account_id: i64,
     links: &[(i64, i64)],
-    now: i64,
 ) -> Result<(), DbError> {
     if !links.is_empty() {
-        super::marks::bump(tx, account_id, super::marks::Section::Menus, now).await?;
+        super::marks::bump(tx, account_id, super::marks::Section::Menus);
     }
     for chunk in links.chunks(200) {
         let sql = format!(

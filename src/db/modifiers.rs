@@ -26,7 +26,7 @@ pub async fn insert_group(
         &[account_id.into(), id.into(), g.name.into(), i64::from(g.multiple).into(), g.min.into(), g.max.into(), now.into()],
     )
     .await?;
-    marks::bump(tx, account_id, Section::Products, now).await?;
+    marks::bump(tx, account_id, Section::Products);
     Ok(id)
 }
 
@@ -82,7 +82,8 @@ async fn touch(tx: &mut Tx, account_id: i64, group_id: i64, now: i64) -> Result<
         &[account_id.into(), group_id.into(), now.into()],
     )
     .await?;
-    marks::bump(tx, account_id, Section::Products, now).await
+    marks::bump(tx, account_id, Section::Products);
+    Ok(())
 }
 
 /// A group as the feed shows it.

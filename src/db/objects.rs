@@ -38,7 +38,7 @@ async fn insert_named(
         _ => None,
     };
     if let Some(section) = section {
-        super::marks::bump(tx, account_id, section, now).await?;
+        super::marks::bump(tx, account_id, section);
     }
     Ok(id)
 }

@@ -177,7 +177,7 @@ pub async fn insert(
 ) -> Result<(), DbError> {
     batch::insert(tx, COLUMNS, &values(account_id, rows, now), "").await?;
     if !rows.is_empty() {
-        super::marks::bump(tx, account_id, super::marks::Section::Products, now).await?;
+        super::marks::bump(tx, account_id, super::marks::Section::Products);
     }
     Ok(())
 }
@@ -191,7 +191,7 @@ pub async fn upsert(
 ) -> Result<(), DbError> {
     batch::insert(tx, COLUMNS, &values(account_id, rows, now), UPSERT).await?;
     if !rows.is_empty() {
-        super::marks::bump(tx, account_id, super::marks::Section::Products, now).await?;
+        super::marks::bump(tx, account_id, super::marks::Section::Products);
     }
     Ok(())
 }

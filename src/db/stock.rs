@@ -156,7 +156,7 @@ async fn add_to_balances(
     )
     .await?;
     if !rows.is_empty() {
-        super::marks::bump(tx, account_id, super::marks::Section::Balances, now).await?;
+        super::marks::bump(tx, account_id, super::marks::Section::Balances);
     }
     Ok(())
 }

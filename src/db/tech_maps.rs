@@ -60,7 +60,8 @@ pub async fn save(
         "",
     )
     .await?;
-    super::marks::bump(tx, account_id, super::marks::Section::Products, now).await
+    super::marks::bump(tx, account_id, super::marks::Section::Products);
+    Ok(())
 }
 
 /// A recipe as read back.

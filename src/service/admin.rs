@@ -214,14 +214,7 @@ pub async fn set_settings(
         time::parse_timezone(tz).map_err(|e| ServiceError::invalid("timezone", e))?;
     }
     let mut tx = db.begin_write().await?;
-    accounts::update_settings(
-        &mut tx,
-        account_id,
-        timezone,
-        stock_module,
-        time::now_unix(),
-    )
-    .await?;
+    accounts::update_settings(&mut tx, account_id, timezone, stock_module).await?;
     db::commit(tx).await?;
     Ok(account_id)
 }

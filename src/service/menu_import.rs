@@ -645,7 +645,7 @@ impl Import<'_> {
         remove.sort_unstable();
         self.report.menu_links_added = add.len();
         self.report.menu_links_removed = remove.len();
-        menus::delete_links(self.tx, self.account_id(), &remove, self.now).await?;
+        menus::delete_links(self.tx, self.account_id(), &remove).await?;
         menus::insert_links(self.tx, self.account_id(), &add, self.now).await?;
         Ok(())
     }

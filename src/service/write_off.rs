@@ -41,6 +41,16 @@ pub async fn post(
     now: i64,
 ) -> ServiceResult<HashMap<i64, i64>> {
     let (cancellation, recipes) = load_recipes(tx, account_id, lines).await?;
+    // the cards just loaded say which products exist; lines are numbered from 1 in order
+    if let Some(line) = lines
+        .iter()
+        .find(|l| !cancellation.contains_key(&l.product_id))
+    {
+        return Err(ServiceError::invalid(
+            format!("lines[{}].product_id", line.line_no - 1),
+            format!("unknown product_id {}", line.product_id),
+        ));
+    }
     let sold: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
     let chosen = catalog::sale_storages(tx, account_id, shop_id, &sold).await?;
     let default = objects::shop_storage(tx, account_id, shop_id)
