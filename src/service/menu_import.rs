@@ -399,10 +399,12 @@ impl Import<'_> {
             }
         }
         catalog::upsert_categories(self.tx, self.account_id(), &rows, self.now).await?;
+        // live: what the payload names (it revives a deleted one) and what was not deleted
+        let named: HashSet<&str> = input.iter().map(|c| c.id.as_str()).collect();
         Ok(id_of
             .into_iter()
             .filter(|(code, _)| {
-                existing.get(code).is_none_or(|c| !c.deleted) || input.iter().any(|c| &c.id == code)
+                named.contains(code.as_str()) || existing.get(code).is_none_or(|c| !c.deleted)
             })
             .collect())
     }

@@ -43,9 +43,6 @@ pub async fn open_shift(db: &Db, till: &Till, input: &ShiftOpenIn) -> ServiceRes
         None => time::day_of(time::now_unix(), &till.actor.timezone),
     };
     let mut tx = db.begin_write().await?;
-    if let Some((open, _)) = sales::open_shift_of(&mut tx, till.account_id(), till.shop_id).await? {
-        return Err(already_open(till.shop_id, open));
-    }
     let id = ids::next(&mut tx, till.account_id(), Kind::Shift).await?;
     match sales::open_shift(
         &mut tx,
@@ -57,22 +54,17 @@ pub async fn open_shift(db: &Db, till: &Till, input: &ShiftOpenIn) -> ServiceRes
     )
     .await
     {
-        Err(DbError::UniqueViolation(_)) => return Err(already_open(till.shop_id, 0)),
+        // the partial unique index allows one open shift per shop
+        Err(DbError::UniqueViolation(_)) => {
+            return Err(ServiceError::Conflict(format!(
+                "shop {} already has an open shift",
+                till.shop_id
+            )))
+        }
         other => other?,
     }
     db::commit(tx).await?;
     Ok(id)
-}
-
-fn already_open(shop: i64, id: i64) -> ServiceError {
-    ServiceError::Conflict(format!(
-        "shop {shop} already has an open shift{}",
-        if id > 0 {
-            format!(" ({id})")
-        } else {
-            String::new()
-        }
-    ))
 }
 
 pub async fn close_shift(db: &Db, till: &Till, id: i64) -> ServiceResult<()> {

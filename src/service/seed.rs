@@ -33,7 +33,7 @@ pub struct Seeded {
 }
 
 /// Receipts per transaction.
-const BATCH: usize = 250;
+const BATCH: i64 = 250;
 /// Receipts a day at shop 1, so that one terminal-day is busy.
 const BUSY_SHOP_DAY: i64 = 500;
 
@@ -50,16 +50,20 @@ pub async fn seed_sales(
             "days, shops, products and lines must be positive",
         ));
     }
-    let account_id = match admin::account_id(db, account).await {
-        Ok(id) => id,
-        Err(ServiceError::NotFound(_)) => admin::create_account(db, account, None).await?,
-        Err(e) => return Err(e),
+    let name = account.trim().to_ascii_lowercase();
+    let found = match accounts::find_by_name(db, &name).await? {
+        Some(found) => found,
+        None => {
+            admin::create_account(db, &name, None).await?;
+            accounts::find_by_name(db, &name)
+                .await?
+                .ok_or_else(|| ServiceError::NotFound(format!("no account named {name:?}")))?
+        }
     };
-    let found = accounts::find_by_name(db, &account.to_ascii_lowercase())
-        .await?
-        .ok_or_else(|| ServiceError::NotFound(account.into()))?;
-    let timezone =
-        time::parse_timezone(&found.timezone).map_err(|e| ServiceError::invalid("timezone", e))?;
+    let (account_id, timezone) = (
+        found.id,
+        time::parse_timezone(&found.timezone).map_err(|e| ServiceError::invalid("timezone", e))?,
+    );
     let actor = Actor {
         account_id,
         user_id: 0,
@@ -67,41 +71,37 @@ pub async fn seed_sales(
     };
     ensure_shops(db, account, account_id, spec.shops).await?;
     let prices = products(db, &actor, spec).await?;
-    let mut rng = StdRng::seed_from_u64(20_261_123);
     let receipts_total = (spec.lines / 5).max(1);
     let per_day = (receipts_total / spec.days).max(1);
     let busy = BUSY_SHOP_DAY.min(per_day);
     let today = jiff::Timestamp::now()
         .to_zoned(actor.timezone.clone())
         .date();
-    let mut made = Seeded::default();
+    let mut seeder = Seeder {
+        db,
+        actor: &actor,
+        prices: &prices,
+        rng: StdRng::seed_from_u64(20_261_123),
+        made: Seeded::default(),
+        progress: &progress,
+    };
     for d in (1..=spec.days).rev() {
         let day = today
             .checked_sub(jiff::Span::new().days(d))
-            .map_err(|e| ServiceError::invalid("days", e.to_string()))?;
+            .map_err(|e| ServiceError::invalid("days", e.to_string()))?
+            .to_string();
         for shop in 1..=spec.shops {
             let count = if shop == 1 {
                 busy
             } else {
                 (per_day - busy) / (spec.shops - 1).max(1)
             };
-            if count == 0 || made.lines >= spec.lines {
-                continue;
+            if count > 0 && seeder.made.lines < spec.lines {
+                seeder.shop_day(shop, &day, count).await?;
             }
-            made = shop_day(
-                db,
-                &actor,
-                shop,
-                &day.to_string(),
-                count,
-                &prices,
-                &mut rng,
-                made,
-                &progress,
-            )
-            .await?;
         }
     }
+    let made = seeder.made;
     Ok(made)
 }
 
@@ -122,14 +122,20 @@ async fn ensure_shops(db: &Db, account: &str, account_id: i64, shops: i64) -> Se
 /// shop's storage; returns each product's (id, price in cents, sold by weight).
 async fn products(db: &Db, actor: &Actor, spec: SeedSpec) -> ServiceResult<Vec<(i64, i64, bool)>> {
     let mut rng = StdRng::seed_from_u64(7);
-    let items: Vec<serde_json::Value> = (0..spec.products)
-        .map(|n| {
-            let cents = rng.gen_range(80..2_500);
+    let cents: Vec<i64> = (0..spec.products)
+        .map(|_| rng.gen_range(80..2_500))
+        .collect();
+    let by_weight = |n: usize| n % 10 == 0;
+    let money = |c: i64| format!("{}.{:02}", c / 100, c % 100);
+    let items: Vec<serde_json::Value> = cents
+        .iter()
+        .enumerate()
+        .map(|(n, &cents)| {
             let prices: Vec<_> = (1..=spec.shops)
-                .map(|s| json!({"shop_id": s, "value": format!("{}.{:02}", cents / 300, cents % 100), "value_day": format!("{}.{:02}", cents / 100, cents % 100)}))
+                .map(|s| json!({"shop_id": s, "value": money(cents / 3), "value_day": money(cents)}))
                 .collect();
             let balances: Vec<_> = (1..=spec.shops).map(|s| json!({"storage_id": s, "balance": 1_000_000})).collect();
-            json!({"id": format!("s{n}"), "name": format!("Блюдо {n}"), "measure": if n % 10 == 0 { "kg" } else { "pcs" },
+            json!({"id": format!("s{n}"), "name": format!("Блюдо {n}"), "measure": if by_weight(n) { "kg" } else { "pcs" },
                    "prices": prices, "balances": balances, "category_id": format!("c{}", n % 20), "work_space_code": format!("ws{}", n % 5)})
         })
         .collect();
@@ -142,87 +148,90 @@ async fn products(db: &Db, actor: &Actor, spec: SeedSpec) -> ServiceResult<Vec<(
     menu_import::import(db, actor, &input, menu_import::Mode::Partial).await?;
     let mut tx = db.begin_snapshot().await?;
     let all = crate::db::products::all_by_code(&mut tx, actor.account_id).await?;
-    let mut out = Vec::with_capacity(spec.products as usize);
-    let mut rng = StdRng::seed_from_u64(7);
-    for n in 0..spec.products {
-        let cents: i64 = rng.gen_range(80..2_500);
-        let id = all.get(&format!("s{n}")).map(|p| p.id).unwrap_or(0);
-        out.push((id, cents, n % 10 == 0));
-    }
-    Ok(out)
+    cents
+        .iter()
+        .enumerate()
+        .map(|(n, &cents)| match all.get(&format!("s{n}")) {
+            Some(p) => Ok((p.id, cents, by_weight(n))),
+            None => Err(ServiceError::NotFound(format!(
+                "product s{n} was not imported"
+            ))),
+        })
+        .collect()
 }
 
-/// One shop's cash day: a shift opened and closed around `count` receipts.
-#[allow(clippy::too_many_arguments)]
-async fn shop_day(
-    db: &Db,
-    actor: &Actor,
-    shop: i64,
-    day: &str,
-    count: i64,
-    prices: &[(i64, i64, bool)],
-    rng: &mut StdRng,
-    mut made: Seeded,
-    progress: &impl Fn(i64),
-) -> ServiceResult<Seeded> {
-    let till = Till {
-        actor: actor.clone(),
-        shop_id: shop,
-    };
-    let now = time::now_unix();
-    let mut tx = db.begin_write().await?;
-    let shift_id = ids::next(&mut tx, actor.account_id, Kind::Shift).await?;
-    sales_db::open_shift(&mut tx, actor.account_id, shift_id, shop, day, now).await?;
-    let shift = (shift_id, day.to_owned());
-    let mut in_batch = 0;
-    for _ in 0..count {
-        let input = receipt(day, prices, rng)?;
-        made.lines += input.lines.len() as i64;
-        made.receipts += 1;
-        let checked = sales::check(&input, &actor.timezone, now)?;
-        sales::record(&mut tx, &till, &shift, checked, now).await?;
-        in_batch += 1;
-        if in_batch == BATCH {
-            db::commit(tx).await?;
-            progress(made.lines);
-            tx = db.begin_write().await?;
-            in_batch = 0;
+/// Sales in the making: where they go and what has been made.
+struct Seeder<'a, P: Fn(i64)> {
+    db: &'a Db,
+    actor: &'a Actor,
+    /// each product's (id, price in cents, sold by weight)
+    prices: &'a [(i64, i64, bool)],
+    rng: StdRng,
+    made: Seeded,
+    progress: &'a P,
+}
+
+impl<P: Fn(i64)> Seeder<'_, P> {
+    /// One shop's cash day: a shift opened and closed around `count` receipts.
+    async fn shop_day(&mut self, shop: i64, day: &str, count: i64) -> ServiceResult<()> {
+        let (db, account_id) = (self.db, self.actor.account_id);
+        let till = Till {
+            actor: self.actor.clone(),
+            shop_id: shop,
+        };
+        let now = time::now_unix();
+        let mut tx = db.begin_write().await?;
+        let shift_id = ids::next(&mut tx, account_id, Kind::Shift).await?;
+        sales_db::open_shift(&mut tx, account_id, shift_id, shop, day, now).await?;
+        let shift = (shift_id, day.to_owned());
+        for n in 1..=count {
+            let input = receipt(day, self.prices, &mut self.rng)?;
+            self.made.lines += input.lines.len() as i64;
+            self.made.receipts += 1;
+            let checked = sales::check(&input, &self.actor.timezone, now)?;
+            sales::record(&mut tx, &till, &shift, checked, now).await?;
+            if n % BATCH == 0 {
+                db::commit(tx).await?;
+                (self.progress)(self.made.lines);
+                tx = db.begin_write().await?;
+            }
         }
+        sales_db::close_shift(&mut tx, account_id, shop, shift_id, now).await?;
+        db::commit(tx).await?;
+        (self.progress)(self.made.lines);
+        Ok(())
     }
-    sales_db::close_shift(&mut tx, actor.account_id, shop, shift_id, now).await?;
-    db::commit(tx).await?;
-    progress(made.lines);
-    Ok(made)
 }
 
 /// A receipt of 1–9 lines (5 on average) at a time of day between 08:00 and 23:59, paid by
 /// card or in cash (sometimes with change), now and then with a discount.
 fn receipt(day: &str, prices: &[(i64, i64, bool)], rng: &mut StdRng) -> ServiceResult<ReceiptIn> {
-    let lines: Vec<serde_json::Value> = (0..rng.gen_range(1..=9))
-        .map(|_| {
-            // a few products sell far more than the rest
-            let i = if rng.gen_bool(0.5) { rng.gen_range(0..prices.len().min(50)) } else { rng.gen_range(0..prices.len()) };
-            let (id, cents, by_weight) = prices[i];
-            let count = if by_weight { rng.gen_range(100..1_500) } else { 1000 * rng.gen_range(1..=2) };
-            let gross = cents * count / 1000;
-            let discount = if rng.gen_bool(0.1) { gross / 10 } else { 0 };
-            let money = |c: i64| format!("{}.{:02}", c / 100, c % 100);
-            json!({"product_id": id, "count": format!("{}.{:03}", count / 1000, count % 1000), "price": money(cents),
-                   "discount_sum": money(discount), "total_sum": money(gross - discount)})
-        })
-        .collect();
-    let total: i64 = lines
-        .iter()
-        .map(|l| {
-            let text = l["total_sum"].as_str().unwrap_or("0");
-            let (whole, cents) = text.split_once('.').unwrap_or((text, "0"));
-            whole.parse::<i64>().unwrap_or(0) * 100 + cents.parse::<i64>().unwrap_or(0)
-        })
-        .sum();
+    let money = |c: i64| format!("{}.{:02}", c / 100, c % 100);
+    let mut total = 0;
+    let mut lines = Vec::new();
+    for _ in 0..rng.gen_range(1..=9) {
+        // a few products sell far more than the rest
+        let i = if rng.gen_bool(0.5) {
+            rng.gen_range(0..prices.len().min(50))
+        } else {
+            rng.gen_range(0..prices.len())
+        };
+        let (id, cents, by_weight) = prices[i];
+        let count = if by_weight {
+            rng.gen_range(100..1_500)
+        } else {
+            1000 * rng.gen_range(1..=2)
+        };
+        let gross = cents * count / 1000;
+        let discount = if rng.gen_bool(0.1) { gross / 10 } else { 0 };
+        total += gross - discount;
+        lines.push(json!({"product_id": id, "count": format!("{}.{:03}", count / 1000, count % 1000), "price": money(cents),
+                          "discount_sum": money(discount), "total_sum": money(gross - discount)}));
+    }
     let cash = rng.gen_bool(0.4);
     let paid = if cash { (total / 100 + 1) * 100 } else { total };
     let minute = rng.gen_range(8 * 60..24 * 60);
     let body = json!({"created_at": format!("{day} {:02}:{:02}", minute / 60, minute % 60), "lines": lines,
-                      "payments": [{"payment_id": if cash { 1 } else { 2 }, "value": format!("{}.{:02}", paid / 100, paid % 100)}]});
+                      "payments": [{"payment_id": if cash { 1 } else { 2 }, "value": money(paid)}]});
     serde_json::from_value(body).map_err(|e| ServiceError::invalid("seed", e.to_string()))
 }
