@@ -125,7 +125,7 @@ async fn products(db: &Db, actor: &Actor, spec: SeedSpec) -> ServiceResult<Vec<(
     let cents: Vec<i64> = (0..spec.products)
         .map(|_| rng.gen_range(80..2_500))
         .collect();
-    let by_weight = |n: usize| n % 10 == 0;
+    let by_weight = |n: usize| n.is_multiple_of(10);
     let money = |c: i64| format!("{}.{:02}", c / 100, c % 100);
     let items: Vec<serde_json::Value> = cents
         .iter()
