@@ -55,7 +55,9 @@ async fn list_adjustments(
     Query(range): Query<DateRange>,
 ) -> ApiResult<Json<Envelope<Vec<AdjustmentOut>>>> {
     let (from, to) = range.bounds(&caller.timezone)?;
-    let rows = adjustment_db::list(&state.db, caller.account_id, from, to).await?;
+    let rows = adjustment_db::HEADERS
+        .list(&state.db, caller.account_id, from, to)
+        .await?;
     Ok(Json(Envelope::ok(
         rows.iter()
             .map(|row| AdjustmentOut::of(row, None, &caller.timezone))
@@ -75,7 +77,8 @@ async fn get_adjustment(
     ApiCaller(caller): ApiCaller,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Envelope<AdjustmentOut>>> {
-    let row = adjustment_db::find(&state.db, caller.account_id, id)
+    let row = adjustment_db::HEADERS
+        .find(&state.db, caller.account_id, id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no adjustment with id {id}")))?;
     let lines = adjustment_db::lines(&state.db, caller.account_id, id).await?;

@@ -81,7 +81,9 @@ async fn list_invoices(
     Query(range): Query<DateRange>,
 ) -> ApiResult<Json<Envelope<Vec<InvoiceSummary>>>> {
     let (from, to) = range.bounds(&caller.timezone)?;
-    let rows = invoice_db::list(&state.db, caller.account_id, from, to).await?;
+    let rows = invoice_db::HEADERS
+        .list(&state.db, caller.account_id, from, to)
+        .await?;
     let tz = &caller.timezone;
     Ok(Json(Envelope::ok(
         rows.iter().map(|row| InvoiceSummary::of(row, tz)).collect(),
@@ -100,7 +102,8 @@ async fn get_invoice(
     ApiCaller(caller): ApiCaller,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Envelope<InvoiceDetail>>> {
-    let row = invoice_db::find(&state.db, caller.account_id, id)
+    let row = invoice_db::HEADERS
+        .find(&state.db, caller.account_id, id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no invoice with id {id}")))?;
     let items = invoice_db::items(&state.db, caller.account_id, id).await?;

@@ -74,7 +74,9 @@ async fn list_moves(
     Query(range): Query<DateRange>,
 ) -> ApiResult<Json<Envelope<Vec<MoveOut>>>> {
     let (from, to) = range.bounds(&caller.timezone)?;
-    let rows = move_db::list(&state.db, caller.account_id, from, to).await?;
+    let rows = move_db::HEADERS
+        .list(&state.db, caller.account_id, from, to)
+        .await?;
     Ok(Json(Envelope::ok(
         rows.iter()
             .map(|row| MoveOut::of(row, None, &caller.timezone))
@@ -94,7 +96,8 @@ async fn get_move(
     ApiCaller(caller): ApiCaller,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Envelope<MoveOut>>> {
-    let row = move_db::find(&state.db, caller.account_id, id)
+    let row = move_db::HEADERS
+        .find(&state.db, caller.account_id, id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no move with id {id}")))?;
     let lines = move_db::lines(&state.db, caller.account_id, id).await?;

@@ -79,6 +79,13 @@ pub struct AdjustmentRow {
     pub updated_by: i64,
 }
 
+/// How the headers are read (see [`super::documents::Headers`]).
+pub const HEADERS: super::documents::Headers<AdjustmentRow> = super::documents::Headers {
+    select: HEADER_SELECT,
+    alias: "adjustments",
+    map: header,
+};
+
 const HEADER_SELECT: &str = "SELECT id, comment, doc_date, wired, created_at, created_by, updated_at, updated_by FROM adjustments";
 
 fn header(r: &Row) -> Result<AdjustmentRow, DbError> {
@@ -92,34 +99,6 @@ fn header(r: &Row) -> Result<AdjustmentRow, DbError> {
         updated_at: r.int(6)?,
         updated_by: r.int(7)?,
     })
-}
-
-pub async fn find(db: &Db, account_id: i64, id: i64) -> Result<Option<AdjustmentRow>, DbError> {
-    let sql = format!("{HEADER_SELECT} WHERE account_id = $1 AND id = $2");
-    let row = db
-        .read()
-        .await
-        .fetch_optional(&sql, &[account_id.into(), id.into()])
-        .await?;
-    row.as_ref().map(header).transpose()
-}
-
-/// Adjustments dated in `[from, to)`, by date then id.
-pub async fn list(
-    db: &Db,
-    account_id: i64,
-    from: i64,
-    to: i64,
-) -> Result<Vec<AdjustmentRow>, DbError> {
-    let sql = format!(
-        "{HEADER_SELECT} WHERE account_id = $1 AND doc_date >= $2 AND doc_date < $3 ORDER BY doc_date, id"
-    );
-    let rows = db
-        .read()
-        .await
-        .fetch_all(&sql, &[account_id.into(), from.into(), to.into()])
-        .await?;
-    rows.iter().map(header).collect()
 }
 
 /// A line with its product, for reading.

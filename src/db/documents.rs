@@ -1,6 +1,6 @@
 //! What stock documents (invoices, transfers, adjustments) share: their wired flag.
 
-use super::{DbError, Tx};
+use super::{Db, DbError, Row, Tx};
 
 /// A kind of stock document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,4 +69,47 @@ pub async fn exists(tx: &mut Tx, kind: DocKind, account_id: i64, id: i64) -> Res
         .fetch_optional(&sql, &[account_id.into(), id.into()])
         .await?
         .is_some())
+}
+
+/// How a kind of document's headers are read: the `SELECT … FROM … <alias>` before any
+/// condition, the table's alias in it, and the row's mapping.
+pub struct Headers<T: 'static> {
+    pub select: &'static str,
+    pub alias: &'static str,
+    pub map: fn(&Row) -> Result<T, DbError>,
+}
+
+impl<T> Headers<T> {
+    /// The header of document `id`.
+    pub async fn find(&self, db: &Db, account_id: i64, id: i64) -> Result<Option<T>, DbError> {
+        let a = self.alias;
+        let sql = format!("{} WHERE {a}.account_id = $1 AND {a}.id = $2", self.select);
+        let row = db
+            .read()
+            .await
+            .fetch_optional(&sql, &[account_id.into(), id.into()])
+            .await?;
+        row.as_ref().map(self.map).transpose()
+    }
+
+    /// The headers of documents dated in `[from, to)`, by date then id.
+    pub async fn list(
+        &self,
+        db: &Db,
+        account_id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<T>, DbError> {
+        let a = self.alias;
+        let sql = format!(
+            "{} WHERE {a}.account_id = $1 AND {a}.doc_date >= $2 AND {a}.doc_date < $3 ORDER BY {a}.doc_date, {a}.id",
+            self.select
+        );
+        let rows = db
+            .read()
+            .await
+            .fetch_all(&sql, &[account_id.into(), from.into(), to.into()])
+            .await?;
+        rows.iter().map(self.map).collect()
+    }
 }

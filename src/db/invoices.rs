@@ -142,6 +142,13 @@ pub struct ShipperRow {
     pub deleted: bool,
 }
 
+/// How the headers are read (see [`super::documents::Headers`]).
+pub const HEADERS: super::documents::Headers<InvoiceRow> = super::documents::Headers {
+    select: HEADER_SELECT,
+    alias: "v",
+    map: header,
+};
+
 const HEADER_SELECT: &str = "SELECT v.id, v.number, v.doc_date, v.wired, v.paid, v.created_at, v.created_by, \
      v.updated_at, v.updated_by, v.storage_id, s.name, sh.id, sh.ref_code, sh.name, sh.created_at, sh.deleted, \
      CAST(COALESCE((SELECT SUM(i.amount) FROM invoice_items i WHERE i.account_id = v.account_id AND i.invoice_id = v.id), 0) AS BIGINT), \
@@ -178,34 +185,6 @@ fn header(row: &Row) -> Result<InvoiceRow, DbError> {
         total_cost: row.int(17)?,
         total_cost_with_tax: row.int(18)?,
     })
-}
-
-pub async fn find(db: &Db, account_id: i64, id: i64) -> Result<Option<InvoiceRow>, DbError> {
-    let sql = format!("{HEADER_SELECT} WHERE v.account_id = $1 AND v.id = $2");
-    let row = db
-        .read()
-        .await
-        .fetch_optional(&sql, &[account_id.into(), id.into()])
-        .await?;
-    row.as_ref().map(header).transpose()
-}
-
-/// Invoices dated in `[from, to)`, by date then id.
-pub async fn list(
-    db: &Db,
-    account_id: i64,
-    from: i64,
-    to: i64,
-) -> Result<Vec<InvoiceRow>, DbError> {
-    let sql = format!(
-        "{HEADER_SELECT} WHERE v.account_id = $1 AND v.doc_date >= $2 AND v.doc_date < $3 ORDER BY v.doc_date, v.id"
-    );
-    let rows = db
-        .read()
-        .await
-        .fetch_all(&sql, &[account_id.into(), from.into(), to.into()])
-        .await?;
-    rows.iter().map(header).collect()
 }
 
 /// An invoice line with its package, product and the product's category and workspace.

@@ -73,6 +73,13 @@ pub struct MoveRow {
     pub updated_by: i64,
 }
 
+/// How the headers are read (see [`super::documents::Headers`]).
+pub const HEADERS: super::documents::Headers<MoveRow> = super::documents::Headers {
+    select: HEADER_SELECT,
+    alias: "m",
+    map: header,
+};
+
 const HEADER_SELECT: &str =
     "SELECT m.id, m.comment, m.doc_date, m.storage_from_id, f.name, m.storage_to_id, t.name, \
      m.wired, m.created_at, m.created_by, m.updated_at, m.updated_by FROM moves m \
@@ -92,27 +99,6 @@ fn header(r: &Row) -> Result<MoveRow, DbError> {
         updated_at: r.int(10)?,
         updated_by: r.int(11)?,
     })
-}
-
-pub async fn find(db: &Db, account_id: i64, id: i64) -> Result<Option<MoveRow>, DbError> {
-    let sql = format!("{HEADER_SELECT} WHERE m.account_id = $1 AND m.id = $2");
-    let row = db
-        .read()
-        .await
-        .fetch_optional(&sql, &[account_id.into(), id.into()])
-        .await?;
-    row.as_ref().map(header).transpose()
-}
-
-/// Transfers dated in `[from, to)`, by date then id.
-pub async fn list(db: &Db, account_id: i64, from: i64, to: i64) -> Result<Vec<MoveRow>, DbError> {
-    let sql = format!("{HEADER_SELECT} WHERE m.account_id = $1 AND m.doc_date >= $2 AND m.doc_date < $3 ORDER BY m.doc_date, m.id");
-    let rows = db
-        .read()
-        .await
-        .fetch_all(&sql, &[account_id.into(), from.into(), to.into()])
-        .await?;
-    rows.iter().map(header).collect()
 }
 
 /// A transfer line with its product.
