@@ -126,23 +126,89 @@ async fn product_page(
     Ok(feeds::products(&state.db, account_id, &page).await?)
 }
 
-fn product_json(p: &FeedProduct) -> serde_json::Map<String, Value> {
-    let cancellation =
-        CancellationType::from_code(p.cancellation_type).unwrap_or(CancellationType::CancelDish);
-    let selling = Measure::parse(&p.measure)
-        .unwrap_or(Measure::Pcs)
-        .selling_kind();
-    let value = json!({
-        "id": p.id, "name": p.name, "entityType": p.entity_type, "cancellationType": cancellation.as_str(),
-        "measure": p.measure, "deleted": p.deleted, "useDiscounts": p.use_discounts, "color": "gray",
-        "shortDescription": null, "alternateName": p.name, "buttonColor": null, "image": null, "type": selling,
-        "coefficients": null, "code": p.ref_code, "active": p.for_sale, "freePrice": p.free_price,
-        "descr": p.entity_type, "category_id": p.category_id, "workSpace_id": p.workspace_id, "tax_id": p.tax_id,
-        "price": number(Money::round(UnitCost::from_units(p.price).decimal())), "image_path": null
-    });
-    match value {
-        Value::Object(map) => map,
-        _ => serde_json::Map::new(),
+/// A product of `get_products0`, spelled as the vendor's feed.
+#[allow(non_snake_case)]
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedProductOut {
+    id: i64,
+    name: String,
+    entityType: String,
+    cancellationType: &'static str,
+    measure: String,
+    deleted: bool,
+    useDiscounts: bool,
+    color: &'static str,
+    shortDescription: Option<String>,
+    alternateName: String,
+    buttonColor: Option<String>,
+    image: Option<String>,
+    #[serde(rename = "type")]
+    selling_kind: &'static str,
+    coefficients: Option<String>,
+    /// The product's external code (`ref_code`).
+    code: String,
+    active: bool,
+    freePrice: bool,
+    descr: String,
+    category_id: Option<i64>,
+    workSpace_id: Option<i64>,
+    tax_id: Option<i64>,
+    /// The price at the shop.
+    #[serde(with = "crate::domain::decimal::as_number")]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
+    price: Money,
+    image_path: Option<String>,
+}
+
+/// A product of the deprecated `get_products`: the same, and the shop's cost and stop list.
+#[allow(non_snake_case)]
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedProductFull {
+    #[serde(flatten)]
+    product: FeedProductOut,
+    workSpace: Option<IdOnly>,
+    #[serde(with = "crate::domain::decimal::as_number")]
+    #[schema(value_type = crate::domain::decimal::JsonNumber)]
+    self_cost: UnitCost,
+    in_stop_list: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IdOnly {
+    id: i64,
+}
+
+impl FeedProductOut {
+    fn of(p: &FeedProduct) -> Self {
+        FeedProductOut {
+            id: p.id,
+            name: p.name.clone(),
+            entityType: p.entity_type.clone(),
+            cancellationType: CancellationType::from_code(p.cancellation_type)
+                .unwrap_or(CancellationType::CancelDish)
+                .as_str(),
+            measure: p.measure.clone(),
+            deleted: p.deleted,
+            useDiscounts: p.use_discounts,
+            color: "gray",
+            shortDescription: None,
+            alternateName: p.name.clone(),
+            buttonColor: None,
+            image: None,
+            selling_kind: Measure::parse(&p.measure)
+                .unwrap_or(Measure::Pcs)
+                .selling_kind(),
+            coefficients: None,
+            code: p.ref_code.clone(),
+            active: p.for_sale,
+            freePrice: p.free_price,
+            descr: p.entity_type.clone(),
+            category_id: p.category_id,
+            workSpace_id: p.workspace_id,
+            tax_id: p.tax_id,
+            price: Money::round(UnitCost::from_units(p.price).decimal()),
+            image_path: None,
+        }
     }
 }
 
@@ -156,7 +222,7 @@ fn number<const S: u32>(value: crate::domain::decimal::Fixed<S>) -> Value {
 #[utoipa::path(
     get, path = "/draft/get_products0/{pos_id}/{start_id}/{ts}", tag = "feeds",
     params(("pos_id" = i64, Path), ("start_id" = i64, Path), ("ts" = i64, Path), TypeQuery),
-    responses((status = 200, body = Object), (status = 404, body = ErrorEnvelope)),
+    responses((status = 200, body = Feed<Vec<FeedProductOut>>), (status = 404, body = ErrorEnvelope)),
     security(("api_key" = []))
 )]
 async fn get_products0(
@@ -164,12 +230,9 @@ async fn get_products0(
     ApiCaller(caller): ApiCaller,
     Path(path): Path<(i64, i64, i64)>,
     Query(query): Query<TypeQuery>,
-) -> ApiResult<Json<Feed<Vec<Value>>>> {
+) -> ApiResult<Json<Feed<Vec<FeedProductOut>>>> {
     let rows = product_page(&state, caller.account_id, path, query.kind.as_deref()).await?;
-    Ok(ok(rows
-        .iter()
-        .map(|p| Value::Object(product_json(p)))
-        .collect()))
+    Ok(ok(rows.iter().map(FeedProductOut::of).collect()))
 }
 
 /// The deprecated products feed: also the workspace as an object, the self cost (the ledger's
@@ -178,7 +241,7 @@ async fn get_products0(
 #[utoipa::path(
     get, path = "/draft/get_products/{pos_id}/{start_id}/{ts}", tag = "feeds",
     params(("pos_id" = i64, Path), ("start_id" = i64, Path), ("ts" = i64, Path), TypeQuery),
-    responses((status = 200, body = Object), (status = 404, body = ErrorEnvelope)),
+    responses((status = 200, body = Feed<Vec<FeedProductFull>>), (status = 404, body = ErrorEnvelope)),
     security(("api_key" = []))
 )]
 async fn get_products(
@@ -186,23 +249,18 @@ async fn get_products(
     ApiCaller(caller): ApiCaller,
     Path(path): Path<(i64, i64, i64)>,
     Query(query): Query<TypeQuery>,
-) -> ApiResult<Json<Feed<Vec<Value>>>> {
+) -> ApiResult<Json<Feed<Vec<FeedProductFull>>>> {
     let rows = product_page(&state, caller.account_id, path, query.kind.as_deref()).await?;
     let data = rows
         .iter()
-        .map(|p| {
-            let mut map = product_json(p);
-            let cost = match p.self_cost {
+        .map(|p| FeedProductFull {
+            product: FeedProductOut::of(p),
+            workSpace: p.workspace_id.map(|id| IdOnly { id }),
+            self_cost: match p.self_cost {
                 Some(declared) => UnitCost::from_units(declared),
                 None => balance(p.balance).cost(),
-            };
-            map.insert(
-                "workSpace".into(),
-                json!(p.workspace_id.map(|id| json!({"id": id}))),
-            );
-            map.insert("self_cost".into(), number(cost));
-            map.insert("in_stop_list".into(), json!(false));
-            Value::Object(map)
+            },
+            in_stop_list: false,
         })
         .collect();
     Ok(ok(data))
