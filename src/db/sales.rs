@@ -308,7 +308,7 @@ pub async fn lines(tx: &mut Tx, account_id: i64, id: i64) -> Result<Vec<LineRow>
     rows.iter().map(line).collect()
 }
 
-/// Lines of several receipts, for reading: receipt id → lines.
+/// A receipt's lines, for reading.
 pub async fn lines_of(db: &Db, account_id: i64, id: i64) -> Result<Vec<LineRow>, DbError> {
     let rows = db
         .read()
