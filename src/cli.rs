@@ -11,10 +11,11 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{DatabaseUrl, HttpConfig, ServeConfig};
+use crate::db::products::Key;
 use crate::db::Db;
 use crate::domain::time;
 use crate::service::admin::{self, KeySpec};
-use crate::service::{demo, ledger, ServiceError};
+use crate::service::{demo, employees, ledger, stop_list, ServiceError};
 use crate::{server, telemetry};
 
 #[derive(Debug, Parser)]
@@ -70,12 +71,26 @@ enum Command {
     /// Manage modifier groups.
     #[command(name = "modifier-group", subcommand)]
     ModifierGroup(ModifierGroupCommand),
+    /// Manage employees (cashiers, waiters, managers).
+    #[command(subcommand)]
+    Employee(EmployeeCommand),
+    /// Manage the stop lists of shops (products sold out for now).
+    #[command(name = "stop-list", subcommand)]
+    StopList(StopListCommand),
     /// Development tools.
     #[command(subcommand)]
     Dev(DevCommand),
     /// Change an account's settings.
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Write a consistent copy of a live SQLite database to a new file (PostgreSQL: use
+    /// pg_dump); prints the file's path.
+    Backup {
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Apply the migrations the database lacks, and exit.
+    Migrate,
     /// Verify that every stock balance equals the sum of its ledger movements.
     Check {
         #[arg(long)]
@@ -100,6 +115,24 @@ struct ServeArgs {
     /// Job workers (delivery orders); 0 accepts jobs and leaves them to other servers.
     #[arg(long, env = "CAFFESTA_WORKERS", default_value_t = 1)]
     workers: usize,
+    /// Seconds a connection may take to send a request's headers before it is answered 408
+    /// and closed.
+    #[arg(long, env = "CAFFESTA_HEADER_TIMEOUT", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
+    /// Seconds a connection may sit idle between requests before it is closed.
+    #[arg(long, env = "CAFFESTA_KEEP_ALIVE_TIMEOUT", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    keep_alive_timeout: u64,
+    /// Requests a second each key may make unless it has its own limit (`key create --rate`),
+    /// in bursts of twice that; 0: keys without their own limit are not limited.
+    #[arg(long, env = "CAFFESTA_RATE_LIMIT", default_value_t = crate::config::DEFAULT_RATE_LIMIT,
+          value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    rate_limit: u32,
+    /// A token GET /metrics then requires (`Authorization: Bearer TOKEN`); without it,
+    /// /metrics is open.
+    #[arg(long, env = "CAFFESTA_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
     /// Log JSON lines instead of text.
     #[arg(long, env = "CAFFESTA_LOG_JSON")]
     log_json: bool,
@@ -128,6 +161,13 @@ enum KeyCommand {
         shop: Option<i64>,
         #[arg(long, default_value = "")]
         label: String,
+        /// The key's own rate limit, in requests a second (0: not limited); default: the
+        /// server's `--rate-limit`.
+        #[arg(long)]
+        rate: Option<i64>,
+        /// Requests the key may make at once (default: twice --rate).
+        #[arg(long, requires = "rate")]
+        burst: Option<i64>,
     },
     /// List the keys of an account (never the keys themselves).
     List {
@@ -150,6 +190,34 @@ enum NamedCreate {
         account: String,
         #[arg(long)]
         name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum EmployeeCommand {
+    /// Add an employee; prints the id.
+    Create {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "cashier", value_parser = ["cashier", "waiter", "manager"])]
+        role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum StopListCommand {
+    /// Put a product on a shop's stop list (`on`) or take it off (`off`); prints the product id.
+    Set {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        shop: i64,
+        #[arg(long)]
+        product_code: String,
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
     },
 }
 
@@ -341,7 +409,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     db.migrate().await?;
     let outcome = admin_command(&db, cli.command).await;
     db.close().await;
-    println!("{}", outcome?);
+    let printed = outcome?;
+    if !printed.is_empty() {
+        println!("{printed}");
+    }
     Ok(())
 }
 
@@ -359,13 +430,18 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
             scope,
             shop,
             label,
+            rate,
+            burst,
         }) => {
             let spec = KeySpec {
                 scope: &scope,
                 shop_id: shop,
                 label: &label,
             };
-            admin::create_key(db, &account, spec).await?.1
+            let budget = admin::parse_budget(rate, burst)?;
+            admin::create_key_with_budget(db, &account, spec, budget)
+                .await?
+                .1
         }
         Command::Key(KeyCommand::List { account }) => {
             key_table(&admin::list_keys(db, &account).await?)
@@ -400,6 +476,28 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
         }) => admin::create_payment_type(db, &account, &name, &kind)
             .await?
             .to_string(),
+        Command::Employee(EmployeeCommand::Create {
+            account,
+            name,
+            role,
+        }) => {
+            let account_id = admin::account_id(db, &account).await?;
+            employees::create(db, account_id, &name, &role)
+                .await?
+                .to_string()
+        }
+        Command::StopList(StopListCommand::Set {
+            account,
+            shop,
+            product_code,
+            state,
+        }) => {
+            let account_id = admin::account_id(db, &account).await?;
+            let product = (Key::RefCode(&product_code), "product-code");
+            stop_list::set(db, account_id, shop, product, state == "on")
+                .await?
+                .to_string()
+        }
         Command::Menu(NamedCreate::Create { account, name }) => {
             admin::create_menu(db, &account, &name).await?.to_string()
         }
@@ -507,6 +605,12 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
                 .await?
                 .to_string()
         }
+        Command::Backup { to } => {
+            db.backup_to(&to).await?;
+            to.display().to_string()
+        }
+        // opening the database applied them
+        Command::Migrate => String::new(),
         Command::Check { account } => check(db, &account).await?,
     };
     Ok(printed)
@@ -530,7 +634,7 @@ async fn check(db: &Db, account: &str) -> anyhow::Result<String> {
 }
 
 fn key_table(keys: &[crate::db::keys::KeyRow]) -> String {
-    let mut out = String::from("id\tprefix\tscope\tshop\tstatus\tcreated\tlabel");
+    let mut out = String::from("id\tprefix\tscope\tshop\tstatus\tcreated\trate\tlabel");
     for key in keys {
         let shop = key
             .shop_id
@@ -542,8 +646,11 @@ fn key_table(keys: &[crate::db::keys::KeyRow]) -> String {
             "live"
         };
         let created = time::format_rfc3339(key.created_at, &jiff::tz::TimeZone::UTC);
+        let rate = key
+            .budget
+            .map_or_else(|| "default".to_owned(), |b| b.to_string());
         out.push_str(&format!(
-            "\n{}\t{}…\t{}\t{shop}\t{status}\t{created}\t{}",
+            "\n{}\t{}…\t{}\t{shop}\t{status}\t{created}\t{rate}\t{}",
             key.id, key.prefix, key.scope, key.label
         ));
     }
@@ -556,6 +663,14 @@ async fn serve(database: DatabaseUrl, args: ServeArgs) -> anyhow::Result<()> {
         body_limit: args.body_limit,
         key_cache_ttl: Duration::from_secs(args.key_cache_ttl),
         workers: args.workers,
+        header_timeout: Duration::from_secs(args.header_timeout),
+        keep_alive_timeout: Duration::from_secs(args.keep_alive_timeout),
+        rate_limit: args.rate_limit,
+        // a variable set to nothing is no token, as if it were not set
+        metrics_token: args
+            .metrics_token
+            .filter(|t| !t.trim().is_empty())
+            .map(crate::config::Secret),
     };
     let config = ServeConfig {
         listen: args.listen,
@@ -565,14 +680,15 @@ async fn serve(database: DatabaseUrl, args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(database = %config.database, "opening the database");
     let db = server::open_database(&config).await?;
     if args.demo {
-        let demo = demo::ensure(&db).await?;
-        print_demo(&demo, config.listen);
+        let sandbox = demo::sandbox(&db).await?;
+        print_demo(&sandbox, config.listen);
     }
     let listener = server::bind(config.listen).await?;
     tracing::info!(listen = %listener.local_addr()?, "caffesta is serving");
     server::run(
         listener,
         server::app(db.clone(), &config.http),
+        &config.http,
         server::shutdown_signal(),
     )
     .await?;
@@ -580,16 +696,22 @@ async fn serve(database: DatabaseUrl, args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_demo(demo: &demo::Demo, listen: SocketAddr) {
-    let state = if demo.created {
-        "created"
-    } else {
-        "already there"
+fn print_demo(sandbox: &demo::Sandbox, listen: SocketAddr) {
+    let demo = &sandbox.demo;
+    let state = match (demo.created, sandbox.filled) {
+        (true, _) => "created, with a month of a cafe's sales",
+        (false, true) => "filled with a month of a cafe's sales",
+        (false, false) => "already there",
     };
     let text = format!(
         "demo account {state}; a new API key for it: {key}\n\
-         try: curl -H 'X-API-KEY: {key}' http://{account}.localhost:{port}/a/v1.0/storage/test\n",
+         try: curl -H 'X-API-KEY: {key}' http://{account}.localhost:{port}/a/v1.0/storage/test\n\
+         terminal key (shop 1, /a/v1.0/pos/...): {terminal}\n\
+         admin key (/admin/v1/...): {admin}\n\
+         API reference: http://localhost:{port}/docs\n",
         key = demo.key,
+        terminal = sandbox.terminal_key,
+        admin = sandbox.admin_key,
         account = demo::DEMO_ACCOUNT,
         port = listen.port()
     );

@@ -35,6 +35,16 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// A secret from the configuration (a token): never shown by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
@@ -44,7 +54,21 @@ pub struct HttpConfig {
     pub key_cache_ttl: Duration,
     /// Job workers to run (0: accept jobs, leave them to other servers).
     pub workers: usize,
+    /// How long a connection may take to send a request's headers (from its first byte, or
+    /// from the connection's opening for its first request); then it is answered 408 and
+    /// closed.
+    pub header_timeout: Duration,
+    /// How long a connection may sit idle between requests before it is closed.
+    pub keep_alive_timeout: Duration,
+    /// Requests a second each key may make unless it has its own limit, in bursts of twice
+    /// that (API.md §0); 0: keys without their own limit are not limited.
+    pub rate_limit: u32,
+    /// The bearer token `GET /metrics` requires; `None`: it is open.
+    pub metrics_token: Option<Secret>,
 }
+
+/// The published default rate limit of a key, in requests a second (README, "Rate limits").
+pub const DEFAULT_RATE_LIMIT: u32 = 200;
 
 impl Default for HttpConfig {
     fn default() -> Self {
@@ -52,6 +76,10 @@ impl Default for HttpConfig {
             body_limit: 16 * 1024 * 1024,
             key_cache_ttl: Duration::from_secs(5),
             workers: 1,
+            header_timeout: Duration::from_secs(10),
+            keep_alive_timeout: Duration::from_secs(60),
+            rate_limit: DEFAULT_RATE_LIMIT,
+            metrics_token: None,
         }
     }
 }
@@ -76,5 +104,14 @@ mod tests {
             "postgres://app:***@db:5432/caffesta postgres://app:***@db:5432/caffesta"
         );
         assert_eq!(DatabaseUrl("caffesta.db".into()).to_string(), "caffesta.db");
+    }
+
+    #[test]
+    fn the_metrics_token_is_redacted() {
+        let http = HttpConfig {
+            metrics_token: Some(Secret("t0ken".into())),
+            ..HttpConfig::default()
+        };
+        assert!(!format!("{http:?}").contains("t0ken"));
     }
 }

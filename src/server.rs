@@ -1,25 +1,37 @@
 //! The listening server: the application with its request-id and tracing layers, bound to a
-//! socket, shut down gracefully (requests in flight finish) on SIGINT or SIGTERM.
+//! socket, shut down gracefully (requests in flight finish) on SIGINT or SIGTERM. Connections
+//! are HTTP/1.1, each watched by [`conn`] for its time limits and hyper's own error answers.
 
+mod conn;
+
+use std::convert::Infallible;
 use std::future::Future;
+use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
-use axum::http::{HeaderName, Request};
-use axum::serve::ListenerExt;
+use axum::body::Body;
+use axum::http::Request;
 use axum::Router;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
-use tower_http::LatencyUnit;
-use tracing::Level;
+use tower_http::trace::TraceLayer;
 
+use crate::api::observe::REQUEST_ID;
 use crate::config::{HttpConfig, ServeConfig};
 use crate::db::Db;
 
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
 /// The application with its outer layers: every request gets an id (kept from the client's
-/// `X-Request-Id` or made up), echoed in the answer and carried by its log span. Starts the
+/// `X-Request-Id` or made up), echoed in the answer and carried by its log span. The one log
+/// line of each request is written inside the application ([`crate::api::observe`], where its
+/// route template and account are known), so this span writes none of its own. Starts the
 /// configured number of job workers on the current runtime.
 pub fn app(db: Db, http: &HttpConfig) -> Router {
     let jobs = std::sync::Arc::new(crate::worker::Queue::default());
@@ -30,7 +42,9 @@ pub fn app(db: Db, http: &HttpConfig) -> Router {
             tracing::info_span!("request", id, method = %request.method(), path = %request.uri().path())
         })
         .on_request(())
-        .on_response(DefaultOnResponse::new().level(Level::DEBUG).latency_unit(LatencyUnit::Micros));
+        .on_response(())
+        // a 5xx is logged where it happens (`ApiError::Internal`), and counted in its line
+        .on_failure(());
     crate::api::router(db, http, jobs)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)
@@ -44,19 +58,91 @@ pub async fn open_database(config: &ServeConfig) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// How long the accept loop waits after failing to accept (out of file descriptors, most
+/// likely) before it tries again.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
 /// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish.
+/// Running out of file descriptors never stops the loop: the idle connections are closed and,
+/// after a short pause, accepting goes on.
 pub async fn run(
     listener: TcpListener,
     app: Router,
+    http: &HttpConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    // small answers go out at once rather than waiting on Nagle's algorithm
-    let listener = listener.tap_io(|tcp| {
+) -> io::Result<()> {
+    let limits = conn::Limits {
+        header: http.header_timeout,
+        keep_alive: http.keep_alive_timeout,
+    };
+    let pressure = Arc::new(conn::Pressure::default());
+    let graceful = GracefulShutdown::new();
+    let mut builder = http1::Builder::new();
+    // the socket wrapper keeps the time: it answers 408 and keeps a keep-alive limit apart
+    builder.header_read_timeout(None);
+    tokio::pin!(shutdown);
+    let mut starved = false;
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut shutdown => break,
+        };
+        let tcp = match accepted {
+            Ok((tcp, _)) => {
+                starved = false;
+                tcp
+            }
+            Err(e) if is_connection_error(&e) => continue,
+            Err(e) => {
+                if !starved {
+                    tracing::warn!(error = %e, "cannot accept connections; closing idle ones");
+                }
+                starved = true;
+                pressure.relieve();
+                tokio::select! {
+                    () = tokio::time::sleep(ACCEPT_BACKOFF) => continue,
+                    () = &mut shutdown => break,
+                }
+            }
+        };
+        // small answers go out at once rather than waiting on Nagle's algorithm
         let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+        let activity = Arc::new(conn::Activity::default());
+        let io = conn::Watched::new(tcp, Arc::clone(&activity), limits, Arc::clone(&pressure));
+        let router = app.clone();
+        let service = service_fn(move |request: Request<Incoming>| {
+            activity.begin();
+            let router = router.clone();
+            let activity = Arc::clone(&activity);
+            async move {
+                let response = match router.oneshot(request.map(Body::new)).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                };
+                Ok::<_, Infallible>(response.map(|body| conn::TrackedBody::new(body, activity)))
+            }
+        });
+        let connection = graceful.watch(builder.serve_connection(TokioIo::new(io), service));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended on an error");
+            }
+        });
+    }
+    // no new connections while those open finish their requests
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// Errors of one connection that went away before it was accepted, not of the listener.
+fn is_connection_error(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
 }
 
 /// Binds the configured address.

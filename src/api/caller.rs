@@ -4,6 +4,10 @@
 //! Key grants are cached by digest for a few seconds (configurable), so authentication costs
 //! a hash and a map lookup rather than a query on every request; a key revoked from another
 //! process stops working within that time.
+//!
+//! A request's key is resolved once: the rate limiter (`super::rate_limit`) resolves it before
+//! anything else runs and leaves the outcome in the request's extensions ([`Resolved`]), where
+//! the extractors below and the idempotency layer find it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -19,6 +23,7 @@ use super::AppState;
 use crate::db::{keys, Db};
 use crate::domain::host::account_from_host;
 use crate::domain::key::{self, Scope};
+use crate::domain::rate_limit::Budget;
 
 /// An authenticated caller: the account every query of the request is scoped to.
 #[derive(Debug, Clone)]
@@ -29,6 +34,45 @@ pub struct Caller {
     pub key_id: i64,
     pub scope: Scope,
     pub shop_id: Option<i64>,
+    /// The key's own rate limit; `None`: the server's default.
+    pub budget: Option<Budget>,
+}
+
+/// What the request's key was resolved to, once per request (see the module documentation).
+#[derive(Debug, Clone)]
+pub enum Resolved {
+    /// The key is live and belongs to the `Host`'s account.
+    Caller(Arc<Caller>),
+    /// The key was refused (unknown, revoked, of another account): why, for the 401.
+    Refused(String),
+}
+
+/// Whether the request carries an API key at all.
+pub fn has_key(headers: &HeaderMap) -> bool {
+    api_key(headers).is_some()
+}
+
+/// Who the request's key names: its grant (from the cache, else the database), checked
+/// against the account the `Host` names.
+pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Arc<Caller>, ApiError> {
+    let key = api_key(headers).ok_or_else(|| {
+        ApiError::Unauthorized("missing API key: send it in the X-API-KEY header".into())
+    })?;
+    let caller = state
+        .keys
+        .grant(&state.db, key)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("invalid or revoked API key".into()))?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    match account_from_host(host) {
+        Some(named) if named != caller.account_name => Err(ApiError::Unauthorized(format!(
+            "this API key does not belong to account {named:?}"
+        ))),
+        _ => Ok(caller),
+    }
 }
 
 impl Caller {
@@ -52,25 +96,14 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let key = api_key(&parts.headers).ok_or_else(|| {
-            ApiError::Unauthorized("missing API key: send it in the X-API-KEY header".into())
-        })?;
-        let caller = state
-            .keys
-            .grant(&state.db, key)
-            .await?
-            .ok_or_else(|| ApiError::Unauthorized("invalid or revoked API key".into()))?;
-        let host = parts
-            .headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or_default();
-        match account_from_host(host) {
-            Some(named) if named != caller.account_name => Err(ApiError::Unauthorized(format!(
-                "this API key does not belong to account {named:?}"
-            ))),
-            _ => Ok((*caller).clone()),
-        }
+        let caller = match parts.extensions.get::<Resolved>() {
+            Some(Resolved::Caller(caller)) => Arc::clone(caller),
+            Some(Resolved::Refused(why)) => return Err(ApiError::Unauthorized(why.clone())),
+            // not resolved before (a path the limiter does not watch, or the database failed
+            // it): resolve here
+            None => resolve(state, &parts.headers).await?,
+        };
+        Ok((*caller).clone())
     }
 }
 
@@ -81,13 +114,46 @@ impl FromRequestParts<AppState> for ApiCaller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let caller = Caller::from_request_parts(parts, state).await?;
-        match caller.scope {
-            Scope::Api | Scope::Admin => Ok(ApiCaller(caller)),
-            Scope::Terminal => Err(ApiError::Forbidden(
-                "a terminal key cannot use the integration API".into(),
-            )),
-        }
+        let refusal = "a terminal key cannot use the integration API";
+        scoped(parts, state, &[Scope::Api, Scope::Admin], refusal)
+            .await
+            .map(ApiCaller)
+    }
+}
+
+/// The caller, when its key's scope is one of `allowed`; 403 with `refusal` otherwise.
+async fn scoped(
+    parts: &mut Parts,
+    state: &AppState,
+    allowed: &[Scope],
+    refusal: &str,
+) -> Result<Caller, ApiError> {
+    let caller = Caller::from_request_parts(parts, state).await?;
+    if allowed.contains(&caller.scope) {
+        Ok(caller)
+    } else {
+        Err(ApiError::Forbidden(refusal.into()))
+    }
+}
+
+/// A caller of the admin API (`/admin/v1/…`): an `admin` key.
+pub struct AdminCaller(pub Caller);
+
+impl FromRequestParts<AppState> for AdminCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        scoped(
+            parts,
+            state,
+            &[Scope::Admin],
+            "the admin API needs an admin key",
+        )
+        .await
+        .map(AdminCaller)
     }
 }
 
@@ -190,5 +256,6 @@ fn caller_of(grant: keys::KeyGrant) -> Caller {
         key_id: grant.key_id,
         scope: Scope::parse(&grant.scope).unwrap_or(Scope::Terminal),
         shop_id: grant.shop_id,
+        budget: grant.budget,
     }
 }

@@ -173,6 +173,7 @@ pub struct ReceiptInfo {
     #[schema(value_type = crate::domain::decimal::JsonNumber)]
     discount_sum: Money,
     /// `wait_cashier`, `active`, `cooking`, `cooked`, `packed`, `closed`, `cancel` or `annuled`.
+    #[schema(value_type = crate::wire::vocab::OrderStatus)]
     status: String,
 }
 

@@ -16,6 +16,7 @@ use crate::service::documents;
 /// `{"action": "wire" | "unwire"}`
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct WireAction {
+    #[schema(value_type = crate::wire::vocab::DocumentAction)]
     pub action: String,
 }
 
@@ -33,9 +34,11 @@ pub fn parse_action(action: &str) -> ApiResult<bool> {
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct DateRange {
-    /// First calendar day (account time zone), `YYYY-MM-DD`.
+    /// First calendar day (account time zone), `YYYY-MM-DD`. Default: no start.
+    #[param(format = Date)]
     start: Option<String>,
     /// Last calendar day, inclusive. Default: no end.
+    #[param(format = Date)]
     end: Option<String>,
 }
 

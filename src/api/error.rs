@@ -129,8 +129,13 @@ impl IntoResponse for ApiError {
 impl From<DbError> for ApiError {
     fn from(err: DbError) -> Self {
         match err {
-            DbError::UniqueViolation(what) => {
-                ApiError::Conflict(format!("already exists ({what})"))
+            // the driver's text names constraints and values: logged, never answered
+            DbError::UniqueViolation(detail) => {
+                tracing::warn!(%detail, "unique violation answered as 409");
+                ApiError::Conflict(
+                    "an object with the same identifying value already exists; nothing was written"
+                        .into(),
+                )
             }
             DbError::Sqlx(sqlx::Error::PoolTimedOut) => ApiError::Unavailable,
             other => ApiError::Internal(other.to_string()),
@@ -150,3 +155,21 @@ impl From<ServiceError> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_unique_violation_is_a_409_that_does_not_repeat_the_driver() {
+        let raw =
+            r#"duplicate key value violates unique constraint "packages_account_id_ref_code_key""#;
+        let err = ApiError::from(DbError::UniqueViolation(raw.into()));
+        assert_eq!(err.status(), StatusCode::CONFLICT);
+        let message = err.to_string();
+        assert!(
+            !message.contains("constraint") && !message.contains("packages_"),
+            "{message}"
+        );
+    }
+}

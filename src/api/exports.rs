@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{OriginalUri, Query, State};
 use axum::Json;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -16,10 +16,11 @@ use utoipa_axum::routes;
 
 use super::caller::ApiCaller;
 use super::error::{ApiError, ApiResult, ErrorEnvelope};
+use super::extract::ObjectPath;
 use super::AppState;
 use crate::db::exports::{self as export_db, Sums};
 use crate::db::{objects, sales as sales_db};
-use crate::domain::decimal::{json_number, Money, Qty, UnitCost};
+use crate::domain::decimal::{as_number, JsonNumber, Money, Qty, UnitCost};
 use crate::domain::time::{self, format_rfc3339};
 use crate::service::exports::{self, Range};
 
@@ -41,10 +42,14 @@ pub struct Export {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ExportQuery {
     /// First day (`YYYY-MM-DD`, account time zone) or instant (`2018-11-05T05:00[+02:00]`).
+    /// Give `start` or `shift_day`.
+    #[param(value_type = Option<crate::wire::vocab::Instant>, inline)]
     start: Option<String>,
     /// Last day, inclusive, or an instant (exclusive).
+    #[param(value_type = Option<crate::wire::vocab::Instant>, inline)]
     end: Option<String>,
     /// One cash day instead of a calendar range.
+    #[param(format = Date)]
     shift_day: Option<String>,
     /// `product_id` (sales: by product only) or `terminal_id` (totals: by terminal too).
     add_gr_by: Option<String>,
@@ -197,16 +202,16 @@ async fn export_sales_totals(
 /// terminal's cash day, with their lines and payments.
 #[utoipa::path(
     get, path = "/draft/receipts_by_shift_day/{terminal_id}/{date}", tag = "exports",
-    params(("terminal_id" = i64, Path, description = "shop id"), ("date" = String, Path, description = "cash day YYYY-MM-DD")),
-    responses((status = 200, body = Vec<Object>), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)),
+    params(("terminal_id" = i64, Path, description = "shop id"), ("date" = String, Path, format = Date, description = "cash day YYYY-MM-DD")),
+    responses((status = 200, body = Vec<ShiftDayReceipt>), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)),
     security(("api_key" = []))
 )]
 async fn receipts_by_shift_day(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     OriginalUri(uri): OriginalUri,
-    Path((shop_id, date)): Path<(i64, String)>,
-) -> ApiResult<Json<Vec<Value>>> {
+    ObjectPath((shop_id, date)): ObjectPath<(i64, String)>,
+) -> ApiResult<Json<Vec<ShiftDayReceipt>>> {
     let v1_1 = uri.path().starts_with("/a/v1.1/");
     let day = time::parse_day(&date).map_err(|e| ApiError::unprocessable("date", e))?;
     let mut tx = state.db.begin_snapshot().await?;
@@ -223,48 +228,190 @@ async fn receipts_by_shift_day(
         .iter()
         .map(|r| {
             let (lines, payments) = details.remove(&r.id).unwrap_or_default();
-            let uuid_of: HashMap<i64, String> = lines.iter().map(|(l, _)| (l.line_no, l.uuid.clone())).collect();
-            let dishes: Vec<Value> = lines
-                .iter()
-                .map(|(l, ref_code)| {
-                    let mut dish = json!({
-                        "id": l.uuid, "count": json_number(Qty::from_units(l.count).decimal()),
-                        "price": json_number(UnitCost::from_units(l.price).decimal()),
-                        "self_cost_sum": json_number(money(l.self_cost_sum)),
-                        "total": json_number(money(l.total_sum + l.discount_sum)),
-                        "discount_sum": json_number(money(l.discount_sum)), "total_sum": json_number(money(l.total_sum)),
-                        "dish": {"id": l.product_id, "ref_code": ref_code}
-                    });
-                    if let Some(parent) = l.parent_line.and_then(|p| uuid_of.get(&p)) {
-                        dish["parent_id"] = json!(parent);
-                    }
-                    dish
-                })
-                .collect();
-            let paid = |kind: &str| -> i64 {
-                payments.iter().filter(|(id, _)| kinds.get(id).is_some_and(|k| k == kind)).map(|p| p.1).sum()
-            };
-            let back = (payments.iter().map(|p| p.1).sum::<i64>() - r.total_sum).max(0);
-            let mut receipt = json!({
-                "id": r.uuid, "terminal_number": r.shop_id, "type": "sale", "income": r.income,
-                "total": json_number(money(r.total)), "total_sum": json_number(money(r.total_sum)),
-                "discount_sum": json_number(money(r.discount_sum)),
-                "created_at": format_rfc3339(r.created_at, tz),
-                "updated_at": format_rfc3339(r.closed_at.unwrap_or(r.created_at), tz),
-                "count_clients": r.count_clients, "cash_pay": json_number(money(paid("cash"))),
-                "card_pay": json_number(money(paid("card"))), "back_pay": json_number(money(back))
-            });
-            if let Some(client) = &r.client_uuid {
-                receipt["client"] = json!({"id": client});
-            }
-            receipt[if v1_1 { "order_dishes" } else { "bill_dishes" }] = Value::Array(dishes);
-            if v1_1 {
-                receipt["cashless_pay"] = json_number(money(paid("cashless")));
-                receipt["cashlessPayment_id"] =
-                    json!(payments.iter().find(|(id, _)| kinds.get(id).is_some_and(|k| k == "cashless")).map(|p| p.0));
-            }
-            receipt
+            shift_day_receipt(r, &lines, &payments, &kinds, tz, v1_1)
         })
         .collect();
     Ok(Json(out))
+}
+
+/// A receipt of `receipts_by_shift_day`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShiftDayReceipt {
+    /// The receipt's UUID.
+    id: String,
+    /// The terminal (shop) it was sold at.
+    terminal_number: Option<i64>,
+    /// Always `sale`.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// `1` a sale; `-1` an annulment's counter-receipt, with the sale's sums and payments.
+    income: i64,
+    /// Before discounts.
+    #[serde(with = "as_number")]
+    #[schema(value_type = JsonNumber)]
+    total: Money,
+    #[serde(with = "as_number")]
+    #[schema(value_type = JsonNumber)]
+    total_sum: Money,
+    #[serde(with = "as_number")]
+    #[schema(value_type = JsonNumber)]
+    discount_sum: Money,
+    created_at: String,
+    /// When it was closed.
+    updated_at: String,
+    count_clients: i64,
+    /// The cash **kept**: the cash tendered minus the change given back (`back_pay`), so
+    /// `cash_pay + card_pay (+ cashless_pay) = total_sum` for every receipt. Sum it as cash
+    /// revenue: it is the same cash as the `cash` of `export_sales_totals`. The cash tendered
+    /// is `cash_pay + back_pay`.
+    #[serde(with = "as_number")]
+    #[schema(value_type = JsonNumber)]
+    cash_pay: Money,
+    /// Paid by card.
+    #[serde(with = "as_number")]
+    #[schema(value_type = JsonNumber)]
+    card_pay: Money,
+    /// The change given back: what was tendered beyond `total_sum`. It is **not** part of
+    /// `cash_pay` (the cash tendered is `cash_pay + back_pay`).
+    #[serde(with = "as_number")]
+    #[schema(value_type = JsonNumber)]
+    back_pay: Money,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client: Option<ClientRef>,
+    /// The lines, under v1.0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bill_dishes: Option<Vec<ShiftDayDish>>,
+    /// The lines, under v1.1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_dishes: Option<Vec<ShiftDayDish>>,
+    /// v1.1 only: paid cashless (part of `total_sum`, like `cash_pay` and `card_pay`).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "some_number"
+    )]
+    #[schema(value_type = Option<JsonNumber>)]
+    cashless_pay: Option<Money>,
+    /// v1.1 only: the cashless payment type, `null` when there is none.
+    #[serde(rename = "cashlessPayment_id", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i64>)]
+    cashless_payment_id: Option<Option<i64>>,
+}
+
+/// `{"id": "<client uuid>"}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientRef {
+    id: String,
+}
+
+/// A line of a receipt of `receipts_by_shift_day`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShiftDayDish {
+    /// The line's UUID.
+    id: String,
+    #[serde(with = "as_number")]
+    #[schema(value_type = JsonNumber)]
+    count: Qty,
+    #[serde(with = "as_number")]
+    #[schema(value_type = JsonNumber)]
+    price: UnitCost,
+    #[serde(with = "as_number")]
+    #[schema(value_type = JsonNumber)]
+    self_cost_sum: Money,
+    /// Before the discount.
+    #[serde(with = "as_number")]
+    #[schema(value_type = JsonNumber)]
+    total: Money,
+    #[serde(with = "as_number")]
+    #[schema(value_type = JsonNumber)]
+    discount_sum: Money,
+    #[serde(with = "as_number")]
+    #[schema(value_type = JsonNumber)]
+    total_sum: Money,
+    dish: DishRef,
+    /// A modifier's line: the UUID of the line it modifies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent_id: Option<String>,
+}
+
+/// `{"id": <product id>, "ref_code": "…"}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DishRef {
+    id: i64,
+    ref_code: String,
+}
+
+/// An optional amount that is present (absent ones are skipped) as a JSON number.
+fn some_number<S: serde::Serializer>(
+    value: &Option<Money>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(money) => as_number::serialize(money, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// One receipt of a cash day as the version of the path shows it.
+fn shift_day_receipt(
+    r: &sales_db::ReceiptRow,
+    lines: &[(sales_db::LineRow, String)],
+    payments: &[sales_db::PaymentRow],
+    kinds: &HashMap<i64, String>,
+    tz: &jiff::tz::TimeZone,
+    v1_1: bool,
+) -> ShiftDayReceipt {
+    let uuid_of: HashMap<i64, &str> = lines
+        .iter()
+        .map(|(l, _)| (l.line_no, l.uuid.as_str()))
+        .collect();
+    let dishes: Vec<ShiftDayDish> = lines
+        .iter()
+        .map(|(l, ref_code)| ShiftDayDish {
+            id: l.uuid.clone(),
+            count: Qty::from_units(l.count),
+            price: UnitCost::from_units(l.price),
+            self_cost_sum: Money::from_units(l.self_cost_sum),
+            total: Money::from_units(l.total_sum + l.discount_sum),
+            discount_sum: Money::from_units(l.discount_sum),
+            total_sum: Money::from_units(l.total_sum),
+            dish: DishRef {
+                id: l.product_id,
+                ref_code: ref_code.clone(),
+            },
+            parent_id: l
+                .parent_line
+                .and_then(|p| uuid_of.get(&p))
+                .map(|uuid| (*uuid).to_owned()),
+        })
+        .collect();
+    // kept, not tendered: the change comes off cash first, as in the totals export
+    let (paid, change) = exports::paid_and_change(payments, kinds, r.total_sum);
+    let cashless = payments
+        .iter()
+        .find(|(id, _)| kinds.get(id).is_some_and(|k| k == "cashless"))
+        .map(|p| p.0);
+    let (bill_dishes, order_dishes) = match v1_1 {
+        false => (Some(dishes), None),
+        true => (None, Some(dishes)),
+    };
+    ShiftDayReceipt {
+        id: r.uuid.clone(),
+        terminal_number: r.shop_id,
+        kind: "sale",
+        income: r.income,
+        total: Money::from_units(r.total),
+        total_sum: Money::from_units(r.total_sum),
+        discount_sum: Money::from_units(r.discount_sum),
+        created_at: format_rfc3339(r.created_at, tz),
+        updated_at: format_rfc3339(r.closed_at.unwrap_or(r.created_at), tz),
+        count_clients: r.count_clients,
+        cash_pay: Money::from_units(paid[0]),
+        card_pay: Money::from_units(paid[1]),
+        back_pay: Money::from_units(change),
+        client: r.client_uuid.clone().map(|id| ClientRef { id }),
+        bill_dishes,
+        order_dishes,
+        cashless_pay: v1_1.then(|| Money::from_units(paid[2])),
+        cashless_payment_id: v1_1.then_some(cashless),
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::Json;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -14,12 +14,13 @@ use utoipa_axum::routes;
 
 use super::caller::ApiCaller;
 use super::error::{ApiError, ApiResult, ErrorEnvelope};
+use super::extract::ObjectPath;
 use super::AppState;
 use crate::db::feeds::{self, FeedClient, FeedProduct, ProductPage};
 use crate::db::{marks, objects, Db};
 use crate::domain::decimal::{json_number, Money, Percent, Qty, UnitCost};
 use crate::domain::graph;
-use crate::domain::product::{CancellationType, Measure};
+use crate::domain::product::{CancellationType, EntityType, Measure};
 use crate::domain::stock::Balance;
 use crate::domain::sync;
 use crate::domain::time;
@@ -86,8 +87,9 @@ async fn shop_storage(db: &Db, account_id: i64, shop_id: i64) -> ApiResult<i64> 
 async fn get_updates(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(_pos_id): Path<String>,
+    ObjectPath(pos_id): ObjectPath<i64>,
 ) -> ApiResult<Json<Feed<Value>>> {
+    shop_storage(&state.db, caller.account_id, pos_id).await?;
     let marks: HashMap<String, i64> = marks::all(&state.db, caller.account_id)
         .await?
         .into_iter()
@@ -103,8 +105,9 @@ async fn get_updates(
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct TypeQuery {
-    /// Only this entity kind: `product`, `tech_map` or `sub_product`.
+    /// Only this entity kind.
     #[serde(rename = "type")]
+    #[param(value_type = Option<crate::domain::product::EntityType>, inline)]
     kind: Option<String>,
 }
 
@@ -115,6 +118,18 @@ async fn product_page(
     kind: Option<&str>,
 ) -> ApiResult<Vec<FeedProduct>> {
     let (shop_id, start_id, ts) = path;
+    let kind = kind
+        .map(|text| {
+            EntityType::parse(text)
+                .map(EntityType::as_str)
+                .ok_or_else(|| {
+                    ApiError::unprocessable(
+                        "type",
+                        format!("{text:?} is not product, tech_map or sub_product"),
+                    )
+                })
+        })
+        .transpose()?;
     let storage_id = shop_storage(&state.db, account_id, shop_id).await?;
     let page = ProductPage {
         shop_id,
@@ -132,7 +147,9 @@ async fn product_page(
 pub struct FeedProductOut {
     id: i64,
     name: String,
+    #[schema(value_type = crate::domain::product::EntityType)]
     entityType: String,
+    #[schema(value_type = crate::wire::vocab::CancellationName)]
     cancellationType: &'static str,
     measure: String,
     deleted: bool,
@@ -143,6 +160,7 @@ pub struct FeedProductOut {
     buttonColor: Option<String>,
     image: Option<String>,
     #[serde(rename = "type")]
+    #[schema(value_type = crate::wire::vocab::SellingKind)]
     selling_kind: &'static str,
     coefficients: Option<String>,
     /// The product's external code (`ref_code`).
@@ -222,13 +240,13 @@ fn number<const S: u32>(value: crate::domain::decimal::Fixed<S>) -> Value {
 #[utoipa::path(
     get, path = "/draft/get_products0/{pos_id}/{start_id}/{ts}", tag = "feeds",
     params(("pos_id" = i64, Path), ("start_id" = i64, Path), ("ts" = i64, Path), TypeQuery),
-    responses((status = 200, body = Feed<Vec<FeedProductOut>>), (status = 404, body = ErrorEnvelope)),
+    responses((status = 200, body = Feed<Vec<FeedProductOut>>), (status = 404, body = ErrorEnvelope), (status = 422, description = "`type` is not an entity kind", body = ErrorEnvelope)),
     security(("api_key" = []))
 )]
 async fn get_products0(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(path): Path<(i64, i64, i64)>,
+    ObjectPath(path): ObjectPath<(i64, i64, i64)>,
     Query(query): Query<TypeQuery>,
 ) -> ApiResult<Json<Feed<Vec<FeedProductOut>>>> {
     let rows = product_page(&state, caller.account_id, path, query.kind.as_deref()).await?;
@@ -241,13 +259,13 @@ async fn get_products0(
 #[utoipa::path(
     get, path = "/draft/get_products/{pos_id}/{start_id}/{ts}", tag = "feeds",
     params(("pos_id" = i64, Path), ("start_id" = i64, Path), ("ts" = i64, Path), TypeQuery),
-    responses((status = 200, body = Feed<Vec<FeedProductFull>>), (status = 404, body = ErrorEnvelope)),
+    responses((status = 200, body = Feed<Vec<FeedProductFull>>), (status = 404, body = ErrorEnvelope), (status = 422, description = "`type` is not an entity kind", body = ErrorEnvelope)),
     security(("api_key" = []))
 )]
 async fn get_products(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(path): Path<(i64, i64, i64)>,
+    ObjectPath(path): ObjectPath<(i64, i64, i64)>,
     Query(query): Query<TypeQuery>,
 ) -> ApiResult<Json<Feed<Vec<FeedProductFull>>>> {
     let rows = product_page(&state, caller.account_id, path, query.kind.as_deref()).await?;
@@ -260,7 +278,7 @@ async fn get_products(
                 Some(declared) => UnitCost::from_units(declared),
                 None => balance(p.balance).cost(),
             },
-            in_stop_list: false,
+            in_stop_list: p.in_stop_list,
         })
         .collect();
     Ok(ok(data))
@@ -290,7 +308,7 @@ pub struct BalanceOut {
 async fn get_balances(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((shop_id, ts)): Path<(i64, i64)>,
+    ObjectPath((shop_id, ts)): ObjectPath<(i64, i64)>,
 ) -> ApiResult<Json<Feed<Vec<BalanceOut>>>> {
     let storage_id = shop_storage(&state.db, caller.account_id, shop_id).await?;
     let rows = feeds::balances(&state.db, caller.account_id, storage_id, sync::since(ts)).await?;
@@ -334,13 +352,13 @@ fn client_json(c: &FeedClient, tz: &jiff::tz::TimeZone) -> Value {
 #[utoipa::path(
     get, path = "/draft/get_clients/{ts}", tag = "feeds",
     params(("ts" = i64, Path)),
-    responses((status = 200, body = Object)),
+    responses((status = 200, body = Object), (status = 404, description = "`ts` is not a number", body = ErrorEnvelope)),
     security(("api_key" = []))
 )]
 async fn get_clients(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(ts): Path<i64>,
+    ObjectPath(ts): ObjectPath<i64>,
 ) -> ApiResult<Json<Feed<Vec<Value>>>> {
     let rows = feeds::clients(&state.db, caller.account_id, sync::since(ts)).await?;
     Ok(ok(rows
@@ -410,7 +428,7 @@ async fn get_taxes(
 async fn get_product_shop_data(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((shop_id, ts)): Path<(i64, i64)>,
+    ObjectPath((shop_id, ts)): ObjectPath<(i64, i64)>,
 ) -> ApiResult<Json<Feed<Vec<Value>>>> {
     let storage_id = shop_storage(&state.db, caller.account_id, shop_id).await?;
     let rows = feeds::shop_data(
@@ -423,10 +441,10 @@ async fn get_product_shop_data(
     .await?;
     Ok(ok(rows
         .into_iter()
-        .map(|(product_id, price, available, qty, value)| {
-            json!({"price": Money::round(UnitCost::from_units(price).decimal()).to_string(),
-                   "avgInvoicedSelfCost": balance((qty, value)).cost().to_string(), "availableForSale": available,
-                   "inStopList": false, "shop_id": shop_id, "product_id": product_id})
+        .map(|d| {
+            json!({"price": Money::round(UnitCost::from_units(d.price).decimal()).to_string(),
+                   "avgInvoicedSelfCost": balance(d.balance).cost().to_string(), "availableForSale": d.available,
+                   "inStopList": d.in_stop_list, "shop_id": shop_id, "product_id": d.product_id})
         })
         .collect()))
 }

@@ -1,9 +1,16 @@
-//! `Idempotency-Key` on every POST of the API: a retry with the same key and body gets the
-//! first answer and writes nothing; the same key with another body gets 422.
+//! `Idempotency-Key` on every POST of the API (API.md §0): a retry with the same key and body
+//! gets the first answer and writes nothing; the same key with another body gets 422.
 //!
-//! The key is claimed (a row per account and key) before the handler runs, so of two
-//! concurrent requests with one key only one is served; the other learns that the first is
-//! in progress (409) and may retry. An answer of 5xx gives the claim up so a retry can run.
+//! Exactly once across crashes: the request runs inside a [`Hold`], so its write is not
+//! committed by the handler but here, together with the answer it produced. A crash before
+//! that commit leaves nothing (a retry runs afresh); after it, the retry gets the answer.
+//! While a request with a key runs in this process, another with the same key gets 409; a
+//! second server racing the same key loses at the stored answer's primary key, rolls its
+//! write back and replays the winner's answer. Answers are kept
+//! [`idempotency::RETENTION_SECS`].
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{FromRequestParts, Request, State};
@@ -15,7 +22,9 @@ use sha2::{Digest, Sha256};
 use super::caller::Caller;
 use super::error::ApiError;
 use super::AppState;
-use crate::db::idempotency::{self, Claim};
+use crate::db::held::Hold;
+use crate::db::idempotency::{self, Stored};
+use crate::db::{self, Db};
 use crate::domain::time;
 
 const HEADER: &str = "idempotency-key";
@@ -59,58 +68,133 @@ async fn serve(state: &AppState, request: Request, next: Next) -> Result<Respons
         hex::encode(digest.finalize())
     };
     let account_id = caller.account_id;
-    match idempotency::claim(&state.db, account_id, &key, &request_hash, time::now_unix()).await? {
-        Claim::Done {
-            request_hash: first,
-            ..
-        }
-        | Claim::InProgress {
-            request_hash: first,
-        } if first != request_hash => Err(ApiError::unprocessable(
-            "Idempotency-Key",
-            "this key was already used for a different request",
-        )),
-        Claim::InProgress { .. } => Err(ApiError::Conflict(
-            "a request with this Idempotency-Key is still being served; retry shortly".into(),
-        )),
-        Claim::Done { status, body, .. } => Ok(replay(status, body)),
-        Claim::New => {
-            let response = next
-                .run(Request::from_parts(parts, Body::from(bytes)))
-                .await;
-            remember(state, account_id, &key, response).await
-        }
+    let db = &state.db;
+    if let Some(stored) = idempotency::find(db, account_id, &key, time::now_unix()).await? {
+        return replay(stored, &request_hash);
     }
-}
-
-/// Stores the first answer and hands it on.
-async fn remember(
-    state: &AppState,
-    account_id: i64,
-    key: &str,
-    response: Response,
-) -> Result<Response, ApiError> {
+    let Some(_running) = state.idempotency.enter(account_id, &key) else {
+        return Err(ApiError::Conflict(
+            "a request with this Idempotency-Key is still being served; retry shortly".into(),
+        ));
+    };
+    // the request that held the key may have finished between the look-up and the entry
+    if let Some(stored) = idempotency::find(db, account_id, &key, time::now_unix()).await? {
+        return replay(stored, &request_hash);
+    }
+    let hold = Hold::default();
+    let response = hold
+        .scope(next.run(Request::from_parts(parts, Body::from(bytes))))
+        .await;
     let (parts, body) = response.into_parts();
     let bytes = to_bytes(body, usize::MAX)
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    if parts.status.is_server_error() {
-        idempotency::release(&state.db, account_id, key).await?;
-    } else {
-        let text = String::from_utf8_lossy(&bytes);
-        idempotency::complete(&state.db, account_id, key, parts.status.as_u16(), &text).await?;
+    let answer = Stored {
+        request_hash,
+        status: parts.status.as_u16(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    if !remember(db, hold, account_id, &key, &answer).await? {
+        // another server answered this key first: its answer stands, this write is undone
+        return match idempotency::find(db, account_id, &key, time::now_unix()).await? {
+            Some(stored) => replay(stored, &answer.request_hash),
+            None => Err(ApiError::Conflict(
+                "a request with this Idempotency-Key was served concurrently; retry".into(),
+            )),
+        };
     }
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }
 
-fn replay(status: u16, body: String) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let mut response = (status, body).into_response();
+/// Stores the answer: with the request's held write when it made one (both commit or
+/// neither), else on its own for a refusal (nothing was written, so a lost answer only means
+/// the retry runs again). A 5xx without a write is not stored, so a retry can succeed. `false`
+/// when another server stored an answer for the key first.
+async fn remember(
+    db: &Db,
+    hold: Hold,
+    account_id: i64,
+    key: &str,
+    answer: &Stored,
+) -> Result<bool, ApiError> {
+    let now = time::now_unix();
+    let mut tx = match hold.take() {
+        Some(tx) => tx,
+        None if answer.status >= 500 => return Ok(true),
+        None => db.begin_write().await?,
+    };
+    if !idempotency::record(&mut tx, account_id, key, answer, now).await? {
+        return Ok(false);
+    }
+    db::commit(tx).await?;
+    Ok(true)
+}
+
+/// The stored answer, if it was given to the same request; 422 for another request.
+fn replay(stored: Stored, request_hash: &str) -> Result<Response, ApiError> {
+    if stored.request_hash != request_hash {
+        return Err(ApiError::unprocessable(
+            "Idempotency-Key",
+            "this key was already used for a different request",
+        ));
+    }
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    let mut response = (status, stored.body).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
     headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
-    response
+    Ok(response)
+}
+
+/// The keys whose requests are running in this process.
+#[derive(Default)]
+pub struct Running(Mutex<HashSet<(i64, String)>>);
+
+impl Running {
+    /// Marks the key as running until the returned guard drops; `None` when it already is.
+    fn enter(self: &Arc<Self>, account_id: i64, key: &str) -> Option<RunningGuard> {
+        let entry = (account_id, key.to_owned());
+        let inserted = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(entry.clone());
+        inserted.then(|| RunningGuard {
+            running: Arc::clone(self),
+            entry,
+        })
+    }
+}
+
+struct RunningGuard {
+    running: Arc<Running>,
+    entry: (i64, String),
+}
+
+impl Drop for RunningGuard {
+    fn drop(&mut self) {
+        self.running
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.entry);
+    }
+}
+
+/// Forgets stored answers past the retention, every `every` (a task of the server).
+pub fn spawn_purge(db: Db, every: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            match idempotency::purge(&db, time::now_unix()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(purged = n, "idempotency keys past retention forgotten"),
+                Err(e) => tracing::warn!(error = %e, "idempotency purge failed"),
+            }
+        }
+    });
 }

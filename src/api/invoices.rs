@@ -120,6 +120,7 @@ pub struct ShipperOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     ref_code: Option<String>,
     name: String,
+    #[schema(format = DateTime)]
     created_at: String,
     deleted: bool,
 }
@@ -142,14 +143,18 @@ pub struct InvoiceSummary {
     #[serde(rename = "type")]
     kind: &'static str,
     shipper: Option<ShipperOut>,
+    #[schema(format = DateTime)]
     created_at: String,
     created_by: IdRef,
+    #[schema(format = DateTime)]
     updated_at: String,
     updated_by: IdRef,
     storage: StorageRef,
     /// `wired` or `not_wired`.
+    #[schema(value_type = crate::wire::vocab::DocumentStatus)]
     status: &'static str,
     finished: bool,
+    #[schema(format = DateTime)]
     doc_date: String,
     paid: bool,
 }
@@ -203,8 +208,10 @@ pub struct InvoiceDetail {
     shipper: Option<ShipperOut>,
     items: Vec<ItemOut>,
     storage: StorageRef,
+    #[schema(format = DateTime)]
     doc_date: String,
     paid: bool,
+    #[schema(value_type = crate::wire::vocab::DocumentStatus)]
     status: &'static str,
     finished: bool,
     #[serde(with = "as_number")]
@@ -216,8 +223,10 @@ pub struct InvoiceDetail {
     #[serde(with = "as_number")]
     #[schema(value_type = crate::domain::decimal::JsonNumber)]
     total_cost: Money,
+    #[schema(format = DateTime)]
     created_at: String,
     created_by: IdRef,
+    #[schema(format = DateTime)]
     updated_at: String,
     updated_by: IdRef,
 }
@@ -328,15 +337,19 @@ pub struct ProductJson {
     ref_code: String,
     name: String,
     /// `no_cancel`, `cancel_dish` or `cancel_ingredients`.
+    #[schema(value_type = crate::wire::vocab::CancellationName)]
     cancellation_type: &'static str,
     measure: String,
     category: Option<CategoryRef>,
     work_space: Option<IdRef>,
+    #[schema(format = DateTime)]
     created_at: String,
+    #[schema(format = DateTime)]
     updated_at: String,
     use_discounts: bool,
     /// Selling kind: `weighting` for kg and l, else `simple`.
     #[serde(rename = "type")]
+    #[schema(value_type = crate::wire::vocab::SellingKind)]
     kind: &'static str,
     code: String,
     active: bool,
@@ -345,6 +358,7 @@ pub struct ProductJson {
     free_price: bool,
     weight_in_gram: i64,
     /// Entity kind: `product`, `tech_map` or `sub_product`.
+    #[schema(value_type = crate::domain::product::EntityType)]
     entity_type: String,
 }
 

@@ -3,9 +3,12 @@
 //! cannot be added without being described: every section registers through `routes!`).
 
 pub mod adjustments;
+pub mod admin;
+mod answers;
 pub mod auth;
 pub mod caller;
 pub mod delivery;
+pub mod docs;
 pub mod documents;
 pub mod error;
 pub mod exports;
@@ -13,11 +16,16 @@ pub mod extract;
 pub mod feeds;
 mod idempotency;
 pub mod invoices;
+pub mod line_sales;
 pub mod menu_import;
 pub mod meta;
+pub mod metrics;
 pub mod moves;
+pub mod observe;
 pub mod pos;
 pub mod products;
+pub mod rate_limit;
+pub mod stop_list;
 pub mod storage;
 pub mod tech_maps;
 
@@ -45,9 +53,17 @@ pub struct AppState {
     pub db: Db,
     pub keys: Arc<KeyCache>,
     pub spec: Arc<String>,
+    /// The home page and the API reference, written from `spec` at start-up.
+    pub pages: Arc<docs::Pages>,
     pub body_limit: usize,
     /// Wakes the job workers when a delivery job is accepted.
     pub jobs: Arc<crate::worker::Queue>,
+    /// The `Idempotency-Key`s whose requests are running in this process.
+    pub idempotency: Arc<idempotency::Running>,
+    /// Every key's rate-limit bucket in this process.
+    pub limits: Arc<rate_limit::Limiter>,
+    /// The request counters `/metrics` shows.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// `{"success": true, "data": …}`, the envelope of most answers.
@@ -122,10 +138,15 @@ fn sections() -> OpenApiRouter<AppState> {
         .merge(menu_import::router())
         .merge(adjustments::router())
         .merge(pos::router())
+        .merge(stop_list::router())
         .merge(delivery::router())
         .merge(feeds::router())
         .merge(exports::router())
+        .merge(line_sales::router())
 }
+
+/// How often stored idempotency answers past their retention are forgotten.
+const IDEMPOTENCY_PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// The whole application and its OpenAPI description.
 pub fn router(
@@ -136,19 +157,30 @@ pub fn router(
     let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/a/v1.0", sections())
         .nest("/a/v1.1", sections())
+        .nest("/admin/v1", admin::router())
         .merge(meta::router())
+        .merge(metrics::router())
+        .merge(docs::router())
         .split_for_parts();
-    let spec = versioned_operation_ids(spec);
+    let mut spec = versioned_operation_ids(spec);
+    answers::CommonAnswers.modify(&mut spec);
     let spec_json = spec
         .to_pretty_json()
         .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     let state = AppState {
         db,
         keys: Arc::new(KeyCache::new(config.key_cache_ttl)),
+        pages: Arc::new(docs::Pages::render(&spec_json)),
         spec: Arc::new(spec_json),
         body_limit: config.body_limit,
         jobs,
+        idempotency: Arc::default(),
+        limits: Arc::new(rate_limit::Limiter::new(config.rate_limit)),
+        metrics: Arc::new(metrics::Metrics::new(
+            config.metrics_token.as_ref().map(|t| t.0.as_str()),
+        )),
     };
+    idempotency::spawn_purge(state.db.clone(), IDEMPOTENCY_PURGE_EVERY);
     router
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
@@ -158,6 +190,17 @@ pub fn router(
         ))
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(middleware::from_fn(envelope_errors))
+        // outside the envelope guard, so that its headers are on every answer, and outside
+        // everything else, so that the key is resolved once, before any of it runs
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::layer,
+        ))
+        // outermost: counts and logs the answer as it leaves, whatever produced it
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            observe::layer,
+        ))
         .with_state(state)
 }
 

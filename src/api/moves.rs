@@ -116,15 +116,19 @@ pub struct MoveOut {
     #[serde(rename = "type")]
     kind: &'static str,
     comment: String,
+    #[schema(format = DateTime)]
     doc_date: String,
     storage_from: StorageRef,
     storage_to: StorageRef,
     /// `wired` or `not_wired`.
+    #[schema(value_type = crate::wire::vocab::DocumentStatus)]
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     items: Option<Vec<MoveItemOut>>,
+    #[schema(format = DateTime)]
     created_at: String,
     created_by: IdRef,
+    #[schema(format = DateTime)]
     updated_at: String,
     updated_by: IdRef,
 }

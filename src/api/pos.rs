@@ -55,7 +55,7 @@ async fn open_shift(
 #[utoipa::path(
     post, path = "/pos/shifts/{id}/close", tag = "pos",
     params(("id" = i64, Path, description = "shift id")),
-    responses((status = 200, body = Success), (status = 409, description = "not an open shift of this shop", body = ErrorEnvelope)),
+    responses((status = 200, body = Success), (status = 404, description = "no such shift of this shop", body = ErrorEnvelope), (status = 409, description = "the shift is already closed", body = ErrorEnvelope)),
     security(("api_key" = []))
 )]
 async fn close_shift(
@@ -70,13 +70,14 @@ async fn close_shift(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct StatusQuery {
     /// Default `wait_cashier`.
+    #[param(value_type = Option<crate::wire::vocab::OrderStatus>, inline)]
     status: Option<String>,
 }
 
 /// The orders sent to this shop in a status, oldest first.
 #[utoipa::path(
     get, path = "/pos/orders", tag = "pos", params(StatusQuery),
-    responses((status = 200, body = Envelope<Vec<OrderOut>>)),
+    responses((status = 200, body = Envelope<Vec<OrderOut>>), (status = 422, description = "not an order status", body = ErrorEnvelope)),
     security(("api_key" = []))
 )]
 async fn list_orders(
@@ -85,6 +86,12 @@ async fn list_orders(
     Query(query): Query<StatusQuery>,
 ) -> ApiResult<Json<Envelope<Vec<OrderOut>>>> {
     let status = query.status.as_deref().unwrap_or("wait_cashier");
+    if !crate::wire::vocab::ORDER_STATUSES.contains(&status) {
+        return Err(super::error::ApiError::unprocessable(
+            "status",
+            format!("{status:?} is not an order status"),
+        ));
+    }
     let orders = sales_db::orders(&state.db, till.actor.account_id, till.shop_id, status).await?;
     let mut out = Vec::with_capacity(orders.len());
     for order in &orders {

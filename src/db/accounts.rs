@@ -75,3 +75,18 @@ pub async fn update_settings(
     }
     Ok(())
 }
+
+/// Whether the account has any stock document or receipt yet (the demo cafe fills only an
+/// account that has none).
+pub async fn has_history(db: &Db, account_id: i64) -> Result<bool, DbError> {
+    let row = db
+        .read()
+        .await
+        .fetch_optional(
+            "SELECT 1 FROM invoices WHERE account_id = $1 \
+             UNION ALL SELECT 1 FROM receipts WHERE account_id = $1 LIMIT 1",
+            &[account_id.into()],
+        )
+        .await?;
+    Ok(row.is_some())
+}

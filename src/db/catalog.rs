@@ -34,6 +34,10 @@ impl Coded {
     }
 }
 
+/// The tail of a find-or-create insert: a row whose code another transaction created since it
+/// was looked up is left alone, never overwritten and never an error.
+pub const SKIP_EXISTING_CODE: &str = "ON CONFLICT (account_id, ref_code) DO NOTHING";
+
 /// Runs `SELECT {columns} FROM {table} t WHERE t.account_id = $1 AND t.ref_code IN (codes)`,
 /// handing each row to `each`.
 async fn by_codes(
@@ -156,6 +160,8 @@ pub struct NewPackage {
     pub hidden: bool,
 }
 
+/// Inserts packages; a code that exists by now is skipped (find-or-create: the caller reads
+/// the codes back).
 pub async fn insert_packages(
     tx: &mut Tx,
     account_id: i64,
@@ -178,7 +184,13 @@ pub async fn insert_packages(
             ]
         })
         .collect();
-    batch::insert(tx, "INSERT INTO packages (account_id, id, ref_code, name, measure, value, hidden, created_at, updated_at)", &values, "").await
+    batch::insert(
+        tx,
+        "INSERT INTO packages (account_id, id, ref_code, name, measure, value, hidden, created_at, updated_at)",
+        &values,
+        SKIP_EXISTING_CODE,
+    )
+    .await
 }
 
 /// A category, workspace or shipper to insert (`parent_id` for categories only).
@@ -189,6 +201,8 @@ pub struct NewCoded {
     pub parent_id: Option<i64>,
 }
 
+/// Inserts categories, workspaces or shippers; a code that exists by now is skipped
+/// (find-or-create: the caller reads the codes back).
 pub async fn insert_coded(
     tx: &mut Tx,
     table: Coded,
@@ -223,7 +237,7 @@ pub async fn insert_coded(
             table.table()
         )
     };
-    batch::insert(tx, &head, &values, "").await?;
+    batch::insert(tx, &head, &values, SKIP_EXISTING_CODE).await?;
     let section = match table {
         Coded::Categories => Some(super::marks::Section::Categories),
         Coded::Workspaces => Some(super::marks::Section::Workspaces),

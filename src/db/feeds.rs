@@ -28,6 +28,8 @@ pub struct FeedProduct {
     pub self_cost: Option<i64>,
     pub description: String,
     pub balance: (i64, i64),
+    /// On the shop's stop list (sold out for now).
+    pub in_stop_list: bool,
 }
 
 fn product(r: &Row) -> Result<FeedProduct, DbError> {
@@ -49,6 +51,7 @@ fn product(r: &Row) -> Result<FeedProduct, DbError> {
         self_cost: r.opt_int(14)?,
         description: r.text(15)?,
         balance: (r.opt_int(16)?.unwrap_or(0), r.opt_int(17)?.unwrap_or(0)),
+        in_stop_list: r.opt_int(18)?.unwrap_or(0) != 0,
     })
 }
 
@@ -69,9 +72,10 @@ pub async fn products(
     let mut sql = String::from(
         "SELECT p.id, p.name, p.entity_type, p.cancellation_type, p.measure, p.deleted, p.use_discounts, p.ref_code, \
          p.for_sale, p.free_price, p.category_id, p.workspace_id, p.tax_id, pp.price, pp.self_cost, p.description, \
-         b.qty, b.value FROM products p \
+         b.qty, b.value, s.stopped FROM products p \
          LEFT JOIN product_prices pp ON pp.account_id = p.account_id AND pp.product_id = p.id AND pp.shop_id = $2 \
          LEFT JOIN stock_balances b ON b.account_id = p.account_id AND b.storage_id = $3 AND b.product_id = p.id \
+         LEFT JOIN stop_list s ON s.account_id = p.account_id AND s.shop_id = $2 AND s.product_id = p.id \
          WHERE p.account_id = $1 AND p.id > $4",
     );
     let mut params: Vec<Value> = vec![
@@ -85,7 +89,7 @@ pub async fn products(
         Some(since) => {
             params.push(since.into());
             sql.push_str(&format!(
-                " AND (p.updated_at >= ${n} OR pp.updated_at >= ${n})",
+                " AND (p.updated_at >= ${n} OR pp.updated_at >= ${n} OR s.updated_at >= ${n})",
                 n = params.len()
             ));
         }
@@ -233,36 +237,48 @@ pub async fn taxes(db: &Db, account_id: i64) -> Result<Vec<(i64, String, i64)>, 
         .collect()
 }
 
-/// A product's data at a shop: (product id, price, for sale and alive, balance qty, value).
+/// A product's data at a shop, as `get_product_shop_data` shows it.
+#[derive(Debug, Clone)]
+pub struct ShopData {
+    pub product_id: i64,
+    pub price: i64,
+    /// For sale and not deleted.
+    pub available: bool,
+    pub balance: (i64, i64),
+    pub in_stop_list: bool,
+}
+
+/// The shop's data of every product priced there: all, or changed since `since`.
 pub async fn shop_data(
     db: &Db,
     account_id: i64,
     shop_id: i64,
     storage_id: i64,
     since: Option<i64>,
-) -> Result<Vec<(i64, i64, bool, i64, i64)>, DbError> {
+) -> Result<Vec<ShopData>, DbError> {
     let mut sql = String::from(
-        "SELECT pp.product_id, pp.price, p.for_sale, p.deleted, b.qty, b.value FROM product_prices pp \
+        "SELECT pp.product_id, pp.price, p.for_sale, p.deleted, b.qty, b.value, s.stopped FROM product_prices pp \
          JOIN products p ON p.account_id = pp.account_id AND p.id = pp.product_id \
          LEFT JOIN stock_balances b ON b.account_id = pp.account_id AND b.storage_id = $3 AND b.product_id = pp.product_id \
+         LEFT JOIN stop_list s ON s.account_id = pp.account_id AND s.shop_id = pp.shop_id AND s.product_id = pp.product_id \
          WHERE pp.account_id = $1 AND pp.shop_id = $2",
     );
     let mut params: Vec<Value> = vec![account_id.into(), shop_id.into(), storage_id.into()];
     if let Some(since) = since {
         params.push(since.into());
-        sql.push_str(" AND (pp.updated_at >= $4 OR p.updated_at >= $4)");
+        sql.push_str(" AND (pp.updated_at >= $4 OR p.updated_at >= $4 OR s.updated_at >= $4)");
     }
     sql.push_str(" ORDER BY pp.product_id");
     let rows = db.read().await.fetch_all(&sql, &params).await?;
     rows.iter()
         .map(|r| {
-            Ok((
-                r.int(0)?,
-                r.int(1)?,
-                r.flag(2)? && !r.flag(3)?,
-                r.opt_int(4)?.unwrap_or(0),
-                r.opt_int(5)?.unwrap_or(0),
-            ))
+            Ok(ShopData {
+                product_id: r.int(0)?,
+                price: r.int(1)?,
+                available: r.flag(2)? && !r.flag(3)?,
+                balance: (r.opt_int(4)?.unwrap_or(0), r.opt_int(5)?.unwrap_or(0)),
+                in_stop_list: r.opt_int(6)?.unwrap_or(0) != 0,
+            })
         })
         .collect()
 }

@@ -1,87 +1,89 @@
-//! Stored answers of POST requests sent with an `Idempotency-Key`.
+//! Stored answers of POST requests sent with an `Idempotency-Key` (API.md §0).
+//!
+//! A row is only ever written with its final answer, in the transaction of the write it
+//! answers (see [`super::held`]): there is no "being served" row for a crash to strand.
+//! Rows with status 0 were claims of the earlier design and count as absent.
 
-use super::{commit, Db, DbError};
+use super::{Db, DbError, Tx};
 
-/// What a key already stands for.
-pub enum Claim {
-    /// The key is new and now claimed by this request.
-    New,
-    /// Another request with this key is being served.
-    InProgress { request_hash: String },
-    /// A request with this key was answered.
-    Done {
-        request_hash: String,
-        status: u16,
-        body: String,
-    },
+/// How long a key's answer is kept, in seconds (published in the README): a retry within this
+/// time is answered from it, a key older than this is forgotten and may be used afresh.
+pub const RETENTION_SECS: i64 = 24 * 60 * 60;
+
+/// An answer as stored.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// Digest of the method, path and body of the request that got this answer.
+    pub request_hash: String,
+    pub status: u16,
+    pub body: String,
 }
 
-/// Claims `key` for a request with `request_hash`, or says what it already stands for.
-pub async fn claim(
+/// The answer stored for `key`, if one younger than the retention is.
+pub async fn find(
     db: &Db,
     account_id: i64,
     key: &str,
-    request_hash: &str,
     now: i64,
-) -> Result<Claim, DbError> {
-    let mut tx = db.begin_write().await?;
-    let inserted = tx
-        .execute(
-            "INSERT INTO idempotency_keys (account_id, key, request_hash, status, created_at) VALUES ($1, $2, $3, 0, $4) \
-             ON CONFLICT (account_id, key) DO NOTHING",
-            &[account_id.into(), key.into(), request_hash.into(), now.into()],
+) -> Result<Option<Stored>, DbError> {
+    let row = db
+        .read()
+        .await
+        .fetch_optional(
+            "SELECT request_hash, status, body FROM idempotency_keys \
+             WHERE account_id = $1 AND key = $2 AND status > 0 AND created_at > $3",
+            &[account_id.into(), key.into(), (now - RETENTION_SECS).into()],
         )
         .await?;
-    if inserted == 1 {
-        commit(tx).await?;
-        return Ok(Claim::New);
-    }
-    let row = tx
-        .fetch_one(
-            "SELECT request_hash, status, body FROM idempotency_keys WHERE account_id = $1 AND key = $2",
-            &[account_id.into(), key.into()],
-        )
-        .await?;
-    let (request_hash, status) = (row.text(0)?, row.int(1)?);
-    Ok(match status {
-        0 => Claim::InProgress { request_hash },
-        status => Claim::Done {
-            request_hash,
-            status: u16::try_from(status).unwrap_or(500),
+    row.map(|row| {
+        Ok(Stored {
+            request_hash: row.text(0)?,
+            status: u16::try_from(row.int(1)?).unwrap_or(500),
             body: row.text(2)?,
-        },
+        })
     })
+    .transpose()
 }
 
-/// Stores the answer of a claimed key.
-pub async fn complete(
-    db: &Db,
+/// Records the answer for `key` in `tx`. `false` when a live answer is already stored: another
+/// server served the same key meanwhile, and the caller must roll its write back.
+pub async fn record(
+    tx: &mut Tx,
     account_id: i64,
     key: &str,
-    status: u16,
-    body: &str,
-) -> Result<(), DbError> {
-    let mut tx = db.begin_write().await?;
-    tx.execute(
-        "UPDATE idempotency_keys SET status = $3, body = $4 WHERE account_id = $1 AND key = $2",
-        &[
-            account_id.into(),
-            key.into(),
-            i64::from(status).into(),
-            body.into(),
-        ],
-    )
-    .await?;
-    commit(tx).await
+    answer: &Stored,
+    now: i64,
+) -> Result<bool, DbError> {
+    let changed = tx
+        .execute(
+            "INSERT INTO idempotency_keys (account_id, key, request_hash, status, body, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (account_id, key) DO UPDATE SET request_hash = excluded.request_hash, \
+             status = excluded.status, body = excluded.body, created_at = excluded.created_at \
+             WHERE idempotency_keys.status = 0 OR idempotency_keys.created_at <= $7",
+            &[
+                account_id.into(),
+                key.into(),
+                answer.request_hash.as_str().into(),
+                i64::from(answer.status).into(),
+                answer.body.as_str().into(),
+                now.into(),
+                (now - RETENTION_SECS).into(),
+            ],
+        )
+        .await?;
+    Ok(changed == 1)
 }
 
-/// Gives a claimed key up (the request failed inside the server; a retry may run it).
-pub async fn release(db: &Db, account_id: i64, key: &str) -> Result<(), DbError> {
+/// Forgets the answers older than the retention; returns how many.
+pub async fn purge(db: &Db, now: i64) -> Result<u64, DbError> {
     let mut tx = db.begin_write().await?;
-    tx.execute(
-        "DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND status = 0",
-        &[account_id.into(), key.into()],
-    )
-    .await?;
-    commit(tx).await
+    let purged = tx
+        .execute(
+            "DELETE FROM idempotency_keys WHERE created_at <= $1",
+            &[(now - RETENTION_SECS).into()],
+        )
+        .await?;
+    super::commit(tx).await?;
+    Ok(purged)
 }

@@ -3,6 +3,12 @@
 //! A counter row per (account, kind) is bumped with `UPDATE … RETURNING` inside the caller's
 //! write transaction, so concurrent writers on PostgreSQL queue on that row instead of racing
 //! on `MAX(id) + 1`, and an id is never handed out twice even after a delete.
+//!
+//! The same row lock makes find-or-create by `ref_code` safe on PostgreSQL (see
+//! [`crate::service::catalog`]): whoever creates objects of a kind holds its counter until it
+//! commits. Writers take the catalog counters in one order (package, category, menu section,
+//! workspace, shipper, product, then documents' own), so two writers never wait for each other
+//! in a circle.
 
 use super::{DbError, Tx};
 
@@ -31,6 +37,7 @@ pub enum Kind {
     Job,
     ModifierGroup,
     ModifierItem,
+    Employee,
 }
 
 impl Kind {
@@ -58,6 +65,7 @@ impl Kind {
             Kind::Job => "job",
             Kind::ModifierGroup => "modifier_group",
             Kind::ModifierItem => "modifier_item",
+            Kind::Employee => "employee",
         }
     }
 }
@@ -77,6 +85,20 @@ pub async fn reserve(tx: &mut Tx, account_id: i64, kind: Kind, count: i64) -> Re
         .await?;
     let last = row.int(0)?;
     Ok(last - count + 1)
+}
+
+/// Holds the account's counter of `kind` until the transaction ends, reserving nothing: from
+/// here on no other transaction can create objects of that kind in the account, and each new
+/// statement sees everything the previous holder committed. For writers that must read what
+/// exists before they know how many ids they need (the menu import).
+pub async fn lock(tx: &mut Tx, account_id: i64, kind: Kind) -> Result<(), DbError> {
+    tx.execute(
+        "INSERT INTO id_counters (account_id, kind, last_id) VALUES ($1, $2, 0) \
+         ON CONFLICT (account_id, kind) DO UPDATE SET last_id = id_counters.last_id",
+        &[account_id.into(), kind.name().into()],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Reserves one id.

@@ -1,6 +1,7 @@
 //! Queries on API keys. Keys are found by digest only; the key itself never reaches the database.
 
 use super::{ids, Db, DbError, Row, Tx};
+use crate::domain::rate_limit::Budget;
 
 /// What a key grants, as the authentication layer needs it.
 #[derive(Debug, Clone)]
@@ -11,6 +12,8 @@ pub struct KeyGrant {
     pub key_id: i64,
     pub scope: String,
     pub shop_id: Option<i64>,
+    /// The key's own rate limit; `None`: the server's default.
+    pub budget: Option<Budget>,
 }
 
 /// A key as `key list` shows it.
@@ -23,6 +26,8 @@ pub struct KeyRow {
     pub label: String,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    /// The key's own rate limit; `None`: the server's default.
+    pub budget: Option<Budget>,
 }
 
 /// A key to insert.
@@ -34,13 +39,16 @@ pub struct NewKey<'a> {
     pub shop_id: Option<i64>,
     pub label: &'a str,
     pub now: i64,
+    /// Its own rate limit; `None`: the server's default.
+    pub budget: Option<Budget>,
 }
 
 pub async fn insert(tx: &mut Tx, key: NewKey<'_>) -> Result<i64, DbError> {
     let id = ids::next(tx, key.account_id, ids::Kind::ApiKey).await?;
+    let (rate, burst) = stored(key.budget);
     tx.execute(
-        "INSERT INTO api_keys (account_id, id, key_hash, key_prefix, scope, shop_id, label, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO api_keys (account_id, id, key_hash, key_prefix, scope, shop_id, label, created_at, \
+         rate_limit, rate_burst) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         &[
             key.account_id.into(),
             id.into(),
@@ -50,6 +58,8 @@ pub async fn insert(tx: &mut Tx, key: NewKey<'_>) -> Result<i64, DbError> {
             key.shop_id.into(),
             key.label.into(),
             key.now.into(),
+            rate.into(),
+            burst.into(),
         ],
     )
     .await?;
@@ -62,8 +72,8 @@ pub async fn find_live_by_digest(db: &Db, digest: &str) -> Result<Option<KeyGran
         .read()
         .await
         .fetch_optional(
-            "SELECT k.account_id, a.name, a.timezone, k.id, k.scope, k.shop_id \
-             FROM api_keys k JOIN accounts a ON a.id = k.account_id \
+            "SELECT k.account_id, a.name, a.timezone, k.id, k.scope, k.shop_id, k.rate_limit, \
+             k.rate_burst FROM api_keys k JOIN accounts a ON a.id = k.account_id \
              WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
             &[digest.into()],
         )
@@ -76,6 +86,7 @@ pub async fn find_live_by_digest(db: &Db, digest: &str) -> Result<Option<KeyGran
             key_id: row.int(3)?,
             scope: row.text(4)?,
             shop_id: row.opt_int(5)?,
+            budget: Budget::from_stored(row.opt_int(6)?, row.opt_int(7)?),
         })
     })
     .transpose()
@@ -90,6 +101,7 @@ fn key_row(row: &Row) -> Result<KeyRow, DbError> {
         label: row.text(4)?,
         created_at: row.int(5)?,
         revoked_at: row.opt_int(6)?,
+        budget: Budget::from_stored(row.opt_int(7)?, row.opt_int(8)?),
     })
 }
 
@@ -98,8 +110,8 @@ pub async fn list(db: &Db, account_id: i64) -> Result<Vec<KeyRow>, DbError> {
         .read()
         .await
         .fetch_all(
-            "SELECT id, key_prefix, scope, shop_id, label, created_at, revoked_at FROM api_keys \
-             WHERE account_id = $1 ORDER BY id",
+            "SELECT id, key_prefix, scope, shop_id, label, created_at, revoked_at, rate_limit, \
+             rate_burst FROM api_keys WHERE account_id = $1 ORDER BY id",
             &[account_id.into()],
         )
         .await?;
@@ -115,4 +127,32 @@ pub async fn revoke(tx: &mut Tx, account_id: i64, key_id: i64, now: i64) -> Resu
         )
         .await?;
     Ok(changed == 1)
+}
+
+/// Sets a key's own rate limit (`None`: back to the server's default) and returns the key;
+/// `None` when the account has no key with that id.
+pub async fn set_budget(
+    tx: &mut Tx,
+    account_id: i64,
+    key_id: i64,
+    budget: Option<Budget>,
+) -> Result<Option<KeyRow>, DbError> {
+    let (rate, burst) = stored(budget);
+    let row = tx
+        .fetch_optional(
+            "UPDATE api_keys SET rate_limit = $3, rate_burst = $4 WHERE account_id = $1 AND id = $2 \
+             RETURNING id, key_prefix, scope, shop_id, label, created_at, revoked_at, rate_limit, \
+             rate_burst",
+            &[account_id.into(), key_id.into(), rate.into(), burst.into()],
+        )
+        .await?;
+    row.as_ref().map(key_row).transpose()
+}
+
+/// The columns of a budget: both NULL for the server's default.
+fn stored(budget: Option<Budget>) -> (Option<i64>, Option<i64>) {
+    match budget.map(Budget::stored) {
+        Some((rate, burst)) => (Some(rate), burst),
+        None => (None, None),
+    }
 }

@@ -17,22 +17,27 @@ pub mod catalog;
 pub mod clients;
 pub mod conn;
 pub mod documents;
+pub mod employees;
 mod error;
 pub mod exports;
 pub mod feeds;
+pub mod held;
 pub mod idempotency;
 pub mod ids;
 pub mod invoices;
 pub mod jobs;
 pub mod keys;
+pub mod line_sales;
 pub mod marks;
 pub mod menus;
+pub mod metrics;
 pub mod modifiers;
 pub mod moves;
 pub mod objects;
 pub mod products;
 pub mod sales;
 pub mod stock;
+pub mod stop_list;
 pub mod tech_maps;
 
 use std::str::FromStr;
@@ -137,6 +142,9 @@ impl Db {
 
     /// Begins a write transaction (see the type's documentation for why SQLite differs).
     pub async fn begin_write(&self) -> Result<Tx, DbError> {
+        if let Some(held) = held::release() {
+            finish(held).await?;
+        }
         match &*self.0 {
             Inner::Sqlite { conns, .. } => {
                 Tx::sqlite(conns.writer.clone().lock_owned().await, "BEGIN IMMEDIATE")
@@ -156,6 +164,26 @@ impl Db {
         }
     }
 
+    /// Writes a consistent copy of the SQLite database to the new file `to`, while writers go
+    /// on: `VACUUM INTO` reads one snapshot (WAL lets writers commit meanwhile) and writes a
+    /// compact database that opens on its own. PostgreSQL has `pg_dump` for this.
+    pub async fn backup_to(&self, to: &std::path::Path) -> Result<(), DbError> {
+        let Inner::Sqlite { conns, .. } = &*self.0 else {
+            return Err(DbError::Unsupported(
+                "backup copies SQLite databases; for PostgreSQL use pg_dump",
+            ));
+        };
+        if to.exists() {
+            return Err(DbError::Unsupported(
+                "the backup file already exists; name a new file",
+            ));
+        }
+        let conn = conns.reader().await;
+        let target = to.display().to_string();
+        tokio::task::block_in_place(|| conn.execute("VACUUM INTO ?1", [target]))?;
+        Ok(())
+    }
+
     /// Checks that the database answers (the health check).
     pub async fn ping(&self) -> Result<(), DbError> {
         self.read().await.fetch_one("SELECT 1", &[]).await?;
@@ -167,10 +195,57 @@ impl Db {
             pool.close().await;
         }
     }
+
+    /// The connections this handle may open, has open, and has in use now (for `/metrics`):
+    /// sqlx's counts on PostgreSQL; on SQLite, the writer and readers, busy while locked.
+    pub fn pool_use(&self) -> PoolUse {
+        match &*self.0 {
+            Inner::Postgres(pool) => {
+                let open = u64::from(pool.size());
+                let idle = u64::try_from(pool.num_idle()).unwrap_or(open);
+                PoolUse {
+                    max: u64::from(pool.options().get_max_connections()),
+                    open,
+                    busy: open.saturating_sub(idle),
+                }
+            }
+            Inner::Sqlite { conns, .. } => {
+                let all = || std::iter::once(&conns.writer).chain(&conns.readers);
+                // a lock taken here is let go at once; it only tells whether one is held
+                let busy = all().filter(|conn| conn.try_lock().is_err()).count();
+                let open = all().count();
+                PoolUse {
+                    max: u64::try_from(open).unwrap_or(u64::MAX),
+                    open: u64::try_from(open).unwrap_or(u64::MAX),
+                    busy: u64::try_from(busy).unwrap_or(u64::MAX),
+                }
+            }
+        }
+    }
 }
 
-/// Commits a write transaction.
-pub async fn commit(mut tx: Tx) -> Result<(), DbError> {
+/// How a [`Db`]'s connections are used at one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    /// The most it may open.
+    pub max: u64,
+    /// Open now.
+    pub open: u64,
+    /// Serving a query or a transaction now.
+    pub busy: u64,
+}
+
+/// Commits a write transaction, moving the change marks it touched; inside a
+/// [`held::Hold`]'s scope the transaction is handed to the hold instead, which commits it
+/// through this same path once the request has its answer.
+pub async fn commit(tx: Tx) -> Result<(), DbError> {
+    match held::hold(tx) {
+        Some(tx) => finish(tx).await,
+        None => Ok(()),
+    }
+}
+
+async fn finish(mut tx: Tx) -> Result<(), DbError> {
     marks::flush(&mut tx).await?;
     tx.commit().await
 }

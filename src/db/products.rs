@@ -182,6 +182,22 @@ pub async fn insert(
     Ok(())
 }
 
+/// Inserts products found missing by `ref_code`; a code that exists by now is skipped
+/// (find-or-create: the caller reads the codes back).
+pub async fn insert_missing(
+    tx: &mut Tx,
+    account_id: i64,
+    rows: &[NewProduct],
+    now: i64,
+) -> Result<(), DbError> {
+    let values = values(account_id, rows, now);
+    batch::insert(tx, COLUMNS, &values, super::catalog::SKIP_EXISTING_CODE).await?;
+    if !rows.is_empty() {
+        super::marks::bump(tx, account_id, super::marks::Section::Products);
+    }
+    Ok(())
+}
+
 /// Inserts new products and overwrites existing ones (by id).
 pub async fn upsert(
     tx: &mut Tx,

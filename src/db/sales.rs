@@ -8,17 +8,47 @@ use super::{Db, DbError, Row, Tx, Value};
 pub async fn open_shift(
     tx: &mut Tx,
     account_id: i64,
-    id: i64,
     shop_id: i64,
-    shift_day: &str,
+    shift: &OpenShift,
     now: i64,
 ) -> Result<(), DbError> {
     tx.execute(
-        "INSERT INTO shifts (account_id, id, shop_id, shift_day, opened_at) VALUES ($1, $2, $3, $4, $5)",
-        &[account_id.into(), id.into(), shop_id.into(), shift_day.into(), now.into()],
+        "INSERT INTO shifts (account_id, id, shop_id, shift_day, employee_id, opened_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        &[
+            account_id.into(),
+            shift.id.into(),
+            shop_id.into(),
+            shift.shift_day.as_str().into(),
+            shift.employee_id.into(),
+            now.into(),
+        ],
     )
     .await?;
     Ok(())
+}
+
+/// An open shift: its id, cash day and the cashier who opened it.
+#[derive(Debug, Clone)]
+pub struct OpenShift {
+    pub id: i64,
+    pub shift_day: String,
+    pub employee_id: Option<i64>,
+}
+
+/// Whether the account has a shift with this id at the shop (open or closed).
+pub async fn shift_exists(
+    tx: &mut Tx,
+    account_id: i64,
+    shop_id: i64,
+    id: i64,
+) -> Result<bool, DbError> {
+    Ok(tx
+        .fetch_optional(
+            "SELECT 1 FROM shifts WHERE account_id = $1 AND shop_id = $2 AND id = $3",
+            &[account_id.into(), shop_id.into(), id.into()],
+        )
+        .await?
+        .is_some())
 }
 
 /// Closes the shop's shift `id`; false when it is not an open shift of that shop.
@@ -38,18 +68,24 @@ pub async fn close_shift(
     Ok(done == 1)
 }
 
-/// The shop's open shift: (id, shift day).
+/// The shop's open shift.
 pub async fn open_shift_of(
     tx: &mut Tx,
     account_id: i64,
     shop_id: i64,
-) -> Result<Option<(i64, String)>, DbError> {
+) -> Result<Option<OpenShift>, DbError> {
     tx.fetch_optional(
-        "SELECT id, shift_day FROM shifts WHERE account_id = $1 AND shop_id = $2 AND closed_at IS NULL",
+        "SELECT id, shift_day, employee_id FROM shifts WHERE account_id = $1 AND shop_id = $2 AND closed_at IS NULL",
         &[account_id.into(), shop_id.into()],
     )
     .await?
-    .map(|r| Ok((r.int(0)?, r.text(1)?)))
+    .map(|r| {
+        Ok(OpenShift {
+            id: r.int(0)?,
+            shift_day: r.text(1)?,
+            employee_id: r.opt_int(2)?,
+        })
+    })
     .transpose()
 }
 
@@ -80,6 +116,8 @@ pub struct ReceiptRow {
     pub created_at: i64,
     pub started_at: Option<i64>,
     pub closed_at: Option<i64>,
+    /// The cashier: the receipt's own, else its shift's.
+    pub employee_id: Option<i64>,
 }
 
 /// A receipt line.
@@ -112,8 +150,8 @@ pub async fn insert(
     tx.execute(
         "INSERT INTO receipts (account_id, id, uuid, shop_id, sent, shift_id, shift_day, status, income, origin_id, source, \
          app_id, delivery_type, client_uuid, count_clients, comment, delivery_address, total, total_sum, discount_sum, \
-         bonus_accrued, bonus_spent, created_at, started_at, closed_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-         $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)",
+         bonus_accrued, bonus_spent, created_at, started_at, closed_at, updated_at, employee_id) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+         $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)",
         &[
             account_id.into(),
             r.id.into(),
@@ -141,6 +179,7 @@ pub async fn insert(
             r.started_at.into(),
             r.closed_at.into(),
             now.into(),
+            r.employee_id.into(),
         ],
     )
     .await?;
@@ -211,7 +250,7 @@ pub async fn replace_payments(
 
 const SELECT: &str = "SELECT id, uuid, shop_id, sent, shift_id, shift_day, status, income, origin_id, source, app_id, \
      delivery_type, client_uuid, count_clients, comment, delivery_address, total, total_sum, discount_sum, bonus_accrued, \
-     bonus_spent, created_at, started_at, closed_at FROM receipts";
+     bonus_spent, created_at, started_at, closed_at, employee_id FROM receipts";
 
 fn receipt(r: &Row) -> Result<ReceiptRow, DbError> {
     Ok(ReceiptRow {
@@ -239,6 +278,7 @@ fn receipt(r: &Row) -> Result<ReceiptRow, DbError> {
         created_at: r.int(21)?,
         started_at: r.opt_int(22)?,
         closed_at: r.opt_int(23)?,
+        employee_id: r.opt_int(24)?,
     })
 }
 
@@ -349,6 +389,7 @@ pub async fn set_status(
 /// What closing a receipt records.
 pub struct Closing<'a> {
     pub shift_id: i64,
+    pub employee_id: Option<i64>,
     pub shift_day: &'a str,
     pub closed_at: i64,
     pub bonus_accrued: i64,
@@ -367,7 +408,7 @@ pub async fn close(
     let done = tx
         .execute(
             "UPDATE receipts SET status = 'closed', shift_id = $4, shift_day = $5, closed_at = $6, bonus_accrued = $7, \
-             bonus_spent = $8, updated_at = $9 WHERE account_id = $1 AND id = $2 AND status = $3",
+             bonus_spent = $8, updated_at = $9, employee_id = $10 WHERE account_id = $1 AND id = $2 AND status = $3",
             &[
                 account_id.into(),
                 id.into(),
@@ -378,6 +419,7 @@ pub async fn close(
                 c.bonus_accrued.into(),
                 c.bonus_spent.into(),
                 now.into(),
+                c.employee_id.into(),
             ],
         )
         .await?;

@@ -31,6 +31,11 @@ pub type Money = Fixed<2>;
 /// A percentage (tax rate, discount): 2 places.
 pub type Percent = Fixed<2>;
 
+/// Every value is less than this many smallest units in magnitude (`|qty| < 10^15`,
+/// `|unit cost| < 10^12`, `|money| < 10^16`), so that any one fits in an `i64` with room to
+/// spare for sums.
+const UNITS_LIMIT: i64 = 1_000_000_000_000_000_000;
+
 /// Why a text or JSON value is not a decimal of the wanted kind.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecimalError {
@@ -67,13 +72,73 @@ impl<const S: u32> Fixed<S> {
         })
     }
 
-    /// Rounds `value` and checks that its units fit in storage.
+    /// Rounds `value` and checks that it is in range: fewer than 10^18 units in magnitude
+    /// (`|value| < 10^(18 - S)`), so it fits in storage with room for sums.
     pub fn checked(value: Decimal) -> Result<Self, DecimalError> {
         let fixed = Self::round(value);
-        if i64::try_from(fixed.0.mantissa()).is_err() {
-            return Err(DecimalError::OutOfRange(value.to_string()));
+        match i64::try_from(fixed.0.mantissa()) {
+            Ok(units) if units.unsigned_abs() < UNITS_LIMIT.unsigned_abs() => Ok(fixed),
+            _ => Err(DecimalError::OutOfRange(value.to_string())),
         }
-        Ok(fixed)
+    }
+
+    /// Reads any decimal text, `[+-]digits[.digits][e[+-]digits]`, rounded to `S` places by
+    /// the rounding rule: also what `rust_decimal` cannot hold (more than 28 significant
+    /// digits; `1e-200`, which is 0). `None` when the text is not a number at all.
+    fn parse_rounded(text: &str) -> Option<Result<Self, DecimalError>> {
+        let out_of_range = || Some(Err(DecimalError::OutOfRange(text.to_owned())));
+        let (negative, unsigned) = match text.as_bytes().first() {
+            Some(b'-') => (true, &text[1..]),
+            Some(b'+') => (false, &text[1..]),
+            _ => (false, text),
+        };
+        let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+            Some(at) => (&unsigned[..at], unsigned[at + 1..].parse::<i64>().ok()?),
+            None => (unsigned, 0),
+        };
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let digits = format!("{whole}{fraction}");
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let digits = digits.trim_start_matches('0');
+        // the value is `digits × 10^shift` units
+        let fraction_len = i64::try_from(fraction.len()).ok()?;
+        let shift = exponent
+            .checked_sub(fraction_len)?
+            .checked_add(i64::from(S))?;
+        let units = if digits.is_empty() {
+            0
+        } else if shift >= 0 {
+            let shift = u32::try_from(shift).ok()?;
+            match (digits.parse::<i64>(), 10_i64.checked_pow(shift)) {
+                (Ok(head), Some(scale)) => match head.checked_mul(scale) {
+                    Some(units) => units,
+                    None => return out_of_range(),
+                },
+                _ => return out_of_range(),
+            }
+        } else {
+            let dropped = usize::try_from(shift.unsigned_abs()).ok()?;
+            match digits.len().checked_sub(dropped) {
+                None => 0, // below a tenth of a unit: rounds to zero
+                Some(kept) => {
+                    let head = match &digits[..kept] {
+                        "" => 0,
+                        head => match head.parse::<i64>() {
+                            Ok(head) => head,
+                            Err(_) => return out_of_range(),
+                        },
+                    };
+                    head + i64::from(digits.as_bytes()[kept] >= b'5')
+                }
+            }
+        };
+        if units >= UNITS_LIMIT {
+            return out_of_range();
+        }
+        let units = if negative { -units } else { units };
+        Some(Ok(Fixed(Decimal::new(units, S))))
     }
 
     pub fn decimal(self) -> Decimal {
@@ -105,10 +170,11 @@ impl<const S: u32> FromStr for Fixed<S> {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let trimmed = text.trim();
-        let parsed = Decimal::from_str_exact(trimmed)
-            .or_else(|_| Decimal::from_scientific(trimmed))
-            .map_err(|_| DecimalError::NotANumber(text.to_owned()))?;
-        Self::checked(parsed)
+        match Decimal::from_str_exact(trimmed).or_else(|_| Decimal::from_scientific(trimmed)) {
+            Ok(parsed) => Self::checked(parsed),
+            Err(_) => Self::parse_rounded(trimmed)
+                .unwrap_or_else(|| Err(DecimalError::NotANumber(text.to_owned()))),
+        }
     }
 }
 
@@ -153,7 +219,7 @@ impl<'de, const S: u32> Deserialize<'de> for Fixed<S> {
 struct FixedVisitor<const S: u32>;
 
 /// The key under which serde_json's `arbitrary_precision` hands a number's exact text.
-const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+pub(crate) const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 impl<'de, const S: u32> Visitor<'de> for FixedVisitor<S> {
     type Value = Fixed<S>;
@@ -191,20 +257,46 @@ impl<'de, const S: u32> Visitor<'de> for FixedVisitor<S> {
     }
 }
 
+/// In requests, a JSON number or a numeric string (more places are rounded by the rounding
+/// rule); in answers, a string with exactly `S` places. Either way less than `10^(18 - S)` in
+/// magnitude (see [`Fixed::checked`]).
 impl<const S: u32> utoipa::PartialSchema for Fixed<S> {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::SchemaType::Type(
-                utoipa::openapi::Type::String,
-            ))
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, SchemaFormat};
+        use utoipa::openapi::Type;
+        let whole_digits = 18 - S;
+        let limit = 10_i64.pow(whole_digits);
+        let number = ObjectBuilder::new()
+            .schema_type(Type::Number)
+            .exclusive_minimum(Some(-limit))
+            .exclusive_maximum(Some(limit));
+        // a text keeps one whole digit less than the limit allows, so that rounding its
+        // places can never carry it past the limit
+        let text = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::Custom("decimal".to_owned())))
+            .pattern(Some(format!(
+                "^[+-]?([0-9]{{1,{}}}(\\.[0-9]*)?|\\.[0-9]+)$",
+                whole_digits - 1
+            )));
+        OneOfBuilder::new()
+            .item(number)
+            .item(text)
             .description(Some(format!(
-                "Exact decimal with {S} places; accepted as a JSON number or a numeric string"
+                "Exact decimal with {S} places, less than 10^{whole_digits} in magnitude. \
+Requests may send a JSON number or a numeric string (more places are rounded half away from \
+zero); answers write a string with exactly {S} places (`\"25.{zeros}\"`).",
+                zeros = "0".repeat(S as usize)
             )))
             .into()
     }
 }
 
-impl<const S: u32> utoipa::ToSchema for Fixed<S> {}
+impl<const S: u32> utoipa::ToSchema for Fixed<S> {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(format!("Decimal{S}"))
+    }
+}
 
 /// The OpenAPI schema of a decimal written with [`as_number`]: a JSON number whose digits are
 /// the exact decimal (never a binary float on our side).
@@ -280,6 +372,51 @@ mod tests {
         assert!(serde_json::from_str::<Qty>(r#""abc""#).is_err());
         assert!(serde_json::from_str::<Qty>("true").is_err());
         assert!(serde_json::from_str::<Money>("1e30").is_err());
+        // the range is 10^18 units: |qty| < 10^15
+        assert!(Qty::from_str("1e15").is_err());
+        assert!(Qty::from_str("-1000000000000000").is_err());
+        assert!(Qty::from_str("999999999999999.999").is_ok());
+        assert!(Qty::from_str("999999999999999.9995").is_err());
+        assert!(Qty::from_str("1e99999999999999999999").is_err());
+        for junk in ["", "-", ".", "e5", "1e", "1.2.3", "0x10", "1e5.5"] {
+            assert!(Qty::from_str(junk).is_err(), "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn any_number_syntax_is_rounded_to_the_kind_places() {
+        // past rust_decimal's 28 digits, or far below a unit: still a number
+        let read = |text: &str| Qty::from_str(text).map(|q| q.to_string());
+        assert_eq!(read("1e-200"), Ok("0.000".into()));
+        assert_eq!(read("-5e-324"), Ok("0.000".into()));
+        assert_eq!(
+            read("0.0004999999999999999999999999999"),
+            Ok("0.000".into())
+        );
+        assert_eq!(
+            read("0.0005000000000000000000000000001"),
+            Ok("0.001".into())
+        );
+        assert_eq!(
+            read("-2.34550000000000000000000000000001"),
+            Ok("-2.346".into())
+        );
+        assert_eq!(
+            read("12.3456789012345678901234567890123"),
+            Ok("12.346".into())
+        );
+        assert_eq!(read("1.5e-3"), Ok("0.002".into()));
+        assert_eq!(
+            read("0.00000000000000000000000000000000015e33"),
+            Ok("0.150".into())
+        );
+        assert_eq!(
+            read("+123456789012.0000000000000000000000001"),
+            Ok("123456789012.000".into())
+        );
+        let m: Vec<Money> = serde_json::from_str("[1e-29, 4.9e-3, 5e-3, -0.0]").expect("json");
+        let shown: Vec<String> = m.iter().map(|c| c.to_string()).collect();
+        assert_eq!(shown, ["0.00", "0.00", "0.01", "0.00"]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod host;
 pub mod key;
 pub mod names;
 pub mod product;
+pub mod rate_limit;
 pub mod recipe;
 pub mod sales;
 pub mod stock;

@@ -151,13 +151,60 @@ impl<'de> Deserialize<'de> for CancellationType {
 
 impl utoipa::PartialSchema for CancellationType {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use serde_json::json;
         utoipa::openapi::ObjectBuilder::new()
-            .description(Some("0|1|2 or no_cancel|cancel_dish|cancel_ingredients"))
+            .schema_type(utoipa::openapi::schema::SchemaType::AnyValue)
+            .enum_values(Some([
+                json!(0),
+                json!(1),
+                json!(2),
+                json!("0"),
+                json!("1"),
+                json!("2"),
+                json!("no_cancel"),
+                json!("cancel_dish"),
+                json!("cancel_ingredients"),
+            ]))
+            .description(Some(
+                "How a sale writes stock off: `0` / `no_cancel` nothing, `1` / `cancel_dish` the \
+item itself, `2` / `cancel_ingredients` by its tech map (recursively).",
+            ))
             .into()
     }
 }
 
 impl utoipa::ToSchema for CancellationType {}
+
+/// In requests: `pcs`, `kg` or `l` (also `шт`, `кг`, `л`, and upper case).
+impl utoipa::PartialSchema for Measure {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .enum_values(Some(["pcs", "kg", "l", "шт", "кг", "л"]))
+            .description(Some(
+                "The unit a product is counted in: `pcs`, `kg` or `l` (`шт`, `кг`, `л` and upper-case \
+`PCS`, `KG`, `L` are read too).",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Measure {}
+
+impl utoipa::PartialSchema for EntityType {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .enum_values(Some(["product", "tech_map", "sub_product"]))
+            .description(Some(
+                "What a product is: bought goods (`product`), a dish made by a recipe \
+(`tech_map`) or a semi-finished product (`sub_product`).",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for EntityType {}
 
 #[cfg(test)]
 mod tests {

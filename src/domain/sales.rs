@@ -54,6 +54,20 @@ pub fn split(paid: ByKind, line_totals: &[i64]) -> Vec<ByKind> {
     shares
 }
 
+/// How a receipt was paid, in one word: its payments' one kind, `mixed` for several, and
+/// `cash` for a receipt paid with nothing (a zero total).
+pub fn payment_type<'a>(kinds: impl IntoIterator<Item = &'a str>) -> &'a str {
+    let mut kinds = kinds.into_iter();
+    let Some(first) = kinds.next() else {
+        return "cash";
+    };
+    if kinds.all(|k| k == first) {
+        first
+    } else {
+        "mixed"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +96,13 @@ mod tests {
             split([500, 0, 0, 0, 0], &[0, 0]),
             vec![[500, 0, 0, 0, 0], [0; 5]]
         );
+    }
+
+    #[test]
+    fn a_receipt_paid_in_one_kind_says_it_and_several_kinds_say_mixed() {
+        assert_eq!(payment_type(["card"]), "card");
+        assert_eq!(payment_type(["cash", "cash"]), "cash");
+        assert_eq!(payment_type(["cash", "card"]), "mixed");
+        assert_eq!(payment_type([]), "cash");
     }
 }

@@ -70,6 +70,18 @@ pub fn day_of(unix: i64, zone: &TimeZone) -> String {
         .unwrap_or_default()
 }
 
+/// The local time of day (`HH:MM:SS`) of an instant in `zone`.
+pub fn time_of(unix: i64, zone: &TimeZone) -> String {
+    jiff::Timestamp::from_second(unix)
+        .map(|t| {
+            t.to_zoned(zone.clone())
+                .time()
+                .strftime("%H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
 /// The first second of calendar day `date` (`YYYY-MM-DD`) in `zone`.
 pub fn day_start(date_text: &str, zone: &TimeZone) -> Result<i64, String> {
     let day = date(date_text)?;

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use crate::db::{self, accounts, catalog, clients, keys, modifiers, objects, Db};
 use crate::domain::decimal::{Money, Percent, Qty};
 use crate::domain::key::{self, Scope};
+use crate::domain::rate_limit::Budget;
 use crate::domain::{names, time};
 
 use super::{ServiceError, ServiceResult};
@@ -65,6 +66,32 @@ pub struct KeySpec<'a> {
 
 /// Creates a key and returns its id and the key itself, which is shown this once only.
 pub async fn create_key(db: &Db, account: &str, spec: KeySpec<'_>) -> ServiceResult<(i64, String)> {
+    create_key_with_budget(db, account, spec, None).await
+}
+
+/// A key's own rate limit as the administrator states it: requests a second (0: not limited)
+/// and at once; neither: the server's default. A burst alone is refused.
+pub fn parse_budget(rate: Option<i64>, burst: Option<i64>) -> ServiceResult<Option<Budget>> {
+    match (rate, burst) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(ServiceError::invalid(
+            "burst",
+            "a burst needs a rate (requests a second)",
+        )),
+        (Some(rate), burst) => Budget::parse(rate, burst)
+            .map(Some)
+            .map_err(|e| ServiceError::invalid(e.field, e.message)),
+    }
+}
+
+/// Creates a key with its own rate limit (`None`: the server's default); returns its id and
+/// the key itself, which is shown this once only.
+pub async fn create_key_with_budget(
+    db: &Db,
+    account: &str,
+    spec: KeySpec<'_>,
+    budget: Option<Budget>,
+) -> ServiceResult<(i64, String)> {
     let account_id = account_id(db, account).await?;
     let scope = Scope::parse(spec.scope).ok_or_else(|| {
         ServiceError::invalid(
@@ -101,6 +128,7 @@ pub async fn create_key(db: &Db, account: &str, spec: KeySpec<'_>) -> ServiceRes
         shop_id: spec.shop_id,
         label: spec.label,
         now: time::now_unix(),
+        budget,
     };
     let id = keys::insert(&mut tx, new_key).await?;
     db::commit(tx).await?;
@@ -110,6 +138,27 @@ pub async fn create_key(db: &Db, account: &str, spec: KeySpec<'_>) -> ServiceRes
 pub async fn list_keys(db: &Db, account: &str) -> ServiceResult<Vec<keys::KeyRow>> {
     let account_id = account_id(db, account).await?;
     Ok(keys::list(db, account_id).await?)
+}
+
+/// The keys of an account (never the keys themselves), by id.
+pub async fn keys_of(db: &Db, account_id: i64) -> ServiceResult<Vec<keys::KeyRow>> {
+    Ok(keys::list(db, account_id).await?)
+}
+
+/// Sets a key's own rate limit (`None`: back to the server's default) and returns the key.
+/// Servers that cached the key apply it once their cache forgets it (`--key-cache-ttl`).
+pub async fn set_key_budget(
+    db: &Db,
+    account_id: i64,
+    key_id: i64,
+    budget: Option<Budget>,
+) -> ServiceResult<keys::KeyRow> {
+    let mut tx = db.begin_write().await?;
+    let key = keys::set_budget(&mut tx, account_id, key_id, budget)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("no key {key_id}")))?;
+    db::commit(tx).await?;
+    Ok(key)
 }
 
 pub async fn revoke_key(db: &Db, account: &str, key_id: i64) -> ServiceResult<()> {

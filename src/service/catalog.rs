@@ -1,6 +1,20 @@
 //! What every way of making products shares (invoices, the products API, the menu import):
 //! checking a product's fields, resolving what it refers to, the administrator-made objects a
 //! payload may name, and finding or creating ref_code objects.
+//!
+//! **Find-or-create** (API.md §0, ref_code objects) must find one object even when requests
+//! naming the same new code run at the same moment, on PostgreSQL too, where transactions do
+//! not queue for one writer as on SQLite. Every creator follows the same steps:
+//! 1. read the codes; those found are done (the common case takes no lock);
+//! 2. reserve ids for the missing ones ([`ids::reserve`]): that locks the kind's counter row
+//!    until commit, so a concurrent creator of the same kind has committed when it returns;
+//! 3. read the missing codes again (a new statement sees what that creator committed) and
+//!    create only those still missing, under the reserved ids (ids left over are skipped:
+//!    harmless gaps);
+//! 4. insert with `ON CONFLICT (account_id, ref_code) DO NOTHING` and read the codes back, so
+//!    that even a writer outside these steps could only cost a gap, never a refusal.
+//!
+//! Counters are taken in one order (see [`crate::db::ids`]), so creators never deadlock.
 
 use std::collections::{HashMap, HashSet};
 
@@ -242,20 +256,65 @@ pub async fn ensure_coded(
     let mut missing: Vec<&String> = codes.iter().filter(|c| !found.contains_key(*c)).collect();
     missing.sort();
     missing.dedup();
-    let first = ids::reserve(tx, account_id, table.kind(), missing.len() as i64).await?;
-    let rows: Vec<NewCoded> = missing
+    let new = missing
         .into_iter()
-        .enumerate()
-        .map(|(n, code)| NewCoded {
-            id: first + n as i64,
+        .map(|code| NewCode {
             ref_code: code.clone(),
             name: code.clone(),
-            parent_id: None,
+            parent: None,
         })
         .collect();
-    catalog::insert_coded(tx, table, account_id, &rows, now).await?;
-    found.extend(rows.into_iter().map(|r| (r.ref_code, r.id)));
+    create_coded(tx, table, account_id, &mut found, new, now).await?;
     Ok(found)
+}
+
+/// A category, workspace or shipper to create when its code is missing.
+pub struct NewCode {
+    pub ref_code: String,
+    pub name: String,
+    /// For categories: the parent's code, found or earlier in the list.
+    pub parent: Option<String>,
+}
+
+/// Steps 2–4 of find-or-create (see the module's documentation) for `new`, codes not in
+/// `found` (distinct, each parent before its children); adds them to `found`.
+pub async fn create_coded(
+    tx: &mut Tx,
+    table: Coded,
+    account_id: i64,
+    found: &mut HashMap<String, i64>,
+    new: Vec<NewCode>,
+    now: i64,
+) -> ServiceResult<()> {
+    if new.is_empty() {
+        return Ok(());
+    }
+    let first = ids::reserve(tx, account_id, table.kind(), new.len() as i64).await?;
+    let codes: Vec<String> = new.iter().map(|n| n.ref_code.clone()).collect();
+    found.extend(catalog::ids_by_code(tx, table, account_id, &codes).await?);
+    let still_missing: Vec<NewCode> = new
+        .into_iter()
+        .filter(|n| !found.contains_key(&n.ref_code))
+        .collect();
+    let mut rows = Vec::with_capacity(still_missing.len());
+    for (n, code) in still_missing.into_iter().enumerate() {
+        let id = first + n as i64;
+        let parent_id = code.parent.as_ref().and_then(|p| found.get(p).copied());
+        found.insert(code.ref_code.clone(), id);
+        rows.push(NewCoded {
+            id,
+            ref_code: code.ref_code,
+            name: code.name,
+            parent_id,
+        });
+    }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    catalog::insert_coded(tx, table, account_id, &rows, now).await?;
+    let inserted: Vec<String> = rows.into_iter().map(|r| r.ref_code).collect();
+    found.extend(catalog::ids_by_code(tx, table, account_id, &inserted).await?);
+    Ok(())
 }
 
 /// Fails naming the first `items[i].amount` that is not positive.

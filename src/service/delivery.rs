@@ -17,6 +17,7 @@ use crate::domain::time;
 use crate::wire::delivery::{BillIn, ClientIn};
 
 use super::sales::{check_payments, parse_uuid, payment_kinds, require_products, unit_price};
+use super::stop_list;
 use super::{Actor, ServiceError, ServiceResult};
 
 const KIND: &str = "delivery";
@@ -217,6 +218,10 @@ async fn make_order(
         "bill.items",
     )
     .await?;
+    if let Some(shop) = bill.pos_id {
+        let products: Vec<i64> = bill.items.iter().map(|i| i.product_id).collect();
+        stop_list::refuse_stopped(tx, account_id, shop, &products, "bill.items").await?;
+    }
     let payments = check_payments(&bill.payments)?;
     payment_kinds(tx, account_id, &payments)
         .await
@@ -389,12 +394,12 @@ async fn create_client(
         None => None,
     };
     let birthday = c
-        .birthday
-        .as_deref()
-        .filter(|b| !b.trim().is_empty())
-        .map(parse_birthday)
-        .transpose()
-        .map_err(|e| ServiceError::invalid("bill.client.birthday", e))?;
+        .birthday()
+        .map(|(field, text)| {
+            parse_birthday(text)
+                .map_err(|e| ServiceError::invalid(format!("bill.client.{field}"), e))
+        })
+        .transpose()?;
     let client = NewClient {
         uuid: uuid::Uuid::new_v4().to_string(),
         name: name.trim().to_owned(),

@@ -5,7 +5,7 @@ use crate::db::{self, accounts, objects, Db};
 use crate::domain::time;
 
 use super::admin::{self, KeySpec};
-use super::ServiceResult;
+use super::{demo_cafe, Actor, ServiceError, ServiceResult};
 
 pub const DEMO_ACCOUNT: &str = "demo";
 
@@ -72,4 +72,49 @@ pub async fn ensure(db: &Db) -> ServiceResult<Demo> {
     };
     let (_, key) = admin::create_key(db, DEMO_ACCOUNT, spec).await?;
     Ok(Demo { created, key })
+}
+
+/// What `serve --demo` made and the keys it minted for the sandbox.
+pub struct Sandbox {
+    pub demo: Demo,
+    /// The demo cafe's history was made by this start.
+    pub filled: bool,
+    /// A terminal key for shop 1 (the `/pos/…` API) and an admin key (`/admin/v1/…`).
+    pub terminal_key: String,
+    pub admin_key: String,
+}
+
+/// The demo account of `serve --demo` with the demo cafe in it (made once: only while the
+/// account has no documents or receipts, so a start that was cut short fills it next time),
+/// and fresh keys of each scope.
+pub async fn sandbox(db: &Db) -> ServiceResult<Sandbox> {
+    let demo = ensure(db).await?;
+    let account = accounts::find_by_name(db, DEMO_ACCOUNT)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("no demo account".into()))?;
+    let filled = !accounts::has_history(db, account.id).await?;
+    if filled {
+        let actor = Actor {
+            account_id: account.id,
+            user_id: 0,
+            timezone: time::parse_timezone(&account.timezone)
+                .map_err(|e| ServiceError::invalid("timezone", e))?,
+        };
+        demo_cafe::populate(db, &actor).await?;
+    }
+    let key = |scope, shop_id, label| KeySpec {
+        scope,
+        shop_id,
+        label,
+    };
+    let terminal = key("terminal", Some(1), "serve --demo, shop 1");
+    let (_, terminal_key) = admin::create_key(db, DEMO_ACCOUNT, terminal).await?;
+    let (_, admin_key) =
+        admin::create_key(db, DEMO_ACCOUNT, key("admin", None, "serve --demo")).await?;
+    Ok(Sandbox {
+        demo,
+        filled,
+        terminal_key,
+        admin_key,
+    })
 }

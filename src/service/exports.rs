@@ -13,7 +13,7 @@ use jiff::tz::TimeZone;
 use crate::db::exports::{self, DailyRow, Period, Sums};
 use crate::db::sales::{self, LineRow, PaymentRow, ReceiptRow};
 use crate::db::{objects, products, Db, Tx};
-use crate::domain::sales::{paid_by_kind, split};
+use crate::domain::sales::{paid_by_kind, split, ByKind};
 use crate::domain::time;
 
 use super::{ServiceError, ServiceResult};
@@ -26,11 +26,7 @@ pub fn rows(
     kinds: &HashMap<i64, String>,
     tz: &TimeZone,
 ) -> Vec<DailyRow> {
-    let named: Vec<(&str, i64)> = payments
-        .iter()
-        .map(|(id, value)| (kinds.get(id).map_or("", String::as_str), *value))
-        .collect();
-    let paid = paid_by_kind(&named, receipt.total_sum);
+    let (paid, _) = paid_and_change(payments, kinds, receipt.total_sum);
     let totals: Vec<i64> = lines.iter().map(|l| l.total_sum).collect();
     let shares = split(paid, &totals);
     let sign = receipt.income;
@@ -51,6 +47,25 @@ pub fn rows(
             kinds: share.map(|k| sign * k),
         })
         .collect()
+}
+
+/// A receipt's money by payment kind as kept, the change given back taken off cash first (so
+/// the kinds add up to `total_sum`), and that change. Every export counts cash this way: the
+/// totals' `cash` and the receipts' `cash_pay` are the same cash kept.
+pub fn paid_and_change(
+    payments: &[PaymentRow],
+    kinds: &HashMap<i64, String>,
+    total_sum: i64,
+) -> (ByKind, i64) {
+    let named: Vec<(&str, i64)> = payments
+        .iter()
+        .map(|(id, value)| (kinds.get(id).map_or("", String::as_str), *value))
+        .collect();
+    let tendered: i64 = payments.iter().map(|p| p.1).sum();
+    (
+        paid_by_kind(&named, total_sum),
+        (tendered - total_sum).max(0),
+    )
 }
 
 /// Adds a closed receipt to the aggregates, inside the transaction that closed it.

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::db::catalog::{self, Coded, NewCoded, NewPackage, PackageRow};
+use crate::db::catalog::{self, Coded, NewPackage, PackageRow};
 use crate::db::ids::{self, Kind};
 use crate::db::invoices::{self as invoice_db, NewInvoice, NewItem};
 use crate::db::products;
@@ -21,7 +21,7 @@ use crate::domain::stock::base_quantity;
 use crate::domain::time;
 use crate::wire::invoices::{InvoiceIn, InvoiceItemIn, PackageIn, ProductIn};
 
-use super::catalog::{check_product, CatalogRefs, Known, ProductSpec};
+use super::catalog::{check_product, create_coded, CatalogRefs, Known, NewCode, ProductSpec};
 
 use super::{Actor, ServiceError, ServiceResult};
 
@@ -171,7 +171,8 @@ struct Writer<'t> {
 }
 
 impl Writer<'_> {
-    /// Finds or creates the payload's packages and the standard ones any line may use.
+    /// Finds or creates the payload's packages and the standard ones any line may use
+    /// (concurrently safe: see [`super::catalog`]).
     async fn packages(
         &mut self,
         specs: &[PackageSpec],
@@ -200,9 +201,15 @@ impl Writer<'_> {
             }
             new.push(spec);
         }
+        if new.is_empty() {
+            return Ok(found);
+        }
         let first = ids::reserve(self.tx, self.account_id, Kind::Package, new.len() as i64).await?;
+        let new_codes: Vec<String> = new.iter().map(|p| p.ref_code.clone()).collect();
+        found.extend(catalog::packages_by_code(self.tx, self.account_id, &new_codes).await?);
         let rows: Vec<NewPackage> = new
             .iter()
+            .filter(|spec| !found.contains_key(&spec.ref_code))
             .enumerate()
             .map(|(n, spec)| NewPackage {
                 id: first + n as i64,
@@ -217,14 +224,8 @@ impl Writer<'_> {
             .collect();
         if !rows.is_empty() {
             catalog::insert_packages(self.tx, self.account_id, &rows, self.now).await?;
-        }
-        for row in rows {
-            let package = PackageRow {
-                id: row.id,
-                measure: row.measure.to_owned(),
-                value_units: row.value_units,
-            };
-            found.insert(row.ref_code, package);
+            let inserted: Vec<String> = rows.into_iter().map(|r| r.ref_code).collect();
+            found.extend(catalog::packages_by_code(self.tx, self.account_id, &inserted).await?);
         }
         Ok(found)
     }
@@ -245,13 +246,13 @@ impl Writer<'_> {
         );
         let mut found =
             catalog::ids_by_code(self.tx, Coded::Categories, self.account_id, &codes).await?;
-        let mut new: Vec<(String, String, Option<String>)> = Vec::new();
+        let mut new: Vec<NewCode> = Vec::new();
         for (i, c) in input.categories.iter().enumerate() {
-            if found.contains_key(&c.ref_code) || new.iter().any(|n| n.0 == c.ref_code) {
+            if found.contains_key(&c.ref_code) || new.iter().any(|n| n.ref_code == c.ref_code) {
                 continue;
             }
             if let Some(parent) = &c.parent {
-                if !found.contains_key(parent) && !new.iter().any(|n| &n.0 == parent) {
+                if !found.contains_key(parent) && !new.iter().any(|n| &n.ref_code == parent) {
                     let message = format!("parent category {parent:?} is neither earlier in the list nor in the account");
                     return Err(ServiceError::invalid(
                         format!("categories[{i}].parent"),
@@ -265,24 +266,21 @@ impl Writer<'_> {
                     "name must not be empty",
                 ));
             }
-            new.push((c.ref_code.clone(), c.name.clone(), c.parent.clone()));
+            new.push(NewCode {
+                ref_code: c.ref_code.clone(),
+                name: c.name.clone(),
+                parent: c.parent.clone(),
+            });
         }
-        let first =
-            ids::reserve(self.tx, self.account_id, Kind::Category, new.len() as i64).await?;
-        for (n, (code, _, _)) in new.iter().enumerate() {
-            found.insert(code.clone(), first + n as i64);
-        }
-        let rows: Vec<NewCoded> = new
-            .into_iter()
-            .enumerate()
-            .map(|(n, (ref_code, name, parent))| NewCoded {
-                id: first + n as i64,
-                parent_id: parent.and_then(|p| found.get(&p).copied()),
-                ref_code,
-                name,
-            })
-            .collect();
-        catalog::insert_coded(self.tx, Coded::Categories, self.account_id, &rows, self.now).await?;
+        create_coded(
+            self.tx,
+            Coded::Categories,
+            self.account_id,
+            &mut found,
+            new,
+            self.now,
+        )
+        .await?;
         Ok(found)
     }
 
@@ -300,9 +298,9 @@ impl Writer<'_> {
         );
         let mut found =
             catalog::ids_by_code(self.tx, Coded::Workspaces, self.account_id, &codes).await?;
-        let mut new: Vec<(String, String)> = Vec::new();
+        let mut new: Vec<NewCode> = Vec::new();
         for (i, w) in input.workspaces.iter().enumerate() {
-            if found.contains_key(&w.ref_code) || new.iter().any(|n| n.0 == w.ref_code) {
+            if found.contains_key(&w.ref_code) || new.iter().any(|n| n.ref_code == w.ref_code) {
                 continue;
             }
             if w.name.trim().is_empty() {
@@ -311,24 +309,21 @@ impl Writer<'_> {
                     "name must not be empty",
                 ));
             }
-            new.push((w.ref_code.clone(), w.name.clone()));
+            new.push(NewCode {
+                ref_code: w.ref_code.clone(),
+                name: w.name.clone(),
+                parent: None,
+            });
         }
-        let first =
-            ids::reserve(self.tx, self.account_id, Kind::Workspace, new.len() as i64).await?;
-        let rows: Vec<NewCoded> = new
-            .into_iter()
-            .enumerate()
-            .map(|(n, (ref_code, name))| NewCoded {
-                id: first + n as i64,
-                ref_code,
-                name,
-                parent_id: None,
-            })
-            .collect();
-        for row in &rows {
-            found.insert(row.ref_code.clone(), row.id);
-        }
-        catalog::insert_coded(self.tx, Coded::Workspaces, self.account_id, &rows, self.now).await?;
+        create_coded(
+            self.tx,
+            Coded::Workspaces,
+            self.account_id,
+            &mut found,
+            new,
+            self.now,
+        )
+        .await?;
         Ok(found)
     }
 
@@ -337,29 +332,34 @@ impl Writer<'_> {
             return Ok(None);
         };
         let codes = [shipper.ref_code.clone()];
-        if let Some(&id) = catalog::ids_by_code(self.tx, Coded::Shippers, self.account_id, &codes)
-            .await?
-            .get(&shipper.ref_code)
-        {
-            return Ok(Some(id));
+        let mut found =
+            catalog::ids_by_code(self.tx, Coded::Shippers, self.account_id, &codes).await?;
+        if !found.contains_key(&shipper.ref_code) {
+            let name = shipper
+                .name
+                .clone()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| shipper.ref_code.clone());
+            let new = vec![NewCode {
+                ref_code: shipper.ref_code.clone(),
+                name,
+                parent: None,
+            }];
+            create_coded(
+                self.tx,
+                Coded::Shippers,
+                self.account_id,
+                &mut found,
+                new,
+                self.now,
+            )
+            .await?;
         }
-        let id = ids::next(self.tx, self.account_id, Kind::Shipper).await?;
-        let name = shipper
-            .name
-            .clone()
-            .filter(|n| !n.trim().is_empty())
-            .unwrap_or_else(|| shipper.ref_code.clone());
-        let row = NewCoded {
-            id,
-            ref_code: shipper.ref_code.clone(),
-            name,
-            parent_id: None,
-        };
-        catalog::insert_coded(self.tx, Coded::Shippers, self.account_id, &[row], self.now).await?;
-        Ok(Some(id))
+        Ok(found.get(&shipper.ref_code).copied())
     }
 
-    /// Finds or creates products (an existing product is not changed) with their prices.
+    /// Finds or creates products (an existing product is not changed) with their prices
+    /// (concurrently safe: see [`super::catalog`]).
     async fn products(
         &mut self,
         specs: &[ProductSpec<'_>],
@@ -377,23 +377,33 @@ impl Writer<'_> {
                 new.push(spec);
             }
         }
-        let first = ids::reserve(self.tx, self.account_id, Kind::Product, new.len() as i64).await?;
-        let keep_self_cost = !accounts::stock_module(self.tx, self.account_id).await?;
-        let mut rows = Vec::with_capacity(new.len());
-        let mut prices = Vec::new();
-        for (n, spec) in new.iter().enumerate() {
-            let id = first + n as i64;
-            rows.push(spec.row(id, refs));
-            prices.extend(spec.prices(id, keep_self_cost));
-            found.insert(
-                spec.input.ref_code.clone(),
-                catalog::ProductRef {
-                    id,
-                    measure: spec.measure.as_str().to_owned(),
-                },
-            );
+        if new.is_empty() {
+            return Ok(found);
         }
-        products::insert(self.tx, self.account_id, &rows, self.now).await?;
+        let first = ids::reserve(self.tx, self.account_id, Kind::Product, new.len() as i64).await?;
+        let new_codes: Vec<String> = new.iter().map(|p| p.input.ref_code.clone()).collect();
+        found.extend(catalog::products_by_code(self.tx, self.account_id, &new_codes).await?);
+        new.retain(|spec| !found.contains_key(&spec.input.ref_code));
+        if new.is_empty() {
+            return Ok(found);
+        }
+        let rows: Vec<_> = new
+            .iter()
+            .enumerate()
+            .map(|(n, spec)| spec.row(first + n as i64, refs))
+            .collect();
+        products::insert_missing(self.tx, self.account_id, &rows, self.now).await?;
+        let inserted: Vec<String> = rows.iter().map(|r| r.ref_code.clone()).collect();
+        let stored = catalog::products_by_code(self.tx, self.account_id, &inserted).await?;
+        // prices only for the rows this transaction wrote: a product found instead keeps its own
+        let keep_self_cost = !accounts::stock_module(self.tx, self.account_id).await?;
+        let mut prices = Vec::new();
+        for (spec, row) in new.iter().zip(&rows) {
+            if stored.get(&row.ref_code).is_some_and(|p| p.id == row.id) {
+                prices.extend(spec.prices(row.id, keep_self_cost));
+            }
+        }
+        found.extend(stored);
         catalog::upsert_prices(self.tx, self.account_id, &prices, self.now).await?;
         Ok(found)
     }

@@ -333,6 +333,9 @@ impl Import<'_> {
         &mut self,
         input: &[ImportCategoryIn],
     ) -> ServiceResult<HashMap<String, i64>> {
+        // held before reading: no category can appear between the read and the writes, which
+        // would collide with a new one here (a concurrent invoice naming the same code)
+        ids::lock(self.tx, self.account_id(), Kind::Category).await?;
         let existing = catalog::all_categories(self.tx, self.account_id()).await?;
         let new_codes = input
             .iter()
@@ -415,6 +418,10 @@ impl Import<'_> {
         &mut self,
         input: Option<&[ImportSectionIn]>,
     ) -> ServiceResult<HashMap<String, i64>> {
+        if input.is_some() {
+            // held before reading, as for categories (another import may create the same code)
+            ids::lock(self.tx, self.account_id(), Kind::MenuSection).await?;
+        }
         let existing = menus::all_sections(self.tx, self.account_id()).await?;
         let live = |s: &&SectionRow| !s.deleted;
         let Some(input) = input else {
@@ -547,6 +554,8 @@ impl Import<'_> {
         items: &[ItemSpec<'_>],
         refs: &Refs<'_>,
     ) -> ServiceResult<Vec<i64>> {
+        // held before reading, as for categories
+        ids::lock(self.tx, self.account_id(), Kind::Product).await?;
         let existing = products::all_by_code(self.tx, self.account_id()).await?;
         let new_count = items
             .iter()

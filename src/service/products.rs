@@ -17,8 +17,7 @@ pub async fn create(db: &Db, actor: &Actor, input: &ProductIn) -> ServiceResult<
     let spec = check_product(input, String::new())?;
     let mut tx = db.begin_write().await?;
     refuse_taken_code(&mut tx, actor.account_id, &input.ref_code, None).await?;
-    let id = ids::next(&mut tx, actor.account_id, Kind::Product).await?;
-    write(&mut tx, actor, &spec, id, None).await?;
+    let id = write(&mut tx, actor, &spec, None).await?;
     db::commit(tx).await?;
     Ok(id)
 }
@@ -32,7 +31,7 @@ pub async fn update(db: &Db, actor: &Actor, key: Key<'_>, input: &ProductIn) -> 
         .await?
         .ok_or_else(|| not_found(key))?;
     refuse_taken_code(&mut tx, actor.account_id, &input.ref_code, Some(current.id)).await?;
-    write(&mut tx, actor, &spec, current.id, Some(&current)).await?;
+    write(&mut tx, actor, &spec, Some(&current)).await?;
     db::commit(tx).await?;
     Ok(current.id)
 }
@@ -65,13 +64,13 @@ async fn refuse_taken_code(
     }
 }
 
+/// Writes the card over `current`, or as a new product; returns its id.
 async fn write(
     tx: &mut Tx,
     actor: &Actor,
     spec: &ProductSpec<'_>,
-    id: i64,
     current: Option<&ProductRow>,
-) -> ServiceResult<()> {
+) -> ServiceResult<i64> {
     let (account_id, now) = (actor.account_id, time::now_unix());
     let known = Known::load(tx, account_id).await?;
     let codes = |code: &Option<String>| code.iter().cloned().collect::<Vec<_>>();
@@ -97,6 +96,12 @@ async fn write(
         known: &known,
     };
     spec.check_refs(&refs)?;
+    // a new product's id only now: the category and workspace counters come before the
+    // product's, in the order every writer takes them (see `db::ids`)
+    let id = match current {
+        Some(current) => current.id,
+        None => ids::next(tx, account_id, Kind::Product).await?,
+    };
     let mut row = spec.row(id, &refs);
     if let Some(current) = current {
         row.description = current.description.clone();
@@ -119,5 +124,5 @@ async fn write(
     }
     let keep_self_cost = !accounts::stock_module(tx, account_id).await?;
     catalog::upsert_prices(tx, account_id, &spec.prices(id, keep_self_cost), now).await?;
-    Ok(())
+    Ok(id)
 }

@@ -9,13 +9,14 @@ use rust_decimal::Decimal;
 use crate::db::ids::{self, Kind};
 use crate::db::objects;
 use crate::db::products;
-use crate::db::sales::{self, Closing, LineRow, PaymentRow, ReceiptRow};
+use crate::db::sales::{self, Closing, LineRow, OpenShift, PaymentRow, ReceiptRow};
 use crate::db::stock::DocRef;
 use crate::db::{self, Db, DbError, Tx};
 use crate::domain::decimal::{Money, Qty, UnitCost};
 use crate::domain::time;
 use crate::wire::sales::{CloseOrderIn, PaymentIn, ReceiptIn, ReceiptLineIn, ShiftOpenIn};
 
+use super::employees;
 use super::exports;
 use super::loyalty::{self, Bonus};
 use super::write_off::{self, Sold};
@@ -43,13 +44,17 @@ pub async fn open_shift(db: &Db, till: &Till, input: &ShiftOpenIn) -> ServiceRes
         None => time::day_of(time::now_unix(), &till.actor.timezone),
     };
     let mut tx = db.begin_write().await?;
-    let id = ids::next(&mut tx, till.account_id(), Kind::Shift).await?;
+    employees::require(&mut tx, till.account_id(), input.employee_id, "employee_id").await?;
+    let shift = OpenShift {
+        id: ids::next(&mut tx, till.account_id(), Kind::Shift).await?,
+        shift_day,
+        employee_id: input.employee_id,
+    };
     match sales::open_shift(
         &mut tx,
         till.account_id(),
-        id,
         till.shop_id,
-        &shift_day,
+        &shift,
         time::now_unix(),
     )
     .await
@@ -64,7 +69,7 @@ pub async fn open_shift(db: &Db, till: &Till, input: &ShiftOpenIn) -> ServiceRes
         other => other?,
     }
     db::commit(tx).await?;
-    Ok(id)
+    Ok(shift.id)
 }
 
 pub async fn close_shift(db: &Db, till: &Till, id: i64) -> ServiceResult<()> {
@@ -78,8 +83,14 @@ pub async fn close_shift(db: &Db, till: &Till, id: i64) -> ServiceResult<()> {
     )
     .await?
     {
+        if !sales::shift_exists(&mut tx, till.account_id(), till.shop_id, id).await? {
+            return Err(ServiceError::NotFound(format!(
+                "shop {} has no shift {id}",
+                till.shop_id
+            )));
+        }
         return Err(ServiceError::Conflict(format!(
-            "shift {id} is not an open shift of shop {}",
+            "shift {id} of shop {} is already closed",
             till.shop_id
         )));
     }
@@ -95,6 +106,8 @@ pub struct Checked {
     closed_at: i64,
     client: Option<String>,
     count_clients: i64,
+    /// The receipt's own cashier, if it names one.
+    employee_id: Option<i64>,
 }
 
 /// Checks what can be checked of a receipt without the database.
@@ -126,6 +139,7 @@ pub fn check(input: &ReceiptIn, tz: &jiff::tz::TimeZone, now: i64) -> ServiceRes
         closed_at,
         client,
         count_clients: input.count_clients.unwrap_or(1).max(1),
+        employee_id: input.employee_id,
     })
 }
 
@@ -154,7 +168,7 @@ pub async fn upload(db: &Db, till: &Till, input: &ReceiptIn) -> ServiceResult<St
 pub async fn record(
     tx: &mut Tx,
     till: &Till,
-    shift: &(i64, String),
+    shift: &OpenShift,
     checked: Checked,
     now: i64,
 ) -> ServiceResult<()> {
@@ -166,7 +180,9 @@ pub async fn record(
         closed_at,
         client,
         count_clients,
+        employee_id,
     } = checked;
+    employees::require(tx, account_id, employee_id, "employee_id").await?;
     let kinds = payment_kinds(tx, account_id, &payments).await?;
     let (total, total_sum, discount_sum) = totals(&lines);
     require_covered(&payments, total_sum)?;
@@ -203,8 +219,9 @@ pub async fn record(
         uuid,
         shop_id: Some(till.shop_id),
         sent: true,
-        shift_id: Some(shift.0),
-        shift_day: Some(shift.1.clone()),
+        shift_id: Some(shift.id),
+        shift_day: Some(shift.shift_day.clone()),
+        employee_id: employee_id.or(shift.employee_id),
         status: "closed".into(),
         income: 1,
         source: "pos".into(),
@@ -236,26 +253,32 @@ pub async fn record(
 /// Annuls a closed receipt of this till: a counter-receipt (`income` −1, same totals) takes
 /// back exactly its stock movements and its effect on the client. Returns the counter's UUID.
 pub async fn annul(db: &Db, till: &Till, uuid: &str) -> ServiceResult<String> {
-    let account_id = till.account_id();
-    let now = time::now_unix();
     let mut tx = db.begin_write().await?;
-    let original = this_tills(&mut tx, till, uuid).await?;
+    let counter = annul_in(&mut tx, till, uuid, time::now_unix()).await?;
+    db::commit(tx).await?;
+    Ok(counter)
+}
+
+/// [`annul`] inside `tx`, made at `now` (the demo's history annuls on past days).
+pub async fn annul_in(tx: &mut Tx, till: &Till, uuid: &str, now: i64) -> ServiceResult<String> {
+    let account_id = till.account_id();
+    let original = this_tills(tx, till, uuid).await?;
     if original.status != "closed" || original.income != 1 {
         return Err(ServiceError::Conflict(format!(
             "receipt {uuid} is {}, only a closed sale can be annulled",
             original.status
         )));
     }
-    let (shift_id, shift_day) = current_shift(&mut tx, till).await?;
-    sales::set_status(&mut tx, account_id, original.id, "closed", "annuled", now).await?;
-    let id = ids::next(&mut tx, account_id, Kind::Receipt).await?;
-    write_off::reverse(&mut tx, account_id, doc(original.id), doc(id), now, now).await?;
+    let shift = current_shift(tx, till).await?;
+    sales::set_status(tx, account_id, original.id, "closed", "annuled", now).await?;
+    let id = ids::next(tx, account_id, Kind::Receipt).await?;
+    write_off::reverse(tx, account_id, doc(original.id), doc(id), now, now).await?;
     let bonus = Bonus {
         accrued: original.bonus_accrued,
         spent: original.bonus_spent,
     };
     loyalty::reverse(
-        &mut tx,
+        tx,
         account_id,
         original.client_uuid.as_deref(),
         original.total_sum,
@@ -263,13 +286,14 @@ pub async fn annul(db: &Db, till: &Till, uuid: &str) -> ServiceResult<String> {
         now,
     )
     .await?;
-    let lines = sales::lines(&mut tx, account_id, original.id).await?;
-    let payments = sales::payments(&mut tx, account_id, original.id).await?;
+    let lines = sales::lines(tx, account_id, original.id).await?;
+    let payments = sales::payments(tx, account_id, original.id).await?;
     let counter = ReceiptRow {
         id,
         uuid: uuid::Uuid::new_v4().to_string(),
-        shift_id: Some(shift_id),
-        shift_day: Some(shift_day),
+        shift_id: Some(shift.id),
+        shift_day: Some(shift.shift_day),
+        employee_id: shift.employee_id,
         status: "closed".into(),
         income: -1,
         origin_id: Some(original.id),
@@ -278,10 +302,10 @@ pub async fn annul(db: &Db, till: &Till, uuid: &str) -> ServiceResult<String> {
         closed_at: Some(now),
         ..original
     };
-    sales::insert(&mut tx, account_id, &counter, &lines, &payments, now).await?;
-    let kinds = objects::payment_kinds(&mut tx, account_id).await?;
+    sales::insert(tx, account_id, &counter, &lines, &payments, now).await?;
+    let kinds = objects::payment_kinds(tx, account_id).await?;
     exports::record(
-        &mut tx,
+        tx,
         account_id,
         &till.actor.timezone,
         &counter,
@@ -290,7 +314,6 @@ pub async fn annul(db: &Db, till: &Till, uuid: &str) -> ServiceResult<String> {
         &kinds,
     )
     .await?;
-    db::commit(tx).await?;
     Ok(counter.uuid)
 }
 
@@ -355,7 +378,7 @@ pub async fn close_order(
             order.status
         )));
     }
-    let (shift_id, shift_day) = current_shift(&mut tx, till).await?;
+    let shift = current_shift(&mut tx, till).await?;
     let payments = match given.is_empty() {
         true => sales::payments(&mut tx, account_id, order.id).await?,
         false => given,
@@ -388,8 +411,9 @@ pub async fn close_order(
     sales::set_self_costs(&mut tx, account_id, order.id, &costs).await?;
     sales::replace_payments(&mut tx, account_id, order.id, &payments).await?;
     let closing = Closing {
-        shift_id,
-        shift_day: &shift_day,
+        shift_id: shift.id,
+        employee_id: shift.employee_id,
+        shift_day: &shift.shift_day,
         closed_at: now,
         bonus_accrued: bonus.accrued,
         bonus_spent: bonus.spent,
@@ -402,8 +426,9 @@ pub async fn close_order(
     let lines = sales::lines(&mut tx, account_id, order.id).await?;
     let closed = ReceiptRow {
         status: "closed".into(),
-        shift_id: Some(shift_id),
-        shift_day: Some(shift_day.clone()),
+        shift_id: Some(shift.id),
+        shift_day: Some(shift.shift_day.clone()),
+        employee_id: shift.employee_id,
         closed_at: Some(now),
         ..order.clone()
     };
@@ -449,7 +474,7 @@ pub fn parse_uuid(text: &str, field: &str) -> ServiceResult<String> {
 }
 
 /// The till's open shift; 409 without one.
-async fn current_shift(tx: &mut Tx, till: &Till) -> ServiceResult<(i64, String)> {
+async fn current_shift(tx: &mut Tx, till: &Till) -> ServiceResult<OpenShift> {
     sales::open_shift_of(tx, till.account_id(), till.shop_id)
         .await?
         .ok_or_else(|| ServiceError::Conflict(format!("shop {} has no open shift", till.shop_id)))

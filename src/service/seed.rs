@@ -181,9 +181,13 @@ impl<P: Fn(i64)> Seeder<'_, P> {
         };
         let now = time::now_unix();
         let mut tx = db.begin_write().await?;
-        let shift_id = ids::next(&mut tx, account_id, Kind::Shift).await?;
-        sales_db::open_shift(&mut tx, account_id, shift_id, shop, day, now).await?;
-        let shift = (shift_id, day.to_owned());
+        let shift = sales_db::OpenShift {
+            id: ids::next(&mut tx, account_id, Kind::Shift).await?,
+            shift_day: day.to_owned(),
+            employee_id: None,
+        };
+        sales_db::open_shift(&mut tx, account_id, shop, &shift, now).await?;
+        let shift_id = shift.id;
         for n in 1..=count {
             let input = receipt(day, self.prices, &mut self.rng)?;
             self.made.lines += input.lines.len() as i64;

@@ -4,17 +4,20 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::lenient;
+use super::vocab::Instant;
 use crate::domain::decimal::{Money, Qty, UnitCost};
-use crate::domain::product::CancellationType;
+use crate::domain::product::{CancellationType, EntityType, Measure};
 
 /// An incoming invoice with the catalog objects it may bring along.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct InvoiceIn {
     /// Number or name of the invoice.
     #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub number: Option<String>,
     /// Document date; without an offset it is UTC, as the vendor documents it. Default: now.
     #[serde(default)]
+    #[schema(value_type = Option<Instant>)]
     pub date: Option<String>,
     /// The total the supplier states (kept as given).
     #[serde(default)]
@@ -24,20 +27,26 @@ pub struct InvoiceIn {
     #[serde(default)]
     pub shipper: Option<ShipperIn>,
     pub storage: StorageRefIn,
+    #[schema(min_items = 1)]
     pub items: Vec<InvoiceItemIn>,
     #[serde(default, deserialize_with = "lenient::list")]
+    #[schema(nullable)]
     pub categories: Vec<CategoryIn>,
     #[serde(default, deserialize_with = "lenient::list")]
+    #[schema(nullable)]
     pub workspaces: Vec<WorkspaceIn>,
     #[serde(default, deserialize_with = "lenient::list")]
+    #[schema(nullable)]
     pub packages: Vec<PackageIn>,
     #[serde(default, deserialize_with = "lenient::list")]
+    #[schema(nullable)]
     pub products: Vec<ProductIn>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ShipperIn {
     #[serde(deserialize_with = "lenient::string")]
+    #[schema(value_type = super::vocab::TextOrNumber)]
     pub ref_code: String,
     #[serde(default)]
     pub name: Option<String>,
@@ -56,8 +65,10 @@ pub struct InvoiceItemIn {
     /// `pcs`, `kg`, `l` or a package of the payload or of the account. Default: the product's
     /// measure.
     #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub package_code: Option<String>,
     #[serde(deserialize_with = "lenient::string")]
+    #[schema(value_type = super::vocab::Code)]
     pub product_code: String,
     /// Price per package without tax.
     #[serde(default)]
@@ -77,16 +88,19 @@ pub struct InvoiceItemIn {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CategoryIn {
     #[serde(deserialize_with = "lenient::string")]
+    #[schema(value_type = super::vocab::TextOrNumber)]
     pub ref_code: String,
     pub name: String,
     /// ref_code of a category earlier in this list or already in the account.
     #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub parent: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct WorkspaceIn {
     #[serde(deserialize_with = "lenient::string")]
+    #[schema(value_type = super::vocab::TextOrNumber)]
     pub ref_code: String,
     pub name: String,
 }
@@ -94,11 +108,13 @@ pub struct WorkspaceIn {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct PackageIn {
     #[serde(deserialize_with = "lenient::string")]
+    #[schema(value_type = super::vocab::TextOrNumber)]
     pub ref_code: String,
     #[serde(default)]
     pub name: Option<String>,
-    /// `pcs`, `kg` or `l`: the base measure the package holds.
+    /// The base measure the package holds.
     #[serde(default)]
+    #[schema(value_type = Option<Measure>)]
     pub measure: Option<String>,
     /// Base units per package.
     #[serde(default)]
@@ -108,20 +124,25 @@ pub struct PackageIn {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ProductIn {
     #[serde(deserialize_with = "lenient::string")]
+    #[schema(value_type = super::vocab::Code)]
     pub ref_code: String,
-    /// Entity kind: `product`, `tech_map` or `sub_product`. Default `product`.
+    /// Entity kind. Default `product`.
     #[serde(default, rename = "type")]
+    #[schema(value_type = Option<EntityType>)]
     pub entity_type: Option<String>,
     /// Default `1` (`cancel_dish`).
     #[serde(default)]
     pub cancellation_type: Option<CancellationType>,
     #[serde(default)]
     pub for_sale: Option<bool>,
+    #[schema(min_length = 1, pattern = "\\S")]
     pub name: String,
-    /// `pcs`, `kg` or `l`. Default `pcs`.
+    /// Default `pcs`.
     #[serde(default)]
+    #[schema(value_type = Option<Measure>)]
     pub measure: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub barcode: Option<String>,
     #[serde(default)]
     pub country: Option<String>,
@@ -130,12 +151,15 @@ pub struct ProductIn {
     #[serde(default)]
     pub caf_tax_id: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub category_ref_code: Option<String>,
     #[serde(default)]
     pub use_discounts: Option<bool>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub workspace_ref_code: Option<String>,
     #[serde(default, deserialize_with = "lenient::list")]
+    #[schema(nullable)]
     pub prices: Vec<PriceIn>,
 }
 

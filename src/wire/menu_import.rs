@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::lenient;
 use crate::domain::decimal::{Qty, UnitCost};
+use crate::domain::product::Measure;
 
 /// Categories, menu sections and items of the integration's menu.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -15,17 +16,18 @@ pub struct ImportIn {
     #[serde(default)]
     pub update_balances: Option<bool>,
     #[serde(default, deserialize_with = "lenient::list")]
+    #[schema(nullable)]
     pub categories: Vec<ImportCategoryIn>,
     /// Sections of the custom menus. Absent: the sections stay as they are.
     #[serde(default)]
     pub menus: Option<Vec<ImportSectionIn>>,
     /// Accepted and ignored (taxes are the administrator's).
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<super::vocab::AnyJson>)]
     pub taxes: Option<serde_json::Value>,
     /// Accepted and ignored (shops are the administrator's).
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<super::vocab::AnyJson>)]
     pub shops: Option<serde_json::Value>,
     pub items: Vec<ImportItemIn>,
 }
@@ -34,12 +36,15 @@ pub struct ImportIn {
 pub struct ImportCategoryIn {
     /// The category's code in the integrating program.
     #[serde(deserialize_with = "lenient::string")]
+    #[schema(value_type = super::vocab::Code)]
     pub id: String,
+    #[schema(min_length = 1, pattern = "\\S")]
     pub name: String,
     #[serde(default)]
     pub level: Option<i64>,
     /// Code of the parent category (in this payload or the account).
     #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub parent: Option<String>,
 }
 
@@ -47,12 +52,15 @@ pub struct ImportCategoryIn {
 pub struct ImportSectionIn {
     /// The section's code in the integrating program.
     #[serde(deserialize_with = "lenient::string")]
+    #[schema(value_type = super::vocab::Code)]
     pub id: String,
+    #[schema(min_length = 1, pattern = "\\S")]
     pub name: String,
     #[serde(default)]
     pub level: Option<i64>,
     /// Code of the parent section, of the same menu.
     #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub parent: Option<String>,
     /// Id of an existing menu.
     pub caf_id: i64,
@@ -62,41 +70,52 @@ pub struct ImportSectionIn {
 pub struct ImportItemIn {
     /// The product's code in the integrating program (its `ref_code`).
     #[serde(deserialize_with = "lenient::string")]
+    #[schema(value_type = super::vocab::Code)]
     pub id: String,
     #[serde(default)]
     pub deleted: Option<bool>,
+    #[schema(min_length = 1, pattern = "\\S")]
     pub name: String,
     #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub barcode: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub country: Option<String>,
     /// Grams per piece, a whole number (string or number).
     #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub weight_in_gram: Option<String>,
     #[serde(default)]
     pub for_sale: Option<bool>,
-    /// `pcs`, `kg` or `l`.
+    #[schema(value_type = Measure)]
     pub measure: String,
     #[serde(default)]
     pub use_discounts: Option<bool>,
     #[serde(default, deserialize_with = "lenient::list")]
+    #[schema(nullable)]
     pub prices: Vec<ImportPriceIn>,
     /// Counted balances; applied only with `update_balances: true`.
     #[serde(default, deserialize_with = "lenient::list")]
+    #[schema(nullable)]
     pub balances: Vec<ImportBalanceIn>,
     /// Code of a category (in this payload or the account).
     #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub category_id: Option<String>,
     /// Codes of the menu sections that show the item.
     #[serde(default, deserialize_with = "codes")]
+    #[schema(value_type = Vec<super::vocab::TextOrNumber>, nullable)]
     pub menus: Vec<String>,
     /// Id of an existing tax.
     #[serde(default)]
     pub tax_id: Option<i64>,
     /// Code of the workspace (found or created).
     #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub work_space_code: Option<String>,
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schema(value_type = Option<super::vocab::LongTextOrNumber>)]
     pub description: Option<String>,
 }
 

@@ -2,9 +2,14 @@
 //! and the services (which act on them). Field names are the vendor's, exactly.
 
 pub mod delivery;
+pub mod employees;
 pub mod invoices;
+pub mod keys;
 pub mod lenient;
 pub mod menu_import;
 pub mod moves;
 pub mod sales;
+pub mod stop_list;
+pub mod strict;
 pub mod tech_maps;
+pub mod vocab;

@@ -5,6 +5,7 @@ use utoipa::ToSchema;
 
 use super::invoices::StorageRefIn;
 use super::lenient;
+use super::vocab::Instant;
 use crate::domain::decimal::Qty;
 
 /// A transfer of stock from one storage to another.
@@ -14,9 +15,11 @@ pub struct MoveIn {
     pub comment: Option<String>,
     /// Document date; without an offset it is UTC, like invoices. Default: now.
     #[serde(default)]
+    #[schema(value_type = Option<Instant>)]
     pub date: Option<String>,
     pub storage_from: StorageRefIn,
     pub storage_to: StorageRefIn,
+    #[schema(min_items = 1)]
     pub items: Vec<ProductAmountIn>,
 }
 
@@ -26,5 +29,6 @@ pub struct ProductAmountIn {
     /// Quantity in the product's base measure.
     pub amount: Qty,
     #[serde(deserialize_with = "lenient::string")]
+    #[schema(value_type = super::vocab::Code)]
     pub product_code: String,
 }

@@ -4,18 +4,24 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::lenient;
+use super::vocab::{Day, Instant, OrderStep, ReceiptKind};
 use crate::domain::decimal::{Money, Qty, UnitCost};
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ShiftOpenIn {
-    /// The cash day, `YYYY-MM-DD`. Default: today in the account's time zone.
+    /// The cash day. Default: today in the account's time zone.
     #[serde(default)]
+    #[schema(value_type = Option<Day>)]
     pub shift_day: Option<String>,
+    /// The cashier who opens the shift (an employee's id); the cashier of its receipts that
+    /// name none of their own.
+    #[serde(default)]
+    pub employee_id: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct OrderStatusIn {
-    /// `active`, `cooking`, `cooked`, `packed` or `cancel`.
+    #[schema(value_type = OrderStep)]
     pub status: String,
 }
 
@@ -30,6 +36,7 @@ pub struct PaymentIn {
 pub struct CloseOrderIn {
     /// Default: the payments the order came with.
     #[serde(default, deserialize_with = "lenient::list")]
+    #[schema(nullable)]
     pub payments: Vec<PaymentIn>,
 }
 
@@ -38,19 +45,28 @@ pub struct CloseOrderIn {
 pub struct ReceiptIn {
     /// Default: a new UUID. A known UUID answers the receipt already made.
     #[serde(default)]
+    #[schema(format = "uuid")]
     pub uuid: Option<String>,
-    /// `sale` (the only type a till uploads; returns are annulments).
+    /// Default `sale`.
     #[serde(default, rename = "type")]
+    #[schema(value_type = Option<ReceiptKind>)]
     pub kind: Option<String>,
-    /// When it was closed; default now.
+    /// When it was closed (without an offset: in the account's time zone); default now.
     #[serde(default)]
+    #[schema(value_type = Option<Instant>)]
     pub created_at: Option<String>,
     #[serde(default)]
+    #[schema(format = "uuid")]
     pub client_uuid: Option<String>,
     #[serde(default)]
     pub count_clients: Option<i64>,
+    /// The cashier of this receipt (an employee's id); default: the shift's.
+    #[serde(default)]
+    pub employee_id: Option<i64>,
+    #[schema(min_items = 1)]
     pub lines: Vec<ReceiptLineIn>,
     #[serde(default, deserialize_with = "lenient::list")]
+    #[schema(nullable)]
     pub payments: Vec<PaymentIn>,
 }
 
@@ -70,5 +86,6 @@ pub struct ReceiptLineIn {
     pub total_sum: Money,
     /// A modifier line names its parent: the parent line's `uuid`, or its 1-based position.
     #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub parent_id: Option<String>,
 }

@@ -12,5 +12,6 @@ pub struct TechMapIn {
     #[serde(default)]
     pub output: Option<Qty>,
     /// Ingredients (products, sub-products, other tech maps) with their amounts.
+    #[schema(min_items = 1)]
     pub items: Vec<ProductAmountIn>,
 }

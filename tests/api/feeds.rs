@@ -169,4 +169,52 @@ async fn feeds_page_by_id_filter_by_kind_and_show_deletions_only_to_ts(backend: 
     );
 }
 
-crate::backend_tests!(feeds_page_by_id_filter_by_kind_and_show_deletions_only_to_ts);
+/// A client that polls every few minutes stores what `get_updates` shows and re-reads a feed
+/// only when the value differs. A change that commits in the very second of a poll, after the
+/// poll answered, must show on the client's next poll, however late.
+async fn a_change_in_the_second_of_a_slow_pollers_poll_shows_on_its_next_poll(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let product = json!({"ref_code": "tea", "name": "Чай", "measure": "pcs"});
+    let (status, answer) = server.post(&demo, "/a/v1.0/product/", &product).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let id = answer["data"]["id"].as_i64().expect("id");
+    let mark = "SELECT ts FROM change_marks WHERE section = 'products'";
+    // poll, then rename within the same second (retried until the two share a second)
+    let mut stored = None;
+    for attempt in 0..20 {
+        let polled = feed(&server, &demo, "get_updates/1").await["products"].clone();
+        let renamed =
+            json!({"ref_code": "tea", "name": format!("Чай {attempt}"), "measure": "pcs"});
+        let (status, _) = server
+            .put(&demo, &format!("/a/v1.0/product/{id}"), &renamed)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        if polled.as_i64() == Some(crate::helpers::int(&server.db, mark).await) {
+            stored = Some((polled, attempt));
+            break;
+        }
+    }
+    let (stored, attempt) = stored.expect("a poll and a change in one second");
+    // the client's next poll comes after the section has settled
+    tokio::time::sleep(std::time::Duration::from_millis(6_500)).await;
+    let next = feed(&server, &demo, "get_updates/1").await["products"].clone();
+    assert_ne!(next, stored, "the change must show as a new value");
+    let since = stored.as_i64().expect("ts");
+    let changed = feed(&server, &demo, &format!("get_products/1/0/{since}")).await;
+    assert!(
+        changed.as_array().is_some_and(|all| all
+            .iter()
+            .any(|p| p["id"] == id && p["name"] == format!("Чай {attempt}"))),
+        "{changed}"
+    );
+    // and once seen, the value stays put until the next change
+    let again = feed(&server, &demo, "get_updates/1").await["products"].clone();
+    assert_eq!(again, next);
+    server.stop().await;
+}
+
+crate::backend_tests!(
+    feeds_page_by_id_filter_by_kind_and_show_deletions_only_to_ts,
+    a_change_in_the_second_of_a_slow_pollers_poll_shows_on_its_next_poll,
+);

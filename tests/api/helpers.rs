@@ -163,6 +163,20 @@ impl TestServer {
         .await
     }
 
+    /// A server whose default rate limit is off (API.md §0), for tests that drive one key
+    /// harder than a real client may: many clients racing, a client polling in a tight loop.
+    pub async fn start_unlimited(backend: Backend) -> TestServer {
+        Self::start_with(
+            backend,
+            HttpConfig {
+                key_cache_ttl: Duration::ZERO,
+                rate_limit: 0,
+                ..HttpConfig::default()
+            },
+        )
+        .await
+    }
+
     pub async fn start_with(backend: Backend, http: HttpConfig) -> TestServer {
         let database = TestDatabase::new(backend).await;
         let db = database.open().await;
@@ -180,7 +194,7 @@ impl TestServer {
         let app = caffesta::server::app(db.clone(), &http);
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            caffesta::server::run(listener, app, async {
+            caffesta::server::run(listener, app, &http, async {
                 let _ = rx.await;
             })
             .await

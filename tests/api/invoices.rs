@@ -522,7 +522,8 @@ async fn two_simultaneous_wires_of_one_invoice_give_one_200_and_one_409(backend:
 async fn thirty_two_clients_wiring_and_unwiring_at_random_keep_the_ledger_invariant(
     backend: Backend,
 ) {
-    let server = TestServer::start(backend).await;
+    // 32 clients on one key, as fast as they can: past any published rate limit
+    let server = TestServer::start_unlimited(backend).await;
     let demo = server.demo().await;
     let mut ids = Vec::new();
     for n in 0..16 {
@@ -617,6 +618,184 @@ async fn an_idempotency_key_replays_the_first_answer_and_refuses_another_body(ba
     server.stop().await;
 }
 
+/// One round's invoice: every catalog object it names is new to the account (codes end in
+/// `-{round}`), and invoice `n` of the round brings `n + 1` boxes of ten.
+fn racing_invoice(round: usize, n: usize) -> Value {
+    let code = |c: &str| format!("{c}-{round}");
+    json!({
+        "number": format!("race-{round}-{n}"), "storage": {"caf_id": 1},
+        "shipper": {"ref_code": code("ship"), "name": "поставщик"},
+        "categories": [
+            {"ref_code": code("cat"), "name": "верх"},
+            {"ref_code": code("sub"), "name": "низ", "parent": code("cat")}
+        ],
+        "workspaces": [{"ref_code": code("ws"), "name": "Бар"}],
+        "packages": [{"ref_code": code("box"), "name": "коробка", "measure": "pcs", "value": 10}],
+        "products": [{
+            "ref_code": code("prod"), "name": "товар", "category_ref_code": code("sub"),
+            "workspace_ref_code": code("ws"), "prices": [{"caf_shop_id": 2, "caf_storage_id": 1, "price": 3}]
+        }],
+        "items": [{"amount": n + 1, "package_code": code("box"), "product_code": code("prod"), "price": 2}]
+    })
+}
+
+async fn thirty_two_simultaneous_invoices_naming_the_same_new_objects_all_succeed_and_share_them(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    const ROUNDS: usize = 4;
+    const CLIENTS: usize = 32;
+    for round in 0..ROUNDS {
+        let answers = join_all((0..CLIENTS).map(|n| {
+            let body = racing_invoice(round, n);
+            let (server, demo) = (&server, &demo);
+            async move { server.post(demo, "/a/v1.0/storage/invoices", &body).await }
+        }))
+        .await;
+        for (status, body) in &answers {
+            assert_eq!(*status, StatusCode::OK, "round {round}: {body}");
+        }
+    }
+    let count = |table: &str, code: &str| {
+        format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM {table} WHERE account_id = {} AND ref_code LIKE '{code}-%'",
+            demo.id
+        )
+    };
+    for (table, code) in [
+        ("categories", "cat"),
+        ("categories", "sub"),
+        ("workspaces", "ws"),
+        ("shippers", "ship"),
+        ("packages", "box"),
+        ("products", "prod"),
+    ] {
+        let found = crate::helpers::int(&server.db, &count(table, code)).await;
+        assert_eq!(found, ROUNDS as i64, "{table} {code}: one per round");
+    }
+    // every invoice of a round names the one shipper, product and package of the round, and
+    // the product sits in the round's subcategory, whose parent is the round's category
+    for round in 0..ROUNDS {
+        let distinct = crate::helpers::ints(
+            &server.db,
+            &format!(
+                "SELECT CAST(COUNT(DISTINCT i.shipper_id) AS BIGINT) FROM invoices i \
+                 WHERE i.account_id = {a} AND i.number LIKE 'race-{round}-%' \
+                 UNION ALL SELECT CAST(COUNT(DISTINCT t.product_id) AS BIGINT) FROM invoice_items t \
+                 JOIN invoices i ON i.account_id = t.account_id AND i.id = t.invoice_id \
+                 WHERE i.account_id = {a} AND i.number LIKE 'race-{round}-%' \
+                 UNION ALL SELECT CAST(COUNT(DISTINCT t.package_id) AS BIGINT) FROM invoice_items t \
+                 JOIN invoices i ON i.account_id = t.account_id AND i.id = t.invoice_id \
+                 WHERE i.account_id = {a} AND i.number LIKE 'race-{round}-%' \
+                 UNION ALL SELECT CAST(COUNT(*) AS BIGINT) FROM products p \
+                 JOIN categories s ON s.account_id = p.account_id AND s.id = p.category_id \
+                 JOIN categories c ON c.account_id = s.account_id AND c.id = s.parent_id \
+                 JOIN workspaces w ON w.account_id = p.account_id AND w.id = p.workspace_id \
+                 WHERE p.account_id = {a} AND p.ref_code = 'prod-{round}' \
+                 AND s.ref_code = 'sub-{round}' AND c.ref_code = 'cat-{round}' AND w.ref_code = 'ws-{round}'",
+                a = demo.id
+            ),
+        )
+        .await;
+        assert_eq!(distinct, vec![1, 1, 1, 1], "round {round}");
+    }
+    let ids = crate::helpers::ints(
+        &server.db,
+        &format!(
+            "SELECT id FROM invoices WHERE account_id = {} AND number LIKE 'race-%' ORDER BY id",
+            demo.id
+        ),
+    )
+    .await;
+    assert_eq!(ids.len(), ROUNDS * CLIENTS);
+    let wires = join_all(ids.iter().map(|&id| action(&server, &demo, id, "wire"))).await;
+    for (status, body) in &wires {
+        assert_eq!(*status, StatusCode::OK, "{body}");
+    }
+    let report = caffesta::service::ledger::check(&server.db, demo.id)
+        .await
+        .expect("check");
+    assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
+    // each round brings 10 × (1 + 2 + … + 32) pieces of its product
+    let stock = store(&server, &demo, 1).await;
+    let per_round = format!("{}.000", 10 * CLIENTS * (CLIENTS + 1) / 2);
+    let balances: Vec<&Value> = stock
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|row| &row["balance"])
+        .collect();
+    assert_eq!(balances, vec![&json!(per_round); ROUNDS], "{stock}");
+    server.stop().await;
+}
+
+async fn invoices_products_and_menu_imports_racing_on_the_same_new_codes_all_succeed(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    for round in 0..3 {
+        let (cat, ws, prod) = (
+            format!("cat-{round}"),
+            format!("ws-{round}"),
+            format!("prod-{round}"),
+        );
+        let mut calls: Vec<(&str, Value)> = Vec::new();
+        for n in 0..12 {
+            calls.push(("/a/v1.0/storage/invoices", racing_invoice(round, n)));
+        }
+        for n in 0..8 {
+            let product = json!({"ref_code": format!("solo-{round}-{n}"), "name": "свой",
+                                 "category_ref_code": cat, "workspace_ref_code": ws});
+            calls.push(("/a/v1.0/product/", product));
+        }
+        for n in 0..4 {
+            let item = |id: String| {
+                json!({"id": id, "name": "товар", "measure": "pcs",
+                                           "category_id": cat, "work_space_code": ws})
+            };
+            let import = json!({"categories": [{"id": cat, "name": "верх"}],
+                                "items": [item(prod.clone()), item(format!("imp-{round}-{n}"))]});
+            calls.push(("/a/v1.0/product/import_part_menu", import));
+        }
+        let answers = join_all(
+            calls
+                .iter()
+                .map(|(path, body)| server.post(&demo, path, body)),
+        )
+        .await;
+        for ((path, _), (status, body)) in calls.iter().zip(&answers) {
+            assert_eq!(*status, StatusCode::OK, "round {round} {path}: {body}");
+        }
+        for (table, code) in [
+            ("categories", &cat),
+            ("workspaces", &ws),
+            ("products", &prod),
+        ] {
+            let sql = format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM {table} WHERE account_id = {} AND ref_code = '{code}'",
+                demo.id
+            );
+            assert_eq!(
+                crate::helpers::int(&server.db, &sql).await,
+                1,
+                "{table} {code}"
+            );
+        }
+        // every product of the round sits in the one category and workspace
+        let sql = format!(
+            "SELECT CAST(COUNT(DISTINCT p.category_id) AS BIGINT) FROM products p \
+             WHERE p.account_id = {a} AND (p.ref_code LIKE 'solo-{round}-%' OR p.ref_code LIKE 'imp-{round}-%') \
+             UNION ALL SELECT CAST(COUNT(DISTINCT p.workspace_id) AS BIGINT) FROM products p \
+             WHERE p.account_id = {a} AND (p.ref_code LIKE 'solo-{round}-%' OR p.ref_code LIKE 'imp-{round}-%')",
+            a = demo.id
+        );
+        assert_eq!(crate::helpers::ints(&server.db, &sql).await, vec![1, 1]);
+    }
+    server.stop().await;
+}
+
 crate::backend_tests!(
     vendor_example_invoice_wires_to_the_documented_balance_and_unwire_restores_it,
     invoice_read_and_list_show_the_documented_fields,
@@ -626,4 +805,6 @@ crate::backend_tests!(
     two_simultaneous_wires_of_one_invoice_give_one_200_and_one_409,
     thirty_two_clients_wiring_and_unwiring_at_random_keep_the_ledger_invariant,
     an_idempotency_key_replays_the_first_answer_and_refuses_another_body,
+    thirty_two_simultaneous_invoices_naming_the_same_new_objects_all_succeed_and_share_them,
+    invoices_products_and_menu_imports_racing_on_the_same_new_codes_all_succeed,
 );

@@ -15,7 +15,48 @@ use crate::helpers::{int, Backend, TestDatabase, TestServer};
 
 /// The real binary serving `database`; returns the process, its address, and the demo key
 /// it printed (when started with `--demo`).
-fn spawn(database: &str, args: &[&str]) -> (Child, String, Option<String>) {
+pub fn spawn(database: &str, args: &[&str]) -> (Child, String, Option<String>) {
+    let (child, addr, printed) = start(database, args);
+    let key = printed
+        .iter()
+        .find_map(|line| printed_key(line, "API key for it: "));
+    (child, addr, key)
+}
+
+/// The keys `serve --demo` prints.
+pub struct DemoKeys {
+    pub api: String,
+    pub terminal: String,
+    pub admin: String,
+}
+
+/// The real binary serving `database` with `--demo`, and the keys it printed.
+pub fn spawn_demo(database: &str) -> (Child, String, DemoKeys) {
+    let (child, addr, printed) = start(database, &["--demo"]);
+    let find = |label: &str| {
+        printed
+            .iter()
+            .find_map(|line| printed_key(line, label))
+            .unwrap_or_else(|| panic!("no {label:?} in {printed:?}"))
+    };
+    let keys = DemoKeys {
+        api: find("API key for it: "),
+        terminal: find("): "),
+        admin: find("admin key (/admin/v1/...): "),
+    };
+    (child, addr, keys)
+}
+
+fn printed_key(line: &str, label: &str) -> Option<String> {
+    let rest = line.split(label).nth(1)?;
+    let key = rest.trim();
+    key.chars()
+        .all(|c| c.is_ascii_hexdigit())
+        .then(|| key.to_owned())
+}
+
+/// Starts the binary; with `--demo`, reads what it prints up to the docs line.
+fn start(database: &str, args: &[&str]) -> (Child, String, Vec<String>) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -29,25 +70,27 @@ fn spawn(database: &str, args: &[&str]) -> (Child, String, Option<String>) {
         .stderr(Stdio::null())
         .spawn()
         .expect("start caffesta");
-    let mut key = None;
+    let mut printed = Vec::new();
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
     if args.contains(&"--demo") {
         for line in lines.by_ref() {
-            if let Some(rest) = line.expect("line").split("API key for it: ").nth(1) {
-                key = Some(rest.trim().to_owned());
+            let line = line.expect("line");
+            let last = line.starts_with("API reference");
+            printed.push(line);
+            if last {
                 break;
             }
         }
     }
     std::thread::spawn(move || lines.for_each(drop));
-    for _ in 0..200 {
+    for _ in 0..400 {
         if std::net::TcpStream::connect(&addr).is_ok() {
             break;
         }
         std::thread::sleep(Duration::from_millis(25));
     }
-    (child, addr, key)
+    (child, addr, printed)
 }
 
 async fn call(
@@ -79,6 +122,11 @@ async fn a_job_accepted_before_a_sigkill_is_done_exactly_once_after_restart(back
     // a server that accepts jobs but runs none
     let (mut first, addr, key) = spawn(&database.url, &["--demo", "--workers", "0"]);
     let key = key.expect("demo key");
+    // the demo cafe comes with its own history: count what this test adds to it
+    let db = database.open().await;
+    let receipts = int(&db, "SELECT COUNT(*) FROM receipts").await;
+    let clients = int(&db, "SELECT COUNT(*) FROM clients").await;
+    db.close().await;
     let url = |path: &str| format!("http://{addr}/a/v1.0{path}");
     let product = json!({"ref_code": "tea", "name": "Чай", "measure": "pcs"});
     let (status, answer) = call(
@@ -138,8 +186,11 @@ async fn a_job_accepted_before_a_sigkill_is_done_exactly_once_after_restart(back
     second.kill().expect("stop");
     second.wait().expect("stopped");
     let db = database.open().await;
-    assert_eq!(int(&db, "SELECT COUNT(*) FROM receipts").await, 1);
-    assert_eq!(int(&db, "SELECT COUNT(*) FROM clients").await, 1);
+    assert_eq!(
+        int(&db, "SELECT COUNT(*) FROM receipts").await,
+        receipts + 1
+    );
+    assert_eq!(int(&db, "SELECT COUNT(*) FROM clients").await, clients + 1);
     db.close().await;
 }
 
@@ -231,7 +282,77 @@ async fn several_servers_and_racing_workers_never_run_a_job_twice(backend: Backe
     drop((servers, setup));
 }
 
+/// Registers a loyalty client through a zero-sum bill run at once; answers the status and body.
+async fn register(
+    server: &TestServer,
+    demo: &crate::helpers::TestAccount,
+    client: Value,
+) -> (StatusCode, Value) {
+    let bill = json!({"bill": {"total_sum": 0, "items": [], "client": client}});
+    server.post(demo, "/a/v1.1/draft/receipts", &bill).await
+}
+
+/// The birthdays of the account's clients with this phone.
+async fn birthdays(server: &TestServer, account_id: i64, phone: &str) -> Vec<String> {
+    let rows = server
+        .db
+        .read()
+        .await
+        .fetch_all(
+            "SELECT COALESCE(birthday, '') FROM clients WHERE account_id = $1 AND phone = $2",
+            &[account_id.into(), phone.into()],
+        )
+        .await
+        .expect("clients");
+    rows.iter().map(|r| r.text(0).expect("birthday")).collect()
+}
+
+async fn a_client_sending_birthday_birth_date_and_birth_date_camel_together_is_registered(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    // what real bots send: the same date under all three names
+    let all = json!({"name": "Ольга", "phone": "+375291111111", "birthday": "21.12.2000",
+                     "birth_date": "21.12.2000", "birthDate": "21.12.2000"});
+    let (status, answer) = register(&server, &demo, all).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["data"]["status"], "success", "{answer}");
+    assert_eq!(
+        birthdays(&server, demo.id, "+375291111111").await,
+        ["2000-12-21"]
+    );
+    // the first is empty, a later one is set: the first non-empty counts
+    let later = json!({"name": "Пётр", "phone": "+375292222222", "birthday": "",
+                       "birth_date": null, "birthDate": "1990-02-01"});
+    let (status, answer) = register(&server, &demo, later).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(
+        birthdays(&server, demo.id, "+375292222222").await,
+        ["1990-02-01"]
+    );
+    // they disagree: the order is birthday, birth_date, birthDate
+    let order = json!({"name": "Анна", "phone": "+375293333333", "birthday": "",
+                       "birth_date": "01.02.1985", "birthDate": "1999-09-09"});
+    let (status, answer) = register(&server, &demo, order).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(
+        birthdays(&server, demo.id, "+375293333333").await,
+        ["1985-02-01"]
+    );
+    // a bad date names the field it came from, and registers nobody
+    let bad = json!({"name": "Ян", "phone": "+375294444444", "birth_date": "soon"});
+    let (status, answer) = register(&server, &demo, bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(answer["data"]["status"], "failed", "{answer}");
+    assert!(birthdays(&server, demo.id, "+375294444444")
+        .await
+        .is_empty());
+    server.stop().await;
+}
+
 crate::backend_tests!(
     a_job_accepted_before_a_sigkill_is_done_exactly_once_after_restart,
     several_servers_and_racing_workers_never_run_a_job_twice,
+    a_client_sending_birthday_birth_date_and_birth_date_camel_together_is_registered,
 );

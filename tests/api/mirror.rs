@@ -201,7 +201,8 @@ async fn writer(
 }
 
 async fn a_polling_client_ends_identical_to_the_server_under_concurrent_writes(backend: Backend) {
-    let server = TestServer::start(backend).await;
+    // the client polls in a tight loop, past any published rate limit
+    let server = TestServer::start_unlimited(backend).await;
     let demo = server.demo().await;
     let till = server.terminal(&demo, 1).await;
     let (status, _) = server

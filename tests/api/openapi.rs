@@ -12,6 +12,8 @@ use crate::helpers::{Backend, TestServer};
 const ROUTES: &[(&str, &str)] = &[
     ("get", "/healthz"),
     ("get", "/openapi.json"),
+    ("get", "/"),
+    ("get", "/docs"),
     ("get", "/a/v1.0/storage/test"),
     ("get", "/a/v1.0/draft/storages"),
     ("get", "/a/v1.0/draft/store/{caf_storage_id}"),
@@ -42,6 +44,16 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/a/v1.0/pos/orders/{uuid}/close"),
     ("post", "/a/v1.0/pos/receipts"),
     ("post", "/a/v1.0/pos/receipts/{uuid}/annul"),
+    ("get", "/a/v1.0/pos/stop_list"),
+    ("put", "/a/v1.0/pos/stop_list"),
+    ("get", "/a/v1.0/product/export_sales_shift_day"),
+    ("get", "/admin/v1/employees"),
+    ("post", "/admin/v1/employees"),
+    ("get", "/admin/v1/shops/{shop_id}/stop_list"),
+    ("put", "/admin/v1/shops/{shop_id}/stop_list"),
+    ("get", "/admin/v1/keys"),
+    ("put", "/admin/v1/keys/{id}/rate"),
+    ("get", "/metrics"),
     ("post", "/a/v1.0/draft/storages"),
     ("post", "/a/v1.0/draft/delivery"),
     ("post", "/a/v1.0/draft/receipts"),
@@ -154,9 +166,19 @@ async fn every_described_route_exists_and_operation_ids_are_unique() {
 /// module registers a plain axum route.
 #[test]
 fn no_route_is_registered_outside_the_described_router() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api");
-    for entry in std::fs::read_dir(dir).expect("src/api") {
-        let path = entry.expect("entry").path();
+    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api")];
+    let mut files = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).expect("src/api") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    for path in files {
         let source = std::fs::read_to_string(&path).expect("source");
         assert!(
             !source.contains(".route("),
@@ -164,4 +186,83 @@ fn no_route_is_registered_outside_the_described_router() {
             path.display()
         );
     }
+}
+
+/// Every status an operation can answer is in its description (API.md §0): 401, 403, 429 and
+/// 503 on every secured operation; 400, 413 and 422 on every one with a body; 400 on every
+/// one with query parameters; 404 on every one with path parameters; the optional
+/// `Idempotency-Key` header with 409 and 422 on every POST. Every error answer is the
+/// envelope, and no query or path value is described as JSON `null`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_lists_every_status_it_can_answer() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let spec = spec(&server).await;
+    let shared = &spec["components"]["responses"];
+    // an answer's body schema, through a `$ref` to a shared response
+    let body_of = |answer: &Value| -> Value {
+        let answer = match answer["$ref"].as_str() {
+            Some(name) => &shared[name.trim_start_matches("#/components/responses/")],
+            None => answer,
+        };
+        answer["content"]["application/json"]["schema"].clone()
+    };
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            let at = format!("{} {path}", method.to_uppercase());
+            let answers = operation["responses"].as_object().expect("responses");
+            let params = operation["parameters"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let located = |place: &str| params.iter().any(|p| p["in"] == place);
+            let secured = operation["security"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty());
+            let mut wanted = Vec::new();
+            if secured {
+                wanted.extend(["401", "403", "429", "503"]);
+            }
+            if operation["requestBody"].is_object() {
+                wanted.extend(["400", "413", "422"]);
+            }
+            if located("query") {
+                wanted.push("400");
+            }
+            if located("path") {
+                wanted.push("404");
+            }
+            if method == "post" {
+                wanted.extend(["409", "422"]);
+                assert!(
+                    params
+                        .iter()
+                        .any(|p| p["in"] == "header" && p["name"] == "Idempotency-Key"),
+                    "{at} does not describe Idempotency-Key"
+                );
+            }
+            for status in wanted {
+                assert!(answers.contains_key(status), "{at} does not list {status}");
+            }
+            for (status, answer) in answers {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert_eq!(
+                        body_of(answer)["$ref"],
+                        "#/components/schemas/ErrorEnvelope",
+                        "{at} answers {status} with something else than the error envelope"
+                    );
+                }
+            }
+            for param in &params {
+                if param["in"] == "query" || param["in"] == "path" {
+                    let schema = param["schema"].to_string();
+                    assert!(
+                        !schema.contains("\"null\""),
+                        "{at}: parameter {} is described as nullable: {schema}",
+                        param["name"]
+                    );
+                }
+            }
+        }
+    }
+    server.stop().await;
 }

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{assert_error, int, ints, Backend, TestAccount, TestServer};
 
-async fn ok(server: &TestServer, account: &TestAccount, path: &str, body: Value) -> Value {
+pub async fn ok(server: &TestServer, account: &TestAccount, path: &str, body: Value) -> Value {
     let (status, answer) = server.post(account, path, &body).await;
     assert_eq!(status, StatusCode::OK, "{path}: {answer}");
     answer["data"].clone()
@@ -17,7 +17,7 @@ async fn ok(server: &TestServer, account: &TestAccount, path: &str, body: Value)
 
 /// Beans (1 kg at 30.00 and 1 kg at 36.00: 33.00 a kg) and milk (10 l at 25.00) into storage 1,
 /// a cappuccino by recipe (18 g beans, 150 ml milk); returns the cappuccino's id.
-async fn cafe(server: &TestServer, demo: &TestAccount) -> i64 {
+pub async fn cafe(server: &TestServer, demo: &TestAccount) -> i64 {
     for (cost, with_products) in [("30", true), ("36", false)] {
         let mut invoice = json!({"storage": {"caf_id": 1}, "items": [{"amount": 1, "product_code": "beans", "cost": cost}]});
         if with_products {
@@ -74,7 +74,7 @@ pub async fn finished_job(server: &TestServer, account: &TestAccount, job: i64) 
     panic!("job {job} still pending");
 }
 
-fn two_cappuccinos(cappuccino: i64) -> Value {
+pub fn two_cappuccinos(cappuccino: i64) -> Value {
     json!({"bill": {
         "pos_id": 1, "app_id": 26, "delivery_type": 2, "total_sum": 13.66,
         "items": [{"title": "Капучино", "count": 2, "price": 6.83, "origin_price": 6.83, "discount_sum": 0, "total_sum": 13.66, "product_id": cappuccino, "data": null}],
@@ -239,7 +239,7 @@ async fn a_delivery_order_is_cooked_closed_written_off_by_recipe_and_annulled_ex
 }
 
 /// A till receipt of one cappuccino paid by card.
-fn till_receipt(cappuccino: i64) -> Value {
+pub fn till_receipt(cappuccino: i64) -> Value {
     json!({"type": "sale", "lines": [{"product_id": cappuccino, "count": 1, "price": 6.83, "total_sum": 6.83}],
            "payments": [{"payment_id": 2, "value": 6.83}]})
 }

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use crate::helpers::{Backend, TestServer};
 
-fn python_with_requests() -> bool {
+pub fn python_with_requests() -> bool {
     Command::new("python3")
         .args(["-c", "import requests"])
         .output()
@@ -16,7 +16,7 @@ fn python_with_requests() -> bool {
 }
 
 /// Runs one example against `base` with `key`, returning what it printed.
-fn run_example(file: &str, base: &str, key: &str, storage_id: i64) -> String {
+pub fn run_example(file: &str, base: &str, key: &str, storage_id: i64) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/vendor")
         .join(file);
