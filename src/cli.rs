@@ -103,9 +103,14 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "CAFFESTA_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// Create the `demo` account the vendor's examples assume, and print a key for it.
+    /// Create the `demo` account (the objects the vendor's examples assume and a cafe's month
+    /// of history) if missing, and print keys for it.
     #[arg(long)]
     demo: bool,
+    /// With --demo: make only the objects the vendor's examples assume, without the demo
+    /// cafe's history (a blank sandbox; the benchmarks use it).
+    #[arg(long, requires = "demo")]
+    demo_empty: bool,
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "CAFFESTA_BODY_LIMIT", default_value_t = 16 * 1024 * 1024)]
     body_limit: usize,
@@ -680,7 +685,7 @@ async fn serve(database: DatabaseUrl, args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(database = %config.database, "opening the database");
     let db = server::open_database(&config).await?;
     if args.demo {
-        let sandbox = demo::sandbox(&db).await?;
+        let sandbox = demo::sandbox(&db, !args.demo_empty).await?;
         print_demo(&sandbox, config.listen);
     }
     let listener = server::bind(config.listen).await?;

@@ -59,6 +59,7 @@ pub fn start_server(database: &str) -> Server {
             database,
             "serve",
             "--demo",
+            "--demo-empty",
             "--listen",
             &addr.to_string(),
         ])

@@ -321,6 +321,26 @@ mod tests {
     }
 
     #[test]
+    fn an_integer_written_with_a_zero_fraction_is_that_integer() {
+        #[derive(Debug, Deserialize)]
+        struct Ids {
+            id: i64,
+            shop: Option<i64>,
+        }
+        for body in [
+            &br#"{"id": 2.0, "shop": 1e3}"#[..],
+            br#"{"id": 2, "shop": 1000.00}"#,
+        ] {
+            let ids = parse_json::<Ids>(body).expect("integers");
+            assert_eq!((ids.id, ids.shop), (2, Some(1000)));
+        }
+        for body in [&br#"{"id": 2.5}"#[..], br#"{"id": 1e300}"#] {
+            let (status, field, _) = message_of(parse_json::<Ids>(body).err());
+            assert_eq!((status, field.as_deref()), (400, Some("id")));
+        }
+    }
+
+    #[test]
     fn messages_name_json_types_never_the_server_s_types() {
         #[derive(Debug, Deserialize)]
         #[allow(dead_code)]

@@ -84,15 +84,15 @@ pub struct Sandbox {
     pub admin_key: String,
 }
 
-/// The demo account of `serve --demo` with the demo cafe in it (made once: only while the
-/// account has no documents or receipts, so a start that was cut short fills it next time),
-/// and fresh keys of each scope.
-pub async fn sandbox(db: &Db) -> ServiceResult<Sandbox> {
+/// The demo account of `serve --demo`, with the demo cafe in it when `history` (made once:
+/// only while the account has no documents or receipts, so a start that was cut short fills
+/// it next time), and fresh keys of each scope.
+pub async fn sandbox(db: &Db, history: bool) -> ServiceResult<Sandbox> {
     let demo = ensure(db).await?;
     let account = accounts::find_by_name(db, DEMO_ACCOUNT)
         .await?
         .ok_or_else(|| ServiceError::NotFound("no demo account".into()))?;
-    let filled = !accounts::has_history(db, account.id).await?;
+    let filled = history && !accounts::has_history(db, account.id).await?;
     if filled {
         let actor = Actor {
             account_id: account.id,

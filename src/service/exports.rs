@@ -102,6 +102,13 @@ enum Span {
 fn span(range: &Range<'_>, tz: &TimeZone) -> ServiceResult<Span> {
     if let Some(day) = range.shift_day {
         let day = parse_day(day, "shift_day")?;
+        // the cash day decides; bounds sent beside it must still be dates (a typo is refused,
+        // not silently ignored)
+        for (bound_text, field, end) in [(range.start, "start", false), (range.end, "end", true)] {
+            if let Some(text) = bound_text {
+                bound(text, tz, field, end)?;
+            }
+        }
         return Ok(Span::Period(Period::ShiftDay(day)));
     }
     let start = range

@@ -3,7 +3,9 @@
 //! - a JSON array where an object is expected is refused (serde would fill a struct's fields
 //!   from an array's elements, in order: `["wire"]` read as `{"action": "wire"}`);
 //! - no string value may be longer than [`TEXT_MAX`] characters (names, comments; codes have
-//!   their own, shorter limit in [`crate::wire::lenient`]).
+//!   their own, shorter limit in [`crate::wire::lenient`]);
+//! - an integer field takes a number written with a fraction of zero (`2.0`, `1e3`), as JSON
+//!   Schema counts it an integer (generated clients and fuzzers send such numbers).
 //!
 //! Map keys and ignored values are not checked: they are never stored.
 
@@ -25,8 +27,12 @@ pub struct Strict<D>(pub D);
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Shape {
     Object,
+    Integer,
     Other,
 }
+
+/// The largest magnitude an integral JSON number read as a float keeps exactly (2^53).
+const EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
 
 struct Checked<V> {
     visitor: V,
@@ -50,10 +56,10 @@ fn check_length<E: de::Error>(text: &str) -> Result<(), E> {
 }
 
 macro_rules! forward {
-    ($($method:ident),* $(,)?) => {
+    ($shape:expr => $($method:ident),* $(,)?) => {
         $(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-                self.0.$method(checked(visitor, Shape::Other))
+                self.0.$method(checked(visitor, $shape))
             }
         )*
     };
@@ -62,9 +68,7 @@ macro_rules! forward {
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<D> {
     type Error = D::Error;
 
-    forward!(
-        deserialize_any,
-        deserialize_bool,
+    forward!(Shape::Integer =>
         deserialize_i8,
         deserialize_i16,
         deserialize_i32,
@@ -75,6 +79,11 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<D> {
         deserialize_u32,
         deserialize_u64,
         deserialize_u128,
+    );
+
+    forward!(Shape::Other =>
+        deserialize_any,
+        deserialize_bool,
         deserialize_f32,
         deserialize_f64,
         deserialize_char,
@@ -203,6 +212,10 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Checked<V> {
         self.visitor.visit_f32(v)
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // an id or count written `2.0`: exact below 2^53, so no value is ever rounded
+        if self.shape == Shape::Integer && v.fract() == 0.0 && v.abs() <= EXACT_INTEGER {
+            return self.visitor.visit_i64(v as i64);
+        }
         self.visitor.visit_f64(v)
     }
     fn visit_char<E: de::Error>(self, v: char) -> Result<Self::Value, E> {

@@ -315,7 +315,7 @@ fn examples(docs: &str) -> Vec<(String, String)> {
 /// for the shift: today's is open in the demo, so it is closed before one is opened.
 async fn every_docs_example_works_against_the_demo_account(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let sandbox = caffesta::service::demo::sandbox(&server.db)
+    let sandbox = caffesta::service::demo::sandbox(&server.db, true)
         .await
         .expect("demo");
     let docs = page(&server, "/docs", "127.0.0.1").await;
