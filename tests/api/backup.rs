@@ -1,24 +1,14 @@
 //! API.md §10, `caffesta backup --to FILE`: a consistent copy of a live SQLite database taken
 //! while clients write, which opens on its own and passes `caffesta check`; `migrate`.
 
-use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use reqwest::StatusCode;
 use serde_json::json;
 
+use crate::cli::caffesta;
 use crate::helpers::{int, Backend, TestServer};
-
-fn caffesta(database: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_caffesta"))
-        .arg("--database")
-        .arg(database)
-        .args(args)
-        .env_remove("CAFFESTA_DATABASE_URL")
-        .output()
-        .expect("the binary runs")
-}
 
 async fn a_backup_taken_while_eight_clients_write_passes_check(backend: Backend) {
     let server = TestServer::start(backend).await;

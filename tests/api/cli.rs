@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use crate::helpers::{Backend, TestDatabase};
 
-fn caffesta(database: &str, args: &[&str]) -> Output {
+pub fn caffesta(database: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_caffesta"))
         .arg("--database")
         .arg(database)
@@ -16,7 +16,7 @@ fn caffesta(database: &str, args: &[&str]) -> Output {
 }
 
 /// Runs a command that must succeed and returns its stdout, trimmed.
-fn ok(database: &str, args: &[&str]) -> String {
+pub fn ok(database: &str, args: &[&str]) -> String {
     let out = caffesta(database, args);
     assert!(
         out.status.success(),

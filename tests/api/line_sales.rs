@@ -31,19 +31,8 @@ async fn sales_by_line_name_the_receipt_its_cashier_and_how_it_was_paid(backend:
     let demo = server.demo().await;
     let cappuccino = cafe(&server, &demo).await;
     // Анна from the CLI, Борис from the admin API
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_caffesta"))
-        .args(["--database", server.database_url(), "employee", "create"])
-        .args(["--account", "demo", "--name", "Анна"])
-        .env_remove("CAFFESTA_DATABASE_URL")
-        .output()
-        .expect("cli");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let anna: i64 = String::from_utf8_lossy(&out.stdout)
-        .trim()
+    let create = ["employee", "create", "--account", "demo", "--name", "Анна"];
+    let anna: i64 = crate::cli::ok(server.database_url(), &create)
         .parse()
         .expect("id");
     let spec = caffesta::service::admin::KeySpec {

@@ -3,8 +3,6 @@
 //! `RateLimit-*` headers on every answer to a keyed request; `--rate-limit 0` turns the
 //! default off.
 
-use std::process::Command;
-
 use caffesta::config::HttpConfig;
 use caffesta::domain::rate_limit::Budget;
 use caffesta::service::admin::{self, KeySpec};
@@ -96,18 +94,7 @@ async fn shop(server: &TestServer, account: &TestAccount) {
 }
 
 fn cli(server: &TestServer, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_caffesta"))
-        .args(["--database", server.database_url()])
-        .args(args)
-        .env_remove("CAFFESTA_DATABASE_URL")
-        .output()
-        .expect("the binary runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    crate::cli::ok(server.database_url(), args)
 }
 
 async fn a_spent_key_gets_429_while_the_other_keys_of_its_account_go_on(backend: Backend) {

@@ -14,18 +14,7 @@ use crate::helpers::{Backend, TestDatabase};
 
 /// The CLI on `database`, its stdout trimmed.
 fn cli(database: &str, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_caffesta"))
-        .args(["--database", database])
-        .args(args)
-        .env_remove("CAFFESTA_DATABASE_URL")
-        .output()
-        .expect("the binary runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    crate::cli::ok(database, args)
 }
 
 /// The server on `database` logging JSON lines at `info`; its address, and its stderr lines as

@@ -123,29 +123,12 @@ async fn a_stopped_product_shows_in_the_feeds_and_fails_delivery_orders(backend:
     assert_eq!(list["data"], json!([]));
 
     // the CLI takes it off: feeds say so and the order goes through
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_caffesta"))
-        .args(["--database", server.database_url(), "stop-list", "set"])
-        .args([
-            "--account",
-            "demo",
-            "--shop",
-            "1",
-            "--product-code",
-            "cappuccino",
-            "off",
-        ])
-        .env_remove("CAFFESTA_DATABASE_URL")
-        .output()
-        .expect("cli");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let args = ["stop-list", "set", "--account", "demo", "--shop", "1"];
+    let stopped = crate::cli::ok(
+        server.database_url(),
+        &[&args[..], &["--product-code", "cappuccino", "off"]].concat(),
     );
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        cappuccino.to_string()
-    );
+    assert_eq!(stopped, cappuccino.to_string());
     assert_eq!(
         flags(&server, &demo, cappuccino).await,
         (json!(false), json!(false))
