@@ -69,7 +69,10 @@ pub fn start_server(database: &str) -> Server {
         )
         // the demo key would be held to the default 200 requests a second; the highest limit
         // keeps the limiter on the measured path without ever refusing
-        .env("CAFFESTA_RATE_LIMIT", "1000000")
+        .env(
+            "CAFFESTA_RATE_LIMIT",
+            std::env::var("BENCH_RATE_LIMIT").unwrap_or_else(|_| "1000000".into()),
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()

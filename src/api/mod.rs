@@ -49,7 +49,19 @@ use error::ApiError;
 
 /// What every handler can reach.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<State>);
+
+impl std::ops::Deref for AppState {
+    type Target = State;
+
+    fn deref(&self) -> &State {
+        &self.0
+    }
+}
+
+/// The shared state behind [`AppState`]: one reference count for all of it, since every layer
+/// clones the state for every request (a count per field cost a contended atomic each).
+pub struct State {
     pub db: Db,
     pub keys: Arc<KeyCache>,
     pub spec: Arc<String>,
@@ -167,7 +179,7 @@ pub fn router(
     let spec_json = spec
         .to_pretty_json()
         .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-    let state = AppState {
+    let state = AppState(Arc::new(State {
         db,
         keys: Arc::new(KeyCache::new(config.key_cache_ttl)),
         pages: Arc::new(docs::Pages::render(&spec_json)),
@@ -179,7 +191,7 @@ pub fn router(
         metrics: Arc::new(metrics::Metrics::new(
             config.metrics_token.as_ref().map(|t| t.0.as_str()),
         )),
-    };
+    }));
     idempotency::spawn_purge(state.db.clone(), IDEMPOTENCY_PURGE_EVERY);
     router
         .fallback(unknown_route)

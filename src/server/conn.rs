@@ -153,9 +153,14 @@ pub struct Watched {
     limits: Limits,
     opened: Instant,
     waiting: Waiting,
+    /// When the connection's current wait ends ([`Watched::due`]); the timer below is only
+    /// moved when it would ring late, never for every request: a reset takes the timer
+    /// driver's lock, which all connections share.
+    due: Instant,
+    /// What the timer is set to; it may ring before `due`, and is then set again.
+    armed: Instant,
     deadline: Pin<Box<Sleep>>,
     pressure: Pin<Box<OwnedNotified>>,
-    shared_pressure: Arc<Pressure>,
     /// Bytes of an answer of ours still to be written, ahead of anything from hyper.
     own: Vec<u8>,
     own_written: usize,
@@ -177,9 +182,10 @@ impl Watched {
             limits,
             opened,
             waiting: Waiting::No,
+            due: opened + limits.header,
+            armed: opened + limits.header,
             deadline: Box::pin(tokio::time::sleep_until(opened + limits.header)),
             pressure: pressure.subscribe(),
-            shared_pressure: pressure,
             own: Vec::new(),
             own_written: 0,
             closing: false,
@@ -191,13 +197,14 @@ impl Watched {
         match self.waiting {
             Waiting::Idle { answered: a } | Waiting::Head { answered: a } if a == answered => {}
             _ => {
-                let deadline = if answered == 0 {
+                self.due = if answered == 0 {
                     self.opened + self.limits.header
                 } else {
                     Instant::now() + self.limits.keep_alive
                 };
-                self.deadline.as_mut().reset(deadline);
-                self.pressure = self.shared_pressure.subscribe();
+                // one subscription a connection: a new one per request took the shared
+                // notifier's lock twice per request, across cores (a pressure raised while a
+                // request was being answered closes the connection when it next idles)
                 self.waiting = Waiting::Idle { answered };
             }
         }
@@ -207,12 +214,27 @@ impl Watched {
     fn request_began(&mut self) {
         if let Waiting::Idle { answered } = self.waiting {
             if answered > 0 {
-                self.deadline
-                    .as_mut()
-                    .reset(Instant::now() + self.limits.header);
+                self.due = Instant::now() + self.limits.header;
             }
             self.waiting = Waiting::Head { answered };
         }
+    }
+
+    /// Whether the wait is over: the timer is set no later than `due` and, when it rings
+    /// before `due` (the wait was extended since it was set), set again.
+    fn poll_due(&mut self, cx: &mut Context<'_>) -> bool {
+        if self.armed > self.due {
+            self.armed = self.due;
+            self.deadline.as_mut().reset(self.due);
+        }
+        while self.deadline.as_mut().poll(cx).is_ready() {
+            if Instant::now() >= self.due {
+                return true;
+            }
+            self.armed = self.due;
+            self.deadline.as_mut().reset(self.due);
+        }
+        false
     }
 
     /// Writes what is left of our own answer.
@@ -263,7 +285,7 @@ impl AsyncRead for Watched {
             Poll::Pending => {}
         }
         let idle = matches!(this.waiting, Waiting::Idle { .. });
-        if this.deadline.as_mut().poll(cx).is_ready() {
+        if this.poll_due(cx) {
             if idle {
                 // nothing was asked: an end of stream lets hyper close quietly
                 return Poll::Ready(Ok(()));
