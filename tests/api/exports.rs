@@ -279,12 +279,7 @@ async fn the_three_exports_agree_with_each_other_and_the_receipts(backend: Backe
 async fn a_receipt_of_16_80_paid_with_20_cash_shows_16_80_kept_and_3_20_change(backend: Backend) {
     let server = TestServer::start(backend).await;
     let demo = server.account("change").await;
-    caffesta::service::admin::create_storage(&server.db, "change", "Склад")
-        .await
-        .expect("storage");
-    caffesta::service::admin::create_shop(&server.db, "change", "Кафе", 1)
-        .await
-        .expect("shop");
+    server.add_shop(&demo).await;
     let till = server.terminal(&demo, 1).await;
     let product = json!({"ref_code": "tea", "name": "Чай", "workspace_ref_code": "bar"});
     let (_, answer) = server.post(&demo, "/a/v1.0/product/", &product).await;

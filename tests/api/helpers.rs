@@ -253,6 +253,17 @@ impl TestServer {
         }
     }
 
+    /// Gives `account` a storage and a shop selling from it (shop 1 in a new account), for a
+    /// terminal key.
+    pub async fn add_shop(&self, account: &TestAccount) {
+        admin::create_storage(&self.db, &account.name, "Склад")
+            .await
+            .expect("storage");
+        admin::create_shop(&self.db, &account.name, "Кафе", 1)
+            .await
+            .expect("shop");
+    }
+
     /// The same account with a `terminal` key bound to `shop`.
     pub async fn terminal(&self, account: &TestAccount, shop: i64) -> TestAccount {
         let spec = KeySpec {

@@ -197,12 +197,7 @@ async fn metrics_count_requests_by_route_template_and_the_histograms_agree(backe
 async fn receipts_and_documents_posted_are_counted_from_the_database(backend: Backend) {
     let server = TestServer::start(backend).await;
     let account = server.account("cafe").await;
-    caffesta::service::admin::create_storage(&server.db, "cafe", "Склад")
-        .await
-        .expect("storage");
-    caffesta::service::admin::create_shop(&server.db, "cafe", "Кафе", 1)
-        .await
-        .expect("shop");
+    server.add_shop(&account).await;
     let till = server.terminal(&account, 1).await;
     let before = scrape(&server, None).await;
     assert_eq!(before.get("caffesta_receipts_posted_total", &[]), Some(0.0));

@@ -83,16 +83,6 @@ fn assert_refused(refused: &Answer, limit: u64) {
     assert!(reset >= 1);
 }
 
-/// A shop (for a terminal key) in `account`.
-async fn shop(server: &TestServer, account: &TestAccount) {
-    admin::create_storage(&server.db, &account.name, "Склад")
-        .await
-        .expect("storage");
-    admin::create_shop(&server.db, &account.name, "Кафе", 1)
-        .await
-        .expect("shop");
-}
-
 fn cli(server: &TestServer, args: &[&str]) -> String {
     crate::cli::ok(server.database_url(), args)
 }
@@ -100,7 +90,7 @@ fn cli(server: &TestServer, args: &[&str]) -> String {
 async fn a_spent_key_gets_429_while_the_other_keys_of_its_account_go_on(backend: Backend) {
     let server = TestServer::start(backend).await;
     let account = server.account("cafe").await;
-    shop(&server, &account).await;
+    server.add_shop(&account).await;
     let till = server.terminal(&account, 1).await;
     let key = cli(
         &server,
@@ -150,7 +140,7 @@ async fn rate_limit_headers_are_on_every_answer_to_a_keyed_request_and_only_thos
 ) {
     let server = TestServer::start(backend).await;
     let account = server.account("cafe").await;
-    shop(&server, &account).await;
+    server.add_shop(&account).await;
     let till = server.terminal(&account, 1).await;
     let fresh = get(&server, &account, "/a/v1.0/storage/test").await;
     assert_eq!(fresh.status, StatusCode::OK);
