@@ -47,7 +47,7 @@ async fn run(db: Db, queue: Arc<Queue>) {
             Ok(pending) => {
                 for &(account_id, job_id) in &pending {
                     if let Err(e) = delivery::process(&db, account_id, job_id).await {
-                        tracing::warn!(account_id, job_id, error = %e, "job left pending");
+                        tracing::warn!(%account_id, job_id, error = %e, "job left pending");
                     }
                 }
                 pending.len() as i64 == BATCH

@@ -9,6 +9,7 @@
 //! anything else runs and leaves the outcome in the request's extensions ([`Resolved`]), where
 //! the extractors below and the idempotency layer find it.
 
+use crate::domain::ids::AccountId;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -28,7 +29,7 @@ use crate::domain::rate_limit::Budget;
 /// An authenticated caller: the account every query of the request is scoped to.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub account_name: String,
     pub timezone: TimeZone,
     pub key_id: i64,

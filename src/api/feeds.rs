@@ -1,6 +1,7 @@
 //! API section 8, sync feeds (`reference/updates.md`): `get_updates` and the feeds a point of
 //! sale or an integration pages through, all in the `{"code":"ok","data":…}` envelope.
 
+use crate::domain::ids::AccountId;
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
@@ -69,7 +70,7 @@ const SECTIONS: [&str; 14] = [
 ];
 
 /// The shop's default storage; 404 for a shop that is not the account's.
-async fn shop_storage(db: &Db, account_id: i64, shop_id: i64) -> ApiResult<i64> {
+async fn shop_storage(db: &Db, account_id: AccountId, shop_id: i64) -> ApiResult<i64> {
     let mut tx = db.begin_snapshot().await?;
     objects::shop_storage(&mut tx, account_id, shop_id)
         .await?
@@ -113,7 +114,7 @@ pub struct TypeQuery {
 
 async fn product_page(
     state: &AppState,
-    account_id: i64,
+    account_id: AccountId,
     path: (i64, i64, i64),
     kind: Option<&str>,
 ) -> ApiResult<Vec<FeedProduct>> {
@@ -231,7 +232,7 @@ impl FeedProductOut {
 }
 
 /// A fixed-point decimal as an exact JSON number.
-fn number<const S: u32>(value: crate::domain::decimal::Fixed<S>) -> Value {
+fn number<const S: u32, const K: u8>(value: crate::domain::decimal::Fixed<S, K>) -> Value {
     json_number(value.decimal())
 }
 

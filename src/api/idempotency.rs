@@ -9,6 +9,7 @@
 //! write back and replays the winner's answer. Answers are kept
 //! [`idempotency::RETENTION_SECS`].
 
+use crate::domain::ids::AccountId;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -113,7 +114,7 @@ async fn serve(state: &AppState, request: Request, next: Next) -> Result<Respons
 async fn remember(
     db: &Db,
     hold: Hold,
-    account_id: i64,
+    account_id: AccountId,
     key: &str,
     answer: &Stored,
 ) -> Result<bool, ApiError> {
@@ -151,11 +152,11 @@ fn replay(stored: Stored, request_hash: &str) -> Result<Response, ApiError> {
 
 /// The keys whose requests are running in this process.
 #[derive(Default)]
-pub struct Running(Mutex<HashSet<(i64, String)>>);
+pub struct Running(Mutex<HashSet<(AccountId, String)>>);
 
 impl Running {
     /// Marks the key as running until the returned guard drops; `None` when it already is.
-    fn enter(self: &Arc<Self>, account_id: i64, key: &str) -> Option<RunningGuard> {
+    fn enter(self: &Arc<Self>, account_id: AccountId, key: &str) -> Option<RunningGuard> {
         let entry = (account_id, key.to_owned());
         let inserted = self
             .0
@@ -171,7 +172,7 @@ impl Running {
 
 struct RunningGuard {
     running: Arc<Running>,
-    entry: (i64, String),
+    entry: (AccountId, String),
 }
 
 impl Drop for RunningGuard {

@@ -11,6 +11,7 @@
 //! Buckets live in this process (a key served by two servers has a budget on each); the
 //! arithmetic is [`crate::domain::rate_limit`]'s.
 
+use crate::domain::ids::AccountId;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
@@ -36,10 +37,13 @@ const RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BucketKey {
     /// An API key of any scope (`api`, `terminal`, `admin`); key ids are per account.
-    Key { account_id: i64, key_id: i64 },
+    Key { account_id: AccountId, key_id: i64 },
     /// A session of the admin web UI, apart from every key (for the UI to come: its sign-in
     /// resolves a session and spends this bucket, with the default budget).
-    Session { account_id: i64, session_id: i64 },
+    Session {
+        account_id: AccountId,
+        session_id: i64,
+    },
 }
 
 /// Past this many buckets, full ones are forgotten (a full bucket is what a new one is).
@@ -140,11 +144,11 @@ mod tests {
     fn each_key_has_a_bucket_of_its_own_and_unlimited_budgets_have_none() {
         let limiter = Limiter::new(1);
         let till = BucketKey::Key {
-            account_id: 1,
+            account_id: AccountId::new(1),
             key_id: 2,
         };
         let integration = BucketKey::Key {
-            account_id: 1,
+            account_id: AccountId::new(1),
             key_id: 3,
         };
         let tight = Budget::Limited { rate: 1, burst: 1 };

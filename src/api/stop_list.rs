@@ -1,6 +1,7 @@
 //! The stop list (API.md §8): a terminal puts its shop's sold-out products on it and takes
 //! them off (`/pos/stop_list`); the admin API does the same for any shop (see `admin`).
 
+use crate::domain::ids::AccountId;
 use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
@@ -43,7 +44,7 @@ pub fn stopped(ids: Vec<i64>) -> Json<Envelope<Vec<Stopped>>> {
 /// Puts the product the body names on the shop's stop list or takes it off.
 pub async fn apply(
     state: &AppState,
-    account_id: i64,
+    account_id: AccountId,
     shop_id: i64,
     input: &StopListIn,
 ) -> ApiResult<Json<Success>> {

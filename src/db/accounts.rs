@@ -1,75 +1,81 @@
 //! Queries on accounts (the tenants).
 
-use super::{Db, DbError, Tx};
+use super::{Db, DbError, Query, Scalar, Tx};
+use crate::domain::ids::AccountId;
+use crate::{from_row, params};
 
 /// An account row.
 #[derive(Debug, Clone)]
 pub struct Account {
-    pub id: i64,
+    pub id: AccountId,
     pub name: String,
     pub timezone: String,
     pub stock_module: bool,
 }
 
-pub async fn insert(tx: &mut Tx, name: &str, timezone: &str, now: i64) -> Result<i64, DbError> {
-    let row = tx
-        .fetch_one(
-            "INSERT INTO accounts (name, timezone, stock_module, created_at) VALUES ($1, $2, 1, $3) RETURNING id",
-            &[name.into(), timezone.into(), now.into()],
+from_row!(Account {
+    id,
+    name,
+    timezone,
+    stock_module
+});
+
+pub async fn insert(
+    tx: &mut Tx,
+    name: &str,
+    timezone: &str,
+    now: i64,
+) -> Result<AccountId, DbError> {
+    let Scalar(id) = tx
+        .one(
+            "INSERT INTO accounts (name, timezone, stock_module, created_at) \
+             VALUES (:name, :timezone, 1, :now) RETURNING id AS value",
+            params! { name, timezone, now },
         )
         .await?;
-    row.int(0)
+    Ok(id)
 }
 
 pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<Account>, DbError> {
-    let row = db
-        .read()
+    db.read()
         .await
-        .fetch_optional(
-            "SELECT id, name, timezone, stock_module FROM accounts WHERE name = $1",
-            &[name.into()],
+        .optional(
+            "SELECT id, name, timezone, stock_module FROM accounts WHERE name = :name",
+            params! { name },
         )
-        .await?;
-    row.map(|row| {
-        Ok(Account {
-            id: row.int(0)?,
-            name: row.text(1)?,
-            timezone: row.text(2)?,
-            stock_module: row.flag(3)?,
-        })
-    })
-    .transpose()
+        .await
 }
 
 /// Whether the account keeps stock (costs from the ledger) or takes declared costs.
-pub async fn stock_module(tx: &mut Tx, account_id: i64) -> Result<bool, DbError> {
-    tx.fetch_one(
-        "SELECT stock_module FROM accounts WHERE id = $1",
-        &[account_id.into()],
-    )
-    .await?
-    .flag(0)
+pub async fn stock_module(tx: &mut Tx, account_id: AccountId) -> Result<bool, DbError> {
+    let Scalar(on) = tx
+        .one(
+            "SELECT stock_module AS value FROM accounts WHERE id = :account_id",
+            params! { account_id },
+        )
+        .await?;
+    Ok(on)
 }
 
 /// Changes the account's settings; `None` leaves one as it is.
 pub async fn update_settings(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     timezone: Option<&str>,
     stock_module: Option<bool>,
 ) -> Result<(), DbError> {
     super::marks::bump(tx, account_id, super::marks::Section::Settings);
     if let Some(timezone) = timezone {
-        tx.execute(
-            "UPDATE accounts SET timezone = $2 WHERE id = $1",
-            &[account_id.into(), timezone.into()],
+        tx.run(
+            "UPDATE accounts SET timezone = :timezone WHERE id = :account_id",
+            params! { account_id, timezone },
         )
         .await?;
     }
     if let Some(on) = stock_module {
-        tx.execute(
-            "UPDATE accounts SET stock_module = $2 WHERE id = $1",
-            &[account_id.into(), i64::from(on).into()],
+        tx.run(
+            "UPDATE accounts SET stock_module = :on WHERE id = :account_id",
+            params! { account_id, on },
         )
         .await?;
     }
@@ -78,15 +84,13 @@ pub async fn update_settings(
 
 /// Whether the account has any stock document or receipt yet (the demo cafe fills only an
 /// account that has none).
-pub async fn has_history(db: &Db, account_id: i64) -> Result<bool, DbError> {
-    let row = db
-        .read()
+pub async fn has_history(db: &Db, account_id: AccountId) -> Result<bool, DbError> {
+    db.read()
         .await
-        .fetch_optional(
-            "SELECT 1 FROM invoices WHERE account_id = $1 \
-             UNION ALL SELECT 1 FROM receipts WHERE account_id = $1 LIMIT 1",
-            &[account_id.into()],
+        .exists(
+            "SELECT 1 FROM invoices WHERE account_id = :account_id \
+             UNION ALL SELECT 1 FROM receipts WHERE account_id = :account_id LIMIT 1",
+            params! { account_id },
         )
-        .await?;
-    Ok(row.is_some())
+        .await
 }

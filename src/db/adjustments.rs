@@ -2,6 +2,7 @@
 
 use super::batch;
 use super::{Db, DbError, Row, Tx, Value};
+use crate::domain::ids::AccountId;
 
 /// An adjustment header to insert; it is inserted wired (its movements are posted with it).
 pub struct NewAdjustment {
@@ -24,7 +25,7 @@ pub struct AdjustmentLine {
 
 pub async fn insert(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     doc: &NewAdjustment,
     lines: &[AdjustmentLine],
     now: i64,
@@ -57,7 +58,7 @@ pub async fn insert(
             ]
         })
         .collect();
-    batch::insert(
+    batch::legacy_insert(
         tx,
         "INSERT INTO adjustment_items (account_id, adjustment_id, line_no, storage_id, product_id, target, qty, value)",
         &rows,
@@ -110,7 +111,7 @@ pub struct ShownLine {
     pub measure: String,
 }
 
-pub async fn lines(db: &Db, account_id: i64, id: i64) -> Result<Vec<ShownLine>, DbError> {
+pub async fn lines(db: &Db, account_id: AccountId, id: i64) -> Result<Vec<ShownLine>, DbError> {
     let rows = db
         .read()
         .await
@@ -147,7 +148,7 @@ fn line(r: &Row) -> Result<AdjustmentLine, DbError> {
 /// The recorded lines and date, inside a write transaction (for re-wiring).
 pub async fn for_wiring(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
 ) -> Result<(i64, Vec<AdjustmentLine>), DbError> {
     let params = [account_id.into(), id.into()];

@@ -1,6 +1,7 @@
 //! Queries on the catalog objects found or created by `ref_code`: packages, categories,
 //! workspaces, shippers, products and their prices per shop.
 
+use crate::domain::ids::AccountId;
 use std::collections::HashMap;
 
 use super::batch;
@@ -44,26 +45,26 @@ async fn by_codes(
     tx: &mut Tx,
     columns: &str,
     table: &str,
-    account_id: i64,
+    account_id: AccountId,
     codes: &[String],
     each: impl FnMut(&Row) -> Result<(), DbError>,
 ) -> Result<(), DbError> {
     let keys: Vec<Value> = codes.iter().map(Value::from).collect();
     let from = format!("{table} t");
-    let query = batch::Lookup {
+    let query = batch::LegacyLookup {
         columns,
         from: &from,
         condition: "t.account_id = $1",
         key: "t.ref_code",
     };
-    batch::lookup(tx, &query, &[account_id.into()], &keys, each).await
+    batch::legacy_lookup(tx, &query, &[account_id.into()], &keys, each).await
 }
 
 /// Ids of the rows of `table` with these codes.
 pub async fn ids_by_code(
     tx: &mut Tx,
     table: Coded,
-    account_id: i64,
+    account_id: AccountId,
     codes: &[String],
 ) -> Result<HashMap<String, i64>, DbError> {
     let mut found = HashMap::new();
@@ -92,7 +93,7 @@ pub struct PackageRow {
 
 pub async fn packages_by_code(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     codes: &[String],
 ) -> Result<HashMap<String, PackageRow>, DbError> {
     let mut found = HashMap::new();
@@ -125,7 +126,7 @@ pub struct ProductRef {
 
 pub async fn products_by_code(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     codes: &[String],
 ) -> Result<HashMap<String, ProductRef>, DbError> {
     let mut found = HashMap::new();
@@ -164,7 +165,7 @@ pub struct NewPackage {
 /// the codes back).
 pub async fn insert_packages(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     rows: &[NewPackage],
     now: i64,
 ) -> Result<(), DbError> {
@@ -184,7 +185,7 @@ pub async fn insert_packages(
             ]
         })
         .collect();
-    batch::insert(
+    batch::legacy_insert(
         tx,
         "INSERT INTO packages (account_id, id, ref_code, name, measure, value, hidden, created_at, updated_at)",
         &values,
@@ -206,7 +207,7 @@ pub struct NewCoded {
 pub async fn insert_coded(
     tx: &mut Tx,
     table: Coded,
-    account_id: i64,
+    account_id: AccountId,
     rows: &[NewCoded],
     now: i64,
 ) -> Result<(), DbError> {
@@ -237,7 +238,7 @@ pub async fn insert_coded(
             table.table()
         )
     };
-    batch::insert(tx, &head, &values, SKIP_EXISTING_CODE).await?;
+    batch::legacy_insert(tx, &head, &values, SKIP_EXISTING_CODE).await?;
     let section = match table {
         Coded::Categories => Some(super::marks::Section::Categories),
         Coded::Workspaces => Some(super::marks::Section::Workspaces),
@@ -263,7 +264,7 @@ pub struct NewPrice {
 /// without a storage keeps the storage set before.
 pub async fn upsert_prices(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     rows: &[NewPrice],
     now: i64,
 ) -> Result<(), DbError> {
@@ -281,7 +282,7 @@ pub async fn upsert_prices(
             ]
         })
         .collect();
-    batch::insert(
+    batch::legacy_insert(
         tx,
         "INSERT INTO product_prices (account_id, product_id, shop_id, storage_id, price, self_cost, updated_at)",
         &values,
@@ -299,7 +300,7 @@ pub async fn upsert_prices(
 /// The account's live taxes: id → rate in percent.
 pub async fn tax_rates(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<HashMap<i64, rust_decimal::Decimal>, DbError> {
     let rows = tx
         .fetch_all(
@@ -328,7 +329,7 @@ pub struct PriceRow {
 /// Every price of the account: (product id, shop id) → price.
 pub async fn all_prices(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<HashMap<(i64, i64), PriceRow>, DbError> {
     let rows = tx
         .fetch_all(
@@ -361,7 +362,7 @@ pub struct CategoryRow {
 /// Every category of the account, by code.
 pub async fn all_categories(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<HashMap<String, CategoryRow>, DbError> {
     let rows = tx
         .fetch_all(
@@ -386,7 +387,7 @@ pub async fn all_categories(
 /// Inserts or overwrites categories (by id). A parent must come before its children.
 pub async fn upsert_categories(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     rows: &[CategoryRow],
     now: i64,
 ) -> Result<(), DbError> {
@@ -405,7 +406,7 @@ pub async fn upsert_categories(
             ]
         })
         .collect();
-    batch::insert(
+    batch::legacy_insert(
         tx,
         "INSERT INTO categories (account_id, id, ref_code, name, parent_id, deleted, created_at, updated_at)",
         &values,
@@ -423,19 +424,19 @@ pub async fn upsert_categories(
 /// is set.
 pub async fn sale_storages(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     shop_id: i64,
     product_ids: &[i64],
 ) -> Result<HashMap<i64, i64>, DbError> {
     let mut found = HashMap::new();
     let keys: Vec<Value> = product_ids.iter().map(|&id| Value::from(id)).collect();
-    let query = batch::Lookup {
+    let query = batch::LegacyLookup {
         columns: "p.product_id, p.storage_id",
         from: "product_prices p",
         condition: "p.account_id = $1 AND p.shop_id = $2 AND p.storage_id IS NOT NULL",
         key: "p.product_id",
     };
-    batch::lookup(
+    batch::legacy_lookup(
         tx,
         &query,
         &[account_id.into(), shop_id.into()],

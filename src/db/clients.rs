@@ -2,6 +2,7 @@
 
 use super::ids::{self, Kind};
 use super::{DbError, Row, Tx};
+use crate::domain::ids::AccountId;
 
 /// A discount group as a receipt needs it.
 #[derive(Debug, Clone)]
@@ -22,7 +23,7 @@ pub struct NewGroup<'a> {
 
 pub async fn insert_group(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     group: &NewGroup<'_>,
     now: i64,
 ) -> Result<i64, DbError> {
@@ -45,7 +46,11 @@ pub async fn insert_group(
     Ok(id)
 }
 
-pub async fn group(tx: &mut Tx, account_id: i64, id: i64) -> Result<Option<GroupRow>, DbError> {
+pub async fn group(
+    tx: &mut Tx,
+    account_id: AccountId,
+    id: i64,
+) -> Result<Option<GroupRow>, DbError> {
     let row = tx
         .fetch_optional(
             "SELECT id, kind, rate, bonus_max_bill_rate FROM discount_groups WHERE account_id = $1 AND id = $2 AND deleted = 0",
@@ -78,7 +83,12 @@ pub struct NewClient {
     pub group_id: Option<i64>,
 }
 
-pub async fn insert(tx: &mut Tx, account_id: i64, c: &NewClient, now: i64) -> Result<(), DbError> {
+pub async fn insert(
+    tx: &mut Tx,
+    account_id: AccountId,
+    c: &NewClient,
+    now: i64,
+) -> Result<(), DbError> {
     let norm_name = crate::domain::client::norm_name(&c.name, &c.last_name);
     let norm_phone = crate::domain::client::norm_phone(&c.phone);
     tx.execute(
@@ -127,7 +137,11 @@ fn client(r: &Row) -> Result<ClientRow, DbError> {
     })
 }
 
-pub async fn find(tx: &mut Tx, account_id: i64, uuid: &str) -> Result<Option<ClientRow>, DbError> {
+pub async fn find(
+    tx: &mut Tx,
+    account_id: AccountId,
+    uuid: &str,
+) -> Result<Option<ClientRow>, DbError> {
     let sql = format!("{SELECT} WHERE account_id = $1 AND uuid = $2 AND deleted_at IS NULL");
     let row = tx
         .fetch_optional(&sql, &[account_id.into(), uuid.into()])
@@ -138,7 +152,7 @@ pub async fn find(tx: &mut Tx, account_id: i64, uuid: &str) -> Result<Option<Cli
 /// The live clients whose normalised phone or card number is this one.
 pub async fn find_by(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     column: Contact,
     value: &str,
 ) -> Result<Vec<ClientRow>, DbError> {
@@ -171,7 +185,7 @@ impl Contact {
 /// Adds to a client's balances (money units; negative to take away).
 pub async fn add_balances(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     uuid: &str,
     pay: i64,
     bonus: i64,

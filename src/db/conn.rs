@@ -11,8 +11,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use rusqlite::types::ValueRef;
-use sqlx::postgres::{PgArguments, PgRow};
-use sqlx::query::Query;
+
+use super::query::Query;
+use super::row::{Cell, Row};
+use crate::domain::decimal::Fixed;
+use crate::domain::ids::{AccountId, Id};
+use sqlx::postgres::PgArguments;
+use sqlx::query::Query as SqlxQuery;
 use sqlx::{PgPool, Postgres};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -36,6 +41,37 @@ impl Value {
             Value::Text(v) => (2, 0, Some(v.as_str())),
             Value::OptText(v) => (3, 0, v.as_deref()),
         }
+    }
+}
+
+impl<T: Id> From<T> for Value {
+    fn from(id: T) -> Self {
+        Value::Int(id.get())
+    }
+}
+
+impl<T: Id> From<Option<T>> for Value {
+    fn from(id: Option<T>) -> Self {
+        Value::OptInt(id.map(Id::get))
+    }
+}
+
+/// Decimals are stored as their count of smallest units (see [`crate::domain::decimal`]).
+impl<const S: u32, const K: u8> From<Fixed<S, K>> for Value {
+    fn from(value: Fixed<S, K>) -> Self {
+        Value::Int(value.units())
+    }
+}
+
+impl<const S: u32, const K: u8> From<Option<Fixed<S, K>>> for Value {
+    fn from(value: Option<Fixed<S, K>>) -> Self {
+        Value::OptInt(value.map(Fixed::units))
+    }
+}
+
+impl From<bool> for Value {
+    fn from(flag: bool) -> Self {
+        Value::Int(i64::from(flag))
     }
 }
 
@@ -75,116 +111,30 @@ impl From<&str> for Value {
     }
 }
 
-/// One cell of an SQLite row.
-#[derive(Debug, Clone)]
-enum Cell {
-    Null,
-    Int(i64),
-    Text(String),
-}
-
-/// A result row, read by column index.
-pub struct Row(RowInner);
-
-enum RowInner {
-    Sqlite(Vec<Cell>),
-    Pg(PgRow),
-}
-
-fn pg_row(row: PgRow) -> Row {
-    Row(RowInner::Pg(row))
-}
-
-impl Row {
-    pub fn int(&self, i: usize) -> Result<i64, DbError> {
-        match &self.0 {
-            RowInner::Sqlite(cells) => match cells.get(i) {
-                Some(Cell::Int(v)) => Ok(*v),
-                other => Err(corrupt(i, other)),
-            },
-            RowInner::Pg(row) => pg_get(row, i),
-        }
-    }
-
-    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, DbError> {
-        match &self.0 {
-            RowInner::Sqlite(cells) => match cells.get(i) {
-                Some(Cell::Int(v)) => Ok(Some(*v)),
-                Some(Cell::Null) => Ok(None),
-                other => Err(corrupt(i, other)),
-            },
-            RowInner::Pg(row) => pg_get(row, i),
-        }
-    }
-
-    pub fn text(&self, i: usize) -> Result<String, DbError> {
-        match &self.0 {
-            RowInner::Sqlite(cells) => match cells.get(i) {
-                Some(Cell::Text(v)) => Ok(v.clone()),
-                other => Err(corrupt(i, other)),
-            },
-            RowInner::Pg(row) => pg_get(row, i),
-        }
-    }
-
-    pub fn opt_text(&self, i: usize) -> Result<Option<String>, DbError> {
-        match &self.0 {
-            RowInner::Sqlite(cells) => match cells.get(i) {
-                Some(Cell::Text(v)) => Ok(Some(v.clone())),
-                Some(Cell::Null) => Ok(None),
-                other => Err(corrupt(i, other)),
-            },
-            RowInner::Pg(row) => pg_get(row, i),
-        }
-    }
-
-    /// A 0/1 flag column.
-    pub fn flag(&self, i: usize) -> Result<bool, DbError> {
-        Ok(self.int(i)? != 0)
-    }
-}
-
-fn corrupt(i: usize, cell: Option<&Cell>) -> DbError {
-    DbError::Corrupt {
-        column: "result column",
-        value: format!("#{i}: {cell:?}"),
-    }
-}
-
-fn pg_get<'r, T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>>(
-    row: &'r PgRow,
-    i: usize,
-) -> Result<T, DbError> {
-    use sqlx::Row as _;
-    row.try_get(i).map_err(DbError::from)
-}
-
 // ---- SQLite ----
 
 /// Runs a statement on an SQLite connection, binding `$n` to `params[n - 1]`.
+///
+/// The text is run with `?n` for `$n`: SQLite takes `$n` as a *name* and looks each one up
+/// among those seen (quadratic in a 4,000-value insert, and bound by order of appearance),
+/// while `?n` is parameter number n outright. Our SQL has no `$` but its placeholders.
 fn sqlite_run(
     conn: &rusqlite::Connection,
     sql: &str,
-    params: &[Value],
+    params: &[&Value],
     rows: bool,
 ) -> Result<(u64, Vec<Row>), DbError> {
-    let mut statement = conn.prepare_cached(sql)?;
-    let order = parameter_order(sql);
-    if order.len() != statement.parameter_count() {
+    let numbered = sql.replace('$', "?");
+    let mut statement = conn.prepare_cached(&numbered)?;
+    if statement.parameter_count() != params.len() {
         return Err(DbError::Corrupt {
             column: "parameters",
-            value: format!("unexpected placeholders in {sql}"),
+            value: format!("{} values for {sql}", params.len()),
         });
     }
-    for (slot, n) in order.into_iter().enumerate() {
-        let value = params
-            .get(n.wrapping_sub(1))
-            .ok_or_else(|| DbError::Corrupt {
-                column: "parameter",
-                value: format!("${n} has no value in {sql}"),
-            })?;
+    for (slot, value) in params.iter().enumerate() {
         let index = slot + 1;
-        match value {
+        match *value {
             Value::Int(v) => statement.raw_bind_parameter(index, v)?,
             Value::OptInt(v) => statement.raw_bind_parameter(index, v)?,
             Value::Text(v) => statement.raw_bind_parameter(index, v.as_str())?,
@@ -196,6 +146,11 @@ fn sqlite_run(
         return Ok((changed as u64, Vec::new()));
     }
     let width = statement.column_count();
+    let names: Arc<[Box<str>]> = statement
+        .column_names()
+        .into_iter()
+        .map(Into::into)
+        .collect();
     let mut out = Vec::new();
     let mut cursor = statement.raw_query();
     while let Some(row) = cursor.next()? {
@@ -209,42 +164,9 @@ fn sqlite_run(
                 ValueRef::Blob(b) => Cell::Text(String::from_utf8_lossy(b).into_owned()),
             });
         }
-        out.push(Row(RowInner::Sqlite(cells)));
+        out.push(Row::sqlite(names.clone(), cells));
     }
     Ok((0, out))
-}
-
-/// The numbers of the `$n` placeholders of `sql` in order of first appearance, which is the
-/// order in which SQLite numbers named parameters. (Asking SQLite for each parameter's name
-/// instead costs a scan per parameter: quadratic in a 3,000-value insert.) The project's SQL
-/// has no `$` inside string literals.
-fn parameter_order(sql: &str) -> Vec<usize> {
-    let bytes = sql.as_bytes();
-    let mut order: Vec<usize> = Vec::new();
-    let mut seen: Vec<bool> = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'$' {
-            let start = i + 1;
-            let mut end = start;
-            while end < bytes.len() && bytes[end].is_ascii_digit() {
-                end += 1;
-            }
-            if let Ok(n) = sql[start..end].parse::<usize>() {
-                if seen.len() <= n {
-                    seen.resize(n + 1, false);
-                }
-                if !seen[n] {
-                    seen[n] = true;
-                    order.push(n);
-                }
-            }
-            i = end;
-        } else {
-            i += 1;
-        }
-    }
-    order
 }
 
 /// SQLite's connections: one writer, a few readers.
@@ -305,10 +227,10 @@ impl SqliteConns {
 
 // ---- PostgreSQL ----
 
-fn pg_query<'q>(sql: &'q str, params: &'q [Value]) -> Query<'q, Postgres, PgArguments> {
+fn pg_query<'q>(sql: &'q str, params: &'q [&'q Value]) -> SqlxQuery<'q, Postgres, PgArguments> {
     let mut query = sqlx::query(sql);
     for value in params {
-        query = match value {
+        query = match *value {
             Value::Int(v) => query.bind(*v),
             Value::OptInt(v) => query.bind(*v),
             Value::Text(v) => query.bind(v.as_str()),
@@ -325,7 +247,7 @@ fn pg_query<'q>(sql: &'q str, params: &'q [Value]) -> Query<'q, Postgres, PgArgu
 /// remembers which change marks its writes move (see `super::marks`), to move them at commit.
 pub struct Tx {
     inner: TxInner,
-    touched: std::collections::BTreeSet<(i64, &'static str)>,
+    touched: std::collections::BTreeSet<(AccountId, &'static str)>,
 }
 
 enum TxInner {
@@ -363,12 +285,24 @@ impl Tx {
         }
     }
 
-    pub async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError> {
+    /// Runs a write (`:name` parameters), answering how many rows it changed.
+    pub async fn run(&mut self, sql: &str, params: &[super::Param]) -> Result<u64, DbError> {
+        let compiled = super::query::compile(sql)?;
+        let values = compiled.bind(params)?;
+        self.changed(&compiled.sql, &values).await
+    }
+
+    /// Runs a generated write (see [`Query::generated`]), answering how many rows it changed.
+    pub async fn run_generated(&mut self, sql: &str, values: &[&Value]) -> Result<u64, DbError> {
+        self.changed(sql, values).await
+    }
+
+    async fn changed(&mut self, sql: &str, values: &[&Value]) -> Result<u64, DbError> {
         match &mut self.inner {
-            TxInner::Sqlite { conn, .. } => Ok(sqlite_run(conn, sql, params, false)?.0),
+            TxInner::Sqlite { conn, .. } => Ok(sqlite_run(conn, sql, values, false)?.0),
             TxInner::Pg(tx) => {
                 let tx = tx.as_mut().ok_or_else(finished)?;
-                Ok(pg_query(sql, params)
+                Ok(pg_query(sql, values)
                     .execute(&mut **tx)
                     .await?
                     .rows_affected())
@@ -376,19 +310,31 @@ impl Tx {
         }
     }
 
-    pub async fn fetch_all(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
+    async fn fetched(&mut self, sql: &str, values: &[&Value]) -> Result<Vec<Row>, DbError> {
         match &mut self.inner {
-            TxInner::Sqlite { conn, .. } => Ok(sqlite_run(conn, sql, params, true)?.1),
+            TxInner::Sqlite { conn, .. } => Ok(sqlite_run(conn, sql, values, true)?.1),
             TxInner::Pg(tx) => {
                 let tx = tx.as_mut().ok_or_else(finished)?;
-                Ok(pg_query(sql, params)
+                Ok(pg_query(sql, values)
                     .fetch_all(&mut **tx)
                     .await?
                     .into_iter()
-                    .map(pg_row)
+                    .map(Row::pg)
                     .collect())
             }
         }
+    }
+
+    // ---- by position: only until every query names its parameters (removed then) ----
+
+    pub async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError> {
+        let values: Vec<&Value> = params.iter().collect();
+        self.changed(sql, &values).await
+    }
+
+    pub async fn fetch_all(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
+        let values: Vec<&Value> = params.iter().collect();
+        self.fetched(sql, &values).await
     }
 
     pub async fn fetch_optional(
@@ -406,16 +352,19 @@ impl Tx {
     }
 
     /// Notes that this transaction changed `section` of `account_id`.
-    pub fn touch(&mut self, account_id: i64, section: &'static str) {
+    pub fn touch(&mut self, account_id: AccountId, section: &'static str) {
         self.touched.insert((account_id, section));
     }
 
     /// The marks to move at commit, emptied.
-    pub fn take_touched(&mut self) -> Vec<(i64, &'static str)> {
+    pub fn take_touched(&mut self) -> Vec<(AccountId, &'static str)> {
         std::mem::take(&mut self.touched).into_iter().collect()
     }
 
-    pub async fn commit(mut self) -> Result<(), DbError> {
+    /// Commits, and nothing else: private, so that the only way to commit is [`finish`],
+    /// which moves the change marks first (a commit that skipped them would leave the
+    /// `get_updates` feeds blind to the write).
+    async fn commit(mut self) -> Result<(), DbError> {
         match &mut self.inner {
             TxInner::Sqlite { conn, open } => {
                 conn.execute_batch("COMMIT")?;
@@ -424,6 +373,24 @@ impl Tx {
             }
             TxInner::Pg(tx) => Ok(tx.take().ok_or_else(finished)?.commit().await?),
         }
+    }
+}
+
+/// The commit path: moves the change marks the transaction touched, then commits both
+/// together. [`super::commit`] calls it (or hands the transaction to a request's hold, which
+/// calls it once the answer is stored).
+pub(super) async fn finish(mut tx: Tx) -> Result<(), DbError> {
+    super::marks::flush(&mut tx).await?;
+    tx.commit().await
+}
+
+impl Query for Tx {
+    fn generated<'a>(
+        &'a mut self,
+        sql: &'a str,
+        values: &'a [&'a Value],
+    ) -> impl std::future::Future<Output = Result<Vec<Row>, DbError>> + Send + 'a {
+        self.fetched(sql, values)
     }
 }
 
@@ -443,16 +410,23 @@ pub enum Reader {
 }
 
 impl Reader {
-    pub async fn fetch_all(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
+    async fn fetched(&mut self, sql: &str, values: &[&Value]) -> Result<Vec<Row>, DbError> {
         match self {
-            Reader::Sqlite(conn) => Ok(sqlite_run(conn, sql, params, true)?.1),
-            Reader::Pg(pool) => Ok(pg_query(sql, params)
+            Reader::Sqlite(conn) => Ok(sqlite_run(conn, sql, values, true)?.1),
+            Reader::Pg(pool) => Ok(pg_query(sql, values)
                 .fetch_all(&*pool)
                 .await?
                 .into_iter()
-                .map(pg_row)
+                .map(Row::pg)
                 .collect()),
         }
+    }
+
+    // ---- by position: only until every query names its parameters (removed then) ----
+
+    pub async fn fetch_all(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
+        let values: Vec<&Value> = params.iter().collect();
+        self.fetched(sql, &values).await
     }
 
     pub async fn fetch_optional(
@@ -470,16 +444,12 @@ impl Reader {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::parameter_order;
-
-    #[test]
-    fn placeholders_are_numbered_by_first_appearance() {
-        assert_eq!(
-            parameter_order("UPDATE t SET a = $3 WHERE b = $1 AND c = $2 AND d = 1 - $3"),
-            [3, 1, 2]
-        );
-        assert_eq!(parameter_order("VALUES ($1, $2), ($3, $4)"), [1, 2, 3, 4]);
+impl Query for Reader {
+    fn generated<'a>(
+        &'a mut self,
+        sql: &'a str,
+        values: &'a [&'a Value],
+    ) -> impl std::future::Future<Output = Result<Vec<Row>, DbError>> + Send + 'a {
+        self.fetched(sql, values)
     }
 }

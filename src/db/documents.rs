@@ -1,6 +1,7 @@
 //! What stock documents (invoices, transfers, adjustments) share: their wired flag.
 
 use super::{Db, DbError, Row, Tx};
+use crate::domain::ids::AccountId;
 
 /// A kind of stock document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +36,7 @@ impl DocKind {
 pub async fn set_wired(
     tx: &mut Tx,
     kind: DocKind,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
     wired: bool,
     by: i64,
@@ -60,7 +61,12 @@ pub async fn set_wired(
     Ok(done == 1)
 }
 
-pub async fn exists(tx: &mut Tx, kind: DocKind, account_id: i64, id: i64) -> Result<bool, DbError> {
+pub async fn exists(
+    tx: &mut Tx,
+    kind: DocKind,
+    account_id: AccountId,
+    id: i64,
+) -> Result<bool, DbError> {
     let sql = format!(
         "SELECT 1 FROM {} WHERE account_id = $1 AND id = $2",
         kind.table()
@@ -81,7 +87,12 @@ pub struct Headers<T: 'static> {
 
 impl<T> Headers<T> {
     /// The header of document `id`.
-    pub async fn find(&self, db: &Db, account_id: i64, id: i64) -> Result<Option<T>, DbError> {
+    pub async fn find(
+        &self,
+        db: &Db,
+        account_id: AccountId,
+        id: i64,
+    ) -> Result<Option<T>, DbError> {
         let a = self.alias;
         let sql = format!("{} WHERE {a}.account_id = $1 AND {a}.id = $2", self.select);
         let row = db
@@ -96,7 +107,7 @@ impl<T> Headers<T> {
     pub async fn list(
         &self,
         db: &Db,
-        account_id: i64,
+        account_id: AccountId,
         from: i64,
         to: i64,
     ) -> Result<Vec<T>, DbError> {

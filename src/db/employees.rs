@@ -2,6 +2,7 @@
 
 use super::ids::{self, Kind};
 use super::{DbError, Tx};
+use crate::domain::ids::AccountId;
 
 /// An employee as stored.
 #[derive(Debug, Clone)]
@@ -14,7 +15,7 @@ pub struct EmployeeRow {
 /// Adds an employee; returns the new id.
 pub async fn insert(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     name: &str,
     role: &str,
     now: i64,
@@ -36,7 +37,7 @@ pub async fn insert(
 }
 
 /// Whether the account has a live employee with this id.
-pub async fn exists(tx: &mut Tx, account_id: i64, id: i64) -> Result<bool, DbError> {
+pub async fn exists(tx: &mut Tx, account_id: AccountId, id: i64) -> Result<bool, DbError> {
     Ok(tx
         .fetch_optional(
             "SELECT 1 FROM employees WHERE account_id = $1 AND id = $2 AND deleted = 0",
@@ -47,7 +48,7 @@ pub async fn exists(tx: &mut Tx, account_id: i64, id: i64) -> Result<bool, DbErr
 }
 
 /// The account's live employees, by id.
-pub async fn list(tx: &mut Tx, account_id: i64) -> Result<Vec<EmployeeRow>, DbError> {
+pub async fn list(tx: &mut Tx, account_id: AccountId) -> Result<Vec<EmployeeRow>, DbError> {
     tx.fetch_all(
         "SELECT id, name, role FROM employees WHERE account_id = $1 AND deleted = 0 ORDER BY id",
         &[account_id.into()],

@@ -1,6 +1,7 @@
 //! The per-day sales aggregates and the export queries over them (API.md §9), and the
 //! receipts of a cash day.
 
+use crate::domain::ids::AccountId;
 use std::collections::{BTreeMap, HashMap};
 
 use super::batch;
@@ -48,7 +49,7 @@ fn grouped<K: Ord>(rows: &[DailyRow], key: impl Fn(&DailyRow) -> K) -> BTreeMap<
 /// Adds `(key values, sums)` rows to `table`, whose key is `account_id` and `keys`.
 async fn add_sums(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     table: &str,
     keys: &[&str],
     rows: Vec<(Vec<Value>, &DailyRow)>,
@@ -76,13 +77,13 @@ async fn add_sums(
         keys.join(", "),
         sums.join(", ")
     );
-    batch::insert(tx, &head, &values, &tail).await
+    batch::legacy_insert(tx, &head, &values, &tail).await
 }
 
 /// Adds rows to the daily, monthly and (by the products' workspaces) workspace aggregates.
 pub async fn add(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     rows: &[DailyRow],
     workspaces: &HashMap<i64, i64>,
 ) -> Result<(), DbError> {
@@ -240,7 +241,7 @@ fn summed() -> String {
 /// Sales by shop, product and price (or by product alone), from the product aggregate.
 pub async fn sales(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     period: &Period,
     by_product_only: bool,
 ) -> Result<Vec<Sums>, DbError> {
@@ -329,7 +330,7 @@ fn whole_months(from: &str, to: &str) -> Option<(String, String, String, String)
 /// Sales by workspace (and shop), from the workspace aggregate.
 pub async fn totals(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     period: &Period,
     by_shop: bool,
 ) -> Result<Vec<Sums>, DbError> {
@@ -357,7 +358,7 @@ pub async fn totals(
 /// Name, ref_code and deleted flag of products, by id.
 pub async fn product_names(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<HashMap<i64, (String, String, bool)>, DbError> {
     let rows = db
         .read()

@@ -3,6 +3,7 @@
 //! changed at or after that second, deleted ones included.
 
 use super::{Db, DbError, Row, Value};
+use crate::domain::ids::AccountId;
 
 /// Rows per page of a paged feed.
 pub const PAGE: i64 = 1000;
@@ -66,7 +67,7 @@ pub struct ProductPage<'a> {
 
 pub async fn products(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     page: &ProductPage<'_>,
 ) -> Result<Vec<FeedProduct>, DbError> {
     let mut sql = String::from(
@@ -106,7 +107,7 @@ pub async fn products(
 /// A balance of the shop's storage: (product id, qty, value).
 pub async fn balances(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     storage_id: i64,
     since: Option<i64>,
 ) -> Result<Vec<(i64, i64, i64)>, DbError> {
@@ -144,7 +145,7 @@ pub struct FeedClient {
 
 pub async fn clients(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     since: Option<i64>,
 ) -> Result<Vec<FeedClient>, DbError> {
     let mut sql = String::from(
@@ -192,7 +193,7 @@ pub async fn clients(
 /// Live categories: (id, name, parent id).
 pub async fn categories(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<Vec<(i64, String, Option<i64>)>, DbError> {
     let rows = db
         .read()
@@ -208,7 +209,10 @@ pub async fn categories(
 }
 
 /// Live workspaces: (id, ref_code, name).
-pub async fn workspaces(db: &Db, account_id: i64) -> Result<Vec<(i64, String, String)>, DbError> {
+pub async fn workspaces(
+    db: &Db,
+    account_id: AccountId,
+) -> Result<Vec<(i64, String, String)>, DbError> {
     let rows = db
         .read()
         .await
@@ -223,7 +227,7 @@ pub async fn workspaces(db: &Db, account_id: i64) -> Result<Vec<(i64, String, St
 }
 
 /// Live taxes: (id, name, rate in hundredths of a percent).
-pub async fn taxes(db: &Db, account_id: i64) -> Result<Vec<(i64, String, i64)>, DbError> {
+pub async fn taxes(db: &Db, account_id: AccountId) -> Result<Vec<(i64, String, i64)>, DbError> {
     let rows = db
         .read()
         .await
@@ -251,7 +255,7 @@ pub struct ShopData {
 /// The shop's data of every product priced there: all, or changed since `since`.
 pub async fn shop_data(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     shop_id: i64,
     storage_id: i64,
     since: Option<i64>,

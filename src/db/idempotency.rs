@@ -5,6 +5,7 @@
 //! Rows with status 0 were claims of the earlier design and count as absent.
 
 use super::{Db, DbError, Tx};
+use crate::domain::ids::AccountId;
 
 /// How long a key's answer is kept, in seconds (published in the README): a retry within this
 /// time is answered from it, a key older than this is forgotten and may be used afresh.
@@ -22,7 +23,7 @@ pub struct Stored {
 /// The answer stored for `key`, if one younger than the retention is.
 pub async fn find(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     key: &str,
     now: i64,
 ) -> Result<Option<Stored>, DbError> {
@@ -49,7 +50,7 @@ pub async fn find(
 /// server served the same key meanwhile, and the caller must roll its write back.
 pub async fn record(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     key: &str,
     answer: &Stored,
     now: i64,

@@ -11,6 +11,7 @@
 //! in a circle.
 
 use super::{DbError, Tx};
+use crate::domain::ids::AccountId;
 
 /// The kinds of object that draw ids from a per-account counter.
 #[derive(Debug, Clone, Copy)]
@@ -71,7 +72,12 @@ impl Kind {
 }
 
 /// Reserves `count` consecutive ids and returns the first.
-pub async fn reserve(tx: &mut Tx, account_id: i64, kind: Kind, count: i64) -> Result<i64, DbError> {
+pub async fn reserve(
+    tx: &mut Tx,
+    account_id: AccountId,
+    kind: Kind,
+    count: i64,
+) -> Result<i64, DbError> {
     if count == 0 {
         return Ok(0); // nothing to number: spare the statement
     }
@@ -91,7 +97,7 @@ pub async fn reserve(tx: &mut Tx, account_id: i64, kind: Kind, count: i64) -> Re
 /// here on no other transaction can create objects of that kind in the account, and each new
 /// statement sees everything the previous holder committed. For writers that must read what
 /// exists before they know how many ids they need (the menu import).
-pub async fn lock(tx: &mut Tx, account_id: i64, kind: Kind) -> Result<(), DbError> {
+pub async fn lock(tx: &mut Tx, account_id: AccountId, kind: Kind) -> Result<(), DbError> {
     tx.execute(
         "INSERT INTO id_counters (account_id, kind, last_id) VALUES ($1, $2, 0) \
          ON CONFLICT (account_id, kind) DO UPDATE SET last_id = id_counters.last_id",
@@ -102,6 +108,6 @@ pub async fn lock(tx: &mut Tx, account_id: i64, kind: Kind) -> Result<(), DbErro
 }
 
 /// Reserves one id.
-pub async fn next(tx: &mut Tx, account_id: i64, kind: Kind) -> Result<i64, DbError> {
+pub async fn next(tx: &mut Tx, account_id: AccountId, kind: Kind) -> Result<i64, DbError> {
     reserve(tx, account_id, kind, 1).await
 }

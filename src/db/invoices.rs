@@ -2,6 +2,7 @@
 
 use super::batch;
 use super::{Db, DbError, Row, Tx, Value};
+use crate::domain::ids::AccountId;
 
 /// An invoice header to insert.
 pub struct NewInvoice {
@@ -29,7 +30,7 @@ pub struct NewItem {
 
 pub async fn insert(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     invoice: &NewInvoice,
     items: &[NewItem],
     now: i64,
@@ -70,7 +71,7 @@ pub async fn insert(
             ]
         })
         .collect();
-    batch::insert(
+    batch::legacy_insert(
         tx,
         "INSERT INTO invoice_items (account_id, invoice_id, line_no, product_id, package_id, amount, qty, price, \
          tax_id, cost, cost_with_tax)",
@@ -90,7 +91,11 @@ pub struct StockLine {
     pub cost: i64,
 }
 
-pub async fn stock_lines(tx: &mut Tx, account_id: i64, id: i64) -> Result<Vec<StockLine>, DbError> {
+pub async fn stock_lines(
+    tx: &mut Tx,
+    account_id: AccountId,
+    id: i64,
+) -> Result<Vec<StockLine>, DbError> {
     let rows = tx
         .fetch_all(
             "SELECT i.line_no, v.storage_id, i.product_id, v.doc_date, i.qty, i.cost FROM invoice_items i \
@@ -233,7 +238,7 @@ pub struct ProductOut {
     pub entity_type: String,
 }
 
-pub async fn items(db: &Db, account_id: i64, id: i64) -> Result<Vec<ItemRow>, DbError> {
+pub async fn items(db: &Db, account_id: AccountId, id: i64) -> Result<Vec<ItemRow>, DbError> {
     let rows = db
         .read()
         .await

@@ -2,6 +2,7 @@
 //! does its work, so it is done exactly once.
 
 use super::{Db, DbError, Tx};
+use crate::domain::ids::AccountId;
 
 /// A job's state as its status endpoint shows it.
 #[derive(Debug, Clone)]
@@ -13,7 +14,7 @@ pub struct JobRow {
 
 pub async fn insert(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     job: &JobRow,
     kind: &str,
     payload: &str,
@@ -40,7 +41,7 @@ pub async fn insert(
 /// and returns its payload; `None` when it is no longer pending.
 pub async fn claim(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
     now: i64,
 ) -> Result<Option<String>, DbError> {
@@ -56,7 +57,7 @@ pub async fn claim(
 /// Ends a pending job with `status` and `message`; false when it was not pending.
 pub async fn finish(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
     status: &str,
     message: &str,
@@ -71,7 +72,7 @@ pub async fn finish(
     Ok(done == 1)
 }
 
-pub async fn find(db: &Db, account_id: i64, id: i64) -> Result<Option<JobRow>, DbError> {
+pub async fn find(db: &Db, account_id: AccountId, id: i64) -> Result<Option<JobRow>, DbError> {
     let row = db
         .read()
         .await
@@ -91,7 +92,7 @@ pub async fn find(db: &Db, account_id: i64, id: i64) -> Result<Option<JobRow>, D
 }
 
 /// Up to `limit` pending jobs of every account, oldest first: (account id, job id).
-pub async fn pending(db: &Db, limit: i64) -> Result<Vec<(i64, i64)>, DbError> {
+pub async fn pending(db: &Db, limit: i64) -> Result<Vec<(AccountId, i64)>, DbError> {
     let rows = db
         .read()
         .await
@@ -100,5 +101,7 @@ pub async fn pending(db: &Db, limit: i64) -> Result<Vec<(i64, i64)>, DbError> {
             &[limit.into()],
         )
         .await?;
-    rows.iter().map(|r| Ok((r.int(0)?, r.int(1)?))).collect()
+    rows.iter()
+        .map(|r| Ok((AccountId::new(r.int(0)?), r.int(1)?)))
+        .collect()
 }

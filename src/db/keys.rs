@@ -1,12 +1,13 @@
 //! Queries on API keys. Keys are found by digest only; the key itself never reaches the database.
 
 use super::{ids, Db, DbError, Row, Tx};
+use crate::domain::ids::AccountId;
 use crate::domain::rate_limit::Budget;
 
 /// What a key grants, as the authentication layer needs it.
 #[derive(Debug, Clone)]
 pub struct KeyGrant {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub account_name: String,
     pub timezone: String,
     pub key_id: i64,
@@ -32,7 +33,7 @@ pub struct KeyRow {
 
 /// A key to insert.
 pub struct NewKey<'a> {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub digest: &'a str,
     pub prefix: &'a str,
     pub scope: &'a str,
@@ -80,7 +81,7 @@ pub async fn find_live_by_digest(db: &Db, digest: &str) -> Result<Option<KeyGran
         .await?;
     row.map(|row| {
         Ok(KeyGrant {
-            account_id: row.int(0)?,
+            account_id: AccountId::new(row.int(0)?),
             account_name: row.text(1)?,
             timezone: row.text(2)?,
             key_id: row.int(3)?,
@@ -105,7 +106,7 @@ fn key_row(row: &Row) -> Result<KeyRow, DbError> {
     })
 }
 
-pub async fn list(db: &Db, account_id: i64) -> Result<Vec<KeyRow>, DbError> {
+pub async fn list(db: &Db, account_id: AccountId) -> Result<Vec<KeyRow>, DbError> {
     let rows = db
         .read()
         .await
@@ -119,7 +120,12 @@ pub async fn list(db: &Db, account_id: i64) -> Result<Vec<KeyRow>, DbError> {
 }
 
 /// Revokes a key; false when the account has no live key with that id.
-pub async fn revoke(tx: &mut Tx, account_id: i64, key_id: i64, now: i64) -> Result<bool, DbError> {
+pub async fn revoke(
+    tx: &mut Tx,
+    account_id: AccountId,
+    key_id: i64,
+    now: i64,
+) -> Result<bool, DbError> {
     let changed = tx
         .execute(
             "UPDATE api_keys SET revoked_at = $3 WHERE account_id = $1 AND id = $2 AND revoked_at IS NULL",
@@ -133,7 +139,7 @@ pub async fn revoke(tx: &mut Tx, account_id: i64, key_id: i64, now: i64) -> Resu
 /// `None` when the account has no key with that id.
 pub async fn set_budget(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     key_id: i64,
     budget: Option<Budget>,
 ) -> Result<Option<KeyRow>, DbError> {

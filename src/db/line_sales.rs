@@ -3,6 +3,7 @@
 //! those receipts.
 
 use super::{Db, DbError, Row, Value};
+use crate::domain::ids::AccountId;
 
 /// Which receipts: cash days `from..=to` (`YYYY-MM-DD`), of one shop or all.
 pub struct Filter<'a> {
@@ -69,7 +70,7 @@ fn line_sale(r: &Row) -> Result<LineSale, DbError> {
 /// The closed receipts' lines, oldest receipt first, in line order.
 pub async fn lines(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     filter: &Filter<'_>,
 ) -> Result<Vec<LineSale>, DbError> {
     let (condition, rest) = filter.condition();
@@ -92,7 +93,7 @@ pub async fn lines(
 /// The payment kinds of those receipts: (receipt id, kind), one row per payment.
 pub async fn payment_kinds(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     filter: &Filter<'_>,
 ) -> Result<Vec<(i64, String)>, DbError> {
     let (condition, rest) = filter.condition();

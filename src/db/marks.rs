@@ -3,6 +3,7 @@
 //! behind the data it stands for.
 
 use super::{DbError, Tx};
+use crate::domain::ids::AccountId;
 
 /// The sections of `get_updates`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +38,7 @@ impl Section {
 }
 
 /// Notes that the transaction changes `section`: its mark moves when the transaction commits.
-pub fn bump(tx: &mut Tx, account_id: i64, section: Section) {
+pub fn bump(tx: &mut Tx, account_id: AccountId, section: Section) {
     tx.touch(account_id, section.name());
 }
 
@@ -63,7 +64,7 @@ pub async fn flush(tx: &mut Tx) -> Result<(), DbError> {
 }
 
 /// Every mark of the account: (section name, ts).
-pub async fn all(db: &super::Db, account_id: i64) -> Result<Vec<(String, i64)>, DbError> {
+pub async fn all(db: &super::Db, account_id: AccountId) -> Result<Vec<(String, i64)>, DbError> {
     let rows = db
         .read()
         .await

@@ -1,5 +1,6 @@
 //! Queries on the custom menus' sections and the links that put products in them.
 
+use crate::domain::ids::AccountId;
 use std::collections::{HashMap, HashSet};
 
 use super::batch;
@@ -20,7 +21,7 @@ pub struct SectionRow {
 /// Every section of the account (deleted ones too), by code.
 pub async fn all_sections(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<HashMap<String, SectionRow>, DbError> {
     let rows = tx
         .fetch_all(
@@ -47,7 +48,7 @@ pub async fn all_sections(
 /// Inserts or overwrites sections (by id). A parent must come before its children.
 pub async fn upsert_sections(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     rows: &[SectionRow],
     now: i64,
 ) -> Result<(), DbError> {
@@ -68,7 +69,7 @@ pub async fn upsert_sections(
             ]
         })
         .collect();
-    batch::insert(
+    batch::legacy_insert(
         tx,
         "INSERT INTO menu_sections (account_id, id, ref_code, menu_id, name, level, parent_id, deleted, created_at, updated_at)",
         &values,
@@ -83,7 +84,7 @@ pub async fn upsert_sections(
 }
 
 /// Every (section id, product id) link of the account.
-pub async fn all_links(tx: &mut Tx, account_id: i64) -> Result<HashSet<(i64, i64)>, DbError> {
+pub async fn all_links(tx: &mut Tx, account_id: AccountId) -> Result<HashSet<(i64, i64)>, DbError> {
     let rows = tx
         .fetch_all(
             "SELECT section_id, product_id FROM menu_items WHERE account_id = $1",
@@ -95,7 +96,7 @@ pub async fn all_links(tx: &mut Tx, account_id: i64) -> Result<HashSet<(i64, i64
 
 pub async fn insert_links(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     links: &[(i64, i64)],
     now: i64,
 ) -> Result<(), DbError> {
@@ -110,7 +111,7 @@ pub async fn insert_links(
             ]
         })
         .collect();
-    batch::insert(
+    batch::legacy_insert(
         tx,
         "INSERT INTO menu_items (account_id, section_id, product_id, created_at)",
         &values,
@@ -125,7 +126,7 @@ pub async fn insert_links(
 
 pub async fn delete_links(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     links: &[(i64, i64)],
 ) -> Result<(), DbError> {
     if !links.is_empty() {

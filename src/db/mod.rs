@@ -35,6 +35,8 @@ pub mod modifiers;
 pub mod moves;
 pub mod objects;
 pub mod products;
+mod query;
+mod row;
 pub mod sales;
 pub mod stock;
 pub mod stop_list;
@@ -48,8 +50,10 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgPool};
 
-pub use conn::{Reader, Row, Tx, Value};
+pub use conn::{Reader, Tx, Value};
 pub use error::DbError;
+pub use query::{Param, Query};
+pub use row::{Column, FromRow, Row, Scalar};
 
 /// Which engine a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,9 +249,8 @@ pub async fn commit(tx: Tx) -> Result<(), DbError> {
     }
 }
 
-async fn finish(mut tx: Tx) -> Result<(), DbError> {
-    marks::flush(&mut tx).await?;
-    tx.commit().await
+async fn finish(tx: Tx) -> Result<(), DbError> {
+    conn::finish(tx).await
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use super::ids::{self, Kind};
 use super::marks::{self, Section};
 use super::{Db, DbError, Tx};
+use crate::domain::ids::AccountId;
 
 /// A group to create.
 pub struct NewGroup<'a> {
@@ -15,7 +16,7 @@ pub struct NewGroup<'a> {
 
 pub async fn insert_group(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     g: &NewGroup<'_>,
     now: i64,
 ) -> Result<i64, DbError> {
@@ -30,7 +31,7 @@ pub async fn insert_group(
     Ok(id)
 }
 
-pub async fn group_exists(tx: &mut Tx, account_id: i64, id: i64) -> Result<bool, DbError> {
+pub async fn group_exists(tx: &mut Tx, account_id: AccountId, id: i64) -> Result<bool, DbError> {
     Ok(tx
         .fetch_optional(
             "SELECT 1 FROM modifier_groups WHERE account_id = $1 AND id = $2 AND deleted = 0",
@@ -43,7 +44,7 @@ pub async fn group_exists(tx: &mut Tx, account_id: i64, id: i64) -> Result<bool,
 /// Adds a product to a group: `count` (thousandths) for `price` (hundredths).
 pub async fn insert_item(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     group_id: i64,
     product_id: i64,
     count: i64,
@@ -63,7 +64,7 @@ pub async fn insert_item(
 /// Attaches a group to a product (a dish the modifiers apply to); attaching twice is harmless.
 pub async fn attach(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     group_id: i64,
     product_id: i64,
     now: i64,
@@ -76,7 +77,7 @@ pub async fn attach(
     touch(tx, account_id, group_id, now).await
 }
 
-async fn touch(tx: &mut Tx, account_id: i64, group_id: i64, now: i64) -> Result<(), DbError> {
+async fn touch(tx: &mut Tx, account_id: AccountId, group_id: i64, now: i64) -> Result<(), DbError> {
     tx.execute(
         "UPDATE modifier_groups SET updated_at = $3 WHERE account_id = $1 AND id = $2",
         &[account_id.into(), group_id.into(), now.into()],
@@ -100,7 +101,7 @@ pub struct GroupRow {
     pub items: Vec<(i64, i64, String, String, i64, i64)>,
 }
 
-pub async fn all(db: &Db, account_id: i64) -> Result<Vec<GroupRow>, DbError> {
+pub async fn all(db: &Db, account_id: AccountId) -> Result<Vec<GroupRow>, DbError> {
     let mut reader = db.read().await;
     let params = [account_id.into()];
     let mut groups: Vec<GroupRow> = reader

@@ -2,6 +2,7 @@
 
 use super::batch;
 use super::{Db, DbError, Row, Tx, Value};
+use crate::domain::ids::AccountId;
 
 /// A transfer header to insert.
 pub struct NewMove {
@@ -16,7 +17,7 @@ pub struct NewMove {
 /// Inserts a transfer and its lines: (product id, quantity in units).
 pub async fn insert(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     doc: &NewMove,
     lines: &[(i64, i64)],
     now: i64,
@@ -49,7 +50,7 @@ pub async fn insert(
             ]
         })
         .collect();
-    batch::insert(
+    batch::legacy_insert(
         tx,
         "INSERT INTO move_items (account_id, move_id, line_no, product_id, qty)",
         &rows,
@@ -128,7 +129,7 @@ fn line(r: &Row) -> Result<MoveLine, DbError> {
     })
 }
 
-pub async fn lines(db: &Db, account_id: i64, id: i64) -> Result<Vec<MoveLine>, DbError> {
+pub async fn lines(db: &Db, account_id: AccountId, id: i64) -> Result<Vec<MoveLine>, DbError> {
     let rows = db
         .read()
         .await
@@ -140,7 +141,7 @@ pub async fn lines(db: &Db, account_id: i64, id: i64) -> Result<Vec<MoveLine>, D
 /// The header and lines inside a write transaction (for wiring).
 pub async fn for_wiring(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
 ) -> Result<(MoveRow, Vec<MoveLine>), DbError> {
     let sql = format!("{HEADER_SELECT} WHERE m.account_id = $1 AND m.id = $2");

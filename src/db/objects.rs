@@ -3,6 +3,7 @@
 
 use super::ids::{self, Kind};
 use super::{Db, DbError, Tx, Value};
+use crate::domain::ids::AccountId;
 
 /// Inserts a row `(account_id, id, name, <extra…>, created_at, updated_at)` into `table`
 /// with a new id of `kind`.
@@ -10,7 +11,7 @@ async fn insert_named(
     tx: &mut Tx,
     table: &str,
     kind: Kind,
-    account_id: i64,
+    account_id: AccountId,
     name: &str,
     extra: &[(&str, Value)],
     now: i64,
@@ -45,7 +46,7 @@ async fn insert_named(
 
 pub async fn insert_storage(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     name: &str,
     now: i64,
 ) -> Result<i64, DbError> {
@@ -54,7 +55,7 @@ pub async fn insert_storage(
 
 pub async fn insert_shop(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     name: &str,
     storage_id: i64,
     now: i64,
@@ -73,7 +74,7 @@ pub async fn insert_shop(
 
 pub async fn insert_menu(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     name: &str,
     now: i64,
 ) -> Result<i64, DbError> {
@@ -83,7 +84,7 @@ pub async fn insert_menu(
 /// `rate_units`: the percentage in hundredths (20% = 2000).
 pub async fn insert_tax(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     name: &str,
     rate_units: i64,
     now: i64,
@@ -102,7 +103,7 @@ pub async fn insert_tax(
 
 pub async fn insert_payment_type(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     name: &str,
     kind: &str,
     now: i64,
@@ -140,7 +141,12 @@ impl Table {
 }
 
 /// Whether the account has a live object with this id in `table`.
-pub async fn exists(tx: &mut Tx, table: Table, account_id: i64, id: i64) -> Result<bool, DbError> {
+pub async fn exists(
+    tx: &mut Tx,
+    table: Table,
+    account_id: AccountId,
+    id: i64,
+) -> Result<bool, DbError> {
     let sql = format!(
         "SELECT 1 FROM {} WHERE account_id = $1 AND id = $2 AND deleted = 0",
         table.name()
@@ -155,7 +161,7 @@ pub async fn exists(tx: &mut Tx, table: Table, account_id: i64, id: i64) -> Resu
 pub async fn live_ids(
     tx: &mut Tx,
     table: Table,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<std::collections::HashSet<i64>, DbError> {
     let sql = format!(
         "SELECT id FROM {} WHERE account_id = $1 AND deleted = 0",
@@ -169,7 +175,7 @@ pub async fn live_ids(
 }
 
 /// The account's live storages, by id.
-pub async fn live_storages(db: &Db, account_id: i64) -> Result<Vec<(i64, String)>, DbError> {
+pub async fn live_storages(db: &Db, account_id: AccountId) -> Result<Vec<(i64, String)>, DbError> {
     let rows = db
         .read()
         .await
@@ -182,7 +188,7 @@ pub async fn live_storages(db: &Db, account_id: i64) -> Result<Vec<(i64, String)
 }
 
 /// Whether the account has a storage with this id (deleted or not).
-pub async fn storage_exists(db: &Db, account_id: i64, id: i64) -> Result<bool, DbError> {
+pub async fn storage_exists(db: &Db, account_id: AccountId, id: i64) -> Result<bool, DbError> {
     let row = db
         .read()
         .await
@@ -197,7 +203,7 @@ pub async fn storage_exists(db: &Db, account_id: i64, id: i64) -> Result<bool, D
 /// The default storage of a live shop.
 pub async fn shop_storage(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     shop_id: i64,
 ) -> Result<Option<i64>, DbError> {
     tx.fetch_optional(
@@ -212,7 +218,7 @@ pub async fn shop_storage(
 /// The kind of each live payment type of the account.
 pub async fn payment_kinds(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<std::collections::HashMap<i64, String>, DbError> {
     tx.fetch_all(
         "SELECT id, kind FROM payment_types WHERE account_id = $1 AND deleted = 0",

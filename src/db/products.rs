@@ -2,6 +2,7 @@
 //! comparison), and written in batches, either inserted (invoices, creation) or upserted (the
 //! menu import, updates).
 
+use crate::domain::ids::AccountId;
 use std::collections::HashMap;
 
 use super::batch;
@@ -77,7 +78,11 @@ impl Key<'_> {
     }
 }
 
-pub async fn find(db: &Db, account_id: i64, key: Key<'_>) -> Result<Option<ProductRow>, DbError> {
+pub async fn find(
+    db: &Db,
+    account_id: AccountId,
+    key: Key<'_>,
+) -> Result<Option<ProductRow>, DbError> {
     let (condition, value) = key.condition();
     let sql = format!("{SELECT} WHERE account_id = $1 AND {condition}");
     let row = db
@@ -91,7 +96,7 @@ pub async fn find(db: &Db, account_id: i64, key: Key<'_>) -> Result<Option<Produ
 /// Like [`find`], inside a write transaction.
 pub async fn find_in(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     key: Key<'_>,
 ) -> Result<Option<ProductRow>, DbError> {
     let (condition, value) = key.condition();
@@ -103,7 +108,7 @@ pub async fn find_in(
 /// Every product of the account, by `ref_code`.
 pub async fn all_by_code(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<HashMap<String, ProductRow>, DbError> {
     let sql = format!("{SELECT} WHERE account_id = $1");
     tx.fetch_all(&sql, &[account_id.into()])
@@ -171,11 +176,11 @@ const UPSERT: &str = "ON CONFLICT (account_id, id) DO UPDATE SET ref_code = excl
 /// Inserts products; an id or `ref_code` that exists is a unique violation.
 pub async fn insert(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     rows: &[NewProduct],
     now: i64,
 ) -> Result<(), DbError> {
-    batch::insert(tx, COLUMNS, &values(account_id, rows, now), "").await?;
+    batch::legacy_insert(tx, COLUMNS, &values(account_id, rows, now), "").await?;
     if !rows.is_empty() {
         super::marks::bump(tx, account_id, super::marks::Section::Products);
     }
@@ -186,12 +191,12 @@ pub async fn insert(
 /// (find-or-create: the caller reads the codes back).
 pub async fn insert_missing(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     rows: &[NewProduct],
     now: i64,
 ) -> Result<(), DbError> {
     let values = values(account_id, rows, now);
-    batch::insert(tx, COLUMNS, &values, super::catalog::SKIP_EXISTING_CODE).await?;
+    batch::legacy_insert(tx, COLUMNS, &values, super::catalog::SKIP_EXISTING_CODE).await?;
     if !rows.is_empty() {
         super::marks::bump(tx, account_id, super::marks::Section::Products);
     }
@@ -201,18 +206,18 @@ pub async fn insert_missing(
 /// Inserts new products and overwrites existing ones (by id).
 pub async fn upsert(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     rows: &[NewProduct],
     now: i64,
 ) -> Result<(), DbError> {
-    batch::insert(tx, COLUMNS, &values(account_id, rows, now), UPSERT).await?;
+    batch::legacy_insert(tx, COLUMNS, &values(account_id, rows, now), UPSERT).await?;
     if !rows.is_empty() {
         super::marks::bump(tx, account_id, super::marks::Section::Products);
     }
     Ok(())
 }
 
-fn values(account_id: i64, rows: &[NewProduct], now: i64) -> Vec<Vec<Value>> {
+fn values(account_id: AccountId, rows: &[NewProduct], now: i64) -> Vec<Vec<Value>> {
     rows.iter()
         .map(|p| {
             vec![
@@ -243,7 +248,7 @@ fn values(account_id: i64, rows: &[NewProduct], now: i64) -> Vec<Vec<Value>> {
 /// The cancellation type code of each of these products that exists.
 pub async fn cancellations(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     product_ids: &[i64],
 ) -> Result<HashMap<i64, i64>, DbError> {
     column_by_id(tx, account_id, product_ids, "p.cancellation_type").await
@@ -252,7 +257,7 @@ pub async fn cancellations(
 /// The workspace of each of these products that has one.
 pub async fn workspaces(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     product_ids: &[i64],
 ) -> Result<HashMap<i64, i64>, DbError> {
     column_by_id(tx, account_id, product_ids, "p.workspace_id").await
@@ -261,7 +266,7 @@ pub async fn workspaces(
 /// An integer `column` of each of these products where it is set, by id.
 async fn column_by_id(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     product_ids: &[i64],
     column: &str,
 ) -> Result<HashMap<i64, i64>, DbError> {
@@ -269,13 +274,13 @@ async fn column_by_id(
     let keys: Vec<Value> = product_ids.iter().map(|&id| Value::from(id)).collect();
     let columns = format!("p.id, {column}");
     let condition = format!("p.account_id = $1 AND {column} IS NOT NULL");
-    let query = batch::Lookup {
+    let query = batch::LegacyLookup {
         columns: &columns,
         from: "products p",
         condition: &condition,
         key: "p.id",
     };
-    batch::lookup(tx, &query, &[account_id.into()], &keys, |r| {
+    batch::legacy_lookup(tx, &query, &[account_id.into()], &keys, |r| {
         found.insert(r.int(0)?, r.int(1)?);
         Ok(())
     })

@@ -3,11 +3,12 @@
 
 use super::batch;
 use super::{Db, DbError, Row, Tx, Value};
+use crate::domain::ids::AccountId;
 
 /// Opens a shift; a second open shift of the same shop is a unique violation.
 pub async fn open_shift(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     shop_id: i64,
     shift: &OpenShift,
     now: i64,
@@ -38,7 +39,7 @@ pub struct OpenShift {
 /// Whether the account has a shift with this id at the shop (open or closed).
 pub async fn shift_exists(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     shop_id: i64,
     id: i64,
 ) -> Result<bool, DbError> {
@@ -54,7 +55,7 @@ pub async fn shift_exists(
 /// Closes the shop's shift `id`; false when it is not an open shift of that shop.
 pub async fn close_shift(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     shop_id: i64,
     id: i64,
     now: i64,
@@ -71,7 +72,7 @@ pub async fn close_shift(
 /// The shop's open shift.
 pub async fn open_shift_of(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     shop_id: i64,
 ) -> Result<Option<OpenShift>, DbError> {
     tx.fetch_optional(
@@ -141,7 +142,7 @@ pub type PaymentRow = (i64, i64);
 
 pub async fn insert(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     r: &ReceiptRow,
     lines: &[LineRow],
     payments: &[PaymentRow],
@@ -203,7 +204,7 @@ pub async fn insert(
             ]
         })
         .collect();
-    batch::insert(
+    batch::legacy_insert(
         tx,
         "INSERT INTO receipt_lines (account_id, receipt_id, line_no, uuid, product_id, parent_line, title, count, price, \
          origin_price, discount_sum, total_sum, self_cost_sum)",
@@ -217,7 +218,7 @@ pub async fn insert(
 /// Sets the receipt's payments to exactly these.
 pub async fn replace_payments(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
     payments: &[PaymentRow],
 ) -> Result<(), DbError> {
@@ -239,7 +240,7 @@ pub async fn replace_payments(
             ]
         })
         .collect();
-    batch::insert(
+    batch::legacy_insert(
         tx,
         "INSERT INTO receipt_payments (account_id, receipt_id, line_no, payment_type_id, value)",
         &rows,
@@ -285,7 +286,7 @@ fn receipt(r: &Row) -> Result<ReceiptRow, DbError> {
 /// The receipt with this UUID, inside a write transaction.
 pub async fn by_uuid(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     uuid: &str,
 ) -> Result<Option<ReceiptRow>, DbError> {
     let sql = format!("{SELECT} WHERE account_id = $1 AND uuid = $2");
@@ -296,7 +297,11 @@ pub async fn by_uuid(
 }
 
 /// Like [`by_uuid`], for reading.
-pub async fn find(db: &Db, account_id: i64, uuid: &str) -> Result<Option<ReceiptRow>, DbError> {
+pub async fn find(
+    db: &Db,
+    account_id: AccountId,
+    uuid: &str,
+) -> Result<Option<ReceiptRow>, DbError> {
     let sql = format!("{SELECT} WHERE account_id = $1 AND uuid = $2");
     let row = db
         .read()
@@ -309,7 +314,7 @@ pub async fn find(db: &Db, account_id: i64, uuid: &str) -> Result<Option<Receipt
 /// The orders sent to a shop in `status`, oldest first.
 pub async fn orders(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     shop_id: i64,
     status: &str,
 ) -> Result<Vec<ReceiptRow>, DbError> {
@@ -343,13 +348,13 @@ fn line(r: &Row) -> Result<LineRow, DbError> {
     })
 }
 
-pub async fn lines(tx: &mut Tx, account_id: i64, id: i64) -> Result<Vec<LineRow>, DbError> {
+pub async fn lines(tx: &mut Tx, account_id: AccountId, id: i64) -> Result<Vec<LineRow>, DbError> {
     let rows = tx.fetch_all(LINES, &[account_id.into(), id.into()]).await?;
     rows.iter().map(line).collect()
 }
 
 /// A receipt's lines, for reading.
-pub async fn lines_of(db: &Db, account_id: i64, id: i64) -> Result<Vec<LineRow>, DbError> {
+pub async fn lines_of(db: &Db, account_id: AccountId, id: i64) -> Result<Vec<LineRow>, DbError> {
     let rows = db
         .read()
         .await
@@ -358,7 +363,11 @@ pub async fn lines_of(db: &Db, account_id: i64, id: i64) -> Result<Vec<LineRow>,
     rows.iter().map(line).collect()
 }
 
-pub async fn payments(tx: &mut Tx, account_id: i64, id: i64) -> Result<Vec<PaymentRow>, DbError> {
+pub async fn payments(
+    tx: &mut Tx,
+    account_id: AccountId,
+    id: i64,
+) -> Result<Vec<PaymentRow>, DbError> {
     let rows = tx
         .fetch_all(
             "SELECT payment_type_id, value FROM receipt_payments WHERE account_id = $1 AND receipt_id = $2 ORDER BY line_no",
@@ -371,7 +380,7 @@ pub async fn payments(tx: &mut Tx, account_id: i64, id: i64) -> Result<Vec<Payme
 /// Moves the receipt from status `from` to `to`; false when it was not in `from`.
 pub async fn set_status(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
     from: &str,
     to: &str,
@@ -399,7 +408,7 @@ pub struct Closing<'a> {
 /// Marks an order closed in a shift (it must be in status `from`); false otherwise.
 pub async fn close(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
     from: &str,
     c: &Closing<'_>,
@@ -429,7 +438,7 @@ pub async fn close(
 /// Records what each line wrote off: (line number, value in money units).
 pub async fn set_self_costs(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
     costs: &[(i64, i64)],
 ) -> Result<(), DbError> {
@@ -446,7 +455,7 @@ pub async fn set_self_costs(
 /// Closed receipts (sales and counter-receipts) in `[from, to)` by closing time.
 pub async fn closed_between(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     from: i64,
     to: i64,
 ) -> Result<Vec<ReceiptRow>, DbError> {
@@ -462,7 +471,7 @@ pub async fn closed_between(
 /// The closed receipts of a shop's cash day, by closing time.
 pub async fn of_shift_day(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     shop_id: i64,
     shift_day: &str,
 ) -> Result<Vec<ReceiptRow>, DbError> {
@@ -483,7 +492,7 @@ pub type Details = (Vec<(LineRow, String)>, Vec<PaymentRow>);
 /// Lines and payments of many receipts at once, by receipt id.
 pub async fn details(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, Details>, DbError> {
     let mut out: std::collections::HashMap<i64, Details> = Default::default();

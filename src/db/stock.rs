@@ -1,5 +1,6 @@
 //! Queries on the stock ledger (movements) and the balances that follow from it.
 
+use crate::domain::ids::AccountId;
 use std::collections::BTreeMap;
 
 use super::batch;
@@ -26,7 +27,7 @@ pub struct DocRef<'a> {
 /// Writes the movements of a document and adds them to the balances, in one go.
 pub async fn post(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     doc: DocRef<'_>,
     movements: &[NewMovement],
     now: i64,
@@ -53,7 +54,7 @@ pub async fn post(
             ]
         })
         .collect();
-    batch::insert(
+    batch::legacy_insert(
         tx,
         "INSERT INTO stock_movements (account_id, id, storage_id, product_id, doc_type, doc_id, line_no, doc_date, qty, value)",
         &rows,
@@ -74,7 +75,7 @@ pub async fn post(
 /// Removes every movement of a document and takes exactly their sums off the balances.
 pub async fn unpost(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     doc: DocRef<'_>,
     now: i64,
 ) -> Result<(), DbError> {
@@ -102,7 +103,7 @@ pub async fn unpost(
 /// The movements a document posted, in order.
 pub async fn movements_of(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     doc: DocRef<'_>,
 ) -> Result<Vec<NewMovement>, DbError> {
     let rows = tx
@@ -130,7 +131,7 @@ pub async fn movements_of(
 /// concurrent writers on PostgreSQL lock balance rows in the same order and cannot deadlock.
 async fn add_to_balances(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     deltas: &BTreeMap<(i64, i64), (i64, i64)>,
     now: i64,
 ) -> Result<(), DbError> {
@@ -147,7 +148,7 @@ async fn add_to_balances(
             ]
         })
         .collect();
-    batch::insert(
+    batch::legacy_insert(
         tx,
         "INSERT INTO stock_balances (account_id, storage_id, product_id, qty, value, updated_at)",
         &rows,
@@ -171,7 +172,11 @@ pub struct StoreRow {
 }
 
 /// Every product that has ever moved in the storage, by product id.
-pub async fn store(db: &Db, account_id: i64, storage_id: i64) -> Result<Vec<StoreRow>, DbError> {
+pub async fn store(
+    db: &Db,
+    account_id: AccountId,
+    storage_id: i64,
+) -> Result<Vec<StoreRow>, DbError> {
     let rows = db
         .read()
         .await
@@ -200,7 +205,10 @@ pub type Sums = BTreeMap<(i64, i64), (i64, i64)>;
 
 /// The balances as stored, and as the sum of the ledger, for the invariant check.
 /// Both come from one snapshot (`tx` from [`super::Db::begin_snapshot`]).
-pub async fn balances_and_ledger(tx: &mut Tx, account_id: i64) -> Result<(Sums, Sums), DbError> {
+pub async fn balances_and_ledger(
+    tx: &mut Tx,
+    account_id: AccountId,
+) -> Result<(Sums, Sums), DbError> {
     let balances = tx
         .fetch_all(
             "SELECT storage_id, product_id, qty, value FROM stock_balances WHERE account_id = $1",
@@ -225,19 +233,19 @@ pub async fn balances_and_ledger(tx: &mut Tx, account_id: i64) -> Result<(Sums, 
 /// Current balances (qty, value in units) of these products in a storage; absent ones are zero.
 pub async fn balances(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     storage_id: i64,
     product_ids: &[i64],
 ) -> Result<BTreeMap<i64, (i64, i64)>, DbError> {
     let mut found = BTreeMap::new();
     let keys: Vec<Value> = product_ids.iter().map(|&id| Value::from(id)).collect();
-    let query = batch::Lookup {
+    let query = batch::LegacyLookup {
         columns: "b.product_id, b.qty, b.value",
         from: "stock_balances b",
         condition: "b.account_id = $1 AND b.storage_id = $2",
         key: "b.product_id",
     };
-    batch::lookup(
+    batch::legacy_lookup(
         tx,
         &query,
         &[account_id.into(), storage_id.into()],

@@ -4,12 +4,13 @@
 
 use super::marks::{self, Section};
 use super::{DbError, Tx};
+use crate::domain::ids::AccountId;
 
 /// Puts `product_id` on or takes it off the stop list of `shop_id`. `false` when it already
 /// was so (nothing changes, not even the feeds' stamps).
 pub async fn set(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     shop_id: i64,
     product_id: i64,
     stopped: bool,
@@ -39,7 +40,11 @@ pub async fn set(
 }
 
 /// The products on the stop list of `shop_id`, by id.
-pub async fn stopped(tx: &mut Tx, account_id: i64, shop_id: i64) -> Result<Vec<i64>, DbError> {
+pub async fn stopped(
+    tx: &mut Tx,
+    account_id: AccountId,
+    shop_id: i64,
+) -> Result<Vec<i64>, DbError> {
     tx.fetch_all(
         "SELECT product_id FROM stop_list WHERE account_id = $1 AND shop_id = $2 AND stopped = 1 \
          ORDER BY product_id",
@@ -54,7 +59,7 @@ pub async fn stopped(tx: &mut Tx, account_id: i64, shop_id: i64) -> Result<Vec<i
 /// Of `product_ids`, those on the stop list of `shop_id`.
 pub async fn stopped_among(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     shop_id: i64,
     product_ids: &[i64],
 ) -> Result<Vec<i64>, DbError> {

@@ -1,12 +1,13 @@
 //! Queries on tech maps (recipes): a product's output and ingredient lines.
 
+use crate::domain::ids::AccountId;
 use std::collections::HashMap;
 
 use super::batch;
 use super::{Db, DbError, Row, Tx, Value};
 
 /// Every recipe edge of the account: product → its ingredients.
-pub async fn edges(tx: &mut Tx, account_id: i64) -> Result<HashMap<i64, Vec<i64>>, DbError> {
+pub async fn edges(tx: &mut Tx, account_id: AccountId) -> Result<HashMap<i64, Vec<i64>>, DbError> {
     let mut graph: HashMap<i64, Vec<i64>> = HashMap::new();
     let rows = tx
         .fetch_all(
@@ -23,7 +24,7 @@ pub async fn edges(tx: &mut Tx, account_id: i64) -> Result<HashMap<i64, Vec<i64>
 /// Replaces the product's recipe: `output` and (ingredient id, amount) lines, in units.
 pub async fn save(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     product_id: i64,
     output: i64,
     lines: &[(i64, i64)],
@@ -53,7 +54,7 @@ pub async fn save(
             ]
         })
         .collect();
-    batch::insert(
+    batch::legacy_insert(
         tx,
         "INSERT INTO tech_map_items (account_id, product_id, line_no, ingredient_id, amount)",
         &rows,
@@ -91,7 +92,11 @@ fn line(r: &Row) -> Result<TechMapLine, DbError> {
     })
 }
 
-pub async fn find(db: &Db, account_id: i64, product_id: i64) -> Result<Option<TechMap>, DbError> {
+pub async fn find(
+    db: &Db,
+    account_id: AccountId,
+    product_id: i64,
+) -> Result<Option<TechMap>, DbError> {
     let mut reader = db.read().await;
     let params = [account_id.into(), product_id.into()];
     let Some(head) = reader
@@ -122,18 +127,18 @@ pub async fn find(db: &Db, account_id: i64, product_id: i64) -> Result<Option<Te
 /// amount)]), in units.
 pub async fn recipes_of(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     product_ids: &[i64],
 ) -> Result<HashMap<i64, (i64, Vec<(i64, i64)>)>, DbError> {
     let mut found: HashMap<i64, (i64, Vec<(i64, i64)>)> = HashMap::new();
     let keys: Vec<Value> = product_ids.iter().map(|&id| Value::from(id)).collect();
-    let query = batch::Lookup {
+    let query = batch::LegacyLookup {
         columns: "m.product_id, m.output, i.ingredient_id, i.amount",
         from: "tech_maps m JOIN tech_map_items i ON i.account_id = m.account_id AND i.product_id = m.product_id",
         condition: "m.account_id = $1",
         key: "m.product_id",
     };
-    batch::lookup(tx, &query, &[account_id.into()], &keys, |r| {
+    batch::legacy_lookup(tx, &query, &[account_id.into()], &keys, |r| {
         let entry = found.entry(r.int(0)?).or_insert_with(|| (0, Vec::new()));
         entry.0 = r.int(1)?;
         entry.1.push((r.int(2)?, r.int(3)?));

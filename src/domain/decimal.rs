@@ -20,7 +20,13 @@ use serde::{Deserialize, Serialize, Serializer};
 
 /// A decimal kept at `S` places.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Fixed<const S: u32>(Decimal);
+pub struct Fixed<const S: u32, const K: u8 = AMOUNT>(Decimal);
+
+/// The kind tag of [`Fixed`] for quantities, costs and money.
+pub const AMOUNT: u8 = 0;
+/// The kind tag of [`Fixed`] for percentages: a rate is not an amount, though both have
+/// two places, so one cannot be passed for the other.
+pub const PERCENT: u8 = 1;
 
 /// A quantity in a product's base measure (pcs, kg, l): 3 places.
 pub type Qty = Fixed<3>;
@@ -29,7 +35,7 @@ pub type UnitCost = Fixed<6>;
 /// An amount of money: 2 places.
 pub type Money = Fixed<2>;
 /// A percentage (tax rate, discount): 2 places.
-pub type Percent = Fixed<2>;
+pub type Percent = Fixed<2, PERCENT>;
 
 /// Every value is less than this many smallest units in magnitude (`|qty| < 10^15`,
 /// `|unit cost| < 10^12`, `|money| < 10^16`), so that any one fits in an `i64` with room to
@@ -45,7 +51,7 @@ pub enum DecimalError {
     OutOfRange(String),
 }
 
-impl<const S: u32> Fixed<S> {
+impl<const S: u32, const K: u8> Fixed<S, K> {
     pub const ZERO: Self = Fixed(Decimal::ZERO);
 
     /// Rounds `value` to this kind's places by the rounding rule.
@@ -154,7 +160,7 @@ impl<const S: u32> Fixed<S> {
     }
 }
 
-impl<const S: u32> fmt::Display for Fixed<S> {
+impl<const S: u32, const K: u8> fmt::Display for Fixed<S, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = self.0;
         d.rescale(S);
@@ -165,7 +171,7 @@ impl<const S: u32> fmt::Display for Fixed<S> {
     }
 }
 
-impl<const S: u32> FromStr for Fixed<S> {
+impl<const S: u32, const K: u8> FromStr for Fixed<S, K> {
     type Err = DecimalError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
@@ -180,7 +186,7 @@ impl<const S: u32> FromStr for Fixed<S> {
 
 /// Written as a JSON string with exactly `S` places (`"25.000"`); use [`as_number`] for fields
 /// the vendor documents as numbers.
-impl<const S: u32> Serialize for Fixed<S> {
+impl<const S: u32, const K: u8> Serialize for Fixed<S, K> {
     fn serialize<Z: Serializer>(&self, serializer: Z) -> Result<Z::Ok, Z::Error> {
         serializer.collect_str(self)
     }
@@ -193,8 +199,8 @@ pub mod as_number {
     use serde::{Serialize, Serializer};
     use std::str::FromStr;
 
-    pub fn serialize<const S: u32, Z: Serializer>(
-        value: &Fixed<S>,
+    pub fn serialize<const S: u32, const K: u8, Z: Serializer>(
+        value: &Fixed<S, K>,
         serializer: Z,
     ) -> Result<Z::Ok, Z::Error> {
         let text = value.0.normalize().to_string();
@@ -210,19 +216,19 @@ pub fn json_number(value: Decimal) -> serde_json::Value {
         .map_or(serde_json::Value::Null, serde_json::Value::Number)
 }
 
-impl<'de, const S: u32> Deserialize<'de> for Fixed<S> {
+impl<'de, const S: u32, const K: u8> Deserialize<'de> for Fixed<S, K> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(FixedVisitor::<S>)
+        deserializer.deserialize_any(FixedVisitor::<S, K>)
     }
 }
 
-struct FixedVisitor<const S: u32>;
+struct FixedVisitor<const S: u32, const K: u8>;
 
 /// The key under which serde_json's `arbitrary_precision` hands a number's exact text.
 pub(crate) const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
-impl<'de, const S: u32> Visitor<'de> for FixedVisitor<S> {
-    type Value = Fixed<S>;
+impl<'de, const S: u32, const K: u8> Visitor<'de> for FixedVisitor<S, K> {
+    type Value = Fixed<S, K>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a decimal number or a numeric string")
@@ -260,7 +266,7 @@ impl<'de, const S: u32> Visitor<'de> for FixedVisitor<S> {
 /// In requests, a JSON number or a numeric string (more places are rounded by the rounding
 /// rule); in answers, a string with exactly `S` places. Either way less than `10^(18 - S)` in
 /// magnitude (see [`Fixed::checked`]).
-impl<const S: u32> utoipa::PartialSchema for Fixed<S> {
+impl<const S: u32, const K: u8> utoipa::PartialSchema for Fixed<S, K> {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, SchemaFormat};
         use utoipa::openapi::Type;
@@ -292,7 +298,7 @@ zero); answers write a string with exactly {S} places (`\"25.{zeros}\"`).",
     }
 }
 
-impl<const S: u32> utoipa::ToSchema for Fixed<S> {
+impl<const S: u32, const K: u8> utoipa::ToSchema for Fixed<S, K> {
     fn name() -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Owned(format!("Decimal{S}"))
     }

@@ -4,6 +4,7 @@ pub mod client;
 pub mod decimal;
 pub mod graph;
 pub mod host;
+pub mod ids;
 pub mod key;
 pub mod names;
 pub mod product;

@@ -3,6 +3,7 @@
 //! movements taken back exactly) and wired again (the same movements posted again), through
 //! [`super::documents::set_wired`].
 
+use crate::domain::ids::AccountId;
 use std::collections::BTreeMap;
 
 use crate::db::adjustments::{self as adjustment_db, AdjustmentLine, NewAdjustment};
@@ -89,7 +90,7 @@ pub async fn post_counts(
 /// What wiring the adjustment posts: exactly the movements it recorded when it was made.
 pub(super) async fn movements(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
 ) -> ServiceResult<Vec<NewMovement>> {
     let (doc_date, lines) = adjustment_db::for_wiring(tx, account_id, id).await?;

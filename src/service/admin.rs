@@ -1,6 +1,7 @@
 //! Administration: accounts, keys and the `caf_*_id` objects that must exist before the
 //! integration API can refer to them (API.md §10).
 
+use crate::domain::ids::AccountId;
 use std::str::FromStr;
 
 use crate::db::{self, accounts, catalog, clients, keys, modifiers, objects, Db};
@@ -16,7 +17,11 @@ pub const PAYMENT_KINDS: [&str; 5] = ["cash", "card", "cashless", "bonus", "cred
 
 /// Creates an account with its standard taxes (1 `Без налога` 0%, 2 `НДС` 20%) and payment
 /// types (1 cash, 2 card), so that the vendor's examples work on it.
-pub async fn create_account(db: &Db, name: &str, timezone: Option<&str>) -> ServiceResult<i64> {
+pub async fn create_account(
+    db: &Db,
+    name: &str,
+    timezone: Option<&str>,
+) -> ServiceResult<AccountId> {
     let name = names::parse_account_name(name).map_err(|e| ServiceError::invalid("name", e))?;
     let timezone = timezone.unwrap_or(time::DEFAULT_TIMEZONE);
     time::parse_timezone(timezone).map_err(|e| ServiceError::invalid("timezone", e))?;
@@ -31,7 +36,7 @@ pub(super) async fn insert_account(
     tx: &mut db::Tx,
     name: &str,
     timezone: &str,
-) -> ServiceResult<i64> {
+) -> ServiceResult<AccountId> {
     let now = time::now_unix();
     let account_id = match accounts::insert(tx, name, timezone, now).await {
         Err(db::DbError::UniqueViolation(_)) => {
@@ -49,7 +54,7 @@ pub(super) async fn insert_account(
 }
 
 /// The id of the account with this name.
-pub async fn account_id(db: &Db, name: &str) -> ServiceResult<i64> {
+pub async fn account_id(db: &Db, name: &str) -> ServiceResult<AccountId> {
     let lower = name.trim().to_ascii_lowercase();
     accounts::find_by_name(db, &lower)
         .await?
@@ -141,7 +146,7 @@ pub async fn list_keys(db: &Db, account: &str) -> ServiceResult<Vec<keys::KeyRow
 }
 
 /// The keys of an account (never the keys themselves), by id.
-pub async fn keys_of(db: &Db, account_id: i64) -> ServiceResult<Vec<keys::KeyRow>> {
+pub async fn keys_of(db: &Db, account_id: AccountId) -> ServiceResult<Vec<keys::KeyRow>> {
     Ok(keys::list(db, account_id).await?)
 }
 
@@ -149,7 +154,7 @@ pub async fn keys_of(db: &Db, account_id: i64) -> ServiceResult<Vec<keys::KeyRow
 /// Servers that cached the key apply it once their cache forgets it (`--key-cache-ttl`).
 pub async fn set_key_budget(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     key_id: i64,
     budget: Option<Budget>,
 ) -> ServiceResult<keys::KeyRow> {
@@ -257,7 +262,7 @@ pub async fn set_settings(
     account: &str,
     timezone: Option<&str>,
     stock_module: Option<bool>,
-) -> ServiceResult<i64> {
+) -> ServiceResult<AccountId> {
     let account_id = account_id(db, account).await?;
     if let Some(tz) = timezone {
         time::parse_timezone(tz).map_err(|e| ServiceError::invalid("timezone", e))?;
@@ -383,7 +388,7 @@ pub async fn create_modifier_group(
 /// The group and product a modifier command names, checked inside `tx`.
 async fn group_and_product(
     tx: &mut db::Tx,
-    account_id: i64,
+    account_id: AccountId,
     group: i64,
     code: &str,
 ) -> ServiceResult<i64> {
@@ -454,7 +459,7 @@ pub async fn attach_modifier_group(
 pub async fn require(
     tx: &mut db::Tx,
     table: objects::Table,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
     field: &str,
 ) -> ServiceResult<()> {

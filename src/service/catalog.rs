@@ -16,6 +16,7 @@
 //!
 //! Counters are taken in one order (see [`crate::db::ids`]), so creators never deadlock.
 
+use crate::domain::ids::AccountId;
 use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
@@ -40,7 +41,7 @@ pub struct Known {
 }
 
 impl Known {
-    pub async fn load(tx: &mut Tx, account_id: i64) -> ServiceResult<Known> {
+    pub async fn load(tx: &mut Tx, account_id: AccountId) -> ServiceResult<Known> {
         Ok(Known {
             storages: objects::live_ids(tx, Table::Storages, account_id).await?,
             shops: objects::live_ids(tx, Table::Shops, account_id).await?,
@@ -248,7 +249,7 @@ impl ProductSpec<'_> {
 pub async fn ensure_coded(
     tx: &mut Tx,
     table: Coded,
-    account_id: i64,
+    account_id: AccountId,
     codes: &[String],
     now: i64,
 ) -> ServiceResult<HashMap<String, i64>> {
@@ -281,7 +282,7 @@ pub struct NewCode {
 pub async fn create_coded(
     tx: &mut Tx,
     table: Coded,
-    account_id: i64,
+    account_id: AccountId,
     found: &mut HashMap<String, i64>,
     new: Vec<NewCode>,
     now: i64,
@@ -334,7 +335,7 @@ pub fn check_amounts(items: &[ProductAmountIn]) -> ServiceResult<()> {
 /// The lines as (product id, amount in units); 422 naming the first unknown product code.
 pub async fn resolve_amounts(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     items: &[ProductAmountIn],
 ) -> ServiceResult<Vec<(i64, i64)>> {
     let codes: Vec<String> = items.iter().map(|i| i.product_code.clone()).collect();

@@ -3,6 +3,7 @@
 //! links its client by UUID, else finds one by phone or card, else creates one. Without a
 //! shop or a client the order waits in the back office and is not sent to a terminal.
 
+use crate::domain::ids::AccountId;
 use rust_decimal::Decimal;
 
 use crate::db::clients::{self, Contact, NewClient};
@@ -81,7 +82,11 @@ pub async fn run_now(db: &Db, actor: &Actor, bill: &BillIn) -> ServiceResult<Out
 
 /// Does a pending job, exactly once: the order is made in the transaction that takes the job
 /// off `pending`. `None` when the job is not pending (done, or being done elsewhere).
-pub async fn process(db: &Db, account_id: i64, job_id: i64) -> ServiceResult<Option<Outcome>> {
+pub async fn process(
+    db: &Db,
+    account_id: AccountId,
+    job_id: i64,
+) -> ServiceResult<Option<Outcome>> {
     let now = time::now_unix();
     let mut tx = db.begin_write().await?;
     let Some(payload) = jobs::claim(&mut tx, account_id, job_id, now).await? else {
@@ -133,7 +138,7 @@ fn failure(error: ServiceError) -> ServiceResult<String> {
     }
 }
 
-pub async fn status(db: &Db, account_id: i64, job_id: i64) -> ServiceResult<JobRow> {
+pub async fn status(db: &Db, account_id: AccountId, job_id: i64) -> ServiceResult<JobRow> {
     jobs::find(db, account_id, job_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("no job {job_id}")))
@@ -199,7 +204,7 @@ fn prefixed(error: ServiceError, prefix: &str) -> ServiceError {
 /// returns the order's UUID (or the client's).
 async fn make_order(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     bill: &BillIn,
     now: i64,
 ) -> ServiceResult<String> {
@@ -314,7 +319,7 @@ fn instant(text: &str, field: &str) -> ServiceResult<i64> {
 /// is a phone and a card that belong to two different clients.
 async fn client_for(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     c: &ClientIn,
     registering: bool,
     now: i64,
@@ -369,7 +374,7 @@ async fn client_for(
 
 async fn create_client(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     c: &ClientIn,
     card: Option<String>,
     now: i64,

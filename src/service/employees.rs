@@ -3,6 +3,7 @@
 
 use crate::db::employees::{self, EmployeeRow};
 use crate::db::{self, Db, Tx};
+use crate::domain::ids::AccountId;
 use crate::domain::{names, time};
 
 use super::{ServiceError, ServiceResult};
@@ -11,7 +12,7 @@ use super::{ServiceError, ServiceResult};
 pub const ROLES: [&str; 3] = ["cashier", "waiter", "manager"];
 
 /// Adds an employee; returns the new id.
-pub async fn create(db: &Db, account_id: i64, name: &str, role: &str) -> ServiceResult<i64> {
+pub async fn create(db: &Db, account_id: AccountId, name: &str, role: &str) -> ServiceResult<i64> {
     let name = names::parse_object_name(name).map_err(|e| ServiceError::invalid("name", e))?;
     if !ROLES.contains(&role) {
         return Err(ServiceError::invalid(
@@ -26,7 +27,7 @@ pub async fn create(db: &Db, account_id: i64, name: &str, role: &str) -> Service
 }
 
 /// The account's employees.
-pub async fn list(db: &Db, account_id: i64) -> ServiceResult<Vec<EmployeeRow>> {
+pub async fn list(db: &Db, account_id: AccountId) -> ServiceResult<Vec<EmployeeRow>> {
     let mut tx = db.begin_snapshot().await?;
     Ok(employees::list(&mut tx, account_id).await?)
 }
@@ -34,7 +35,7 @@ pub async fn list(db: &Db, account_id: i64) -> ServiceResult<Vec<EmployeeRow>> {
 /// Checks that a named employee exists (422 naming `field` otherwise).
 pub async fn require(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     employee_id: Option<i64>,
     field: &str,
 ) -> ServiceResult<()> {

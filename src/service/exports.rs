@@ -6,6 +6,7 @@
 //! An annulment is a counter-receipt with `income` −1 on the day it was made: it subtracts,
 //! and revenue is the sum of `income × total_sum`, as the vendor counts it.
 
+use crate::domain::ids::AccountId;
 use std::collections::{BTreeMap, HashMap};
 
 use jiff::tz::TimeZone;
@@ -71,7 +72,7 @@ pub fn paid_and_change(
 /// Adds a closed receipt to the aggregates, inside the transaction that closed it.
 pub async fn record(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     tz: &TimeZone,
     receipt: &ReceiptRow,
     lines: &[LineRow],
@@ -174,7 +175,7 @@ fn bound(text: &str, tz: &TimeZone, field: &str, end: bool) -> ServiceResult<Bou
 /// Sales by shop, product and price (`by_product_only`: by product).
 pub async fn sales(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     tz: &TimeZone,
     range: &Range<'_>,
     by_product_only: bool,
@@ -205,7 +206,7 @@ pub async fn sales(
 /// Sales by workspace (`by_shop`: by shop and workspace).
 pub async fn totals(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     tz: &TimeZone,
     range: &Range<'_>,
     by_shop: bool,
@@ -245,7 +246,7 @@ fn add(sums: &mut Sums, r: &DailyRow) {
 
 async fn rows_between(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     tz: &TimeZone,
     from: i64,
     to: i64,

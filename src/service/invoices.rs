@@ -5,6 +5,7 @@
 //! then the invoice) and checks every reference before anything is written; any failure names
 //! the offending field and leaves the database as it was.
 
+use crate::domain::ids::AccountId;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
@@ -76,7 +77,7 @@ pub async fn create(db: &Db, actor: &Actor, input: &InvoiceIn) -> ServiceResult<
 /// What wiring the invoice posts: each line's quantity and value into its storage.
 pub(super) async fn movements(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
 ) -> ServiceResult<Vec<NewMovement>> {
     Ok(invoice_db::stock_lines(tx, account_id, id)
@@ -166,7 +167,7 @@ fn check_products(products: &[ProductIn]) -> ServiceResult<Vec<ProductSpec<'_>>>
 /// The write half of invoice creation, inside one transaction.
 struct Writer<'t> {
     tx: &'t mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     now: i64,
 }
 

@@ -3,6 +3,7 @@
 
 use crate::db::{stock, Db};
 use crate::domain::decimal::{Money, Qty};
+use crate::domain::ids::AccountId;
 
 use super::ServiceResult;
 
@@ -36,7 +37,7 @@ pub struct Report {
     pub mismatches: Vec<Mismatch>,
 }
 
-pub async fn check(db: &Db, account_id: i64) -> ServiceResult<Report> {
+pub async fn check(db: &Db, account_id: AccountId) -> ServiceResult<Report> {
     let mut tx = db.begin_snapshot().await?;
     let (balances, ledger) = stock::balances_and_ledger(&mut tx, account_id).await?;
     drop(tx);

@@ -2,6 +2,7 @@
 //! pages read. Each line of a closed receipt with its receipt's local date and time, cashier
 //! and how the receipt was paid.
 
+use crate::domain::ids::AccountId;
 use std::collections::HashMap;
 
 use jiff::tz::TimeZone;
@@ -26,7 +27,7 @@ pub struct ShiftDayLine {
 /// The lines of the closed receipts of cash days `start..=end`, of one terminal or all.
 pub async fn lines(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     tz: &TimeZone,
     (start, end): (&str, &str),
     terminal_id: Option<i64>,

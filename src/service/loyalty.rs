@@ -2,6 +2,7 @@
 //! bonus group accrues bonus on what was not paid in bonus; paying in bonus (payment kind
 //! `bonus`) spends it, never below zero and never beyond the group's share of the bill.
 
+use crate::domain::ids::AccountId;
 use std::collections::HashMap;
 
 use crate::db::clients;
@@ -22,7 +23,7 @@ pub struct Bonus {
 /// Applies a closed receipt of `total_sum` paid by `payments` to the client's balances.
 pub async fn apply(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     client: Option<&str>,
     total_sum: i64,
     payments: &[PaymentRow],
@@ -80,7 +81,7 @@ pub async fn apply(
 /// Takes back exactly what [`apply`] did.
 pub async fn reverse(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     client: Option<&str>,
     total_sum: i64,
     bonus: Bonus,

@@ -9,6 +9,7 @@
 //! stay. With `update_balances`, one inventory adjustment brings every listed balance to
 //! exactly the given quantity.
 
+use crate::domain::ids::AccountId;
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
@@ -324,7 +325,7 @@ struct Import<'t> {
 }
 
 impl Import<'_> {
-    fn account_id(&self) -> i64 {
+    fn account_id(&self) -> AccountId {
         self.actor.account_id
     }
 

@@ -1,6 +1,7 @@
 //! Operations shared by every face of the server (HTTP API, CLI, later the admin API), each
 //! one transaction, and the service layer's one error type.
 
+use crate::domain::ids::AccountId;
 pub mod adjustments;
 pub mod admin;
 pub mod catalog;
@@ -59,7 +60,7 @@ pub type ServiceResult<T> = Result<T, ServiceError>;
 /// as `created_by`/`updated_by`), and the account's time zone.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub user_id: i64,
     pub timezone: jiff::tz::TimeZone,
 }

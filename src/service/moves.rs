@@ -1,6 +1,7 @@
 //! Transfers between storages (API.md §4): creation, and wiring that moves stock out of the
 //! source at its current average cost and into the destination at that value.
 
+use crate::domain::ids::AccountId;
 use std::collections::BTreeMap;
 
 use crate::db::ids::{self, Kind};
@@ -62,7 +63,7 @@ pub async fn create(db: &Db, actor: &Actor, input: &MoveIn) -> ServiceResult<i64
 /// average cost, and into the destination at that value.
 pub(super) async fn movements(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     id: i64,
 ) -> ServiceResult<Vec<NewMovement>> {
     let (head, lines) = move_db::for_wiring(tx, account_id, id).await?;

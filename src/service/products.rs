@@ -6,6 +6,7 @@ use crate::db::catalog::{self, Coded};
 use crate::db::ids::{self, Kind};
 use crate::db::products::{self, Key, ProductRow};
 use crate::db::{self, accounts, Db, DbError, Tx};
+use crate::domain::ids::AccountId;
 use crate::domain::time;
 use crate::wire::invoices::ProductIn;
 
@@ -36,7 +37,7 @@ pub async fn update(db: &Db, actor: &Actor, key: Key<'_>, input: &ProductIn) -> 
     Ok(current.id)
 }
 
-pub async fn get(db: &Db, account_id: i64, key: Key<'_>) -> ServiceResult<ProductRow> {
+pub async fn get(db: &Db, account_id: AccountId, key: Key<'_>) -> ServiceResult<ProductRow> {
     products::find(db, account_id, key)
         .await?
         .ok_or_else(|| not_found(key))
@@ -51,7 +52,7 @@ pub fn not_found(key: Key<'_>) -> ServiceError {
 
 async fn refuse_taken_code(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     code: &str,
     owner: Option<i64>,
 ) -> ServiceResult<()> {

@@ -2,6 +2,7 @@
 //! shop moved along their flow and closed, and annulments. Closing a receipt writes off its
 //! stock and updates its client in the same transaction; an annulment reverses both exactly.
 
+use crate::domain::ids::AccountId;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
@@ -30,7 +31,7 @@ pub struct Till {
 }
 
 impl Till {
-    fn account_id(&self) -> i64 {
+    fn account_id(&self) -> AccountId {
         self.actor.account_id
     }
 }
@@ -500,7 +501,7 @@ async fn this_tills_order(tx: &mut Tx, till: &Till, uuid: &str) -> ServiceResult
 /// 422 naming the first of `ids` that is not a product of the account.
 pub async fn require_products(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     ids: impl Iterator<Item = i64> + Clone,
     list: &str,
 ) -> ServiceResult<()> {
@@ -518,7 +519,7 @@ pub async fn require_products(
 /// The kinds of the payment types used; 422 naming an unknown one.
 pub async fn payment_kinds(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     payments: &[PaymentRow],
 ) -> ServiceResult<HashMap<i64, String>> {
     let kinds = objects::payment_kinds(tx, account_id).await?;

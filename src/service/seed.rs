@@ -3,6 +3,7 @@
 //! balances, export aggregates), many receipts to a transaction. Deterministic: the same
 //! arguments give the same sales.
 
+use crate::domain::ids::AccountId;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
@@ -105,7 +106,12 @@ pub async fn seed_sales(
     Ok(made)
 }
 
-async fn ensure_shops(db: &Db, account: &str, account_id: i64, shops: i64) -> ServiceResult<()> {
+async fn ensure_shops(
+    db: &Db,
+    account: &str,
+    account_id: AccountId,
+    shops: i64,
+) -> ServiceResult<()> {
     let mut tx = db.begin_write().await?;
     let have = objects::live_ids(&mut tx, objects::Table::Shops, account_id)
         .await?

@@ -5,6 +5,7 @@
 use crate::db::objects::{self, Table};
 use crate::db::products::{self, Key};
 use crate::db::{self, stop_list, Db, Tx};
+use crate::domain::ids::AccountId;
 use crate::domain::time;
 
 use super::{ServiceError, ServiceResult};
@@ -13,7 +14,7 @@ use super::{ServiceError, ServiceResult};
 /// input that named the product, for the error. Returns the product's id.
 pub async fn set(
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     shop_id: i64,
     product: (Key<'_>, &str),
     stopped: bool,
@@ -40,7 +41,7 @@ pub async fn set(
 }
 
 /// The ids of the products on the stop list of a shop.
-pub async fn list(db: &Db, account_id: i64, shop_id: i64) -> ServiceResult<Vec<i64>> {
+pub async fn list(db: &Db, account_id: AccountId, shop_id: i64) -> ServiceResult<Vec<i64>> {
     let mut tx = db.begin_snapshot().await?;
     require_shop(&mut tx, account_id, shop_id).await?;
     Ok(stop_list::stopped(&mut tx, account_id, shop_id).await?)
@@ -49,7 +50,7 @@ pub async fn list(db: &Db, account_id: i64, shop_id: i64) -> ServiceResult<Vec<i
 /// Refuses an order with a product on the stop list of its shop.
 pub async fn refuse_stopped(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     shop_id: i64,
     product_ids: &[i64],
     field: &str,
@@ -64,7 +65,7 @@ pub async fn refuse_stopped(
     }
 }
 
-async fn require_shop(tx: &mut Tx, account_id: i64, shop_id: i64) -> ServiceResult<()> {
+async fn require_shop(tx: &mut Tx, account_id: AccountId, shop_id: i64) -> ServiceResult<()> {
     if objects::exists(tx, Table::Shops, account_id, shop_id).await? {
         Ok(())
     } else {

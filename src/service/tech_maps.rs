@@ -2,6 +2,7 @@
 //! quantity. Recipes nest (a sub-product in a dish); one that would contain itself, directly
 //! or through others, is refused with the path that closes the loop.
 
+use crate::domain::ids::AccountId;
 use rust_decimal::Decimal;
 
 use crate::db::products::{self, Key};
@@ -50,7 +51,7 @@ pub async fn set(db: &Db, actor: &Actor, product_id: i64, input: &TechMapIn) -> 
 }
 
 /// The recipe of product `product_id`: 404 when the product or its recipe does not exist.
-pub async fn get(db: &Db, account_id: i64, product_id: i64) -> ServiceResult<TechMap> {
+pub async fn get(db: &Db, account_id: AccountId, product_id: i64) -> ServiceResult<TechMap> {
     match tech_maps::find(db, account_id, product_id).await? {
         Some(map) => Ok(map),
         None => {
@@ -67,7 +68,7 @@ pub async fn get(db: &Db, account_id: i64, product_id: i64) -> ServiceResult<Tec
 /// 422 naming the ingredient through which the new recipe would reach its own product.
 async fn refuse_cycle(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     product_id: i64,
     lines: &[(i64, i64)],
 ) -> ServiceResult<()> {

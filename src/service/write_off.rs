@@ -3,6 +3,7 @@
 //! the shop (else the shop's default storage), at the running average cost. Lines of one
 //! receipt that take the same stock see each other's takings.
 
+use crate::domain::ids::AccountId;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::db::catalog;
@@ -33,7 +34,7 @@ const MAX_LEVELS: usize = 33;
 /// took off the ledger (money units, positive), by line number.
 pub async fn post(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     shop_id: i64,
     doc: DocRef<'_>,
     doc_date: i64,
@@ -105,7 +106,7 @@ pub async fn post(
 /// Takes back exactly what document `original` posted, as document `counter`.
 pub async fn reverse(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     original: DocRef<'_>,
     counter: DocRef<'_>,
     doc_date: i64,
@@ -129,7 +130,7 @@ pub async fn reverse(
 /// ingredients of those sold by ingredients.
 async fn load_recipes(
     tx: &mut Tx,
-    account_id: i64,
+    account_id: AccountId,
     lines: &[Sold],
 ) -> ServiceResult<(HashMap<i64, CancellationType>, HashMap<i64, Recipe>)> {
     let mut cancellation: HashMap<i64, CancellationType> = HashMap::new();

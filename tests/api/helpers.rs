@@ -147,7 +147,7 @@ pub struct TestServer {
 #[derive(Debug, Clone)]
 pub struct TestAccount {
     pub name: String,
-    pub id: i64,
+    pub id: caffesta::domain::ids::AccountId,
     pub key: String,
 }
 

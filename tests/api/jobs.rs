@@ -293,18 +293,24 @@ async fn register(
 }
 
 /// The birthdays of the account's clients with this phone.
-async fn birthdays(server: &TestServer, account_id: i64, phone: &str) -> Vec<String> {
-    let rows = server
+async fn birthdays(
+    server: &TestServer,
+    account_id: caffesta::domain::ids::AccountId,
+    phone: &str,
+) -> Vec<String> {
+    use caffesta::db::{Query, Scalar};
+    let rows: Vec<Scalar<String>> = server
         .db
         .read()
         .await
-        .fetch_all(
-            "SELECT COALESCE(birthday, '') FROM clients WHERE account_id = $1 AND phone = $2",
-            &[account_id.into(), phone.into()],
+        .all(
+            "SELECT COALESCE(birthday, '') AS value FROM clients \
+             WHERE account_id = :account_id AND phone = :phone",
+            caffesta::params! { account_id, phone },
         )
         .await
         .expect("clients");
-    rows.iter().map(|r| r.text(0).expect("birthday")).collect()
+    rows.into_iter().map(|Scalar(birthday)| birthday).collect()
 }
 
 async fn a_client_sending_birthday_birth_date_and_birth_date_camel_together_is_registered(
