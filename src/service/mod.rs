@@ -1,7 +1,6 @@
 //! Operations shared by every face of the server (HTTP API, CLI, later the admin API), each
 //! one transaction, and the service layer's one error type.
 
-use crate::domain::ids::AccountId;
 pub mod adjustments;
 pub mod admin;
 pub mod catalog;
@@ -25,6 +24,7 @@ pub mod tech_maps;
 pub mod write_off;
 
 use crate::db::DbError;
+use crate::domain::ids::AccountId;
 
 /// Why an operation did not happen. Nothing was written in any of these cases.
 #[derive(Debug, thiserror::Error)]
