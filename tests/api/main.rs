@@ -25,6 +25,7 @@ mod products;
 mod rate_limits;
 mod request_log;
 mod sandbox;
+mod schema;
 mod selling;
 mod stop_list;
 mod storages;
