@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{DatabaseUrl, HttpConfig, ServeConfig};
 use crate::db::products::Key;
 use crate::db::Db;
+use crate::domain::ids::{DiscountGroupId, KeyId, ModifierGroupId, ShopId, StorageId};
 use crate::domain::time;
 use crate::service::admin::{self, KeySpec};
 use crate::service::{demo, employees, ledger, stop_list, ServiceError};
@@ -260,7 +261,7 @@ enum PaymentTypeCommand {
         account: String,
         #[arg(long)]
         name: String,
-        #[arg(long, value_parser = admin::PAYMENT_KINDS)]
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(admin::PAYMENT_KINDS.iter().copied()))]
         kind: String,
     },
 }
@@ -440,7 +441,7 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
         }) => {
             let spec = KeySpec {
                 scope: &scope,
-                shop_id: shop,
+                shop_id: shop.map(ShopId::new),
                 label: &label,
             };
             let budget = admin::parse_budget(rate, burst)?;
@@ -452,7 +453,7 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
             key_table(&admin::list_keys(db, &account).await?)
         }
         Command::Key(KeyCommand::Revoke { account, key_id }) => {
-            admin::revoke_key(db, &account, key_id).await?;
+            admin::revoke_key(db, &account, KeyId::new(key_id)).await?;
             key_id.to_string()
         }
         Command::Storage(NamedCreate::Create { account, name }) => {
@@ -464,7 +465,7 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
             account,
             name,
             storage,
-        }) => admin::create_shop(db, &account, &name, storage)
+        }) => admin::create_shop(db, &account, &name, StorageId::new(storage))
             .await?
             .to_string(),
         Command::Tax(TaxCommand::Create {
@@ -499,6 +500,7 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
         }) => {
             let account_id = admin::account_id(db, &account).await?;
             let product = (Key::RefCode(&product_code), "product-code");
+            let shop = ShopId::new(shop);
             stop_list::set(db, account_id, shop, product, state == "on")
                 .await?
                 .to_string()
@@ -536,7 +538,7 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
                 last_name: last_name.as_deref(),
                 phone: phone.as_deref(),
                 card: card.as_deref(),
-                group,
+                group: group.map(DiscountGroupId::new),
             };
             admin::create_client(db, &account, spec).await?
         }
@@ -563,16 +565,25 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
             product_code,
             count,
             price,
-        }) => admin::add_modifier_item(db, &account, group, &product_code, &count, &price)
-            .await?
-            .to_string(),
+        }) => admin::add_modifier_item(
+            db,
+            &account,
+            ModifierGroupId::new(group),
+            &product_code,
+            &count,
+            &price,
+        )
+        .await?
+        .to_string(),
         Command::ModifierGroup(ModifierGroupCommand::Attach {
             account,
             group,
             product_code,
-        }) => admin::attach_modifier_group(db, &account, group, &product_code)
-            .await?
-            .to_string(),
+        }) => {
+            admin::attach_modifier_group(db, &account, ModifierGroupId::new(group), &product_code)
+                .await?
+                .to_string()
+        }
         Command::Dev(DevCommand::SeedSales {
             account,
             days,

@@ -45,9 +45,9 @@ async fn run(db: Db, queue: Arc<Queue>) {
         woken.as_mut().enable();
         let full = match jobs::pending(&db, BATCH).await {
             Ok(pending) => {
-                for &(account_id, job_id) in &pending {
-                    if let Err(e) = delivery::process(&db, account_id, job_id).await {
-                        tracing::warn!(%account_id, job_id, error = %e, "job left pending");
+                for job in &pending {
+                    if let Err(e) = delivery::process(&db, job.account_id, job.id).await {
+                        tracing::warn!(account_id = %job.account_id, job_id = %job.id, error = %e, "job left pending");
                     }
                 }
                 pending.len() as i64 == BATCH

@@ -10,15 +10,17 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::caller::ApiCaller;
-use super::documents::{status, wire, DateRange, IdRef, WireAction};
-use super::error::{ApiError, ApiResult, ErrorEnvelope};
+use super::documents::{list, status, wire, DateRange, IdRef, WireAction};
+use super::error::{ApiResult, ErrorEnvelope};
 use super::extract::{ApiJson, IdPath};
 use super::moves::MovedProduct;
 use super::{AppState, Envelope, Success};
 use crate::db::adjustments::{self as adjustment_db, AdjustmentRow, ShownLine};
-use crate::db::documents::DocKind;
 use crate::domain::decimal::{as_number, Money, Qty};
+use crate::domain::document::DocKind;
+use crate::domain::ids::AdjustmentId;
 use crate::domain::time::format_rfc3339;
+use crate::service::documents;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -40,7 +42,7 @@ async fn wire_adjustment(
     IdPath(id): IdPath,
     ApiJson(body): ApiJson<WireAction>,
 ) -> ApiResult<Json<Success>> {
-    wire(&state, &caller, DocKind::Adjustment, id, &body).await
+    wire(&state, &caller, AdjustmentId::new(id), &body).await
 }
 
 /// Lists the adjustments dated from `start` (to `end`, inclusive), by date.
@@ -54,15 +56,11 @@ async fn list_adjustments(
     ApiCaller(caller): ApiCaller,
     Query(range): Query<DateRange>,
 ) -> ApiResult<Json<Envelope<Vec<AdjustmentOut>>>> {
-    let (from, to) = range.bounds(&caller.timezone)?;
-    let rows = adjustment_db::HEADERS
-        .list(&state.db, caller.account_id, from, to)
-        .await?;
-    Ok(Json(Envelope::ok(
-        rows.iter()
-            .map(|row| AdjustmentOut::of(row, None, &caller.timezone))
-            .collect(),
-    )))
+    let adjustments = list::<AdjustmentId, _>(&state, &caller, &range, |row, tz| {
+        AdjustmentOut::of(row, None, tz)
+    })
+    .await?;
+    Ok(Json(Envelope::ok(adjustments)))
 }
 
 /// Reads one adjustment with its lines.
@@ -77,10 +75,8 @@ async fn get_adjustment(
     ApiCaller(caller): ApiCaller,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Envelope<AdjustmentOut>>> {
-    let row = adjustment_db::HEADERS
-        .find(&state.db, caller.account_id, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no adjustment with id {id}")))?;
+    let id = AdjustmentId::new(id);
+    let row = documents::header(&state.db, caller.account_id, id).await?;
     let lines = adjustment_db::lines(&state.db, caller.account_id, id).await?;
     Ok(Json(Envelope::ok(AdjustmentOut::of(
         &row,
@@ -92,7 +88,8 @@ async fn get_adjustment(
 /// An adjustment; `items` only when read one by one.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AdjustmentOut {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: AdjustmentId,
     /// Always `adjustment`.
     #[serde(rename = "type")]
     kind: &'static str,
@@ -136,7 +133,7 @@ impl AdjustmentOut {
                 .iter()
                 .map(|l| AdjustmentItemOut {
                     storage: IdRef {
-                        id: l.line.storage_id,
+                        id: l.line.storage_id.get(),
                     },
                     product: MovedProduct {
                         id: l.line.product_id,
@@ -144,15 +141,15 @@ impl AdjustmentOut {
                         name: l.name.clone(),
                         measure: l.measure.clone(),
                     },
-                    balance: Qty::from_units(l.line.target),
-                    amount: Qty::from_units(l.line.qty),
-                    summ: Money::from_units(l.line.value),
+                    balance: l.line.target,
+                    amount: l.line.qty,
+                    summ: l.line.value,
                 })
                 .collect()
         });
         AdjustmentOut {
             id: row.id,
-            kind: "adjustment",
+            kind: DocKind::Adjustment.as_str(),
             comment: row.comment.clone(),
             doc_date: format_rfc3339(row.doc_date, tz),
             status: status(row.wired),

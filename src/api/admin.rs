@@ -15,6 +15,8 @@ use super::extract::{ApiJson, IdPath};
 use super::stop_list::{apply, stopped, Stopped};
 use super::{AppState, Created, Envelope, Success};
 use crate::db::keys::KeyRow;
+use crate::domain::ids::{KeyId, ShopId};
+use crate::domain::key::Scope;
 use crate::domain::rate_limit::Budget;
 use crate::domain::time;
 use crate::service::{admin, employees, stop_list};
@@ -33,10 +35,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// An employee.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EmployeeOut {
-    pub id: i64,
+    pub id: crate::domain::ids::EmployeeId,
     pub name: String,
     /// `cashier`, `waiter` or `manager`.
-    pub role: String,
+    pub role: crate::domain::sales::EmployeeRole,
 }
 
 /// The account's employees, by id.
@@ -78,7 +80,7 @@ async fn create_employee(
 ) -> ApiResult<Json<Envelope<Created>>> {
     let role = input.role.as_deref().unwrap_or("cashier");
     let id = employees::create(&state.db, caller.account_id, &input.name, role).await?;
-    Ok(Json(Envelope::ok(Created { id })))
+    Ok(Json(Envelope::ok(Created { id: id.get() })))
 }
 
 /// The products on a shop's stop list.
@@ -97,6 +99,7 @@ async fn shop_stop_list(
     AdminCaller(caller): AdminCaller,
     IdPath(shop_id): IdPath,
 ) -> ApiResult<Json<Envelope<Vec<Stopped>>>> {
+    let shop_id = crate::domain::ids::ShopId::new(shop_id);
     let ids = stop_list::list(&state.db, caller.account_id, shop_id).await?;
     Ok(stopped(ids))
 }
@@ -119,19 +122,19 @@ async fn set_shop_stop_list(
     IdPath(shop_id): IdPath,
     ApiJson(input): ApiJson<StopListIn>,
 ) -> ApiResult<Json<Success>> {
+    let shop_id = crate::domain::ids::ShopId::new(shop_id);
     apply(&state, caller.account_id, shop_id, &input).await
 }
 
 /// A key of the account (never the key itself).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct KeyOut {
-    pub id: i64,
+    pub id: KeyId,
     /// The key's first characters, to tell keys apart.
     pub prefix: String,
-    /// `api`, `terminal` or `admin`.
-    pub scope: String,
+    pub scope: Scope,
     /// The shop a terminal key acts for.
-    pub shop_id: Option<i64>,
+    pub shop_id: Option<ShopId>,
     pub label: String,
     /// When it was made, in the account's time zone.
     pub created_at: String,
@@ -202,7 +205,8 @@ async fn set_key_rate(
 ) -> ApiResult<Json<Envelope<KeyOut>>> {
     let (rate, burst) = input.map_or((None, None), |i| (i.rate, i.burst));
     let budget = admin::parse_budget(rate, burst)?;
-    let key = admin::set_key_budget(&state.db, caller.account_id, key_id, budget).await?;
+    let key =
+        admin::set_key_budget(&state.db, caller.account_id, KeyId::new(key_id), budget).await?;
     // the callers cached here carry their budget: forget them so the new one applies now
     state.keys.clear();
     Ok(Json(Envelope::ok(key_out(key, &caller.timezone))))

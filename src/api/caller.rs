@@ -9,7 +9,7 @@
 //! anything else runs and leaves the outcome in the request's extensions ([`Resolved`]), where
 //! the extractors below and the idempotency layer find it.
 
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{AccountId, KeyId, ShopId};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -32,9 +32,9 @@ pub struct Caller {
     pub account_id: AccountId,
     pub account_name: String,
     pub timezone: TimeZone,
-    pub key_id: i64,
+    pub key_id: KeyId,
     pub scope: Scope,
-    pub shop_id: Option<i64>,
+    pub shop_id: Option<ShopId>,
     /// The key's own rate limit; `None`: the server's default.
     pub budget: Option<Budget>,
 }
@@ -81,7 +81,7 @@ impl Caller {
     pub fn actor(&self) -> crate::service::Actor {
         crate::service::Actor {
             account_id: self.account_id,
-            user_id: self.key_id,
+            user_id: self.key_id.get(),
             timezone: self.timezone.clone(),
         }
     }
@@ -255,7 +255,7 @@ fn caller_of(grant: keys::KeyGrant) -> Caller {
         // database of zones falls back to UTC rather than locking the account out
         timezone: TimeZone::get(&grant.timezone).unwrap_or(TimeZone::UTC),
         key_id: grant.key_id,
-        scope: Scope::parse(&grant.scope).unwrap_or(Scope::Terminal),
+        scope: grant.scope,
         shop_id: grant.shop_id,
         budget: grant.budget,
     }

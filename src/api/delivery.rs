@@ -17,6 +17,8 @@ use super::extract::{ApiJson, IdPath};
 use super::{AppState, Envelope};
 use crate::db::sales as sales_db;
 use crate::domain::decimal::{as_number, Money};
+use crate::domain::ids::{JobId, ShopId};
+use crate::domain::sales::{JobStatus, OrderStatus};
 use crate::service::delivery;
 use crate::wire::delivery::DeliveryIn;
 
@@ -32,8 +34,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// `{"job_id": N, "status": "pending"}`
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Accepted {
-    job_id: i64,
-    status: &'static str,
+    job_id: JobId,
+    /// `pending`.
+    status: JobStatus,
 }
 
 /// Accepts a delivery order as a job (the vendor's path; its doc's `GET` is a slip).
@@ -76,16 +79,16 @@ async fn accept(
     state.jobs.wake();
     Ok(Json(Envelope::ok(Accepted {
         job_id,
-        status: "pending",
+        status: JobStatus::Pending,
     })))
 }
 
 /// A job's outcome.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Outcome {
-    job_id: i64,
+    job_id: JobId,
     /// `success` or `failed`.
-    status: String,
+    status: JobStatus,
     /// The order's receipt UUID, or why it failed.
     message: String,
     /// On failure, the reason again.
@@ -109,7 +112,7 @@ async fn run_order(
     ApiJson(input): ApiJson<DeliveryIn>,
 ) -> ApiResult<Response> {
     let outcome = delivery::run_now(&state.db, &caller.actor(), &input.bill).await?;
-    let failed = outcome.status == "failed";
+    let failed = outcome.status == JobStatus::Failed;
     let body = Outcome {
         job_id: outcome.job_id,
         error: failed.then(|| outcome.message.clone()),
@@ -120,7 +123,10 @@ async fn run_order(
         false => Json(Envelope::ok(body)).into_response(),
         true => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            Json(serde_json::json!({"success": false, "data": body})),
+            Json(Envelope {
+                success: false,
+                data: body,
+            }),
         )
             .into_response(),
     })
@@ -131,7 +137,7 @@ async fn run_order(
 pub struct JobState {
     job_id: String,
     /// `pending`, `success` or `failed`.
-    status: String,
+    status: JobStatus,
     /// The order's receipt UUID on success, why on failure.
     message: String,
 }
@@ -148,7 +154,7 @@ async fn job_status(
     ApiCaller(caller): ApiCaller,
     IdPath(job_id): IdPath,
 ) -> ApiResult<Json<Envelope<JobState>>> {
-    let job = delivery::status(&state.db, caller.account_id, job_id).await?;
+    let job = delivery::status(&state.db, caller.account_id, JobId::new(job_id)).await?;
     Ok(Json(Envelope::ok(JobState {
         job_id: job.id.to_string(),
         status: job.status,
@@ -161,7 +167,7 @@ async fn job_status(
 pub struct ReceiptInfo {
     id: String,
     #[serde(rename = "terminalNumber")]
-    terminal_number: Option<i64>,
+    terminal_number: Option<ShopId>,
     /// Before discounts.
     #[serde(with = "as_number")]
     #[schema(value_type = crate::domain::decimal::JsonNumber)]
@@ -173,8 +179,7 @@ pub struct ReceiptInfo {
     #[schema(value_type = crate::domain::decimal::JsonNumber)]
     discount_sum: Money,
     /// `wait_cashier`, `active`, `cooking`, `cooked`, `packed`, `closed`, `cancel` or `annuled`.
-    #[schema(value_type = crate::wire::vocab::OrderStatus)]
-    status: String,
+    status: OrderStatus,
 }
 
 #[utoipa::path(
@@ -194,9 +199,9 @@ async fn receipt_info(
     Ok(Json(vec![ReceiptInfo {
         id: receipt.uuid,
         terminal_number: receipt.shop_id,
-        total: Money::from_units(receipt.total),
-        total_sum: Money::from_units(receipt.total_sum),
-        discount_sum: Money::from_units(receipt.discount_sum),
+        total: receipt.total,
+        total_sum: receipt.total_sum,
+        discount_sum: receipt.discount_sum,
         status: receipt.status,
     }]))
 }

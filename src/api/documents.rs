@@ -9,9 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::caller::Caller;
 use super::error::{ApiError, ApiResult};
 use super::{AppState, Success};
-use crate::db::documents::DocKind;
+use crate::domain::ids::StorageId;
 use crate::domain::time;
-use crate::service::documents;
+use crate::service::documents::{self, StockDocument};
 
 /// `{"action": "wire" | "unwire"}`
 #[derive(Debug, Deserialize, ToSchema)]
@@ -59,17 +59,28 @@ impl DateRange {
     }
 }
 
-/// Wires or unwires a document of `kind` as `body` says.
-pub async fn wire(
+/// Wires or unwires document `id` as `body` says.
+pub async fn wire<D: StockDocument>(
     state: &AppState,
     caller: &Caller,
-    kind: DocKind,
-    id: i64,
+    id: D,
     body: &WireAction,
 ) -> ApiResult<Json<Success>> {
     let wired = parse_action(&body.action)?;
-    documents::set_wired(&state.db, &caller.actor(), kind, id, wired).await?;
+    documents::set_wired(&state.db, &caller.actor(), id, wired).await?;
     Ok(Json(Success { success: true }))
+}
+
+/// The headers of the documents of a kind in the range, shown by `show`.
+pub async fn list<D: StockDocument, T>(
+    state: &AppState,
+    caller: &Caller,
+    range: &DateRange,
+    show: impl Fn(&D::Header, &TimeZone) -> T,
+) -> ApiResult<Vec<T>> {
+    let (from, to) = range.bounds(&caller.timezone)?;
+    let rows = documents::list::<D>(&state.db, caller.account_id, from, to).await?;
+    Ok(rows.iter().map(|row| show(row, &caller.timezone)).collect())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -79,7 +90,8 @@ pub struct IdRef {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StorageRef {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: StorageId,
     pub name: String,
 }
 

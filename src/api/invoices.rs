@@ -9,16 +9,16 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::caller::ApiCaller;
-use super::documents::{status, wire, DateRange, IdRef, StorageRef, WireAction};
-use super::error::{ApiError, ApiResult, ErrorEnvelope};
+use super::documents::{list, status, wire, DateRange, IdRef, StorageRef, WireAction};
+use super::error::{ApiResult, ErrorEnvelope};
 use super::extract::{ApiJson, IdPath};
 use super::{AppState, Created, Envelope, Success};
-use crate::db::documents::DocKind;
 use crate::db::invoices::{self as invoice_db, InvoiceRow, ItemRow, PackageOut, ProductOut};
 use crate::domain::decimal::{as_number, Money, Qty, UnitCost};
+use crate::domain::ids::{InvoiceId, PackageId, ProductId, ShipperId};
 use crate::domain::product::{CancellationType, Measure};
 use crate::domain::time::format_rfc3339;
-use crate::service::invoices;
+use crate::service::{documents, invoices};
 use crate::wire::invoices::InvoiceIn;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -45,7 +45,7 @@ async fn create_invoice(
     ApiJson(input): ApiJson<InvoiceIn>,
 ) -> ApiResult<Json<Envelope<Created>>> {
     let id = invoices::create(&state.db, &caller.actor(), &input).await?;
-    Ok(Json(Envelope::ok(Created { id })))
+    Ok(Json(Envelope::ok(Created { id: id.get() })))
 }
 
 /// Wires the invoice to the stock ledger or unwires it; 409 when it already is in that state.
@@ -66,7 +66,7 @@ async fn wire_invoice(
     IdPath(id): IdPath,
     ApiJson(body): ApiJson<WireAction>,
 ) -> ApiResult<Json<Success>> {
-    wire(&state, &caller, DocKind::Invoice, id, &body).await
+    wire(&state, &caller, InvoiceId::new(id), &body).await
 }
 
 /// Lists the invoices dated from `start` (to `end`, inclusive), by date.
@@ -80,14 +80,8 @@ async fn list_invoices(
     ApiCaller(caller): ApiCaller,
     Query(range): Query<DateRange>,
 ) -> ApiResult<Json<Envelope<Vec<InvoiceSummary>>>> {
-    let (from, to) = range.bounds(&caller.timezone)?;
-    let rows = invoice_db::HEADERS
-        .list(&state.db, caller.account_id, from, to)
-        .await?;
-    let tz = &caller.timezone;
-    Ok(Json(Envelope::ok(
-        rows.iter().map(|row| InvoiceSummary::of(row, tz)).collect(),
-    )))
+    let invoices = list::<InvoiceId, _>(&state, &caller, &range, InvoiceSummary::of).await?;
+    Ok(Json(Envelope::ok(invoices)))
 }
 
 /// Reads one invoice with its lines.
@@ -102,10 +96,8 @@ async fn get_invoice(
     ApiCaller(caller): ApiCaller,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Envelope<InvoiceDetail>>> {
-    let row = invoice_db::HEADERS
-        .find(&state.db, caller.account_id, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no invoice with id {id}")))?;
+    let id = InvoiceId::new(id);
+    let row = documents::header(&state.db, caller.account_id, id).await?;
     let items = invoice_db::items(&state.db, caller.account_id, id).await?;
     Ok(Json(Envelope::ok(InvoiceDetail::of(
         &row,
@@ -116,7 +108,8 @@ async fn get_invoice(
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ShipperOut {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: ShipperId,
     #[serde(skip_serializing_if = "Option::is_none")]
     ref_code: Option<String>,
     name: String,
@@ -128,7 +121,8 @@ pub struct ShipperOut {
 /// An invoice in the list (`reference/incomes.md` §3).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvoiceSummary {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: InvoiceId,
     name: String,
     #[serde(with = "as_number")]
     #[schema(value_type = crate::domain::decimal::JsonNumber)]
@@ -174,9 +168,11 @@ impl InvoiceSummary {
         InvoiceSummary {
             id: row.id,
             name: row.number.clone(),
-            total_amount: Qty::from_units(row.total_amount),
-            total_wo_nds: Money::from_units(row.total_cost),
-            total_nds_sum: Money::from_units(row.total_cost_with_tax - row.total_cost),
+            total_amount: row.total_amount,
+            total_wo_nds: row.total_cost,
+            total_nds_sum: Money::from_units(
+                row.total_cost_with_tax.units() - row.total_cost.units(),
+            ),
             kind: "incoming",
             shipper: shipper_out(row, tz, false),
             created_at: format_rfc3339(row.created_at, tz),
@@ -198,7 +194,8 @@ impl InvoiceSummary {
 /// One invoice with its lines (`reference/incomes.md` §4).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvoiceDetail {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: InvoiceId,
     #[serde(rename = "type")]
     kind: &'static str,
     name: String,
@@ -248,7 +245,7 @@ impl InvoiceDetail {
             finished: row.wired,
             total_wo_nds: summary.total_wo_nds,
             total_nds_sum: summary.total_nds_sum,
-            total_cost: Money::from_units(row.total_cost_with_tax),
+            total_cost: row.total_cost_with_tax,
             created_at: summary.created_at,
             created_by: summary.created_by,
             updated_at: summary.updated_at,
@@ -285,21 +282,22 @@ pub struct ItemOut {
 impl ItemOut {
     fn of(item: &ItemRow, tz: &TimeZone) -> Self {
         ItemOut {
-            count: Qty::from_units(item.amount),
-            price: UnitCost::from_units(item.price),
-            cost: Money::from_units(item.cost),
+            count: item.amount,
+            price: item.price,
+            cost: item.cost,
             package: PackageJson::of(&item.package),
             product: ProductJson::of(&item.product, tz),
-            tax: item.tax_id.map(|id| IdRef { id }),
-            tax_sum: Money::from_units(item.cost_with_tax - item.cost),
-            cost_with_tax: Money::from_units(item.cost_with_tax),
+            tax: item.tax_id.map(|id| IdRef { id: id.get() }),
+            tax_sum: Money::from_units(item.cost_with_tax.units() - item.cost.units()),
+            cost_with_tax: item.cost_with_tax,
         }
     }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PackageJson {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: PackageId,
     ref_code: String,
     name: String,
     measure: String,
@@ -317,7 +315,7 @@ impl PackageJson {
             ref_code: p.ref_code.clone(),
             name: p.name.clone(),
             measure: p.measure.clone(),
-            value: Qty::from_units(p.value),
+            value: p.value,
             deleted: p.deleted,
             hidden: p.hidden,
         }
@@ -333,7 +331,8 @@ pub struct CategoryRef {
 /// A product as an invoice line shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProductJson {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: ProductId,
     ref_code: String,
     name: String,
     /// `no_cancel`, `cancel_dish` or `cancel_ingredients`.
@@ -373,10 +372,10 @@ impl ProductJson {
                 .map_or("cancel_dish", CancellationType::as_str),
             measure: p.measure.clone(),
             category: p.category_id.map(|id| CategoryRef {
-                id,
+                id: id.get(),
                 ref_code: p.category_ref_code.clone().unwrap_or_default(),
             }),
-            work_space: p.workspace_id.map(|id| IdRef { id }),
+            work_space: p.workspace_id.map(|id| IdRef { id: id.get() }),
             created_at: format_rfc3339(p.created_at, tz),
             updated_at: format_rfc3339(p.updated_at, tz),
             use_discounts: p.use_discounts,

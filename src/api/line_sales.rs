@@ -12,6 +12,7 @@ use super::caller::ApiCaller;
 use super::error::{ApiResult, ErrorEnvelope};
 use super::{AppState, Envelope};
 use crate::domain::decimal::{as_number, Money, Qty, UnitCost};
+use crate::domain::ids::{EmployeeId, ProductId, ReceiptId, ShopId};
 use crate::service::line_sales::{self, ShiftDayLine};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -28,7 +29,7 @@ pub struct ShiftDayQuery {
     #[param(format = Date)]
     end: String,
     /// Only this terminal (shop).
-    terminal_id: Option<i64>,
+    terminal_id: Option<ShopId>,
 }
 
 /// A receipt line, as real clients read it.
@@ -43,16 +44,16 @@ pub struct ShiftDayLineOut {
     /// Local time the receipt was closed, `HH:MM:SS`.
     time: String,
     /// The receipt's number, counted per account from 1 (its id).
-    receipt_number: i64,
+    receipt_number: ReceiptId,
     receipt_uuid: String,
     /// 1 a sale, −1 an annulment's counter-receipt.
     income: i64,
-    terminal_id: i64,
+    terminal_id: ShopId,
     terminal_title: String,
     /// The employee who opened the shift, or the one the receipt names.
-    cashier_id: Option<i64>,
+    cashier_id: Option<EmployeeId>,
     cashier_name: Option<String>,
-    product_id: i64,
+    product_id: ProductId,
     product_title: String,
     #[serde(with = "as_number")]
     #[schema(value_type = crate::domain::decimal::JsonNumber)]
@@ -69,7 +70,7 @@ pub struct ShiftDayLineOut {
     product_sum: Money,
     /// How the receipt was paid: `cash`, `card`, `cashless`, `bonus`, `credit` or `mixed`.
     #[schema(example = "cash")]
-    payment_type: String,
+    payment_type: &'static str,
 }
 
 impl From<ShiftDayLine> for ShiftDayLineOut {
@@ -88,10 +89,10 @@ impl From<ShiftDayLine> for ShiftDayLineOut {
             cashier_name: s.employee_name,
             product_id: s.product_id,
             product_title: s.product_name,
-            product_qty: Qty::from_units(s.count),
-            product_price: UnitCost::from_units(s.price),
-            discount_sum: Money::from_units(s.discount_sum),
-            product_sum: Money::from_units(s.total_sum),
+            product_qty: s.count,
+            product_price: s.price,
+            discount_sum: s.discount_sum,
+            product_sum: s.total_sum,
             payment_type: line.payment_type,
         }
     }

@@ -10,15 +10,16 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::caller::ApiCaller;
-use super::documents::{status, wire, DateRange, IdRef, StorageRef, WireAction};
-use super::error::{ApiError, ApiResult, ErrorEnvelope};
+use super::documents::{list, status, wire, DateRange, IdRef, StorageRef, WireAction};
+use super::error::{ApiResult, ErrorEnvelope};
 use super::extract::{ApiJson, IdPath};
 use super::{AppState, Created, Envelope, Success};
-use crate::db::documents::DocKind;
 use crate::db::moves::{self as move_db, MoveLine, MoveRow};
 use crate::domain::decimal::{as_number, Qty};
+use crate::domain::document::DocKind;
+use crate::domain::ids::{MoveId, ProductId};
 use crate::domain::time::format_rfc3339;
-use crate::service::moves;
+use crate::service::{documents, moves};
 use crate::wire::moves::MoveIn;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -42,7 +43,7 @@ async fn create_move(
     ApiJson(input): ApiJson<MoveIn>,
 ) -> ApiResult<Json<Envelope<Created>>> {
     let id = moves::create(&state.db, &caller.actor(), &input).await?;
-    Ok(Json(Envelope::ok(Created { id })))
+    Ok(Json(Envelope::ok(Created { id: id.get() })))
 }
 
 /// Wires the transfer (out of the source at its average cost, into the destination at that
@@ -59,7 +60,7 @@ async fn wire_move(
     IdPath(id): IdPath,
     ApiJson(body): ApiJson<WireAction>,
 ) -> ApiResult<Json<Success>> {
-    wire(&state, &caller, DocKind::Move, id, &body).await
+    wire(&state, &caller, MoveId::new(id), &body).await
 }
 
 /// Lists the transfers dated from `start` (to `end`, inclusive), by date.
@@ -73,15 +74,11 @@ async fn list_moves(
     ApiCaller(caller): ApiCaller,
     Query(range): Query<DateRange>,
 ) -> ApiResult<Json<Envelope<Vec<MoveOut>>>> {
-    let (from, to) = range.bounds(&caller.timezone)?;
-    let rows = move_db::HEADERS
-        .list(&state.db, caller.account_id, from, to)
-        .await?;
-    Ok(Json(Envelope::ok(
-        rows.iter()
-            .map(|row| MoveOut::of(row, None, &caller.timezone))
-            .collect(),
-    )))
+    let moves = list::<MoveId, _>(&state, &caller, &range, |row, tz| {
+        MoveOut::of(row, None, tz)
+    })
+    .await?;
+    Ok(Json(Envelope::ok(moves)))
 }
 
 /// Reads one transfer with its lines.
@@ -96,11 +93,9 @@ async fn get_move(
     ApiCaller(caller): ApiCaller,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Envelope<MoveOut>>> {
-    let row = move_db::HEADERS
-        .find(&state.db, caller.account_id, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no move with id {id}")))?;
-    let lines = move_db::lines(&state.db, caller.account_id, id).await?;
+    let id = MoveId::new(id);
+    let row = documents::header(&state.db, caller.account_id, id).await?;
+    let lines = move_db::read_lines(&state.db, caller.account_id, id).await?;
     Ok(Json(Envelope::ok(MoveOut::of(
         &row,
         Some(&lines),
@@ -111,7 +106,8 @@ async fn get_move(
 /// A transfer; `items` only when read one by one.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MoveOut {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: MoveId,
     /// Always `move`.
     #[serde(rename = "type")]
     kind: &'static str,
@@ -144,7 +140,8 @@ pub struct MoveItemOut {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MovedProduct {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ProductId,
     pub ref_code: String,
     pub name: String,
     pub measure: String,
@@ -156,7 +153,7 @@ impl MoveOut {
             lines
                 .iter()
                 .map(|l| MoveItemOut {
-                    amount: Qty::from_units(l.qty),
+                    amount: l.qty,
                     product: MovedProduct {
                         id: l.product_id,
                         ref_code: l.ref_code.clone(),
@@ -168,16 +165,16 @@ impl MoveOut {
         });
         MoveOut {
             id: row.id,
-            kind: "move",
+            kind: DocKind::Move.as_str(),
             comment: row.comment.clone(),
             doc_date: format_rfc3339(row.doc_date, tz),
             storage_from: StorageRef {
-                id: row.from.0,
-                name: row.from.1.clone(),
+                id: row.from.id,
+                name: row.from.name.clone(),
             },
             storage_to: StorageRef {
-                id: row.to.0,
-                name: row.to.1.clone(),
+                id: row.to.id,
+                name: row.to.name.clone(),
             },
             status: status(row.wired),
             items,

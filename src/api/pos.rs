@@ -15,6 +15,8 @@ use super::extract::{ApiJson, IdPath};
 use super::{AppState, Created, Envelope, Success};
 use crate::db::sales::{self as sales_db, LineRow, ReceiptRow};
 use crate::domain::decimal::{as_number, Money, Qty, UnitCost};
+use crate::domain::ids::{ProductId, ShiftId};
+use crate::domain::sales::OrderStatus;
 use crate::domain::time::format_rfc3339;
 use crate::service::sales;
 use crate::wire::sales::{CloseOrderIn, OrderStatusIn, ReceiptIn, ShiftOpenIn};
@@ -48,7 +50,7 @@ async fn open_shift(
     ApiJson(input): ApiJson<ShiftOpenIn>,
 ) -> ApiResult<Json<Envelope<Created>>> {
     let id = sales::open_shift(&state.db, &till, &input).await?;
-    Ok(Json(Envelope::ok(Created { id })))
+    Ok(Json(Envelope::ok(Created { id: id.get() })))
 }
 
 /// Closes the shop's open shift.
@@ -63,7 +65,7 @@ async fn close_shift(
     TillCaller(till): TillCaller,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Success>> {
-    sales::close_shift(&state.db, &till, id).await?;
+    sales::close_shift(&state.db, &till, ShiftId::new(id)).await?;
     Ok(Json(Success { success: true }))
 }
 
@@ -85,13 +87,15 @@ async fn list_orders(
     TillCaller(till): TillCaller,
     Query(query): Query<StatusQuery>,
 ) -> ApiResult<Json<Envelope<Vec<OrderOut>>>> {
-    let status = query.status.as_deref().unwrap_or("wait_cashier");
-    if !crate::wire::vocab::ORDER_STATUSES.contains(&status) {
-        return Err(super::error::ApiError::unprocessable(
-            "status",
-            format!("{status:?} is not an order status"),
-        ));
-    }
+    let status = match query.status.as_deref() {
+        None => OrderStatus::WaitCashier,
+        Some(word) => OrderStatus::parse(word).ok_or_else(|| {
+            super::error::ApiError::unprocessable(
+                "status",
+                format!("{word:?} is not an order status"),
+            )
+        })?,
+    };
     let orders = sales_db::orders(&state.db, till.actor.account_id, till.shop_id, status).await?;
     let mut out = Vec::with_capacity(orders.len());
     for order in &orders {
@@ -182,7 +186,7 @@ async fn annul_receipt(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrderOut {
     uuid: String,
-    status: String,
+    status: OrderStatus,
     app_id: Option<i64>,
     delivery_type: Option<i64>,
     #[serde(with = "as_number")]
@@ -201,7 +205,7 @@ pub struct OrderOut {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrderItemOut {
-    product_id: i64,
+    product_id: ProductId,
     title: String,
     #[serde(with = "as_number")]
     #[schema(value_type = crate::domain::decimal::JsonNumber)]
@@ -221,11 +225,11 @@ impl OrderOut {
     fn of(order: &ReceiptRow, lines: &[LineRow], tz: &TimeZone) -> Self {
         OrderOut {
             uuid: order.uuid.clone(),
-            status: order.status.clone(),
+            status: order.status,
             app_id: order.app_id,
             delivery_type: order.delivery_type,
-            total_sum: Money::from_units(order.total_sum),
-            discount_sum: Money::from_units(order.discount_sum),
+            total_sum: order.total_sum,
+            discount_sum: order.discount_sum,
             comment: order.comment.clone(),
             delivery_address: order.delivery_address.clone(),
             client_uuid: order.client_uuid.clone(),
@@ -236,10 +240,10 @@ impl OrderOut {
                 .map(|l| OrderItemOut {
                     product_id: l.product_id,
                     title: l.title.clone(),
-                    count: Qty::from_units(l.count),
-                    price: UnitCost::from_units(l.price),
-                    discount_sum: Money::from_units(l.discount_sum),
-                    total_sum: Money::from_units(l.total_sum),
+                    count: l.count,
+                    price: l.price,
+                    discount_sum: l.discount_sum,
+                    total_sum: l.total_sum,
                 })
                 .collect(),
         }

@@ -11,10 +11,10 @@ use utoipa_axum::routes;
 
 use super::caller::ApiCaller;
 use super::error::{ApiResult, ErrorEnvelope};
-use super::extract::{ApiJson, IdPath};
+use super::extract::{ApiJson, ObjectPath};
 use super::{AppState, Created, Envelope};
 use crate::db::products::{Key, ProductRow};
-use crate::domain::product::{CancellationType, Measure};
+use crate::domain::ids::{Id, ProductId};
 use crate::domain::time::format_rfc3339;
 use crate::service::products;
 use crate::wire::invoices::ProductIn;
@@ -42,7 +42,7 @@ async fn create_product(
     ApiJson(input): ApiJson<ProductIn>,
 ) -> ApiResult<Json<Envelope<Created>>> {
     let id = products::create(&state.db, &caller.actor(), &input).await?;
-    Ok(Json(Envelope::ok(Created { id })))
+    Ok(Json(Envelope::ok(Created { id: id.get() })))
 }
 
 /// Overwrites a product's card; prices are set for the shops listed.
@@ -60,11 +60,11 @@ async fn create_product(
 async fn update_product(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    IdPath(id): IdPath,
+    ObjectPath(id): ObjectPath<ProductId>,
     ApiJson(input): ApiJson<ProductIn>,
 ) -> ApiResult<Json<Envelope<Created>>> {
     let id = products::update(&state.db, &caller.actor(), Key::Id(id), &input).await?;
-    Ok(Json(Envelope::ok(Created { id })))
+    Ok(Json(Envelope::ok(Created { id: id.get() })))
 }
 
 /// Reads a product by id (beyond the doc; same answer as by `ref_code`).
@@ -77,7 +77,7 @@ async fn update_product(
 async fn get_product(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    IdPath(id): IdPath,
+    ObjectPath(id): ObjectPath<ProductId>,
 ) -> ApiResult<Json<Envelope<ProductOut>>> {
     let row = products::get(&state.db, caller.account_id, Key::Id(id)).await?;
     Ok(Json(Envelope::ok(ProductOut::of(&row, &caller.timezone))))
@@ -103,7 +103,7 @@ async fn update_product_by_ref_code(
 ) -> ApiResult<Json<Envelope<Created>>> {
     let key = Key::RefCode(&ref_code);
     let id = products::update(&state.db, &caller.actor(), key, &input).await?;
-    Ok(Json(Envelope::ok(Created { id })))
+    Ok(Json(Envelope::ok(Created { id: id.get() })))
 }
 
 /// Reads the product with this `ref_code`.
@@ -125,7 +125,7 @@ async fn get_product_by_ref_code(
 /// A product card, exactly the fields of `reference/items.md` §4.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProductOut {
-    id: i64,
+    id: ProductId,
     ref_code: String,
     name: String,
     /// `no_cancel`, `cancel_dish` or `cancel_ingredients`.
@@ -148,7 +148,7 @@ pub struct ProductOut {
     has_g_m_o: bool,
     free_price: bool,
     /// `product`, `tech_map` or `sub_product`.
-    entity_type: String,
+    entity_type: &'static str,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -158,30 +158,28 @@ pub struct IdOnly {
 
 impl ProductOut {
     fn of(row: &ProductRow, tz: &TimeZone) -> Self {
-        let id_only = |id: Option<i64>| id.map(|id| IdOnly { id });
+        fn id_only<T: Id>(id: Option<T>) -> Option<IdOnly> {
+            id.map(|id| IdOnly { id: id.get() })
+        }
         ProductOut {
             id: row.id,
             ref_code: row.ref_code.clone(),
             name: row.name.clone(),
-            cancellation_type: CancellationType::from_code(row.cancellation_type)
-                .unwrap_or(CancellationType::CancelDish)
-                .as_str(),
-            measure: row.measure.clone(),
+            cancellation_type: row.cancellation_type.as_str(),
+            measure: row.measure.as_str().to_owned(),
             category: id_only(row.category_id),
             tax: id_only(row.tax_id),
             work_space: id_only(row.workspace_id),
             created_at: format_rfc3339(row.created_at, tz),
             updated_at: format_rfc3339(row.updated_at, tz),
             use_discounts: row.use_discounts,
-            selling_kind: Measure::parse(&row.measure)
-                .unwrap_or(Measure::Pcs)
-                .selling_kind(),
+            selling_kind: row.measure.selling_kind(),
             code: row.barcode.clone(),
             active: row.for_sale,
             country: row.country.clone(),
             has_g_m_o: row.has_gmo,
             free_price: row.free_price,
-            entity_type: row.entity_type.clone(),
+            entity_type: row.entity_type.as_str(),
         }
     }
 }

@@ -11,7 +11,7 @@
 //! Buckets live in this process (a key served by two servers has a budget on each); the
 //! arithmetic is [`crate::domain::rate_limit`]'s.
 
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{AccountId, KeyId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
@@ -37,7 +37,10 @@ const RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BucketKey {
     /// An API key of any scope (`api`, `terminal`, `admin`); key ids are per account.
-    Key { account_id: AccountId, key_id: i64 },
+    Key {
+        account_id: AccountId,
+        key_id: KeyId,
+    },
     /// A session of the admin web UI, apart from every key (for the UI to come: its sign-in
     /// resolves a session and spends this bucket, with the default budget).
     Session {
@@ -145,11 +148,11 @@ mod tests {
         let limiter = Limiter::new(1);
         let till = BucketKey::Key {
             account_id: AccountId::new(1),
-            key_id: 2,
+            key_id: KeyId::new(2),
         };
         let integration = BucketKey::Key {
             account_id: AccountId::new(1),
-            key_id: 3,
+            key_id: KeyId::new(3),
         };
         let tight = Budget::Limited { rate: 1, burst: 1 };
         assert!(limiter.take(integration, tight).is_some_and(|d| d.allowed));

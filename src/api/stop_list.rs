@@ -1,7 +1,7 @@
 //! The stop list (API.md §8): a terminal puts its shop's sold-out products on it and takes
 //! them off (`/pos/stop_list`); the admin API does the same for any shop (see `admin`).
 
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{AccountId, ProductId, ShopId};
 use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
@@ -24,13 +24,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// A product on a stop list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Stopped {
-    pub product_id: i64,
+    pub product_id: ProductId,
     /// Always `true` in a list of the stopped.
     pub in_stop_list: bool,
 }
 
 /// The products of a stop list, answered.
-pub fn stopped(ids: Vec<i64>) -> Json<Envelope<Vec<Stopped>>> {
+pub fn stopped(ids: Vec<ProductId>) -> Json<Envelope<Vec<Stopped>>> {
     let list = ids
         .into_iter()
         .map(|product_id| Stopped {
@@ -45,7 +45,7 @@ pub fn stopped(ids: Vec<i64>) -> Json<Envelope<Vec<Stopped>>> {
 pub async fn apply(
     state: &AppState,
     account_id: AccountId,
-    shop_id: i64,
+    shop_id: ShopId,
     input: &StopListIn,
 ) -> ApiResult<Json<Success>> {
     let product = product_key(input)?;

@@ -11,7 +11,7 @@ use super::error::{ApiError, ApiResult, ErrorEnvelope};
 use super::extract::IdPath;
 use super::AppState;
 use crate::db::{objects, stock};
-use crate::domain::decimal::{Money, Qty};
+use crate::domain::ids::{ProductId, StorageId};
 use crate::domain::stock::Balance;
 use serde::Serialize as SerializeDerive;
 use utoipa::ToSchema;
@@ -50,13 +50,15 @@ async fn list_storages(
     ApiCaller(caller): ApiCaller,
 ) -> ApiResult<Json<StorageList>> {
     let storages = objects::live_storages(&state.db, caller.account_id).await?;
+    let storages = storages.into_iter().map(|s| (s.id.get(), s.name)).collect();
     Ok(Json(StorageList(storages)))
 }
 
 /// A product's balance in a storage, all strings but `id`.
 #[derive(SerializeDerive, ToSchema)]
 pub struct StoreLine {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: ProductId,
     name: String,
     measure: String,
     /// Moving-average unit cost, 6 places.
@@ -80,6 +82,7 @@ async fn store(
     ApiCaller(caller): ApiCaller,
     IdPath(storage_id): IdPath,
 ) -> ApiResult<Json<Vec<StoreLine>>> {
+    let storage_id = StorageId::new(storage_id);
     let rows = stock::store(&state.db, caller.account_id, storage_id).await?;
     if rows.is_empty() && !objects::storage_exists(&state.db, caller.account_id, storage_id).await?
     {
@@ -91,8 +94,8 @@ async fn store(
         .into_iter()
         .map(|row| {
             let balance = Balance {
-                qty: Qty::from_units(row.qty),
-                value: Money::from_units(row.value),
+                qty: row.qty,
+                value: row.value,
             };
             StoreLine {
                 id: row.product_id,

@@ -11,11 +11,12 @@ use utoipa_axum::routes;
 
 use super::caller::ApiCaller;
 use super::error::{ApiResult, ErrorEnvelope};
-use super::extract::{ApiJson, IdPath};
+use super::extract::{ApiJson, ObjectPath};
 use super::moves::MovedProduct;
 use super::{AppState, Envelope, Success};
 use crate::db::tech_maps::TechMap;
 use crate::domain::decimal::{as_number, Qty};
+use crate::domain::ids::ProductId;
 use crate::domain::time::format_rfc3339;
 use crate::service::tech_maps;
 use crate::wire::tech_maps::TechMapIn;
@@ -39,7 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn set_tech_map(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    IdPath(id): IdPath,
+    ObjectPath(id): ObjectPath<ProductId>,
     ApiJson(input): ApiJson<TechMapIn>,
 ) -> ApiResult<Json<Success>> {
     tech_maps::set(&state.db, &caller.actor(), id, &input).await?;
@@ -56,7 +57,7 @@ async fn set_tech_map(
 async fn get_tech_map(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    IdPath(id): IdPath,
+    ObjectPath(id): ObjectPath<ProductId>,
 ) -> ApiResult<Json<Envelope<TechMapOut>>> {
     let map = tech_maps::get(&state.db, caller.account_id, id).await?;
     Ok(Json(Envelope::ok(TechMapOut::of(
@@ -69,7 +70,7 @@ async fn get_tech_map(
 /// A recipe: `items` make `output` of the product.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TechMapOut {
-    product_id: i64,
+    product_id: ProductId,
     #[serde(with = "as_number")]
     #[schema(value_type = crate::domain::decimal::JsonNumber)]
     output: Qty,
@@ -88,16 +89,16 @@ pub struct IngredientOut {
 }
 
 impl TechMapOut {
-    fn of(product_id: i64, map: &TechMap, tz: &TimeZone) -> Self {
+    fn of(product_id: ProductId, map: &TechMap, tz: &TimeZone) -> Self {
         TechMapOut {
             product_id,
-            output: Qty::from_units(map.output),
+            output: map.output,
             items: map
                 .lines
                 .iter()
                 .map(|l| IngredientOut {
                     product_code: l.ref_code.clone(),
-                    amount: Qty::from_units(l.amount),
+                    amount: l.amount,
                     product: MovedProduct {
                         id: l.product_id,
                         ref_code: l.ref_code.clone(),

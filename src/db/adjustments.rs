@@ -1,27 +1,39 @@
 //! Queries on inventory adjustments: documents that bring balances to counted quantities.
 
 use super::batch;
-use super::{Db, DbError, Row, Tx, Value};
-use crate::domain::ids::AccountId;
+use super::documents::Table;
+use super::{Db, DbError, FromRow, Query, Row, Scalar, Tx};
+use crate::domain::decimal::{Money, Qty};
+use crate::domain::ids::{AccountId, AdjustmentId, ProductId, StorageId};
+use crate::{from_row, params, record};
 
 /// An adjustment header to insert; it is inserted wired (its movements are posted with it).
 pub struct NewAdjustment {
-    pub id: i64,
+    pub id: AdjustmentId,
     pub comment: String,
     pub doc_date: i64,
     pub by: i64,
 }
 
-/// A line: the counted `target` and the movement (`qty`, `value`) that reached it, in units.
+/// A line: the counted `target` and the movement (`qty`, `value`) that reached it.
 #[derive(Debug, Clone)]
 pub struct AdjustmentLine {
     pub line_no: i64,
-    pub storage_id: i64,
-    pub product_id: i64,
-    pub target: i64,
-    pub qty: i64,
-    pub value: i64,
+    pub storage_id: StorageId,
+    pub product_id: ProductId,
+    pub target: Qty,
+    pub qty: Qty,
+    pub value: Money,
 }
+
+from_row!(AdjustmentLine {
+    line_no,
+    storage_id,
+    product_id,
+    target,
+    qty,
+    value
+});
 
 pub async fn insert(
     tx: &mut Tx,
@@ -30,47 +42,41 @@ pub async fn insert(
     lines: &[AdjustmentLine],
     now: i64,
 ) -> Result<(), DbError> {
-    tx.execute(
+    tx.run(
         "INSERT INTO adjustments (account_id, id, comment, doc_date, wired, created_at, created_by, updated_at, updated_by) \
-         VALUES ($1, $2, $3, $4, 1, $5, $6, $5, $6)",
-        &[
-            account_id.into(),
-            doc.id.into(),
-            doc.comment.as_str().into(),
-            doc.doc_date.into(),
-            now.into(),
-            doc.by.into(),
-        ],
+         VALUES (:account_id, :id, :comment, :doc_date, 1, :now, :by, :now, :by)",
+        params! {
+            account_id,
+            id: doc.id,
+            comment: doc.comment.as_str(),
+            doc_date: doc.doc_date,
+            now,
+            by: doc.by,
+        },
     )
     .await?;
-    let rows: Vec<Vec<Value>> = lines
+    let rows: Vec<batch::Record> = lines
         .iter()
         .map(|l| {
-            vec![
-                account_id.into(),
-                doc.id.into(),
-                l.line_no.into(),
-                l.storage_id.into(),
-                l.product_id.into(),
-                l.target.into(),
-                l.qty.into(),
-                l.value.into(),
-            ]
+            record! {
+                account_id,
+                adjustment_id: doc.id,
+                line_no: l.line_no,
+                storage_id: l.storage_id,
+                product_id: l.product_id,
+                target: l.target,
+                qty: l.qty,
+                value: l.value,
+            }
         })
         .collect();
-    batch::legacy_insert(
-        tx,
-        "INSERT INTO adjustment_items (account_id, adjustment_id, line_no, storage_id, product_id, target, qty, value)",
-        &rows,
-        "",
-    )
-    .await
+    batch::insert(tx, "adjustment_items", &rows, "").await
 }
 
 /// An adjustment header.
 #[derive(Debug, Clone)]
 pub struct AdjustmentRow {
-    pub id: i64,
+    pub id: AdjustmentId,
     pub comment: String,
     pub doc_date: i64,
     pub wired: bool,
@@ -80,27 +86,21 @@ pub struct AdjustmentRow {
     pub updated_by: i64,
 }
 
-/// How the headers are read (see [`super::documents::Headers`]).
-pub const HEADERS: super::documents::Headers<AdjustmentRow> = super::documents::Headers {
-    select: HEADER_SELECT,
-    alias: "adjustments",
-    map: header,
-};
+from_row!(AdjustmentRow {
+    id,
+    comment,
+    doc_date,
+    wired,
+    created_at,
+    created_by,
+    updated_at,
+    updated_by
+});
+
+/// The adjustments' header table.
+pub const TABLE: Table<AdjustmentRow> = Table::new("adjustments", HEADER_SELECT, "adjustments");
 
 const HEADER_SELECT: &str = "SELECT id, comment, doc_date, wired, created_at, created_by, updated_at, updated_by FROM adjustments";
-
-fn header(r: &Row) -> Result<AdjustmentRow, DbError> {
-    Ok(AdjustmentRow {
-        id: r.int(0)?,
-        comment: r.text(1)?,
-        doc_date: r.int(2)?,
-        wired: r.flag(3)?,
-        created_at: r.int(4)?,
-        created_by: r.int(5)?,
-        updated_at: r.int(6)?,
-        updated_by: r.int(7)?,
-    })
-}
 
 /// A line with its product, for reading.
 #[derive(Debug, Clone)]
@@ -111,60 +111,54 @@ pub struct ShownLine {
     pub measure: String,
 }
 
-pub async fn lines(db: &Db, account_id: AccountId, id: i64) -> Result<Vec<ShownLine>, DbError> {
-    let rows = db
-        .read()
+impl FromRow for ShownLine {
+    fn from_row(r: &Row) -> Result<Self, DbError> {
+        Ok(ShownLine {
+            line: AdjustmentLine::from_row(r)?,
+            ref_code: r.get("ref_code")?,
+            name: r.get("name")?,
+            measure: r.get("measure")?,
+        })
+    }
+}
+
+pub async fn lines(
+    db: &Db,
+    account_id: AccountId,
+    id: AdjustmentId,
+) -> Result<Vec<ShownLine>, DbError> {
+    db.read()
         .await
-        .fetch_all(
+        .all(
             "SELECT i.line_no, i.storage_id, i.product_id, i.target, i.qty, i.value, p.ref_code, p.name, p.measure \
              FROM adjustment_items i JOIN products p ON p.account_id = i.account_id AND p.id = i.product_id \
-             WHERE i.account_id = $1 AND i.adjustment_id = $2 ORDER BY i.line_no",
-            &[account_id.into(), id.into()],
+             WHERE i.account_id = :account_id AND i.adjustment_id = :id ORDER BY i.line_no",
+            params! { account_id, id },
         )
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ShownLine {
-                line: line(r)?,
-                ref_code: r.text(6)?,
-                name: r.text(7)?,
-                measure: r.text(8)?,
-            })
-        })
-        .collect()
+        .await
 }
 
-fn line(r: &Row) -> Result<AdjustmentLine, DbError> {
-    Ok(AdjustmentLine {
-        line_no: r.int(0)?,
-        storage_id: r.int(1)?,
-        product_id: r.int(2)?,
-        target: r.int(3)?,
-        qty: r.int(4)?,
-        value: r.int(5)?,
-    })
-}
-
-/// The recorded lines and date, inside a write transaction (for re-wiring).
-pub async fn for_wiring(
-    tx: &mut Tx,
+/// The recorded date and lines (for re-wiring); `None` when there is no such adjustment.
+pub async fn recorded(
+    q: &mut impl Query,
     account_id: AccountId,
-    id: i64,
-) -> Result<(i64, Vec<AdjustmentLine>), DbError> {
-    let params = [account_id.into(), id.into()];
-    let doc_date = tx
-        .fetch_one(
-            "SELECT doc_date FROM adjustments WHERE account_id = $1 AND id = $2",
-            &params,
+    id: AdjustmentId,
+) -> Result<Option<(i64, Vec<AdjustmentLine>)>, DbError> {
+    let Some(Scalar(doc_date)) = q
+        .optional::<Scalar<i64>>(
+            "SELECT doc_date AS value FROM adjustments WHERE account_id = :account_id AND id = :id",
+            params! { account_id, id },
         )
         .await?
-        .int(0)?;
-    let rows = tx
-        .fetch_all(
+    else {
+        return Ok(None);
+    };
+    let lines = q
+        .all(
             "SELECT line_no, storage_id, product_id, target, qty, value FROM adjustment_items \
-             WHERE account_id = $1 AND adjustment_id = $2 ORDER BY line_no",
-            &params,
+             WHERE account_id = :account_id AND adjustment_id = :id ORDER BY line_no",
+            params! { account_id, id },
         )
         .await?;
-    Ok((doc_date, rows.iter().map(line).collect::<Result<_, _>>()?))
+    Ok(Some((doc_date, lines)))
 }

@@ -1,15 +1,20 @@
 //! Queries on the catalog objects found or created by `ref_code`: packages, categories,
 //! workspaces, shippers, products and their prices per shop.
 
-use crate::domain::ids::AccountId;
 use std::collections::HashMap;
+use std::hash::Hash;
 
-use super::batch;
+use super::batch::{self, Record};
 use super::ids::Kind;
-use super::{DbError, Row, Tx, Value};
+use super::{DbError, Query, Row, Tx, Value};
+use crate::domain::decimal::{Percent, Qty, UnitCost};
+use crate::domain::ids::{
+    AccountId, CategoryId, Id, PackageId, ProductId, ShipperId, ShopId, StorageId, TaxId, WorkspaceId,
+};
+use crate::{from_row, params, record};
 
 /// Tables whose rows are found by `ref_code`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Coded {
     Categories,
     Workspaces,
@@ -17,7 +22,8 @@ pub enum Coded {
 }
 
 impl Coded {
-    fn table(self) -> &'static str {
+    /// The table's name.
+    pub const fn as_str(self) -> &'static str {
         match self {
             Coded::Categories => "categories",
             Coded::Workspaces => "workspaces",
@@ -35,12 +41,29 @@ impl Coded {
     }
 }
 
+/// The id of a row found by `ref_code`: which table it names.
+pub trait CodedId: Id + Eq + Hash {
+    const TABLE: Coded;
+}
+
+impl CodedId for CategoryId {
+    const TABLE: Coded = Coded::Categories;
+}
+
+impl CodedId for WorkspaceId {
+    const TABLE: Coded = Coded::Workspaces;
+}
+
+impl CodedId for ShipperId {
+    const TABLE: Coded = Coded::Shippers;
+}
+
 /// The tail of a find-or-create insert: a row whose code another transaction created since it
 /// was looked up is left alone, never overwritten and never an error.
 pub const SKIP_EXISTING_CODE: &str = "ON CONFLICT (account_id, ref_code) DO NOTHING";
 
-/// Runs `SELECT {columns} FROM {table} t WHERE t.account_id = $1 AND t.ref_code IN (codes)`,
-/// handing each row to `each`.
+/// Runs `SELECT {columns} FROM {table} t WHERE t.account_id = :account_id AND t.ref_code IN
+/// (codes)`, handing each row to `each`.
 async fn by_codes(
     tx: &mut Tx,
     columns: &str,
@@ -51,31 +74,30 @@ async fn by_codes(
 ) -> Result<(), DbError> {
     let keys: Vec<Value> = codes.iter().map(Value::from).collect();
     let from = format!("{table} t");
-    let query = batch::LegacyLookup {
+    let query = batch::Lookup {
         columns,
         from: &from,
-        condition: "t.account_id = $1",
+        condition: "t.account_id = :account_id",
         key: "t.ref_code",
     };
-    batch::legacy_lookup(tx, &query, &[account_id.into()], &keys, each).await
+    batch::lookup(tx, &query, params! { account_id }, &keys, each).await
 }
 
-/// Ids of the rows of `table` with these codes.
-pub async fn ids_by_code(
+/// Ids of the rows with these codes (of the table `T` names).
+pub async fn ids_by_code<T: CodedId>(
     tx: &mut Tx,
-    table: Coded,
     account_id: AccountId,
     codes: &[String],
-) -> Result<HashMap<String, i64>, DbError> {
+) -> Result<HashMap<String, T>, DbError> {
     let mut found = HashMap::new();
     by_codes(
         tx,
-        "ref_code, id",
-        table.table(),
+        "t.ref_code, t.id",
+        T::TABLE.as_str(),
         account_id,
         codes,
         |row| {
-            found.insert(row.text(0)?, row.int(1)?);
+            found.insert(row.get("ref_code")?, row.get("id")?);
             Ok(())
         },
     )
@@ -86,9 +108,10 @@ pub async fn ids_by_code(
 /// A package: how many base units of which measure it holds.
 #[derive(Debug, Clone)]
 pub struct PackageRow {
-    pub id: i64,
+    pub id: PackageId,
     pub measure: String,
-    pub value_units: i64,
+    /// Base units of its measure in one package.
+    pub value: Qty,
 }
 
 pub async fn packages_by_code(
@@ -99,17 +122,17 @@ pub async fn packages_by_code(
     let mut found = HashMap::new();
     by_codes(
         tx,
-        "ref_code, id, measure, value",
+        "t.ref_code, t.id, t.measure, t.value",
         "packages",
         account_id,
         codes,
         |row| {
             let package = PackageRow {
-                id: row.int(1)?,
-                measure: row.text(2)?,
-                value_units: row.int(3)?,
+                id: row.get("id")?,
+                measure: row.get("measure")?,
+                value: row.get("value")?,
             };
-            found.insert(row.text(0)?, package);
+            found.insert(row.get("ref_code")?, package);
             Ok(())
         },
     )
@@ -120,7 +143,7 @@ pub async fn packages_by_code(
 /// A product as a document line needs it.
 #[derive(Debug, Clone)]
 pub struct ProductRef {
-    pub id: i64,
+    pub id: ProductId,
     pub measure: String,
 }
 
@@ -132,18 +155,16 @@ pub async fn products_by_code(
     let mut found = HashMap::new();
     by_codes(
         tx,
-        "ref_code, id, measure",
+        "t.ref_code, t.id, t.measure",
         "products",
         account_id,
         codes,
         |row| {
-            found.insert(
-                row.text(0)?,
-                ProductRef {
-                    id: row.int(1)?,
-                    measure: row.text(2)?,
-                },
-            );
+            let product = ProductRef {
+                id: row.get("id")?,
+                measure: row.get("measure")?,
+            };
+            found.insert(row.get("ref_code")?, product);
             Ok(())
         },
     )
@@ -153,11 +174,11 @@ pub async fn products_by_code(
 
 /// A package to insert.
 pub struct NewPackage {
-    pub id: i64,
+    pub id: PackageId,
     pub ref_code: String,
     pub name: String,
     pub measure: &'static str,
-    pub value_units: i64,
+    pub value: Qty,
     pub hidden: bool,
 }
 
@@ -169,76 +190,61 @@ pub async fn insert_packages(
     rows: &[NewPackage],
     now: i64,
 ) -> Result<(), DbError> {
-    let values: Vec<Vec<Value>> = rows
+    let records: Vec<Record> = rows
         .iter()
         .map(|p| {
-            vec![
-                account_id.into(),
-                p.id.into(),
-                p.ref_code.as_str().into(),
-                p.name.as_str().into(),
-                p.measure.into(),
-                p.value_units.into(),
-                i64::from(p.hidden).into(),
-                now.into(),
-                now.into(),
-            ]
+            record! {
+                account_id,
+                id: p.id,
+                ref_code: p.ref_code.as_str(),
+                name: p.name.as_str(),
+                measure: p.measure,
+                value: p.value,
+                hidden: p.hidden,
+                created_at: now,
+                updated_at: now,
+            }
         })
         .collect();
-    batch::legacy_insert(
-        tx,
-        "INSERT INTO packages (account_id, id, ref_code, name, measure, value, hidden, created_at, updated_at)",
-        &values,
-        SKIP_EXISTING_CODE,
-    )
-    .await
+    batch::insert(tx, "packages", &records, SKIP_EXISTING_CODE).await
 }
 
 /// A category, workspace or shipper to insert (`parent_id` for categories only).
-pub struct NewCoded {
-    pub id: i64,
+pub struct NewCoded<T> {
+    pub id: T,
     pub ref_code: String,
     pub name: String,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<T>,
 }
 
 /// Inserts categories, workspaces or shippers; a code that exists by now is skipped
 /// (find-or-create: the caller reads the codes back).
-pub async fn insert_coded(
+pub async fn insert_coded<T: CodedId>(
     tx: &mut Tx,
-    table: Coded,
     account_id: AccountId,
-    rows: &[NewCoded],
+    rows: &[NewCoded<T>],
     now: i64,
 ) -> Result<(), DbError> {
-    let with_parent = matches!(table, Coded::Categories);
-    let values: Vec<Vec<Value>> = rows
+    let table = T::TABLE;
+    let with_parent = table == Coded::Categories;
+    let records: Vec<Record> = rows
         .iter()
         .map(|r| {
-            let mut row: Vec<Value> = vec![
-                account_id.into(),
-                r.id.into(),
-                r.ref_code.as_str().into(),
-                r.name.as_str().into(),
-                now.into(),
-                now.into(),
-            ];
+            let mut record = record! {
+                account_id,
+                id: r.id,
+                ref_code: r.ref_code.as_str(),
+                name: r.name.as_str(),
+                created_at: now,
+                updated_at: now,
+            };
             if with_parent {
-                row.push(r.parent_id.into());
+                record.push(("parent_id", r.parent_id.into()));
             }
-            row
+            record
         })
         .collect();
-    let head = if with_parent {
-        "INSERT INTO categories (account_id, id, ref_code, name, created_at, updated_at, parent_id)"
-            .to_owned()
-    } else {
-        format!(
-            "INSERT INTO {} (account_id, id, ref_code, name, created_at, updated_at)",
-            table.table()
-        )
-    };
-    batch::legacy_insert(tx, &head, &values, SKIP_EXISTING_CODE).await?;
+    batch::insert(tx, table.as_str(), &records, SKIP_EXISTING_CODE).await?;
     let section = match table {
         Coded::Categories => Some(super::marks::Section::Categories),
         Coded::Workspaces => Some(super::marks::Section::Workspaces),
@@ -251,13 +257,14 @@ pub async fn insert_coded(
 }
 
 /// A product's price at a shop and the storage its sales there write off from.
+#[derive(Debug, Clone)]
 pub struct NewPrice {
-    pub product_id: i64,
-    pub shop_id: i64,
-    pub storage_id: Option<i64>,
-    pub price_units: i64,
+    pub product_id: ProductId,
+    pub shop_id: ShopId,
+    pub storage_id: Option<StorageId>,
+    pub price: UnitCost,
     /// The declared cost, kept only while the account's stock module is off.
-    pub self_cost_units: Option<i64>,
+    pub self_cost: Option<UnitCost>,
 }
 
 /// Sets prices, replacing an earlier price of the same product at the same shop; a price
@@ -268,24 +275,24 @@ pub async fn upsert_prices(
     rows: &[NewPrice],
     now: i64,
 ) -> Result<(), DbError> {
-    let values: Vec<Vec<Value>> = rows
+    let records: Vec<Record> = rows
         .iter()
         .map(|p| {
-            vec![
-                account_id.into(),
-                p.product_id.into(),
-                p.shop_id.into(),
-                p.storage_id.into(),
-                p.price_units.into(),
-                p.self_cost_units.into(),
-                now.into(),
-            ]
+            record! {
+                account_id,
+                product_id: p.product_id,
+                shop_id: p.shop_id,
+                storage_id: p.storage_id,
+                price: p.price,
+                self_cost: p.self_cost,
+                updated_at: now,
+            }
         })
         .collect();
-    batch::legacy_insert(
+    batch::insert(
         tx,
-        "INSERT INTO product_prices (account_id, product_id, shop_id, storage_id, price, self_cost, updated_at)",
-        &values,
+        "product_prices",
+        &records,
         "ON CONFLICT (account_id, product_id, shop_id) DO UPDATE SET \
          storage_id = COALESCE(excluded.storage_id, product_prices.storage_id), price = excluded.price, \
          self_cost = excluded.self_cost, updated_at = excluded.updated_at",
@@ -297,91 +304,95 @@ pub async fn upsert_prices(
     Ok(())
 }
 
+/// A tax and its rate.
+struct TaxRow {
+    id: TaxId,
+    rate: Percent,
+}
+
+from_row!(TaxRow { id, rate });
+
 /// The account's live taxes: id → rate in percent.
 pub async fn tax_rates(
     tx: &mut Tx,
     account_id: AccountId,
-) -> Result<HashMap<i64, rust_decimal::Decimal>, DbError> {
-    let rows = tx
-        .fetch_all(
-            "SELECT id, rate FROM taxes WHERE account_id = $1 AND deleted = 0",
-            &[account_id.into()],
+) -> Result<HashMap<TaxId, rust_decimal::Decimal>, DbError> {
+    let rows: Vec<TaxRow> = tx
+        .all(
+            "SELECT id, rate FROM taxes WHERE account_id = :account_id AND deleted = 0",
+            params! { account_id },
         )
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.int(0)?,
-                crate::domain::decimal::Percent::from_units(r.int(1)?).decimal(),
-            ))
-        })
-        .collect()
+    Ok(rows.into_iter().map(|t| (t.id, t.rate.decimal())).collect())
 }
 
 /// A product's price at a shop as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PriceRow {
-    pub storage_id: Option<i64>,
-    pub price_units: i64,
-    pub self_cost_units: Option<i64>,
+    pub product_id: ProductId,
+    pub shop_id: ShopId,
+    pub storage_id: Option<StorageId>,
+    pub price: UnitCost,
+    pub self_cost: Option<UnitCost>,
 }
 
-/// Every price of the account: (product id, shop id) → price.
+from_row!(PriceRow {
+    product_id,
+    shop_id,
+    storage_id,
+    price,
+    self_cost
+});
+
+/// Every price of the account, by product and shop.
 pub async fn all_prices(
     tx: &mut Tx,
     account_id: AccountId,
-) -> Result<HashMap<(i64, i64), PriceRow>, DbError> {
-    let rows = tx
-        .fetch_all(
-            "SELECT product_id, shop_id, storage_id, price, self_cost FROM product_prices WHERE account_id = $1",
-            &[account_id.into()],
+) -> Result<HashMap<(ProductId, ShopId), PriceRow>, DbError> {
+    let rows: Vec<PriceRow> = tx
+        .all(
+            "SELECT product_id, shop_id, storage_id, price, self_cost FROM product_prices \
+             WHERE account_id = :account_id",
+            params! { account_id },
         )
         .await?;
-    rows.iter()
-        .map(|r| {
-            let price = PriceRow {
-                storage_id: r.opt_int(2)?,
-                price_units: r.int(3)?,
-                self_cost_units: r.opt_int(4)?,
-            };
-            Ok(((r.int(0)?, r.int(1)?), price))
-        })
-        .collect()
+    Ok(rows
+        .into_iter()
+        .map(|p| ((p.product_id, p.shop_id), p))
+        .collect())
 }
 
 /// A category as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CategoryRow {
-    pub id: i64,
+    pub id: CategoryId,
     pub ref_code: String,
     pub name: String,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<CategoryId>,
     pub deleted: bool,
 }
+
+from_row!(CategoryRow {
+    id,
+    ref_code,
+    name,
+    parent_id,
+    deleted
+});
 
 /// Every category of the account, by code.
 pub async fn all_categories(
     tx: &mut Tx,
     account_id: AccountId,
 ) -> Result<HashMap<String, CategoryRow>, DbError> {
-    let rows = tx
-        .fetch_all(
-            "SELECT id, ref_code, name, parent_id, deleted FROM categories WHERE account_id = $1",
-            &[account_id.into()],
+    let rows: Vec<CategoryRow> = tx
+        .all(
+            "SELECT id, ref_code, name, parent_id, deleted FROM categories \
+             WHERE account_id = :account_id",
+            params! { account_id },
         )
         .await?;
-    rows.iter()
-        .map(|r| {
-            let category = CategoryRow {
-                id: r.int(0)?,
-                ref_code: r.text(1)?,
-                name: r.text(2)?,
-                parent_id: r.opt_int(3)?,
-                deleted: r.flag(4)?,
-            };
-            Ok((category.ref_code.clone(), category))
-        })
-        .collect()
+    Ok(rows.into_iter().map(|c| (c.ref_code.clone(), c)).collect())
 }
 
 /// Inserts or overwrites categories (by id). A parent must come before its children.
@@ -391,25 +402,25 @@ pub async fn upsert_categories(
     rows: &[CategoryRow],
     now: i64,
 ) -> Result<(), DbError> {
-    let values: Vec<Vec<Value>> = rows
+    let records: Vec<Record> = rows
         .iter()
         .map(|c| {
-            vec![
-                account_id.into(),
-                c.id.into(),
-                c.ref_code.as_str().into(),
-                c.name.as_str().into(),
-                c.parent_id.into(),
-                i64::from(c.deleted).into(),
-                now.into(),
-                now.into(),
-            ]
+            record! {
+                account_id,
+                id: c.id,
+                ref_code: c.ref_code.as_str(),
+                name: c.name.as_str(),
+                parent_id: c.parent_id,
+                deleted: c.deleted,
+                created_at: now,
+                updated_at: now,
+            }
         })
         .collect();
-    batch::legacy_insert(
+    batch::insert(
         tx,
-        "INSERT INTO categories (account_id, id, ref_code, name, parent_id, deleted, created_at, updated_at)",
-        &values,
+        "categories",
+        &records,
         "ON CONFLICT (account_id, id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, \
          deleted = excluded.deleted, updated_at = excluded.updated_at",
     )
@@ -425,27 +436,22 @@ pub async fn upsert_categories(
 pub async fn sale_storages(
     tx: &mut Tx,
     account_id: AccountId,
-    shop_id: i64,
-    product_ids: &[i64],
-) -> Result<HashMap<i64, i64>, DbError> {
+    shop_id: ShopId,
+    product_ids: &[ProductId],
+) -> Result<HashMap<ProductId, StorageId>, DbError> {
     let mut found = HashMap::new();
     let keys: Vec<Value> = product_ids.iter().map(|&id| Value::from(id)).collect();
-    let query = batch::LegacyLookup {
+    let query = batch::Lookup {
         columns: "p.product_id, p.storage_id",
         from: "product_prices p",
-        condition: "p.account_id = $1 AND p.shop_id = $2 AND p.storage_id IS NOT NULL",
+        condition:
+            "p.account_id = :account_id AND p.shop_id = :shop_id AND p.storage_id IS NOT NULL",
         key: "p.product_id",
     };
-    batch::legacy_lookup(
-        tx,
-        &query,
-        &[account_id.into(), shop_id.into()],
-        &keys,
-        |r| {
-            found.insert(r.int(0)?, r.int(1)?);
-            Ok(())
-        },
-    )
+    batch::lookup(tx, &query, params! { account_id, shop_id }, &keys, |r| {
+        found.insert(r.get("product_id")?, r.get("storage_id")?);
+        Ok(())
+    })
     .await?;
     Ok(found)
 }

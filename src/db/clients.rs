@@ -1,24 +1,33 @@
 //! Queries on clients and discount groups.
 
 use super::ids::{self, Kind};
-use super::{DbError, Row, Tx};
-use crate::domain::ids::AccountId;
+use super::{DbError, Query, Tx};
+use crate::domain::client::DiscountKind;
+use crate::domain::decimal::{Money, Percent};
+use crate::domain::ids::{AccountId, DiscountGroupId};
+use crate::{from_row, params};
 
 /// A discount group as a receipt needs it.
 #[derive(Debug, Clone)]
 pub struct GroupRow {
-    pub id: i64,
-    pub kind: String,
-    /// Percent in hundredths.
-    pub rate: i64,
-    pub bonus_max_bill_rate: i64,
+    pub id: DiscountGroupId,
+    pub kind: DiscountKind,
+    pub rate: Percent,
+    pub bonus_max_bill_rate: Percent,
 }
+
+from_row!(GroupRow {
+    id,
+    kind,
+    rate,
+    bonus_max_bill_rate
+});
 
 pub struct NewGroup<'a> {
     pub name: &'a str,
-    pub kind: &'a str,
-    pub rate: i64,
-    pub bonus_max_bill_rate: i64,
+    pub kind: DiscountKind,
+    pub rate: Percent,
+    pub bonus_max_bill_rate: Percent,
 }
 
 pub async fn insert_group(
@@ -26,20 +35,20 @@ pub async fn insert_group(
     account_id: AccountId,
     group: &NewGroup<'_>,
     now: i64,
-) -> Result<i64, DbError> {
-    let id = ids::next(tx, account_id, Kind::DiscountGroup).await?;
-    tx.execute(
+) -> Result<DiscountGroupId, DbError> {
+    let id = DiscountGroupId::new(ids::next(tx, account_id, Kind::DiscountGroup).await?);
+    tx.run(
         "INSERT INTO discount_groups (account_id, id, name, kind, rate, bonus_max_bill_rate, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-        &[
-            account_id.into(),
-            id.into(),
-            group.name.into(),
-            group.kind.into(),
-            group.rate.into(),
-            group.bonus_max_bill_rate.into(),
-            now.into(),
-        ],
+         VALUES (:account_id, :id, :name, :kind, :rate, :bonus_max_bill_rate, :now, :now)",
+        params! {
+            account_id,
+            id,
+            name: group.name,
+            kind: group.kind,
+            rate: group.rate,
+            bonus_max_bill_rate: group.bonus_max_bill_rate,
+            now,
+        },
     )
     .await?;
     super::marks::bump(tx, account_id, super::marks::Section::Discounts);
@@ -49,23 +58,14 @@ pub async fn insert_group(
 pub async fn group(
     tx: &mut Tx,
     account_id: AccountId,
-    id: i64,
+    id: DiscountGroupId,
 ) -> Result<Option<GroupRow>, DbError> {
-    let row = tx
-        .fetch_optional(
-            "SELECT id, kind, rate, bonus_max_bill_rate FROM discount_groups WHERE account_id = $1 AND id = $2 AND deleted = 0",
-            &[account_id.into(), id.into()],
-        )
-        .await?;
-    row.map(|r| {
-        Ok(GroupRow {
-            id: r.int(0)?,
-            kind: r.text(1)?,
-            rate: r.int(2)?,
-            bonus_max_bill_rate: r.int(3)?,
-        })
-    })
-    .transpose()
+    tx.optional(
+        "SELECT id, kind, rate, bonus_max_bill_rate FROM discount_groups \
+         WHERE account_id = :account_id AND id = :id AND deleted = 0",
+        params! { account_id, id },
+    )
+    .await
 }
 
 /// A client to insert, its fields already normalised.
@@ -80,7 +80,7 @@ pub struct NewClient {
     pub card_number: String,
     pub birthday: Option<String>,
     pub sex: Option<String>,
-    pub group_id: Option<i64>,
+    pub group_id: Option<DiscountGroupId>,
 }
 
 pub async fn insert(
@@ -91,26 +91,27 @@ pub async fn insert(
 ) -> Result<(), DbError> {
     let norm_name = crate::domain::client::norm_name(&c.name, &c.last_name);
     let norm_phone = crate::domain::client::norm_phone(&c.phone);
-    tx.execute(
+    tx.run(
         "INSERT INTO clients (account_id, uuid, name, last_name, norm_name, phone, norm_phone, address, email, \
          card_number, birthday, sex, group_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
-        &[
-            account_id.into(),
-            c.uuid.as_str().into(),
-            c.name.as_str().into(),
-            c.last_name.as_str().into(),
-            norm_name.into(),
-            c.phone.as_str().into(),
-            norm_phone.into(),
-            c.address.as_str().into(),
-            c.email.clone().into(),
-            c.card_number.as_str().into(),
-            c.birthday.clone().into(),
-            c.sex.clone().into(),
-            c.group_id.into(),
-            now.into(),
-        ],
+         VALUES (:account_id, :uuid, :name, :last_name, :norm_name, :phone, :norm_phone, :address, :email, \
+         :card_number, :birthday, :sex, :group_id, :now, :now)",
+        params! {
+            account_id,
+            uuid: &c.uuid,
+            name: &c.name,
+            last_name: &c.last_name,
+            norm_name,
+            phone: &c.phone,
+            norm_phone,
+            address: &c.address,
+            email: c.email.clone(),
+            card_number: &c.card_number,
+            birthday: c.birthday.clone(),
+            sex: c.sex.clone(),
+            group_id: c.group_id,
+            now,
+        },
     )
     .await?;
     super::marks::bump(tx, account_id, super::marks::Section::Clients);
@@ -121,20 +122,23 @@ pub async fn insert(
 #[derive(Debug, Clone)]
 pub struct ClientRow {
     pub uuid: String,
-    pub group_id: Option<i64>,
-    pub bonus_balance: i64,
-    pub pay_balance: i64,
+    pub group_id: Option<DiscountGroupId>,
+    pub bonus_balance: Money,
+    pub pay_balance: Money,
 }
 
-const SELECT: &str = "SELECT uuid, group_id, bonus_balance, pay_balance FROM clients";
+from_row!(ClientRow {
+    uuid,
+    group_id,
+    bonus_balance,
+    pay_balance
+});
 
-fn client(r: &Row) -> Result<ClientRow, DbError> {
-    Ok(ClientRow {
-        uuid: r.text(0)?,
-        group_id: r.opt_int(1)?,
-        bonus_balance: r.int(2)?,
-        pay_balance: r.int(3)?,
-    })
+/// `SELECT` of every column of [`ClientRow`] `FROM clients`, as a literal to `concat!`.
+macro_rules! select_clients {
+    () => {
+        "SELECT uuid, group_id, bonus_balance, pay_balance FROM clients"
+    };
 }
 
 pub async fn find(
@@ -142,11 +146,14 @@ pub async fn find(
     account_id: AccountId,
     uuid: &str,
 ) -> Result<Option<ClientRow>, DbError> {
-    let sql = format!("{SELECT} WHERE account_id = $1 AND uuid = $2 AND deleted_at IS NULL");
-    let row = tx
-        .fetch_optional(&sql, &[account_id.into(), uuid.into()])
-        .await?;
-    row.as_ref().map(client).transpose()
+    tx.optional(
+        concat!(
+            select_clients!(),
+            " WHERE account_id = :account_id AND uuid = :uuid AND deleted_at IS NULL"
+        ),
+        params! { account_id, uuid },
+    )
+    .await
 }
 
 /// The live clients whose normalised phone or card number is this one.
@@ -156,14 +163,19 @@ pub async fn find_by(
     column: Contact,
     value: &str,
 ) -> Result<Vec<ClientRow>, DbError> {
-    let sql = format!(
-        "{SELECT} WHERE account_id = $1 AND {} = $2 AND deleted_at IS NULL ORDER BY created_at, uuid",
-        column.column()
-    );
-    let rows = tx
-        .fetch_all(&sql, &[account_id.into(), value.into()])
-        .await?;
-    rows.iter().map(client).collect()
+    let sql = match column {
+        Contact::Phone => concat!(
+            select_clients!(),
+            " WHERE account_id = :account_id AND norm_phone = :value AND deleted_at IS NULL \
+             ORDER BY created_at, uuid"
+        ),
+        Contact::Card => concat!(
+            select_clients!(),
+            " WHERE account_id = :account_id AND card_number = :value AND deleted_at IS NULL \
+             ORDER BY created_at, uuid"
+        ),
+    };
+    tx.all(sql, params! { account_id, value }).await
 }
 
 /// How a client is looked up when no UUID is given.
@@ -173,28 +185,19 @@ pub enum Contact {
     Card,
 }
 
-impl Contact {
-    fn column(self) -> &'static str {
-        match self {
-            Contact::Phone => "norm_phone",
-            Contact::Card => "card_number",
-        }
-    }
-}
-
-/// Adds to a client's balances (money units; negative to take away).
+/// Adds to a client's balances (negative to take away).
 pub async fn add_balances(
     tx: &mut Tx,
     account_id: AccountId,
     uuid: &str,
-    pay: i64,
-    bonus: i64,
+    pay: Money,
+    bonus: Money,
     now: i64,
 ) -> Result<(), DbError> {
-    tx.execute(
-        "UPDATE clients SET pay_balance = pay_balance + $3, bonus_balance = bonus_balance + $4, updated_at = $5 \
-         WHERE account_id = $1 AND uuid = $2",
-        &[account_id.into(), uuid.into(), pay.into(), bonus.into(), now.into()],
+    tx.run(
+        "UPDATE clients SET pay_balance = pay_balance + :pay, bonus_balance = bonus_balance + :bonus, \
+         updated_at = :now WHERE account_id = :account_id AND uuid = :uuid",
+        params! { account_id, uuid, pay, bonus, now },
     )
     .await?;
     super::marks::bump(tx, account_id, super::marks::Section::Clients);

@@ -247,7 +247,7 @@ fn pg_query<'q>(sql: &'q str, params: &'q [&'q Value]) -> SqlxQuery<'q, Postgres
 /// remembers which change marks its writes move (see `super::marks`), to move them at commit.
 pub struct Tx {
     inner: TxInner,
-    touched: std::collections::BTreeSet<(AccountId, &'static str)>,
+    touched: std::collections::BTreeSet<(AccountId, super::marks::Section)>,
 }
 
 enum TxInner {
@@ -352,12 +352,12 @@ impl Tx {
     }
 
     /// Notes that this transaction changed `section` of `account_id`.
-    pub fn touch(&mut self, account_id: AccountId, section: &'static str) {
+    pub fn touch(&mut self, account_id: AccountId, section: super::marks::Section) {
         self.touched.insert((account_id, section));
     }
 
     /// The marks to move at commit, emptied.
-    pub fn take_touched(&mut self) -> Vec<(AccountId, &'static str)> {
+    pub fn take_touched(&mut self) -> Vec<(AccountId, super::marks::Section)> {
         std::mem::take(&mut self.touched).into_iter().collect()
     }
 

@@ -1,106 +1,84 @@
-//! What stock documents (invoices, transfers, adjustments) share: their wired flag.
+//! What stock documents (invoices, transfers, adjustments) share in the database: a header
+//! table with a wired flag, a document date and who changed it when. A kind of document is
+//! its [`Table`]: the name of the header table and how its headers are read.
 
-use super::{Db, DbError, Row, Tx};
-use crate::domain::ids::AccountId;
+use std::marker::PhantomData;
 
-/// A kind of stock document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocKind {
-    Invoice,
-    Move,
-    Adjustment,
-}
+use super::{Db, DbError, FromRow, Query, Tx};
+use crate::domain::ids::{AccountId, Id};
+use crate::params;
 
-impl DocKind {
-    fn table(self) -> &'static str {
-        match self {
-            DocKind::Invoice => "invoices",
-            DocKind::Move => "moves",
-            DocKind::Adjustment => "adjustments",
-        }
-    }
-
-    /// The name of the kind in the ledger's `doc_type` and in messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            DocKind::Invoice => "invoice",
-            DocKind::Move => "move",
-            DocKind::Adjustment => "adjustment",
-        }
-    }
-}
-
-/// Sets the wired flag from `!wired` to `wired`; false when the document was not in that
-/// state (or does not exist). The conditional update is what makes concurrent wires safe: the
-/// row lock lets exactly one of them change it.
-pub async fn set_wired(
-    tx: &mut Tx,
-    kind: DocKind,
-    account_id: AccountId,
-    id: i64,
-    wired: bool,
-    by: i64,
-    now: i64,
-) -> Result<bool, DbError> {
-    let sql = format!(
-        "UPDATE {} SET wired = $3, updated_at = $4, updated_by = $5 WHERE account_id = $1 AND id = $2 AND wired = 1 - $3",
-        kind.table()
-    );
-    let done = tx
-        .execute(
-            &sql,
-            &[
-                account_id.into(),
-                id.into(),
-                i64::from(wired).into(),
-                now.into(),
-                by.into(),
-            ],
-        )
-        .await?;
-    Ok(done == 1)
-}
-
-pub async fn exists(
-    tx: &mut Tx,
-    kind: DocKind,
-    account_id: AccountId,
-    id: i64,
-) -> Result<bool, DbError> {
-    let sql = format!(
-        "SELECT 1 FROM {} WHERE account_id = $1 AND id = $2",
-        kind.table()
-    );
-    Ok(tx
-        .fetch_optional(&sql, &[account_id.into(), id.into()])
-        .await?
-        .is_some())
-}
-
-/// How a kind of document's headers are read: the `SELECT … FROM … <alias>` before any
-/// condition, the table's alias in it, and the row's mapping.
-pub struct Headers<T: 'static> {
+/// A kind of document's header table: its name, the `SELECT … FROM {name} <alias> …` that
+/// reads a header (a [`FromRow`] `T`) before any condition, and the table's alias in it.
+pub struct Table<T: 'static> {
+    pub name: &'static str,
     pub select: &'static str,
     pub alias: &'static str,
-    pub map: fn(&Row) -> Result<T, DbError>,
+    row: PhantomData<fn() -> T>,
 }
 
-impl<T> Headers<T> {
+impl<T> Table<T> {
+    pub const fn new(name: &'static str, select: &'static str, alias: &'static str) -> Self {
+        Table {
+            name,
+            select,
+            alias,
+            row: PhantomData,
+        }
+    }
+}
+
+impl<T: FromRow + Send> Table<T> {
+    /// Sets the wired flag from `!wired` to `wired`; false when the document was not in that
+    /// state (or does not exist). The conditional update is what makes concurrent wires safe:
+    /// the row lock lets exactly one of them change it.
+    pub async fn set_wired(
+        &self,
+        tx: &mut Tx,
+        account_id: AccountId,
+        id: impl Id,
+        wired: bool,
+        by: i64,
+        now: i64,
+    ) -> Result<bool, DbError> {
+        let sql = format!(
+            "UPDATE {} SET wired = :wired, updated_at = :now, updated_by = :by \
+             WHERE account_id = :account_id AND id = :id AND wired = 1 - :wired",
+            self.name
+        );
+        let id = id.get();
+        let done = tx
+            .run(&sql, params! { account_id, id, wired, now, by })
+            .await?;
+        Ok(done == 1)
+    }
+
+    pub async fn exists(
+        &self,
+        q: &mut impl Query,
+        account_id: AccountId,
+        id: impl Id,
+    ) -> Result<bool, DbError> {
+        let sql = format!(
+            "SELECT 1 FROM {} WHERE account_id = :account_id AND id = :id",
+            self.name
+        );
+        q.exists(&sql, params! { account_id, id: id.get() }).await
+    }
+
     /// The header of document `id`.
     pub async fn find(
         &self,
-        db: &Db,
+        q: &mut impl Query,
         account_id: AccountId,
-        id: i64,
+        id: impl Id,
     ) -> Result<Option<T>, DbError> {
         let a = self.alias;
-        let sql = format!("{} WHERE {a}.account_id = $1 AND {a}.id = $2", self.select);
-        let row = db
-            .read()
-            .await
-            .fetch_optional(&sql, &[account_id.into(), id.into()])
-            .await?;
-        row.as_ref().map(self.map).transpose()
+        let sql = format!(
+            "{} WHERE {a}.account_id = :account_id AND {a}.id = :id",
+            self.select
+        );
+        q.optional(&sql, params! { account_id, id: id.get() }).await
     }
 
     /// The headers of documents dated in `[from, to)`, by date then id.
@@ -113,14 +91,13 @@ impl<T> Headers<T> {
     ) -> Result<Vec<T>, DbError> {
         let a = self.alias;
         let sql = format!(
-            "{} WHERE {a}.account_id = $1 AND {a}.doc_date >= $2 AND {a}.doc_date < $3 ORDER BY {a}.doc_date, {a}.id",
+            "{} WHERE {a}.account_id = :account_id AND {a}.doc_date >= :from AND {a}.doc_date < :to \
+             ORDER BY {a}.doc_date, {a}.id",
             self.select
         );
-        let rows = db
-            .read()
+        db.read()
             .await
-            .fetch_all(&sql, &[account_id.into(), from.into(), to.into()])
-            .await?;
-        rows.iter().map(self.map).collect()
+            .all(&sql, params! { account_id, from, to })
+            .await
     }
 }

@@ -1,66 +1,53 @@
 //! Employees (API.md §7): the cashiers, waiters and managers who open shifts and sell.
 
 use super::ids::{self, Kind};
-use super::{DbError, Tx};
-use crate::domain::ids::AccountId;
+use super::{DbError, Query, Tx};
+use crate::domain::ids::{AccountId, EmployeeId};
+use crate::domain::sales::EmployeeRole;
+use crate::{from_row, params};
 
 /// An employee as stored.
 #[derive(Debug, Clone)]
 pub struct EmployeeRow {
-    pub id: i64,
+    pub id: EmployeeId,
     pub name: String,
-    pub role: String,
+    pub role: EmployeeRole,
 }
+
+from_row!(EmployeeRow { id, name, role });
 
 /// Adds an employee; returns the new id.
 pub async fn insert(
     tx: &mut Tx,
     account_id: AccountId,
     name: &str,
-    role: &str,
+    role: EmployeeRole,
     now: i64,
-) -> Result<i64, DbError> {
-    let id = ids::next(tx, account_id, Kind::Employee).await?;
-    tx.execute(
+) -> Result<EmployeeId, DbError> {
+    let id = EmployeeId::new(ids::next(tx, account_id, Kind::Employee).await?);
+    tx.run(
         "INSERT INTO employees (account_id, id, name, role, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5)",
-        &[
-            account_id.into(),
-            id.into(),
-            name.into(),
-            role.into(),
-            now.into(),
-        ],
+         VALUES (:account_id, :id, :name, :role, :now, :now)",
+        params! { account_id, id, name, role, now },
     )
     .await?;
     Ok(id)
 }
 
 /// Whether the account has a live employee with this id.
-pub async fn exists(tx: &mut Tx, account_id: AccountId, id: i64) -> Result<bool, DbError> {
-    Ok(tx
-        .fetch_optional(
-            "SELECT 1 FROM employees WHERE account_id = $1 AND id = $2 AND deleted = 0",
-            &[account_id.into(), id.into()],
-        )
-        .await?
-        .is_some())
+pub async fn exists(tx: &mut Tx, account_id: AccountId, id: EmployeeId) -> Result<bool, DbError> {
+    tx.exists(
+        "SELECT 1 FROM employees WHERE account_id = :account_id AND id = :id AND deleted = 0",
+        params! { account_id, id },
+    )
+    .await
 }
 
 /// The account's live employees, by id.
 pub async fn list(tx: &mut Tx, account_id: AccountId) -> Result<Vec<EmployeeRow>, DbError> {
-    tx.fetch_all(
-        "SELECT id, name, role FROM employees WHERE account_id = $1 AND deleted = 0 ORDER BY id",
-        &[account_id.into()],
+    tx.all(
+        "SELECT id, name, role FROM employees WHERE account_id = :account_id AND deleted = 0 ORDER BY id",
+        params! { account_id },
     )
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(EmployeeRow {
-            id: r.int(0)?,
-            name: r.text(1)?,
-            role: r.text(2)?,
-        })
-    })
-    .collect()
+    .await
 }

@@ -1,11 +1,13 @@
 //! The per-day sales aggregates and the export queries over them (API.md §9), and the
 //! receipts of a cash day.
 
-use crate::domain::ids::AccountId;
 use std::collections::{BTreeMap, HashMap};
 
-use super::batch;
-use super::{Db, DbError, Row, Tx, Value};
+use super::batch::{self, Record};
+use super::{Db, DbError, FromRow, Param, Query, Row, Tx, Value};
+use crate::domain::decimal::{Money, Qty, UnitCost};
+use crate::domain::ids::{AccountId, ProductId, ShopId};
+use crate::{from_row, params, record};
 
 /// Sales of one product at one unit price on one calendar day, cash day and shop, signed by
 /// `income`; money in hundredths, quantity in thousandths, price in millionths.
@@ -22,11 +24,41 @@ pub struct DailyRow {
     pub kinds: [i64; 5],
 }
 
+impl DailyRow {
+    /// Adds `other`'s sums to these.
+    pub fn add(&mut self, other: &DailyRow) {
+        self.qty += other.qty;
+        self.discount += other.discount;
+        self.total_sum += other.total_sum;
+        for k in 0..5 {
+            self.kinds[k] += other.kinds[k];
+        }
+    }
+
+    /// The sums of this row as the columns of an aggregate.
+    fn sums(&self) -> [Param; 8] {
+        let [cash, card, cashless, bonus, credit] = self.kinds;
+        [
+            ("qty", Value::from(self.qty)),
+            ("discount", Value::from(self.discount)),
+            ("total_sum", Value::from(self.total_sum)),
+            ("cash", Value::from(cash)),
+            ("card", Value::from(card)),
+            ("cashless", Value::from(cashless)),
+            ("bonus", Value::from(bonus)),
+            ("credit", Value::from(credit)),
+        ]
+    }
+}
+
 const SUMS: &str = "qty, discount, total_sum, cash, card, cashless, bonus, credit";
 
 /// The rows grouped by `key`, summed (one row per key: PostgreSQL refuses to update a row
 /// twice in one statement, as two lines of one product at one price would).
-fn grouped<K: Ord>(rows: &[DailyRow], key: impl Fn(&DailyRow) -> K) -> BTreeMap<K, DailyRow> {
+fn grouped<'a, K: Ord>(
+    rows: &'a [DailyRow],
+    key: impl Fn(&'a DailyRow) -> K,
+) -> BTreeMap<K, DailyRow> {
     let mut out: BTreeMap<K, DailyRow> = BTreeMap::new();
     for r in rows {
         let entry = out.entry(key(r)).or_insert_with(|| DailyRow {
@@ -36,48 +68,64 @@ fn grouped<K: Ord>(rows: &[DailyRow], key: impl Fn(&DailyRow) -> K) -> BTreeMap<
             kinds: [0; 5],
             ..r.clone()
         });
-        entry.qty += r.qty;
-        entry.discount += r.discount;
-        entry.total_sum += r.total_sum;
-        for k in 0..5 {
-            entry.kinds[k] += r.kinds[k];
-        }
+        entry.add(r);
     }
     out
 }
 
-/// Adds `(key values, sums)` rows to `table`, whose key is `account_id` and `keys`.
+/// Adds `(key columns, sums)` rows to `table`, whose key is `account_id` and `keys` (the
+/// columns each record starts with).
 async fn add_sums(
     tx: &mut Tx,
-    account_id: AccountId,
     table: &str,
     keys: &[&str],
-    rows: Vec<(Vec<Value>, &DailyRow)>,
+    rows: Vec<(Record, &DailyRow)>,
 ) -> Result<(), DbError> {
-    let values: Vec<Vec<Value>> = rows
+    let records: Vec<Record> = rows
         .into_iter()
-        .map(|(key, r)| {
-            let mut v: Vec<Value> = vec![account_id.into()];
-            v.extend(key);
-            v.extend([r.qty.into(), r.discount.into(), r.total_sum.into()]);
-            v.extend(r.kinds.iter().map(|&k| Value::from(k)));
-            v
+        .map(|(mut record, r)| {
+            record.extend(r.sums());
+            record
         })
         .collect();
     let sums: Vec<String> = SUMS
         .split(", ")
         .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
         .collect();
-    let head = format!(
-        "INSERT INTO {table} (account_id, {}, {SUMS})",
-        keys.join(", ")
-    );
     let tail = format!(
         "ON CONFLICT (account_id, {}) DO UPDATE SET {}",
         keys.join(", "),
         sums.join(", ")
     );
-    batch::legacy_insert(tx, &head, &values, &tail).await
+    batch::insert(tx, table, &records, &tail).await
+}
+
+/// The key of a `sales_daily` row.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct DailyKey<'a> {
+    day: &'a str,
+    shift_day: &'a str,
+    shop_id: i64,
+    product_id: i64,
+    price: i64,
+}
+
+/// The key of a `sales_monthly` row.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct MonthlyKey<'a> {
+    month: &'a str,
+    shop_id: i64,
+    product_id: i64,
+    price: i64,
+}
+
+/// The key of a `sales_daily_workspaces` row.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct WorkspaceKey<'a> {
+    day: &'a str,
+    shift_day: &'a str,
+    shop_id: i64,
+    workspace_id: i64,
 }
 
 /// Adds rows to the daily, monthly and (by the products' workspaces) workspace aggregates.
@@ -87,84 +135,81 @@ pub async fn add(
     rows: &[DailyRow],
     workspaces: &HashMap<i64, i64>,
 ) -> Result<(), DbError> {
-    let daily = grouped(rows, |r| {
-        (
-            r.day.clone(),
-            r.shift_day.clone(),
-            r.shop_id,
-            r.product_id,
-            r.price,
-        )
+    let daily = grouped(rows, |r| DailyKey {
+        day: &r.day,
+        shift_day: &r.shift_day,
+        shop_id: r.shop_id,
+        product_id: r.product_id,
+        price: r.price,
     });
     let keyed = daily
         .iter()
-        .map(|((day, shift_day, shop, product, price), r)| {
-            (
-                vec![
-                    day.as_str().into(),
-                    shift_day.as_str().into(),
-                    (*shop).into(),
-                    (*product).into(),
-                    (*price).into(),
-                ],
-                r,
-            )
+        .map(|(k, r)| {
+            let record = record! {
+                account_id,
+                day: k.day,
+                shift_day: k.shift_day,
+                shop_id: k.shop_id,
+                product_id: k.product_id,
+                price: k.price,
+            };
+            (record, r)
         })
         .collect();
     add_sums(
         tx,
-        account_id,
         "sales_daily",
         &["day", "shift_day", "shop_id", "product_id", "price"],
         keyed,
     )
     .await?;
-    let monthly = grouped(rows, |r| {
-        (month(&r.day).to_owned(), r.shop_id, r.product_id, r.price)
+    let monthly = grouped(rows, |r| MonthlyKey {
+        month: month(&r.day),
+        shop_id: r.shop_id,
+        product_id: r.product_id,
+        price: r.price,
     });
     let keyed = monthly
         .iter()
-        .map(|((month, shop, product, price), r)| {
-            (
-                vec![
-                    month.as_str().into(),
-                    (*shop).into(),
-                    (*product).into(),
-                    (*price).into(),
-                ],
-                r,
-            )
+        .map(|(k, r)| {
+            let record = record! {
+                account_id,
+                month: k.month,
+                shop_id: k.shop_id,
+                product_id: k.product_id,
+                price: k.price,
+            };
+            (record, r)
         })
         .collect();
     add_sums(
         tx,
-        account_id,
         "sales_monthly",
         &["month", "shop_id", "product_id", "price"],
         keyed,
     )
     .await?;
-    let by_workspace = grouped(rows, |r| {
-        let workspace = workspaces.get(&r.product_id).copied().unwrap_or(0);
-        (r.day.clone(), r.shift_day.clone(), r.shop_id, workspace)
+    let by_workspace = grouped(rows, |r| WorkspaceKey {
+        day: &r.day,
+        shift_day: &r.shift_day,
+        shop_id: r.shop_id,
+        workspace_id: workspaces.get(&r.product_id).copied().unwrap_or(0),
     });
     let keyed = by_workspace
         .iter()
-        .map(|((day, shift_day, shop, workspace), r)| {
-            (
-                vec![
-                    day.as_str().into(),
-                    shift_day.as_str().into(),
-                    (*shop).into(),
-                    (*workspace).into(),
-                ],
-                r,
-            )
+        .map(|(k, r)| {
+            let record = record! {
+                account_id,
+                day: k.day,
+                shift_day: k.shift_day,
+                shop_id: k.shop_id,
+                workspace_id: k.workspace_id,
+            };
+            (record, r)
         })
         .collect();
     add_sums(
         tx,
-        account_id,
         "sales_daily_workspaces",
         &["day", "shift_day", "shop_id", "workspace_id"],
         keyed,
@@ -187,53 +232,73 @@ pub enum Period {
 }
 
 impl Period {
-    fn condition(&self) -> (&'static str, Vec<Value>) {
+    /// The condition on `day`/`shift_day`, and its parameters.
+    fn condition(&self) -> (&'static str, Vec<Param>) {
         match self {
             Period::Days(from, to) => (
-                "day >= $2 AND day <= $3",
-                vec![from.as_str().into(), to.as_str().into()],
+                "day >= :from AND day <= :to",
+                vec![("from", Value::from(from)), ("to", Value::from(to))],
             ),
-            Period::ShiftDay(day) => ("shift_day = $2", vec![day.as_str().into()]),
+            Period::ShiftDay(day) => ("shift_day = :day", vec![("day", Value::from(day))]),
         }
     }
 }
 
 /// An export line: sums over a group.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sums {
-    pub shop_id: Option<i64>,
+    /// The shop, when the export groups by shop.
+    pub shop_id: Option<ShopId>,
+    /// The product or the workspace (0: none) the line is for.
     pub key: i64,
-    pub price: Option<i64>,
-    pub qty: i64,
-    pub discount: i64,
-    pub total_sum: i64,
-    pub kinds: [i64; 5],
+    /// The unit price, when the export groups by price.
+    pub price: Option<UnitCost>,
+    pub qty: Qty,
+    pub discount: Money,
+    pub total_sum: Money,
+    /// Paid by kind: cash, card, cashless, bonus, credit.
+    pub kinds: [Money; 5],
 }
 
-fn sums_row(
-    r: &Row,
-    shop: Option<usize>,
-    price: Option<usize>,
-    first_sum: usize,
-) -> Result<Sums, DbError> {
-    let mut kinds = [0i64; 5];
-    for (k, kind) in kinds.iter_mut().enumerate() {
-        *kind = r.int(first_sum + 3 + k)?;
+impl FromRow for Sums {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Sums {
+            shop_id: row.get("shop_id")?,
+            key: row.get("key")?,
+            price: row.get("price")?,
+            qty: row.get("qty")?,
+            discount: row.get("discount")?,
+            total_sum: row.get("total_sum")?,
+            kinds: [
+                row.get("cash")?,
+                row.get("card")?,
+                row.get("cashless")?,
+                row.get("bonus")?,
+                row.get("credit")?,
+            ],
+        })
     }
-    Ok(Sums {
-        shop_id: shop.map(|i| r.int(i)).transpose()?,
-        key: r.int(1)?,
-        price: price.map(|i| r.int(i)).transpose()?,
-        qty: r.int(first_sum)?,
-        discount: r.int(first_sum + 1)?,
-        total_sum: r.int(first_sum + 2)?,
-        kinds,
-    })
 }
 
+impl Sums {
+    /// The line of `sums`, for the group `(shop_id, key, price)`.
+    pub fn of(shop_id: Option<ShopId>, key: i64, price: Option<UnitCost>, sums: &DailyRow) -> Sums {
+        Sums {
+            shop_id,
+            key,
+            price,
+            qty: Qty::from_units(sums.qty),
+            discount: Money::from_units(sums.discount),
+            total_sum: Money::from_units(sums.total_sum),
+            kinds: sums.kinds.map(Money::from_units),
+        }
+    }
+}
+
+/// `CAST(SUM(qty) AS BIGINT) AS qty, …` for every sum.
 fn summed() -> String {
     SUMS.split(", ")
-        .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -246,31 +311,29 @@ pub async fn sales(
     by_product_only: bool,
 ) -> Result<Vec<Sums>, DbError> {
     let (source, mut params) = sales_source(period);
-    params.insert(0, account_id.into());
+    params.push(("account_id", Value::from(account_id)));
     let sql = if by_product_only {
-        format!("SELECT 0, product_id, 0, {} FROM ({source}) AS s GROUP BY product_id ORDER BY product_id", summed())
+        format!(
+            "SELECT CAST(NULL AS BIGINT) AS shop_id, product_id AS key, CAST(NULL AS BIGINT) AS price, {} \
+             FROM ({source}) AS s GROUP BY product_id ORDER BY product_id",
+            summed()
+        )
     } else {
         format!(
-            "SELECT shop_id, product_id, price, {} FROM ({source}) AS s GROUP BY shop_id, product_id, price \
+            "SELECT shop_id, product_id AS key, price, {} FROM ({source}) AS s GROUP BY shop_id, product_id, price \
              ORDER BY shop_id, product_id, price",
             summed()
         )
     };
-    let rows = db.read().await.fetch_all(&sql, &params).await?;
-    rows.iter()
-        .map(|r| match by_product_only {
-            true => sums_row(r, None, None, 3),
-            false => sums_row(r, Some(0), Some(2), 3),
-        })
-        .collect()
+    db.read().await.all(&sql, &params).await
 }
 
 /// The product-level rows a period covers: whole months from the monthly aggregate, the
-/// days around them from the daily one. Parameters from `$2` on.
-fn sales_source(period: &Period) -> (String, Vec<Value>) {
+/// days around them from the daily one; the parameters, but for `:account_id`.
+fn sales_source(period: &Period) -> (String, Vec<Param>) {
     let columns = format!("shop_id, product_id, price, {SUMS}");
     let daily = |condition: &str| {
-        format!("SELECT {columns} FROM sales_daily WHERE account_id = $1 AND {condition}")
+        format!("SELECT {columns} FROM sales_daily WHERE account_id = :account_id AND {condition}")
     };
     let Period::Days(from, to) = period else {
         let (condition, params) = period.condition();
@@ -281,33 +344,49 @@ fn sales_source(period: &Period) -> (String, Vec<Value>) {
             let (condition, params) = period.condition();
             (daily(condition), params)
         }
-        Some((first, last, months_from, months_to))
-            if first == last && &months_from == from && &months_to == to =>
-        {
+        Some(months) if months.first == months.last && &months.from == from && &months.to == to => {
             // exactly one calendar month: its rows, already one per key, in key order
-            let monthly =
-                format!("SELECT {columns} FROM sales_monthly WHERE account_id = $1 AND month = $2");
-            (monthly, vec![first.into()])
+            let monthly = format!(
+                "SELECT {columns} FROM sales_monthly WHERE account_id = :account_id AND month = :month"
+            );
+            (monthly, vec![("month", Value::from(months.first))])
         }
-        Some((first, last, months_from, months_to)) => {
-            let monthly = format!("SELECT {columns} FROM sales_monthly WHERE account_id = $1 AND month >= $2 AND month <= $3");
-            let edges = daily("((day >= $4 AND day < $5) OR (day > $6 AND day <= $7))");
+        Some(months) => {
+            let monthly = format!(
+                "SELECT {columns} FROM sales_monthly WHERE account_id = :account_id \
+                 AND month >= :first AND month <= :last"
+            );
+            let edges = daily(
+                "((day >= :from AND day < :months_from) OR (day > :months_to AND day <= :to))",
+            );
             let params = vec![
-                first.into(),
-                last.into(),
-                from.as_str().into(),
-                months_from.into(),
-                months_to.into(),
-                to.as_str().into(),
+                ("first", Value::from(months.first)),
+                ("last", Value::from(months.last)),
+                ("from", Value::from(from)),
+                ("months_from", Value::from(months.from)),
+                ("months_to", Value::from(months.to)),
+                ("to", Value::from(to)),
             ];
             (format!("{monthly} UNION ALL {edges}"), params)
         }
     }
 }
 
-/// The whole months inside `[from, to]` (days `YYYY-MM-DD`): (first month, last month, the
-/// first day of the first, the last day of the last); `None` when there is none.
-fn whole_months(from: &str, to: &str) -> Option<(String, String, String, String)> {
+/// The whole months inside a range of days.
+#[derive(Debug, PartialEq, Eq)]
+struct Months {
+    /// The first month (`YYYY-MM`).
+    first: String,
+    /// The last month.
+    last: String,
+    /// The first day of the first month (`YYYY-MM-DD`).
+    from: String,
+    /// The last day of the last month.
+    to: String,
+}
+
+/// The whole months inside `[from, to]` (days `YYYY-MM-DD`); `None` when there is none.
+fn whole_months(from: &str, to: &str) -> Option<Months> {
     let parse = |d: &str| jiff::civil::Date::strptime("%Y-%m-%d", d).ok();
     let (from, to) = (parse(from)?, parse(to)?);
     let start = if from.day() == 1 {
@@ -324,7 +403,12 @@ fn whole_months(from: &str, to: &str) -> Option<(String, String, String, String)
         return None;
     }
     let month = |d: jiff::civil::Date| d.strftime("%Y-%m").to_string();
-    Some((month(start), month(end), start.to_string(), end.to_string()))
+    Some(Months {
+        first: month(start),
+        last: month(end),
+        from: start.to_string(),
+        to: end.to_string(),
+    })
 }
 
 /// Sales by workspace (and shop), from the workspace aggregate.
@@ -335,42 +419,55 @@ pub async fn totals(
     by_shop: bool,
 ) -> Result<Vec<Sums>, DbError> {
     let (condition, mut params) = period.condition();
-    params.insert(0, account_id.into());
+    params.push(("account_id", Value::from(account_id)));
     let sql = if by_shop {
         format!(
-            "SELECT shop_id, workspace_id, {} FROM sales_daily_workspaces WHERE account_id = $1 AND {condition} \
+            "SELECT shop_id, workspace_id AS key, CAST(NULL AS BIGINT) AS price, {} FROM sales_daily_workspaces \
+             WHERE account_id = :account_id AND {condition} \
              GROUP BY shop_id, workspace_id ORDER BY shop_id, workspace_id",
             summed()
         )
     } else {
         format!(
-            "SELECT 0, workspace_id, {} FROM sales_daily_workspaces WHERE account_id = $1 AND {condition} \
+            "SELECT CAST(NULL AS BIGINT) AS shop_id, workspace_id AS key, CAST(NULL AS BIGINT) AS price, {} \
+             FROM sales_daily_workspaces WHERE account_id = :account_id AND {condition} \
              GROUP BY workspace_id ORDER BY workspace_id",
             summed()
         )
     };
-    let rows = db.read().await.fetch_all(&sql, &params).await?;
-    rows.iter()
-        .map(|r| sums_row(r, by_shop.then_some(0), None, 2))
-        .collect()
+    db.read().await.all(&sql, &params).await
 }
 
-/// Name, ref_code and deleted flag of products, by id.
+/// A product as the sales export names it.
+#[derive(Debug, Clone)]
+pub struct ProductName {
+    pub id: ProductId,
+    pub name: String,
+    pub ref_code: String,
+    pub deleted: bool,
+}
+
+from_row!(ProductName {
+    id,
+    name,
+    ref_code,
+    deleted
+});
+
+/// Name, ref_code and deleted flag of every product, by id.
 pub async fn product_names(
     db: &Db,
     account_id: AccountId,
-) -> Result<HashMap<i64, (String, String, bool)>, DbError> {
-    let rows = db
+) -> Result<HashMap<ProductId, ProductName>, DbError> {
+    let rows: Vec<ProductName> = db
         .read()
         .await
-        .fetch_all(
-            "SELECT id, name, ref_code, deleted FROM products WHERE account_id = $1",
-            &[account_id.into()],
+        .all(
+            "SELECT id, name, ref_code, deleted FROM products WHERE account_id = :account_id",
+            params! { account_id },
         )
         .await?;
-    rows.iter()
-        .map(|r| Ok((r.int(0)?, (r.text(1)?, r.text(2)?, r.flag(3)?))))
-        .collect()
+    Ok(rows.into_iter().map(|p| (p.id, p)).collect())
 }
 
 #[cfg(test)]
@@ -380,23 +477,21 @@ mod tests {
     #[test]
     fn a_range_splits_into_whole_months_and_the_days_around_them() {
         let months = |a: &str, b: &str| whole_months(a, b);
+        let expect = |first: &str, last: &str, from: &str, to: &str| {
+            Some(Months {
+                first: first.into(),
+                last: last.into(),
+                from: from.into(),
+                to: to.into(),
+            })
+        };
         assert_eq!(
             months("2026-10-01", "2026-10-31"),
-            Some((
-                "2026-10".into(),
-                "2026-10".into(),
-                "2026-10-01".into(),
-                "2026-10-31".into()
-            ))
+            expect("2026-10", "2026-10", "2026-10-01", "2026-10-31")
         );
         assert_eq!(
             months("2026-09-15", "2026-12-03"),
-            Some((
-                "2026-10".into(),
-                "2026-11".into(),
-                "2026-10-01".into(),
-                "2026-11-30".into()
-            ))
+            expect("2026-10", "2026-11", "2026-10-01", "2026-11-30")
         );
         assert_eq!(months("2026-10-02", "2026-10-31"), None);
         assert_eq!(months("2026-02-01", "2026-02-27"), None);

@@ -2,8 +2,13 @@
 //! storage, clients, and the small lists. `since`: `None` for everything alive, else rows
 //! changed at or after that second, deleted ones included.
 
-use super::{Db, DbError, Row, Value};
-use crate::domain::ids::AccountId;
+use super::{Db, DbError, Param, Query, Value};
+use crate::domain::decimal::{Money, Percent, Qty, UnitCost};
+use crate::domain::ids::{
+    AccountId, CategoryId, DiscountGroupId, ProductId, ShopId, StorageId, TaxId, WorkspaceId,
+};
+use crate::domain::stock::Balance;
+use crate::{from_row, params};
 
 /// Rows per page of a paged feed.
 pub const PAGE: i64 = 1000;
@@ -12,7 +17,7 @@ pub const PAGE: i64 = 1000;
 /// and its balance in the shop's storage.
 #[derive(Debug, Clone)]
 pub struct FeedProduct {
-    pub id: i64,
+    pub id: ProductId,
     pub name: String,
     pub entity_type: String,
     pub cancellation_type: i64,
@@ -22,45 +27,57 @@ pub struct FeedProduct {
     pub ref_code: String,
     pub for_sale: bool,
     pub free_price: bool,
-    pub category_id: Option<i64>,
-    pub workspace_id: Option<i64>,
-    pub tax_id: Option<i64>,
-    pub price: i64,
-    pub self_cost: Option<i64>,
+    pub category_id: Option<CategoryId>,
+    pub workspace_id: Option<WorkspaceId>,
+    pub tax_id: Option<TaxId>,
+    /// The price at the shop (0 when it has none).
+    pub price: UnitCost,
+    /// The cost declared at the shop, if any.
+    pub self_cost: Option<UnitCost>,
     pub description: String,
-    pub balance: (i64, i64),
+    /// The balance in the shop's storage (0 when there is none).
+    pub qty: Qty,
+    pub value: Money,
     /// On the shop's stop list (sold out for now).
     pub in_stop_list: bool,
 }
 
-fn product(r: &Row) -> Result<FeedProduct, DbError> {
-    Ok(FeedProduct {
-        id: r.int(0)?,
-        name: r.text(1)?,
-        entity_type: r.text(2)?,
-        cancellation_type: r.int(3)?,
-        measure: r.text(4)?,
-        deleted: r.flag(5)?,
-        use_discounts: r.flag(6)?,
-        ref_code: r.text(7)?,
-        for_sale: r.flag(8)?,
-        free_price: r.flag(9)?,
-        category_id: r.opt_int(10)?,
-        workspace_id: r.opt_int(11)?,
-        tax_id: r.opt_int(12)?,
-        price: r.opt_int(13)?.unwrap_or(0),
-        self_cost: r.opt_int(14)?,
-        description: r.text(15)?,
-        balance: (r.opt_int(16)?.unwrap_or(0), r.opt_int(17)?.unwrap_or(0)),
-        in_stop_list: r.opt_int(18)?.unwrap_or(0) != 0,
-    })
+from_row!(FeedProduct {
+    id,
+    name,
+    entity_type,
+    cancellation_type,
+    measure,
+    deleted,
+    use_discounts,
+    ref_code,
+    for_sale,
+    free_price,
+    category_id,
+    workspace_id,
+    tax_id,
+    price,
+    self_cost,
+    description,
+    qty,
+    value,
+    in_stop_list
+});
+
+impl FeedProduct {
+    pub fn balance(&self) -> Balance {
+        Balance {
+            qty: self.qty,
+            value: self.value,
+        }
+    }
 }
 
 /// Which products a page holds.
 pub struct ProductPage<'a> {
-    pub shop_id: i64,
-    pub storage_id: i64,
-    pub start_id: i64,
+    pub shop_id: ShopId,
+    pub storage_id: StorageId,
+    pub start_id: ProductId,
     pub since: Option<i64>,
     pub entity_type: Option<&'a str>,
 }
@@ -72,56 +89,89 @@ pub async fn products(
 ) -> Result<Vec<FeedProduct>, DbError> {
     let mut sql = String::from(
         "SELECT p.id, p.name, p.entity_type, p.cancellation_type, p.measure, p.deleted, p.use_discounts, p.ref_code, \
-         p.for_sale, p.free_price, p.category_id, p.workspace_id, p.tax_id, pp.price, pp.self_cost, p.description, \
-         b.qty, b.value, s.stopped FROM products p \
-         LEFT JOIN product_prices pp ON pp.account_id = p.account_id AND pp.product_id = p.id AND pp.shop_id = $2 \
-         LEFT JOIN stock_balances b ON b.account_id = p.account_id AND b.storage_id = $3 AND b.product_id = p.id \
-         LEFT JOIN stop_list s ON s.account_id = p.account_id AND s.shop_id = $2 AND s.product_id = p.id \
-         WHERE p.account_id = $1 AND p.id > $4",
+         p.for_sale, p.free_price, p.category_id, p.workspace_id, p.tax_id, COALESCE(pp.price, 0) AS price, \
+         pp.self_cost, p.description, COALESCE(b.qty, 0) AS qty, COALESCE(b.value, 0) AS value, \
+         COALESCE(s.stopped, 0) AS in_stop_list FROM products p \
+         LEFT JOIN product_prices pp ON pp.account_id = p.account_id AND pp.product_id = p.id AND pp.shop_id = :shop_id \
+         LEFT JOIN stock_balances b ON b.account_id = p.account_id AND b.storage_id = :storage_id AND b.product_id = p.id \
+         LEFT JOIN stop_list s ON s.account_id = p.account_id AND s.shop_id = :shop_id AND s.product_id = p.id \
+         WHERE p.account_id = :account_id AND p.id > :start_id",
     );
-    let mut params: Vec<Value> = vec![
-        account_id.into(),
-        page.shop_id.into(),
-        page.storage_id.into(),
-        page.start_id.into(),
-    ];
+    let mut params: Vec<Param> = params! {
+        account_id,
+        shop_id: page.shop_id,
+        storage_id: page.storage_id,
+        start_id: page.start_id,
+    }
+    .to_vec();
     match page.since {
         None => sql.push_str(" AND p.deleted = 0"),
         Some(since) => {
-            params.push(since.into());
-            sql.push_str(&format!(
-                " AND (p.updated_at >= ${n} OR pp.updated_at >= ${n} OR s.updated_at >= ${n})",
-                n = params.len()
-            ));
+            params.push(("since", Value::from(since)));
+            sql.push_str(
+                " AND (p.updated_at >= :since OR pp.updated_at >= :since OR s.updated_at >= :since)",
+            );
         }
     }
     if let Some(kind) = page.entity_type {
-        params.push(kind.into());
-        sql.push_str(&format!(" AND p.entity_type = ${}", params.len()));
+        params.push(("kind", Value::from(kind)));
+        sql.push_str(" AND p.entity_type = :kind");
     }
     sql.push_str(&format!(" ORDER BY p.id LIMIT {PAGE}"));
-    let rows = db.read().await.fetch_all(&sql, &params).await?;
-    rows.iter().map(product).collect()
+    db.read().await.all(&sql, &params).await
 }
 
-/// A balance of the shop's storage: (product id, qty, value).
+/// A balance of the shop's storage.
+#[derive(Debug, Clone)]
+pub struct FeedBalance {
+    pub product_id: ProductId,
+    pub qty: Qty,
+    pub value: Money,
+}
+
+from_row!(FeedBalance {
+    product_id,
+    qty,
+    value
+});
+
+impl FeedBalance {
+    pub fn balance(&self) -> Balance {
+        Balance {
+            qty: self.qty,
+            value: self.value,
+        }
+    }
+}
+
 pub async fn balances(
     db: &Db,
     account_id: AccountId,
-    storage_id: i64,
+    storage_id: StorageId,
     since: Option<i64>,
-) -> Result<Vec<(i64, i64, i64)>, DbError> {
-    let mut sql = String::from("SELECT product_id, qty, value FROM stock_balances WHERE account_id = $1 AND storage_id = $2");
-    let mut params: Vec<Value> = vec![account_id.into(), storage_id.into()];
-    if let Some(since) = since {
-        params.push(since.into());
-        sql.push_str(" AND updated_at >= $3");
+) -> Result<Vec<FeedBalance>, DbError> {
+    let mut reader = db.read().await;
+    match since {
+        None => {
+            reader
+                .all(
+                    "SELECT product_id, qty, value FROM stock_balances \
+                     WHERE account_id = :account_id AND storage_id = :storage_id ORDER BY product_id",
+                    params! { account_id, storage_id },
+                )
+                .await
+        }
+        Some(since) => {
+            reader
+                .all(
+                    "SELECT product_id, qty, value FROM stock_balances \
+                     WHERE account_id = :account_id AND storage_id = :storage_id AND updated_at >= :since \
+                     ORDER BY product_id",
+                    params! { account_id, storage_id, since },
+                )
+                .await
+        }
     }
-    sql.push_str(" ORDER BY product_id");
-    let rows = db.read().await.fetch_all(&sql, &params).await?;
-    rows.iter()
-        .map(|r| Ok((r.int(0)?, r.int(1)?, r.int(2)?)))
-        .collect()
 }
 
 /// A client with its discount group, as the clients feed shows it.
@@ -135,154 +185,194 @@ pub struct FeedClient {
     pub address: String,
     pub norm_phone: String,
     pub card_number: String,
-    pub bonus_balance: i64,
-    pub pay_balance: i64,
+    pub bonus_balance: Money,
+    pub pay_balance: Money,
     pub email: Option<String>,
     pub deleted_at: Option<i64>,
-    pub group_id: Option<i64>,
-    pub group: Option<(String, i64, String, i64)>,
+    pub group_id: Option<DiscountGroupId>,
+    /// The group's kind; `None` when the client has no group (so neither have the others).
+    pub group_kind: Option<String>,
+    /// The most of a bill bonuses may pay.
+    pub group_cap: Option<Percent>,
+    pub group_name: Option<String>,
+    /// The group's discount or bonus rate.
+    pub group_rate: Option<Percent>,
 }
+
+from_row!(FeedClient {
+    uuid,
+    name,
+    last_name,
+    norm_name,
+    phone,
+    address,
+    norm_phone,
+    card_number,
+    bonus_balance,
+    pay_balance,
+    email,
+    deleted_at,
+    group_id,
+    group_kind,
+    group_cap,
+    group_name,
+    group_rate
+});
 
 pub async fn clients(
     db: &Db,
     account_id: AccountId,
     since: Option<i64>,
 ) -> Result<Vec<FeedClient>, DbError> {
-    let mut sql = String::from(
-        "SELECT c.uuid, c.name, c.last_name, c.norm_name, c.phone, c.address, c.norm_phone, c.card_number, \
-         c.bonus_balance, c.pay_balance, c.email, c.deleted_at, c.group_id, g.kind, g.bonus_max_bill_rate, g.name, g.rate \
+    const SELECT: &str = "SELECT c.uuid, c.name, c.last_name, c.norm_name, c.phone, c.address, c.norm_phone, \
+         c.card_number, c.bonus_balance, c.pay_balance, c.email, c.deleted_at, c.group_id, g.kind AS group_kind, \
+         g.bonus_max_bill_rate AS group_cap, g.name AS group_name, g.rate AS group_rate \
          FROM clients c LEFT JOIN discount_groups g ON g.account_id = c.account_id AND g.id = c.group_id \
-         WHERE c.account_id = $1",
-    );
-    let mut params: Vec<Value> = vec![account_id.into()];
+         WHERE c.account_id = :account_id";
+    let mut reader = db.read().await;
     match since {
-        None => sql.push_str(" AND c.deleted_at IS NULL"),
+        None => {
+            let sql = format!("{SELECT} AND c.deleted_at IS NULL ORDER BY c.created_at, c.uuid");
+            reader.all(&sql, params! { account_id }).await
+        }
         Some(since) => {
-            params.push(since.into());
-            sql.push_str(" AND c.updated_at >= $2");
+            let sql = format!("{SELECT} AND c.updated_at >= :since ORDER BY c.created_at, c.uuid");
+            reader.all(&sql, params! { account_id, since }).await
         }
     }
-    sql.push_str(" ORDER BY c.created_at, c.uuid");
-    let rows = db.read().await.fetch_all(&sql, &params).await?;
-    rows.iter()
-        .map(|r| {
-            let group = match r.opt_text(13)? {
-                Some(kind) => Some((kind, r.int(14)?, r.text(15)?, r.int(16)?)),
-                None => None,
-            };
-            Ok(FeedClient {
-                uuid: r.text(0)?,
-                name: r.text(1)?,
-                last_name: r.text(2)?,
-                norm_name: r.text(3)?,
-                phone: r.text(4)?,
-                address: r.text(5)?,
-                norm_phone: r.text(6)?,
-                card_number: r.text(7)?,
-                bonus_balance: r.int(8)?,
-                pay_balance: r.int(9)?,
-                email: r.opt_text(10)?,
-                deleted_at: r.opt_int(11)?,
-                group_id: r.opt_int(12)?,
-                group,
-            })
-        })
-        .collect()
 }
 
-/// Live categories: (id, name, parent id).
-pub async fn categories(
-    db: &Db,
-    account_id: AccountId,
-) -> Result<Vec<(i64, String, Option<i64>)>, DbError> {
-    let rows = db
-        .read()
-        .await
-        .fetch_all(
-            "SELECT id, name, parent_id FROM categories WHERE account_id = $1 AND deleted = 0 ORDER BY id",
-            &[account_id.into()],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.int(0)?, r.text(1)?, r.opt_int(2)?)))
-        .collect()
+/// A live category.
+#[derive(Debug, Clone)]
+pub struct FeedCategory {
+    pub id: CategoryId,
+    pub name: String,
+    pub parent_id: Option<CategoryId>,
 }
 
-/// Live workspaces: (id, ref_code, name).
-pub async fn workspaces(
-    db: &Db,
-    account_id: AccountId,
-) -> Result<Vec<(i64, String, String)>, DbError> {
-    let rows = db
-        .read()
+from_row!(FeedCategory {
+    id,
+    name,
+    parent_id
+});
+
+pub async fn categories(db: &Db, account_id: AccountId) -> Result<Vec<FeedCategory>, DbError> {
+    db.read()
         .await
-        .fetch_all(
-            "SELECT id, ref_code, name FROM workspaces WHERE account_id = $1 AND deleted = 0 ORDER BY id",
-            &[account_id.into()],
+        .all(
+            "SELECT id, name, parent_id FROM categories WHERE account_id = :account_id AND deleted = 0 ORDER BY id",
+            params! { account_id },
         )
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.int(0)?, r.text(1)?, r.text(2)?)))
-        .collect()
+        .await
 }
 
-/// Live taxes: (id, name, rate in hundredths of a percent).
-pub async fn taxes(db: &Db, account_id: AccountId) -> Result<Vec<(i64, String, i64)>, DbError> {
-    let rows = db
-        .read()
+/// A live workspace.
+#[derive(Debug, Clone)]
+pub struct FeedWorkspace {
+    pub id: WorkspaceId,
+    pub ref_code: String,
+    pub name: String,
+}
+
+from_row!(FeedWorkspace { id, ref_code, name });
+
+pub async fn workspaces(db: &Db, account_id: AccountId) -> Result<Vec<FeedWorkspace>, DbError> {
+    db.read()
         .await
-        .fetch_all(
-            "SELECT id, name, rate FROM taxes WHERE account_id = $1 AND deleted = 0 ORDER BY id",
-            &[account_id.into()],
+        .all(
+            "SELECT id, ref_code, name FROM workspaces WHERE account_id = :account_id AND deleted = 0 ORDER BY id",
+            params! { account_id },
         )
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.int(0)?, r.text(1)?, r.int(2)?)))
-        .collect()
+        .await
+}
+
+/// A live tax.
+#[derive(Debug, Clone)]
+pub struct FeedTax {
+    pub id: TaxId,
+    pub name: String,
+    pub rate: Percent,
+}
+
+from_row!(FeedTax { id, name, rate });
+
+pub async fn taxes(db: &Db, account_id: AccountId) -> Result<Vec<FeedTax>, DbError> {
+    db.read()
+        .await
+        .all(
+            "SELECT id, name, rate FROM taxes WHERE account_id = :account_id AND deleted = 0 ORDER BY id",
+            params! { account_id },
+        )
+        .await
 }
 
 /// A product's data at a shop, as `get_product_shop_data` shows it.
 #[derive(Debug, Clone)]
 pub struct ShopData {
-    pub product_id: i64,
-    pub price: i64,
-    /// For sale and not deleted.
-    pub available: bool,
-    pub balance: (i64, i64),
+    pub product_id: ProductId,
+    pub price: UnitCost,
+    pub for_sale: bool,
+    pub deleted: bool,
+    /// The balance in the shop's storage (0 when there is none).
+    pub qty: Qty,
+    pub value: Money,
     pub in_stop_list: bool,
+}
+
+from_row!(ShopData {
+    product_id,
+    price,
+    for_sale,
+    deleted,
+    qty,
+    value,
+    in_stop_list
+});
+
+impl ShopData {
+    /// For sale and not deleted.
+    pub fn available(&self) -> bool {
+        self.for_sale && !self.deleted
+    }
+
+    pub fn balance(&self) -> Balance {
+        Balance {
+            qty: self.qty,
+            value: self.value,
+        }
+    }
 }
 
 /// The shop's data of every product priced there: all, or changed since `since`.
 pub async fn shop_data(
     db: &Db,
     account_id: AccountId,
-    shop_id: i64,
-    storage_id: i64,
+    shop_id: ShopId,
+    storage_id: StorageId,
     since: Option<i64>,
 ) -> Result<Vec<ShopData>, DbError> {
-    let mut sql = String::from(
-        "SELECT pp.product_id, pp.price, p.for_sale, p.deleted, b.qty, b.value, s.stopped FROM product_prices pp \
+    const SELECT: &str = "SELECT pp.product_id, pp.price, p.for_sale, p.deleted, COALESCE(b.qty, 0) AS qty, \
+         COALESCE(b.value, 0) AS value, COALESCE(s.stopped, 0) AS in_stop_list FROM product_prices pp \
          JOIN products p ON p.account_id = pp.account_id AND p.id = pp.product_id \
-         LEFT JOIN stock_balances b ON b.account_id = pp.account_id AND b.storage_id = $3 AND b.product_id = pp.product_id \
+         LEFT JOIN stock_balances b ON b.account_id = pp.account_id AND b.storage_id = :storage_id AND b.product_id = pp.product_id \
          LEFT JOIN stop_list s ON s.account_id = pp.account_id AND s.shop_id = pp.shop_id AND s.product_id = pp.product_id \
-         WHERE pp.account_id = $1 AND pp.shop_id = $2",
-    );
-    let mut params: Vec<Value> = vec![account_id.into(), shop_id.into(), storage_id.into()];
-    if let Some(since) = since {
-        params.push(since.into());
-        sql.push_str(" AND (pp.updated_at >= $4 OR p.updated_at >= $4 OR s.updated_at >= $4)");
+         WHERE pp.account_id = :account_id AND pp.shop_id = :shop_id";
+    let mut reader = db.read().await;
+    match since {
+        None => {
+            let sql = format!("{SELECT} ORDER BY pp.product_id");
+            reader
+                .all(&sql, params! { account_id, shop_id, storage_id })
+                .await
+        }
+        Some(since) => {
+            let sql = format!(
+                "{SELECT} AND (pp.updated_at >= :since OR p.updated_at >= :since OR s.updated_at >= :since) \
+                 ORDER BY pp.product_id"
+            );
+            reader
+                .all(&sql, params! { account_id, shop_id, storage_id, since })
+                .await
+        }
     }
-    sql.push_str(" ORDER BY pp.product_id");
-    let rows = db.read().await.fetch_all(&sql, &params).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ShopData {
-                product_id: r.int(0)?,
-                price: r.int(1)?,
-                available: r.flag(2)? && !r.flag(3)?,
-                balance: (r.opt_int(4)?.unwrap_or(0), r.opt_int(5)?.unwrap_or(0)),
-                in_stop_list: r.opt_int(6)?.unwrap_or(0) != 0,
-            })
-        })
-        .collect()
 }

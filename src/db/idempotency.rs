@@ -4,8 +4,9 @@
 //! answers (see [`super::held`]): there is no "being served" row for a crash to strand.
 //! Rows with status 0 were claims of the earlier design and count as absent.
 
-use super::{Db, DbError, Tx};
+use super::{Db, DbError, Query, Tx};
 use crate::domain::ids::AccountId;
+use crate::{from_row, params};
 
 /// How long a key's answer is kept, in seconds (published in the README): a retry within this
 /// time is answered from it, a key older than this is forgotten and may be used afresh.
@@ -27,24 +28,35 @@ pub async fn find(
     key: &str,
     now: i64,
 ) -> Result<Option<Stored>, DbError> {
-    let row = db
+    let since = now - RETENTION_SECS;
+    let row: Option<StoredRow> = db
         .read()
         .await
-        .fetch_optional(
+        .optional(
             "SELECT request_hash, status, body FROM idempotency_keys \
-             WHERE account_id = $1 AND key = $2 AND status > 0 AND created_at > $3",
-            &[account_id.into(), key.into(), (now - RETENTION_SECS).into()],
+             WHERE account_id = :account_id AND key = :key AND status > 0 AND created_at > :since",
+            params! { account_id, key, since },
         )
         .await?;
-    row.map(|row| {
-        Ok(Stored {
-            request_hash: row.text(0)?,
-            status: u16::try_from(row.int(1)?).unwrap_or(500),
-            body: row.text(2)?,
-        })
-    })
-    .transpose()
+    Ok(row.map(|row| Stored {
+        request_hash: row.request_hash,
+        status: u16::try_from(row.status).unwrap_or(500),
+        body: row.body,
+    }))
 }
+
+/// An answer's row as read (the status a plain integer column).
+struct StoredRow {
+    request_hash: String,
+    status: i64,
+    body: String,
+}
+
+from_row!(StoredRow {
+    request_hash,
+    status,
+    body
+});
 
 /// Records the answer for `key` in `tx`. `false` when a live answer is already stored: another
 /// server served the same key meanwhile, and the caller must roll its write back.
@@ -55,22 +67,23 @@ pub async fn record(
     answer: &Stored,
     now: i64,
 ) -> Result<bool, DbError> {
+    let expired = now - RETENTION_SECS;
     let changed = tx
-        .execute(
+        .run(
             "INSERT INTO idempotency_keys (account_id, key, request_hash, status, body, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) \
+             VALUES (:account_id, :key, :request_hash, :status, :body, :now) \
              ON CONFLICT (account_id, key) DO UPDATE SET request_hash = excluded.request_hash, \
              status = excluded.status, body = excluded.body, created_at = excluded.created_at \
-             WHERE idempotency_keys.status = 0 OR idempotency_keys.created_at <= $7",
-            &[
-                account_id.into(),
-                key.into(),
-                answer.request_hash.as_str().into(),
-                i64::from(answer.status).into(),
-                answer.body.as_str().into(),
-                now.into(),
-                (now - RETENTION_SECS).into(),
-            ],
+             WHERE idempotency_keys.status = 0 OR idempotency_keys.created_at <= :expired",
+            params! {
+                account_id,
+                key,
+                request_hash: answer.request_hash.as_str(),
+                status: i64::from(answer.status),
+                body: answer.body.as_str(),
+                now,
+                expired,
+            },
         )
         .await?;
     Ok(changed == 1)
@@ -79,10 +92,11 @@ pub async fn record(
 /// Forgets the answers older than the retention; returns how many.
 pub async fn purge(db: &Db, now: i64) -> Result<u64, DbError> {
     let mut tx = db.begin_write().await?;
+    let expired = now - RETENTION_SECS;
     let purged = tx
-        .execute(
-            "DELETE FROM idempotency_keys WHERE created_at <= $1",
-            &[(now - RETENTION_SECS).into()],
+        .run(
+            "DELETE FROM idempotency_keys WHERE created_at <= :expired",
+            params! { expired },
         )
         .await?;
     super::commit(tx).await?;

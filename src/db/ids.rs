@@ -10,8 +10,9 @@
 //! workspace, shipper, product, then documents' own), so two writers never wait for each other
 //! in a circle.
 
-use super::{DbError, Tx};
+use super::{DbError, Query, Scalar, Tx};
 use crate::domain::ids::AccountId;
+use crate::params;
 
 /// The kinds of object that draw ids from a per-account counter.
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +43,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn name(self) -> &'static str {
+    /// The word the counter row is stored under.
+    pub const fn as_str(self) -> &'static str {
         match self {
             Kind::ApiKey => "api_key",
             Kind::Storage => "storage",
@@ -81,15 +83,14 @@ pub async fn reserve(
     if count == 0 {
         return Ok(0); // nothing to number: spare the statement
     }
-    let row = tx
-        .fetch_one(
-            "INSERT INTO id_counters (account_id, kind, last_id) VALUES ($1, $2, $3) \
-             ON CONFLICT (account_id, kind) DO UPDATE SET last_id = id_counters.last_id + $3 \
-             RETURNING last_id",
-            &[account_id.into(), kind.name().into(), count.into()],
+    let Scalar(last): Scalar<i64> = tx
+        .one(
+            "INSERT INTO id_counters (account_id, kind, last_id) VALUES (:account_id, :kind, :count) \
+             ON CONFLICT (account_id, kind) DO UPDATE SET last_id = id_counters.last_id + :count \
+             RETURNING last_id AS value",
+            params! { account_id, kind: kind.as_str(), count },
         )
         .await?;
-    let last = row.int(0)?;
     Ok(last - count + 1)
 }
 
@@ -98,10 +99,10 @@ pub async fn reserve(
 /// statement sees everything the previous holder committed. For writers that must read what
 /// exists before they know how many ids they need (the menu import).
 pub async fn lock(tx: &mut Tx, account_id: AccountId, kind: Kind) -> Result<(), DbError> {
-    tx.execute(
-        "INSERT INTO id_counters (account_id, kind, last_id) VALUES ($1, $2, 0) \
+    tx.run(
+        "INSERT INTO id_counters (account_id, kind, last_id) VALUES (:account_id, :kind, 0) \
          ON CONFLICT (account_id, kind) DO UPDATE SET last_id = id_counters.last_id",
-        &[account_id.into(), kind.name().into()],
+        params! { account_id, kind: kind.as_str() },
     )
     .await?;
     Ok(())

@@ -1,16 +1,24 @@
 //! Queries on the durable job queue. A job leaves `pending` only inside the transaction that
 //! does its work, so it is done exactly once.
 
-use super::{Db, DbError, Tx};
-use crate::domain::ids::AccountId;
+use super::{Db, DbError, Query, Scalar, Tx};
+use crate::domain::ids::{AccountId, JobId};
+use crate::domain::sales::JobStatus;
+use crate::{from_row, params};
 
 /// A job's state as its status endpoint shows it.
 #[derive(Debug, Clone)]
 pub struct JobRow {
-    pub id: i64,
-    pub status: String,
+    pub id: JobId,
+    pub status: JobStatus,
     pub message: String,
 }
+
+from_row!(JobRow {
+    id,
+    status,
+    message
+});
 
 pub async fn insert(
     tx: &mut Tx,
@@ -20,18 +28,18 @@ pub async fn insert(
     payload: &str,
     now: i64,
 ) -> Result<(), DbError> {
-    tx.execute(
+    tx.run(
         "INSERT INTO jobs (account_id, id, kind, payload, status, message, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-        &[
-            account_id.into(),
-            job.id.into(),
-            kind.into(),
-            payload.into(),
-            job.status.as_str().into(),
-            job.message.as_str().into(),
-            now.into(),
-        ],
+         VALUES (:account_id, :id, :kind, :payload, :status, :message, :now, :now)",
+        params! {
+            account_id,
+            id: job.id,
+            kind,
+            payload,
+            status: job.status,
+            message: &job.message,
+            now,
+        },
     )
     .await?;
     Ok(())
@@ -42,66 +50,65 @@ pub async fn insert(
 pub async fn claim(
     tx: &mut Tx,
     account_id: AccountId,
-    id: i64,
+    id: JobId,
     now: i64,
 ) -> Result<Option<String>, DbError> {
-    let row = tx
-        .fetch_optional(
-            "UPDATE jobs SET updated_at = $3 WHERE account_id = $1 AND id = $2 AND status = 'pending' RETURNING payload",
-            &[account_id.into(), id.into(), now.into()],
+    let payload: Option<Scalar<String>> = tx
+        .optional(
+            "UPDATE jobs SET updated_at = :now \
+             WHERE account_id = :account_id AND id = :id AND status = 'pending' RETURNING payload AS value",
+            params! { account_id, id, now },
         )
         .await?;
-    row.map(|r| r.text(0)).transpose()
+    Ok(payload.map(|Scalar(payload)| payload))
 }
 
 /// Ends a pending job with `status` and `message`; false when it was not pending.
 pub async fn finish(
     tx: &mut Tx,
     account_id: AccountId,
-    id: i64,
-    status: &str,
+    id: JobId,
+    status: JobStatus,
     message: &str,
     now: i64,
 ) -> Result<bool, DbError> {
     let done = tx
-        .execute(
-            "UPDATE jobs SET status = $3, message = $4, updated_at = $5 WHERE account_id = $1 AND id = $2 AND status = 'pending'",
-            &[account_id.into(), id.into(), status.into(), message.into(), now.into()],
+        .run(
+            "UPDATE jobs SET status = :status, message = :message, updated_at = :now \
+             WHERE account_id = :account_id AND id = :id AND status = 'pending'",
+            params! { account_id, id, status, message, now },
         )
         .await?;
     Ok(done == 1)
 }
 
-pub async fn find(db: &Db, account_id: AccountId, id: i64) -> Result<Option<JobRow>, DbError> {
-    let row = db
-        .read()
+pub async fn find(db: &Db, account_id: AccountId, id: JobId) -> Result<Option<JobRow>, DbError> {
+    db.read()
         .await
-        .fetch_optional(
-            "SELECT id, status, message FROM jobs WHERE account_id = $1 AND id = $2",
-            &[account_id.into(), id.into()],
+        .optional(
+            "SELECT id, status, message FROM jobs WHERE account_id = :account_id AND id = :id",
+            params! { account_id, id },
         )
-        .await?;
-    row.map(|r| {
-        Ok(JobRow {
-            id: r.int(0)?,
-            status: r.text(1)?,
-            message: r.text(2)?,
-        })
-    })
-    .transpose()
+        .await
 }
 
-/// Up to `limit` pending jobs of every account, oldest first: (account id, job id).
-pub async fn pending(db: &Db, limit: i64) -> Result<Vec<(AccountId, i64)>, DbError> {
-    let rows = db
-        .read()
+/// A pending job of some account.
+#[derive(Debug, Clone, Copy)]
+pub struct PendingJob {
+    pub account_id: AccountId,
+    pub id: JobId,
+}
+
+from_row!(PendingJob { account_id, id });
+
+/// Up to `limit` pending jobs of every account, oldest first.
+pub async fn pending(db: &Db, limit: i64) -> Result<Vec<PendingJob>, DbError> {
+    db.read()
         .await
-        .fetch_all(
-            "SELECT account_id, id FROM jobs WHERE status = 'pending' ORDER BY created_at, account_id, id LIMIT $1",
-            &[limit.into()],
+        .all(
+            "SELECT account_id, id FROM jobs WHERE status = 'pending' \
+             ORDER BY created_at, account_id, id LIMIT :limit",
+            params! { limit },
         )
-        .await?;
-    rows.iter()
-        .map(|r| Ok((AccountId::new(r.int(0)?), r.int(1)?)))
-        .collect()
+        .await
 }

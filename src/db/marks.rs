@@ -2,11 +2,12 @@
 //! sections it touches; the transaction moves their marks as it commits, so a mark is never
 //! behind the data it stands for.
 
-use super::{DbError, Tx};
+use super::{DbError, Query, Tx};
 use crate::domain::ids::AccountId;
+use crate::{from_row, params};
 
 /// The sections of `get_updates`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Section {
     Products,
     Balances,
@@ -21,7 +22,22 @@ pub enum Section {
 }
 
 impl Section {
-    pub fn name(self) -> &'static str {
+    /// Every section, in declaration order.
+    pub const ALL: [Section; 10] = [
+        Section::Products,
+        Section::Balances,
+        Section::Clients,
+        Section::Categories,
+        Section::Workspaces,
+        Section::Taxes,
+        Section::Menus,
+        Section::Payments,
+        Section::Discounts,
+        Section::Settings,
+    ];
+
+    /// The section's name, as stored in `change_marks.section` and shown by `get_updates`.
+    pub fn as_str(self) -> &'static str {
         match self {
             Section::Products => "products",
             Section::Balances => "balances",
@@ -35,11 +51,16 @@ impl Section {
             Section::Settings => "settings",
         }
     }
+
+    /// The section named `name`.
+    pub fn parse(name: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|s| s.as_str() == name)
+    }
 }
 
 /// Notes that the transaction changes `section`: its mark moves when the transaction commits.
 pub fn bump(tx: &mut Tx, account_id: AccountId, section: Section) {
-    tx.touch(account_id, section.name());
+    tx.touch(account_id, section);
 }
 
 /// Moves the marks the transaction touched to the current second (never back), as its last
@@ -53,25 +74,50 @@ pub async fn flush(tx: &mut Tx) -> Result<(), DbError> {
     }
     let now = crate::domain::time::now_unix();
     for (account_id, section) in touched {
-        tx.execute(
-            "INSERT INTO change_marks (account_id, section, ts) VALUES ($1, $2, $3) \
+        tx.run(
+            "INSERT INTO change_marks (account_id, section, ts) VALUES (:account_id, :section, :now) \
              ON CONFLICT (account_id, section) DO UPDATE SET ts = excluded.ts WHERE change_marks.ts < excluded.ts",
-            &[account_id.into(), section.into(), now.into()],
+            params! { account_id, section: section.as_str(), now },
         )
         .await?;
     }
     Ok(())
 }
 
-/// Every mark of the account: (section name, ts).
-pub async fn all(db: &super::Db, account_id: AccountId) -> Result<Vec<(String, i64)>, DbError> {
-    let rows = db
+/// A section's last change.
+#[derive(Debug, Clone)]
+pub struct Mark {
+    pub section: String,
+    pub ts: i64,
+}
+
+from_row!(Mark { section, ts });
+
+/// Every mark of the account (sections this server does not know are left out).
+pub async fn all(db: &super::Db, account_id: AccountId) -> Result<Vec<(Section, i64)>, DbError> {
+    let marks: Vec<Mark> = db
         .read()
         .await
-        .fetch_all(
-            "SELECT section, ts FROM change_marks WHERE account_id = $1",
-            &[account_id.into()],
+        .all(
+            "SELECT section, ts FROM change_marks WHERE account_id = :account_id",
+            params! { account_id },
         )
         .await?;
-    rows.iter().map(|r| Ok((r.text(0)?, r.int(1)?))).collect()
+    Ok(marks
+        .into_iter()
+        .filter_map(|m| Some((Section::parse(&m.section)?, m.ts)))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_section_parses_from_its_name() {
+        for section in Section::ALL {
+            assert_eq!(Section::parse(section.as_str()), Some(section));
+        }
+        assert_eq!(Section::parse("desks"), None);
+    }
 }

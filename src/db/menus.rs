@@ -1,48 +1,47 @@
 //! Queries on the custom menus' sections and the links that put products in them.
 
-use crate::domain::ids::AccountId;
 use std::collections::{HashMap, HashSet};
 
-use super::batch;
-use super::{DbError, Tx, Value};
+use super::batch::{self, Record};
+use super::{DbError, Query, Tx, Value};
+use crate::domain::ids::{AccountId, MenuId, MenuSectionId, ProductId};
+use crate::{from_row, params, record};
 
 /// A menu section as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SectionRow {
-    pub id: i64,
+    pub id: MenuSectionId,
     pub ref_code: String,
-    pub menu_id: i64,
+    pub menu_id: MenuId,
     pub name: String,
     pub level: i64,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<MenuSectionId>,
     pub deleted: bool,
 }
+
+from_row!(SectionRow {
+    id,
+    ref_code,
+    menu_id,
+    name,
+    level,
+    parent_id,
+    deleted
+});
 
 /// Every section of the account (deleted ones too), by code.
 pub async fn all_sections(
     tx: &mut Tx,
     account_id: AccountId,
 ) -> Result<HashMap<String, SectionRow>, DbError> {
-    let rows = tx
-        .fetch_all(
-            "SELECT id, ref_code, menu_id, name, level, parent_id, deleted FROM menu_sections WHERE account_id = $1",
-            &[account_id.into()],
+    let rows: Vec<SectionRow> = tx
+        .all(
+            "SELECT id, ref_code, menu_id, name, level, parent_id, deleted FROM menu_sections \
+             WHERE account_id = :account_id",
+            params! { account_id },
         )
         .await?;
-    rows.iter()
-        .map(|r| {
-            let section = SectionRow {
-                id: r.int(0)?,
-                ref_code: r.text(1)?,
-                menu_id: r.int(2)?,
-                name: r.text(3)?,
-                level: r.int(4)?,
-                parent_id: r.opt_int(5)?,
-                deleted: r.flag(6)?,
-            };
-            Ok((section.ref_code.clone(), section))
-        })
-        .collect()
+    Ok(rows.into_iter().map(|s| (s.ref_code.clone(), s)).collect())
 }
 
 /// Inserts or overwrites sections (by id). A parent must come before its children.
@@ -52,29 +51,30 @@ pub async fn upsert_sections(
     rows: &[SectionRow],
     now: i64,
 ) -> Result<(), DbError> {
-    let values: Vec<Vec<Value>> = rows
+    let records: Vec<Record> = rows
         .iter()
         .map(|s| {
-            vec![
-                account_id.into(),
-                s.id.into(),
-                s.ref_code.as_str().into(),
-                s.menu_id.into(),
-                s.name.as_str().into(),
-                s.level.into(),
-                s.parent_id.into(),
-                i64::from(s.deleted).into(),
-                now.into(),
-                now.into(),
-            ]
+            record! {
+                account_id,
+                id: s.id,
+                ref_code: s.ref_code.as_str(),
+                menu_id: s.menu_id,
+                name: s.name.as_str(),
+                level: s.level,
+                parent_id: s.parent_id,
+                deleted: s.deleted,
+                created_at: now,
+                updated_at: now,
+            }
         })
         .collect();
-    batch::legacy_insert(
+    batch::insert(
         tx,
-        "INSERT INTO menu_sections (account_id, id, ref_code, menu_id, name, level, parent_id, deleted, created_at, updated_at)",
-        &values,
+        "menu_sections",
+        &records,
         "ON CONFLICT (account_id, id) DO UPDATE SET menu_id = excluded.menu_id, name = excluded.name, \
-         level = excluded.level, parent_id = excluded.parent_id, deleted = excluded.deleted, updated_at = excluded.updated_at",
+         level = excluded.level, parent_id = excluded.parent_id, deleted = excluded.deleted, \
+         updated_at = excluded.updated_at",
     )
     .await?;
     if !rows.is_empty() {
@@ -83,68 +83,84 @@ pub async fn upsert_sections(
     Ok(())
 }
 
-/// Every (section id, product id) link of the account.
-pub async fn all_links(tx: &mut Tx, account_id: AccountId) -> Result<HashSet<(i64, i64)>, DbError> {
-    let rows = tx
-        .fetch_all(
-            "SELECT section_id, product_id FROM menu_items WHERE account_id = $1",
-            &[account_id.into()],
+/// A product's place in a menu section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Link {
+    pub section_id: MenuSectionId,
+    pub product_id: ProductId,
+}
+
+from_row!(Link {
+    section_id,
+    product_id
+});
+
+/// Every link of the account.
+pub async fn all_links(tx: &mut Tx, account_id: AccountId) -> Result<HashSet<Link>, DbError> {
+    let rows: Vec<Link> = tx
+        .all(
+            "SELECT section_id, product_id FROM menu_items WHERE account_id = :account_id",
+            params! { account_id },
         )
         .await?;
-    rows.iter().map(|r| Ok((r.int(0)?, r.int(1)?))).collect()
+    Ok(rows.into_iter().collect())
 }
 
 pub async fn insert_links(
     tx: &mut Tx,
     account_id: AccountId,
-    links: &[(i64, i64)],
+    links: &[Link],
     now: i64,
 ) -> Result<(), DbError> {
-    let values: Vec<Vec<Value>> = links
+    let records: Vec<Record> = links
         .iter()
-        .map(|&(section, product)| {
-            vec![
-                account_id.into(),
-                section.into(),
-                product.into(),
-                now.into(),
-            ]
+        .map(|link| {
+            record! {
+                account_id,
+                section_id: link.section_id,
+                product_id: link.product_id,
+                created_at: now,
+            }
         })
         .collect();
-    batch::legacy_insert(
-        tx,
-        "INSERT INTO menu_items (account_id, section_id, product_id, created_at)",
-        &values,
-        "",
-    )
-    .await?;
+    batch::insert(tx, "menu_items", &records, "").await?;
     if !links.is_empty() {
         super::marks::bump(tx, account_id, super::marks::Section::Menus);
     }
     Ok(())
 }
 
+/// Removes links: one chunked statement per section (`links` sorted by section keeps them
+/// few), each over a list of the section's products.
 pub async fn delete_links(
     tx: &mut Tx,
     account_id: AccountId,
-    links: &[(i64, i64)],
+    links: &[Link],
 ) -> Result<(), DbError> {
-    if !links.is_empty() {
-        super::marks::bump(tx, account_id, super::marks::Section::Menus);
+    if links.is_empty() {
+        return Ok(());
     }
-    for chunk in links.chunks(200) {
-        let sql = format!(
-            "DELETE FROM menu_items WHERE account_id = $1 AND (section_id, product_id) IN \
-             (SELECT column1, column2 FROM (VALUES {}) AS gone)",
-            batch::placeholders(chunk.len(), 2, 2)
-        );
-        let mut params: Vec<Value> = vec![account_id.into()];
-        params.extend(
-            chunk
-                .iter()
-                .flat_map(|&(s, p)| [Value::from(s), Value::from(p)]),
-        );
-        tx.execute(&sql, &params).await?;
+    super::marks::bump(tx, account_id, super::marks::Section::Menus);
+    let mut start = 0;
+    while start < links.len() {
+        let section_id = links[start].section_id;
+        let end = links[start..]
+            .iter()
+            .position(|l| l.section_id != section_id)
+            .map_or(links.len(), |n| start + n);
+        let products: Vec<Value> = links[start..end]
+            .iter()
+            .map(|l| Value::from(l.product_id))
+            .collect();
+        batch::keyed(
+            tx,
+            "DELETE FROM menu_items WHERE account_id = :account_id AND section_id = :section_id \
+             AND product_id IN (SELECT column1 FROM {wanted})",
+            params! { account_id, section_id },
+            &products,
+        )
+        .await?;
+        start = end;
     }
     Ok(())
 }

@@ -5,7 +5,8 @@
 //! commit the idempotency layer held back and then dropped), survives restarts, and costs the
 //! request path nothing. One statement, a few index scans, per scrape.
 
-use super::{Db, DbError};
+use super::{Db, DbError, Query};
+use crate::{from_row, params};
 
 /// What the database holds now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,26 +21,52 @@ pub struct Totals {
     pub documents: [(&'static str, i64, i64); 3],
 }
 
+/// The counts, one column each.
+struct Counts {
+    jobs_pending: i64,
+    receipts_posted: i64,
+    invoices: i64,
+    invoices_wired: i64,
+    moves: i64,
+    moves_wired: i64,
+    adjustments: i64,
+    adjustments_wired: i64,
+}
+
+from_row!(Counts {
+    jobs_pending,
+    receipts_posted,
+    invoices,
+    invoices_wired,
+    moves,
+    moves_wired,
+    adjustments,
+    adjustments_wired
+});
+
 pub async fn totals(db: &Db) -> Result<Totals, DbError> {
-    let row = db
+    let c: Counts = db
         .read()
         .await
-        .fetch_one(
-            "SELECT (SELECT COUNT(*) FROM jobs WHERE status = 'pending'), \
-             (SELECT COUNT(*) FROM receipts WHERE closed_at IS NOT NULL), \
-             (SELECT COUNT(*) FROM invoices), (SELECT COUNT(*) FROM invoices WHERE wired = 1), \
-             (SELECT COUNT(*) FROM moves), (SELECT COUNT(*) FROM moves WHERE wired = 1), \
-             (SELECT COUNT(*) FROM adjustments), (SELECT COUNT(*) FROM adjustments WHERE wired = 1)",
-            &[],
+        .one(
+            "SELECT (SELECT COUNT(*) FROM jobs WHERE status = 'pending') AS jobs_pending, \
+             (SELECT COUNT(*) FROM receipts WHERE closed_at IS NOT NULL) AS receipts_posted, \
+             (SELECT COUNT(*) FROM invoices) AS invoices, \
+             (SELECT COUNT(*) FROM invoices WHERE wired = 1) AS invoices_wired, \
+             (SELECT COUNT(*) FROM moves) AS moves, \
+             (SELECT COUNT(*) FROM moves WHERE wired = 1) AS moves_wired, \
+             (SELECT COUNT(*) FROM adjustments) AS adjustments, \
+             (SELECT COUNT(*) FROM adjustments WHERE wired = 1) AS adjustments_wired",
+            params! {},
         )
         .await?;
     Ok(Totals {
-        jobs_pending: row.int(0)?,
-        receipts_posted: row.int(1)?,
+        jobs_pending: c.jobs_pending,
+        receipts_posted: c.receipts_posted,
         documents: [
-            ("invoice", row.int(2)?, row.int(3)?),
-            ("move", row.int(4)?, row.int(5)?),
-            ("adjustment", row.int(6)?, row.int(7)?),
+            ("invoice", c.invoices, c.invoices_wired),
+            ("move", c.moves, c.moves_wired),
+            ("adjustment", c.adjustments, c.adjustments_wired),
         ],
     })
 }

@@ -2,28 +2,61 @@
 //! comparison), and written in batches, either inserted (invoices, creation) or upserted (the
 //! menu import, updates).
 
-use crate::domain::ids::AccountId;
 use std::collections::HashMap;
 
-use super::batch;
-use super::{Db, DbError, Row, Tx, Value};
+use super::batch::{self, Record};
+use super::{Column, Db, DbError, Query, Row, Tx, Value};
+use crate::domain::ids::{AccountId, CategoryId, ProductId, TaxId, WorkspaceId};
+use crate::domain::product::{CancellationType, EntityType, Measure};
+use crate::{from_row, params, record};
 
-/// A product's card as stored; decimals in storage units.
+fn corrupt(column: &'static str, value: impl ToString) -> DbError {
+    DbError::Corrupt {
+        column,
+        value: value.to_string(),
+    }
+}
+
+/// Stored as its word.
+impl Column for EntityType {
+    fn read(row: &Row, name: &str) -> Result<Self, DbError> {
+        let word: String = row.get(name)?;
+        EntityType::parse(&word).ok_or_else(|| corrupt("products.entity_type", word))
+    }
+}
+
+/// Stored as its word (`pcs`, `kg`, `l`).
+impl Column for Measure {
+    fn read(row: &Row, name: &str) -> Result<Self, DbError> {
+        let word: String = row.get(name)?;
+        Measure::parse(&word).ok_or_else(|| corrupt("products.measure", word))
+    }
+}
+
+/// Stored as its code (0, 1, 2).
+impl Column for CancellationType {
+    fn read(row: &Row, name: &str) -> Result<Self, DbError> {
+        let code: i64 = row.get(name)?;
+        CancellationType::from_code(code).ok_or_else(|| corrupt("products.cancellation_type", code))
+    }
+}
+
+/// A product's card as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProductRow {
-    pub id: i64,
+    pub id: ProductId,
     pub ref_code: String,
     pub name: String,
-    pub entity_type: String,
-    pub cancellation_type: i64,
+    pub entity_type: EntityType,
+    pub cancellation_type: CancellationType,
     pub for_sale: bool,
-    pub measure: String,
+    pub measure: Measure,
     pub barcode: String,
     pub country: String,
     pub weight_in_gram: i64,
-    pub tax_id: Option<i64>,
-    pub category_id: Option<i64>,
-    pub workspace_id: Option<i64>,
+    pub tax_id: Option<TaxId>,
+    pub category_id: Option<CategoryId>,
+    pub workspace_id: Option<WorkspaceId>,
     pub use_discounts: bool,
     pub has_gmo: bool,
     pub free_price: bool,
@@ -33,47 +66,68 @@ pub struct ProductRow {
     pub updated_at: i64,
 }
 
-const SELECT: &str = "SELECT id, ref_code, name, entity_type, cancellation_type, for_sale, measure, barcode, \
-     country, weight_in_gram, tax_id, category_id, workspace_id, use_discounts, has_gmo, free_price, description, \
-     deleted, created_at, updated_at FROM products";
+from_row!(ProductRow {
+    id,
+    ref_code,
+    name,
+    entity_type,
+    cancellation_type,
+    for_sale,
+    measure,
+    barcode,
+    country,
+    weight_in_gram,
+    tax_id,
+    category_id,
+    workspace_id,
+    use_discounts,
+    has_gmo,
+    free_price,
+    description,
+    deleted,
+    created_at,
+    updated_at
+});
 
-fn product(r: &Row) -> Result<ProductRow, DbError> {
-    Ok(ProductRow {
-        id: r.int(0)?,
-        ref_code: r.text(1)?,
-        name: r.text(2)?,
-        entity_type: r.text(3)?,
-        cancellation_type: r.int(4)?,
-        for_sale: r.flag(5)?,
-        measure: r.text(6)?,
-        barcode: r.text(7)?,
-        country: r.text(8)?,
-        weight_in_gram: r.int(9)?,
-        tax_id: r.opt_int(10)?,
-        category_id: r.opt_int(11)?,
-        workspace_id: r.opt_int(12)?,
-        use_discounts: r.flag(13)?,
-        has_gmo: r.flag(14)?,
-        free_price: r.flag(15)?,
-        description: r.text(16)?,
-        deleted: r.flag(17)?,
-        created_at: r.int(18)?,
-        updated_at: r.int(19)?,
-    })
+/// `SELECT` of a [`ProductRow`], followed by a condition.
+macro_rules! select_product {
+    ($condition:literal) => {
+        concat!(
+            "SELECT id, ref_code, name, entity_type, cancellation_type, for_sale, measure, barcode, \
+             country, weight_in_gram, tax_id, category_id, workspace_id, use_discounts, has_gmo, \
+             free_price, description, deleted, created_at, updated_at FROM products WHERE ",
+            $condition
+        )
+    };
 }
 
 /// How a product is looked up.
 #[derive(Debug, Clone, Copy)]
 pub enum Key<'a> {
-    Id(i64),
+    Id(ProductId),
     RefCode(&'a str),
 }
 
-impl Key<'_> {
-    fn condition(&self) -> (&'static str, Value) {
-        match *self {
-            Key::Id(id) => ("id = $2", id.into()),
-            Key::RefCode(code) => ("ref_code = $2", code.into()),
+/// The product `key` names, through `q` (a reader or a transaction).
+async fn find_with(
+    q: &mut impl Query,
+    account_id: AccountId,
+    key: Key<'_>,
+) -> Result<Option<ProductRow>, DbError> {
+    match key {
+        Key::Id(id) => {
+            q.optional(
+                select_product!("account_id = :account_id AND id = :id"),
+                params! { account_id, id },
+            )
+            .await
+        }
+        Key::RefCode(code) => {
+            q.optional(
+                select_product!("account_id = :account_id AND ref_code = :code"),
+                params! { account_id, code },
+            )
+            .await
         }
     }
 }
@@ -83,14 +137,7 @@ pub async fn find(
     account_id: AccountId,
     key: Key<'_>,
 ) -> Result<Option<ProductRow>, DbError> {
-    let (condition, value) = key.condition();
-    let sql = format!("{SELECT} WHERE account_id = $1 AND {condition}");
-    let row = db
-        .read()
-        .await
-        .fetch_optional(&sql, &[account_id.into(), value])
-        .await?;
-    row.as_ref().map(product).transpose()
+    find_with(&mut db.read().await, account_id, key).await
 }
 
 /// Like [`find`], inside a write transaction.
@@ -99,10 +146,7 @@ pub async fn find_in(
     account_id: AccountId,
     key: Key<'_>,
 ) -> Result<Option<ProductRow>, DbError> {
-    let (condition, value) = key.condition();
-    let sql = format!("{SELECT} WHERE account_id = $1 AND {condition}");
-    let row = tx.fetch_optional(&sql, &[account_id.into(), value]).await?;
-    row.as_ref().map(product).transpose()
+    find_with(tx, account_id, key).await
 }
 
 /// Every product of the account, by `ref_code`.
@@ -110,30 +154,31 @@ pub async fn all_by_code(
     tx: &mut Tx,
     account_id: AccountId,
 ) -> Result<HashMap<String, ProductRow>, DbError> {
-    let sql = format!("{SELECT} WHERE account_id = $1");
-    tx.fetch_all(&sql, &[account_id.into()])
-        .await?
-        .iter()
-        .map(|r| product(r).map(|p| (p.ref_code.clone(), p)))
-        .collect()
+    let rows: Vec<ProductRow> = tx
+        .all(
+            select_product!("account_id = :account_id"),
+            params! { account_id },
+        )
+        .await?;
+    Ok(rows.into_iter().map(|p| (p.ref_code.clone(), p)).collect())
 }
 
 /// A product to write, its fields already checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewProduct {
-    pub id: i64,
+    pub id: ProductId,
     pub ref_code: String,
     pub name: String,
-    pub entity_type: &'static str,
-    pub cancellation_type: i64,
+    pub entity_type: EntityType,
+    pub cancellation_type: CancellationType,
     pub for_sale: bool,
-    pub measure: &'static str,
+    pub measure: Measure,
     pub barcode: String,
     pub country: String,
     pub weight_in_gram: i64,
-    pub tax_id: Option<i64>,
-    pub category_id: Option<i64>,
-    pub workspace_id: Option<i64>,
+    pub tax_id: Option<TaxId>,
+    pub category_id: Option<CategoryId>,
+    pub workspace_id: Option<WorkspaceId>,
     pub use_discounts: bool,
     pub description: String,
     pub deleted: bool,
@@ -160,10 +205,6 @@ impl NewProduct {
     }
 }
 
-const COLUMNS: &str = "INSERT INTO products (account_id, id, ref_code, name, entity_type, cancellation_type, \
-     for_sale, measure, barcode, country, weight_in_gram, tax_id, category_id, workspace_id, use_discounts, \
-     description, deleted, created_at, updated_at)";
-
 /// An existing id keeps its `created_at` and takes everything else.
 const UPSERT: &str = "ON CONFLICT (account_id, id) DO UPDATE SET ref_code = excluded.ref_code, \
      name = excluded.name, entity_type = excluded.entity_type, cancellation_type = excluded.cancellation_type, \
@@ -180,11 +221,7 @@ pub async fn insert(
     rows: &[NewProduct],
     now: i64,
 ) -> Result<(), DbError> {
-    batch::legacy_insert(tx, COLUMNS, &values(account_id, rows, now), "").await?;
-    if !rows.is_empty() {
-        super::marks::bump(tx, account_id, super::marks::Section::Products);
-    }
-    Ok(())
+    write(tx, account_id, rows, now, "").await
 }
 
 /// Inserts products found missing by `ref_code`; a code that exists by now is skipped
@@ -195,12 +232,14 @@ pub async fn insert_missing(
     rows: &[NewProduct],
     now: i64,
 ) -> Result<(), DbError> {
-    let values = values(account_id, rows, now);
-    batch::legacy_insert(tx, COLUMNS, &values, super::catalog::SKIP_EXISTING_CODE).await?;
-    if !rows.is_empty() {
-        super::marks::bump(tx, account_id, super::marks::Section::Products);
-    }
-    Ok(())
+    write(
+        tx,
+        account_id,
+        rows,
+        now,
+        super::catalog::SKIP_EXISTING_CODE,
+    )
+    .await
 }
 
 /// Inserts new products and overwrites existing ones (by id).
@@ -210,48 +249,69 @@ pub async fn upsert(
     rows: &[NewProduct],
     now: i64,
 ) -> Result<(), DbError> {
-    batch::legacy_insert(tx, COLUMNS, &values(account_id, rows, now), UPSERT).await?;
+    write(tx, account_id, rows, now, UPSERT).await
+}
+
+async fn write(
+    tx: &mut Tx,
+    account_id: AccountId,
+    rows: &[NewProduct],
+    now: i64,
+    tail: &str,
+) -> Result<(), DbError> {
+    let records: Vec<Record> = rows
+        .iter()
+        .map(|p| {
+            record! {
+                account_id,
+                id: p.id,
+                ref_code: p.ref_code.as_str(),
+                name: p.name.as_str(),
+                entity_type: p.entity_type.as_str(),
+                cancellation_type: p.cancellation_type.code(),
+                for_sale: p.for_sale,
+                measure: p.measure.as_str(),
+                barcode: p.barcode.as_str(),
+                country: p.country.as_str(),
+                weight_in_gram: p.weight_in_gram,
+                tax_id: p.tax_id,
+                category_id: p.category_id,
+                workspace_id: p.workspace_id,
+                use_discounts: p.use_discounts,
+                description: p.description.as_str(),
+                deleted: p.deleted,
+                created_at: now,
+                updated_at: now,
+            }
+        })
+        .collect();
+    batch::insert(tx, "products", &records, tail).await?;
     if !rows.is_empty() {
         super::marks::bump(tx, account_id, super::marks::Section::Products);
     }
     Ok(())
 }
 
-fn values(account_id: AccountId, rows: &[NewProduct], now: i64) -> Vec<Vec<Value>> {
-    rows.iter()
-        .map(|p| {
-            vec![
-                account_id.into(),
-                p.id.into(),
-                p.ref_code.as_str().into(),
-                p.name.as_str().into(),
-                p.entity_type.into(),
-                p.cancellation_type.into(),
-                i64::from(p.for_sale).into(),
-                p.measure.into(),
-                p.barcode.as_str().into(),
-                p.country.as_str().into(),
-                p.weight_in_gram.into(),
-                p.tax_id.into(),
-                p.category_id.into(),
-                p.workspace_id.into(),
-                i64::from(p.use_discounts).into(),
-                p.description.as_str().into(),
-                i64::from(p.deleted).into(),
-                now.into(),
-                now.into(),
-            ]
-        })
-        .collect()
-}
-
-/// The cancellation type code of each of these products that exists.
+/// The cancellation type of each of these products that exists.
 pub async fn cancellations(
     tx: &mut Tx,
     account_id: AccountId,
-    product_ids: &[i64],
-) -> Result<HashMap<i64, i64>, DbError> {
-    column_by_id(tx, account_id, product_ids, "p.cancellation_type").await
+    product_ids: &[ProductId],
+) -> Result<HashMap<ProductId, CancellationType>, DbError> {
+    let mut found = HashMap::with_capacity(product_ids.len());
+    let keys: Vec<Value> = product_ids.iter().map(|&id| Value::from(id)).collect();
+    let query = batch::Lookup {
+        columns: "p.id, p.cancellation_type",
+        from: "products p",
+        condition: "p.account_id = :account_id",
+        key: "p.id",
+    };
+    batch::lookup(tx, &query, params! { account_id }, &keys, |r| {
+        found.insert(r.get("id")?, r.get("cancellation_type")?);
+        Ok(())
+    })
+    .await?;
+    Ok(found)
 }
 
 /// The workspace of each of these products that has one.
@@ -272,16 +332,16 @@ async fn column_by_id(
 ) -> Result<HashMap<i64, i64>, DbError> {
     let mut found = HashMap::new();
     let keys: Vec<Value> = product_ids.iter().map(|&id| Value::from(id)).collect();
-    let columns = format!("p.id, {column}");
-    let condition = format!("p.account_id = $1 AND {column} IS NOT NULL");
-    let query = batch::LegacyLookup {
+    let columns = format!("p.id, {column} AS value");
+    let condition = format!("p.account_id = :account_id AND {column} IS NOT NULL");
+    let query = batch::Lookup {
         columns: &columns,
         from: "products p",
         condition: &condition,
         key: "p.id",
     };
-    batch::legacy_lookup(tx, &query, &[account_id.into()], &keys, |r| {
-        found.insert(r.int(0)?, r.int(1)?);
+    batch::lookup(tx, &query, params! { account_id }, &keys, |r| {
+        found.insert(r.get("id")?, r.get("value")?);
         Ok(())
     })
     .await?;

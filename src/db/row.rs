@@ -47,6 +47,18 @@ impl Row {
         Row(Inner::Pg(row))
     }
 
+    /// The names of the columns, in the order selected (for tools that show any query, such
+    /// as the tests' checks on stored state; code reads a known column with [`Row::get`]).
+    pub fn column_names(&self) -> Vec<String> {
+        match &self.0 {
+            Inner::Sqlite { names, .. } => names.iter().map(|n| n.to_string()).collect(),
+            Inner::Pg(row) => {
+                use sqlx::{Column as _, Row as _};
+                row.columns().iter().map(|c| c.name().to_owned()).collect()
+            }
+        }
+    }
+
     /// The value of column `name` as a `T`.
     pub fn get<T: Column>(&self, name: &str) -> Result<T, DbError> {
         T::read(self, name)

@@ -1,28 +1,67 @@
 //! Queries on cash shifts, receipts (and the orders that become receipts), their lines and
 //! payments.
 
+use std::collections::HashMap;
+
 use super::batch;
-use super::{Db, DbError, Row, Tx, Value};
-use crate::domain::ids::AccountId;
+use super::{Column, Db, DbError, FromRow, Query, Row, Tx, Value};
+use crate::domain::client::DiscountKind;
+use crate::domain::decimal::{Money, Qty, UnitCost};
+use crate::domain::ids::{
+    AccountId, EmployeeId, PaymentTypeId, ProductId, ReceiptId, ShiftId, ShopId,
+};
+use crate::domain::sales::{EmployeeRole, JobStatus, OrderStatus, PaymentKind, ReceiptSource};
+use crate::{from_row, params, record};
+
+/// The closed vocabularies of selling are stored as their words.
+macro_rules! stored_as_word {
+    ($($vocabulary:ident),+) => {$(
+        impl Column for $vocabulary {
+            fn read(row: &Row, name: &str) -> Result<Self, DbError> {
+                let word: String = row.get(name)?;
+                $vocabulary::parse(&word).ok_or(DbError::Corrupt {
+                    column: stringify!($vocabulary),
+                    value: word,
+                })
+            }
+        }
+
+        impl From<$vocabulary> for Value {
+            fn from(value: $vocabulary) -> Self {
+                Value::Text(value.as_str().to_owned())
+            }
+        }
+    )+};
+}
+
+stored_as_word!(
+    OrderStatus,
+    ReceiptSource,
+    PaymentKind,
+    JobStatus,
+    EmployeeRole,
+    DiscountKind
+);
 
 /// Opens a shift; a second open shift of the same shop is a unique violation.
 pub async fn open_shift(
     tx: &mut Tx,
     account_id: AccountId,
-    shop_id: i64,
+    shop_id: ShopId,
     shift: &OpenShift,
     now: i64,
 ) -> Result<(), DbError> {
-    tx.execute(
-        "INSERT INTO shifts (account_id, id, shop_id, shift_day, employee_id, opened_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        &[
-            account_id.into(),
-            shift.id.into(),
-            shop_id.into(),
-            shift.shift_day.as_str().into(),
-            shift.employee_id.into(),
-            now.into(),
-        ],
+    tx.run(
+        "INSERT INTO shifts (account_id, id, shop_id, shift_day, employee_id, opened_at) \
+         VALUES (:account_id, :id, :shop_id, :shift_day, :employee_id, :now)",
+        params! {
+            account_id,
+            id: shift.id,
+            shop_id,
+            shift_day: &shift.shift_day,
+            employee_id: shift.employee_id,
+            now,
+        },
     )
     .await?;
     Ok(())
@@ -31,39 +70,44 @@ pub async fn open_shift(
 /// An open shift: its id, cash day and the cashier who opened it.
 #[derive(Debug, Clone)]
 pub struct OpenShift {
-    pub id: i64,
+    pub id: ShiftId,
     pub shift_day: String,
-    pub employee_id: Option<i64>,
+    pub employee_id: Option<EmployeeId>,
 }
+
+from_row!(OpenShift {
+    id,
+    shift_day,
+    employee_id
+});
 
 /// Whether the account has a shift with this id at the shop (open or closed).
 pub async fn shift_exists(
     tx: &mut Tx,
     account_id: AccountId,
-    shop_id: i64,
-    id: i64,
+    shop_id: ShopId,
+    id: ShiftId,
 ) -> Result<bool, DbError> {
-    Ok(tx
-        .fetch_optional(
-            "SELECT 1 FROM shifts WHERE account_id = $1 AND shop_id = $2 AND id = $3",
-            &[account_id.into(), shop_id.into(), id.into()],
-        )
-        .await?
-        .is_some())
+    tx.exists(
+        "SELECT 1 FROM shifts WHERE account_id = :account_id AND shop_id = :shop_id AND id = :id",
+        params! { account_id, shop_id, id },
+    )
+    .await
 }
 
 /// Closes the shop's shift `id`; false when it is not an open shift of that shop.
 pub async fn close_shift(
     tx: &mut Tx,
     account_id: AccountId,
-    shop_id: i64,
-    id: i64,
+    shop_id: ShopId,
+    id: ShiftId,
     now: i64,
 ) -> Result<bool, DbError> {
     let done = tx
-        .execute(
-            "UPDATE shifts SET closed_at = $4 WHERE account_id = $1 AND shop_id = $2 AND id = $3 AND closed_at IS NULL",
-            &[account_id.into(), shop_id.into(), id.into(), now.into()],
+        .run(
+            "UPDATE shifts SET closed_at = :now \
+             WHERE account_id = :account_id AND shop_id = :shop_id AND id = :id AND closed_at IS NULL",
+            params! { account_id, shop_id, id, now },
         )
         .await?;
     Ok(done == 1)
@@ -73,72 +117,160 @@ pub async fn close_shift(
 pub async fn open_shift_of(
     tx: &mut Tx,
     account_id: AccountId,
-    shop_id: i64,
+    shop_id: ShopId,
 ) -> Result<Option<OpenShift>, DbError> {
-    tx.fetch_optional(
-        "SELECT id, shift_day, employee_id FROM shifts WHERE account_id = $1 AND shop_id = $2 AND closed_at IS NULL",
-        &[account_id.into(), shop_id.into()],
+    tx.optional(
+        "SELECT id, shift_day, employee_id FROM shifts \
+         WHERE account_id = :account_id AND shop_id = :shop_id AND closed_at IS NULL",
+        params! { account_id, shop_id },
     )
-    .await?
-    .map(|r| {
-        Ok(OpenShift {
-            id: r.int(0)?,
-            shift_day: r.text(1)?,
-            employee_id: r.opt_int(2)?,
-        })
-    })
-    .transpose()
+    .await
 }
 
-/// A receipt header (decimals in storage units).
-#[derive(Debug, Clone, Default)]
+/// A receipt header.
+#[derive(Debug, Clone)]
 pub struct ReceiptRow {
-    pub id: i64,
+    pub id: ReceiptId,
     pub uuid: String,
-    pub shop_id: Option<i64>,
+    pub shop_id: Option<ShopId>,
     pub sent: bool,
-    pub shift_id: Option<i64>,
+    pub shift_id: Option<ShiftId>,
     pub shift_day: Option<String>,
-    pub status: String,
+    pub status: OrderStatus,
+    /// 1 a sale, −1 an annulment's counter-receipt.
     pub income: i64,
-    pub origin_id: Option<i64>,
-    pub source: String,
+    pub origin_id: Option<ReceiptId>,
+    pub source: ReceiptSource,
     pub app_id: Option<i64>,
     pub delivery_type: Option<i64>,
     pub client_uuid: Option<String>,
     pub count_clients: i64,
     pub comment: String,
     pub delivery_address: String,
-    pub total: i64,
-    pub total_sum: i64,
-    pub discount_sum: i64,
-    pub bonus_accrued: i64,
-    pub bonus_spent: i64,
+    /// Before discounts.
+    pub total: Money,
+    pub total_sum: Money,
+    pub discount_sum: Money,
+    pub bonus_accrued: Money,
+    pub bonus_spent: Money,
     pub created_at: i64,
     pub started_at: Option<i64>,
     pub closed_at: Option<i64>,
     /// The cashier: the receipt's own, else its shift's.
-    pub employee_id: Option<i64>,
+    pub employee_id: Option<EmployeeId>,
+}
+
+from_row!(ReceiptRow {
+    id,
+    uuid,
+    shop_id,
+    sent,
+    shift_id,
+    shift_day,
+    status,
+    income,
+    origin_id,
+    source,
+    app_id,
+    delivery_type,
+    client_uuid,
+    count_clients,
+    comment,
+    delivery_address,
+    total,
+    total_sum,
+    discount_sum,
+    bonus_accrued,
+    bonus_spent,
+    created_at,
+    started_at,
+    closed_at,
+    employee_id,
+});
+
+impl ReceiptRow {
+    /// A sale (`income` 1) of one client, in `status`, made at `created_at`, with nothing
+    /// else set yet: the base the services fill in.
+    pub fn new(
+        id: ReceiptId,
+        uuid: String,
+        source: ReceiptSource,
+        status: OrderStatus,
+        created_at: i64,
+    ) -> ReceiptRow {
+        ReceiptRow {
+            id,
+            uuid,
+            shop_id: None,
+            sent: false,
+            shift_id: None,
+            shift_day: None,
+            status,
+            income: 1,
+            origin_id: None,
+            source,
+            app_id: None,
+            delivery_type: None,
+            client_uuid: None,
+            count_clients: 1,
+            comment: String::new(),
+            delivery_address: String::new(),
+            total: Money::ZERO,
+            total_sum: Money::ZERO,
+            discount_sum: Money::ZERO,
+            bonus_accrued: Money::ZERO,
+            bonus_spent: Money::ZERO,
+            created_at,
+            started_at: None,
+            closed_at: None,
+            employee_id: None,
+        }
+    }
 }
 
 /// A receipt line.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct LineRow {
     pub line_no: i64,
     pub uuid: String,
-    pub product_id: i64,
+    pub product_id: ProductId,
+    /// A modifier's line: the number of the line it modifies.
     pub parent_line: Option<i64>,
     pub title: String,
-    pub count: i64,
-    pub price: i64,
-    pub origin_price: i64,
-    pub discount_sum: i64,
-    pub total_sum: i64,
-    pub self_cost_sum: i64,
+    pub count: Qty,
+    pub price: UnitCost,
+    pub origin_price: UnitCost,
+    pub discount_sum: Money,
+    pub total_sum: Money,
+    /// What the line wrote off.
+    pub self_cost_sum: Money,
 }
 
-/// A payment: (payment type id, value).
-pub type PaymentRow = (i64, i64);
+from_row!(LineRow {
+    line_no,
+    uuid,
+    product_id,
+    parent_line,
+    title,
+    count,
+    price,
+    origin_price,
+    discount_sum,
+    total_sum,
+    self_cost_sum,
+});
+
+/// A payment of a receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaymentRow {
+    pub payment_type_id: PaymentTypeId,
+    pub value: Money,
+}
+
+from_row!(PaymentRow {
+    payment_type_id,
+    value
+});
 
 pub async fn insert(
     tx: &mut Tx,
@@ -148,70 +280,65 @@ pub async fn insert(
     payments: &[PaymentRow],
     now: i64,
 ) -> Result<(), DbError> {
-    tx.execute(
-        "INSERT INTO receipts (account_id, id, uuid, shop_id, sent, shift_id, shift_day, status, income, origin_id, source, \
-         app_id, delivery_type, client_uuid, count_clients, comment, delivery_address, total, total_sum, discount_sum, \
-         bonus_accrued, bonus_spent, created_at, started_at, closed_at, updated_at, employee_id) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-         $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)",
-        &[
-            account_id.into(),
-            r.id.into(),
-            r.uuid.as_str().into(),
-            r.shop_id.into(),
-            i64::from(r.sent).into(),
-            r.shift_id.into(),
-            r.shift_day.clone().into(),
-            r.status.as_str().into(),
-            r.income.into(),
-            r.origin_id.into(),
-            r.source.as_str().into(),
-            r.app_id.into(),
-            r.delivery_type.into(),
-            r.client_uuid.clone().into(),
-            r.count_clients.into(),
-            r.comment.as_str().into(),
-            r.delivery_address.as_str().into(),
-            r.total.into(),
-            r.total_sum.into(),
-            r.discount_sum.into(),
-            r.bonus_accrued.into(),
-            r.bonus_spent.into(),
-            r.created_at.into(),
-            r.started_at.into(),
-            r.closed_at.into(),
-            now.into(),
-            r.employee_id.into(),
-        ],
+    tx.run(
+        "INSERT INTO receipts (account_id, id, uuid, shop_id, sent, shift_id, shift_day, status, income, origin_id, \
+         source, app_id, delivery_type, client_uuid, count_clients, comment, delivery_address, total, total_sum, \
+         discount_sum, bonus_accrued, bonus_spent, created_at, started_at, closed_at, updated_at, employee_id) \
+         VALUES (:account_id, :id, :uuid, :shop_id, :sent, :shift_id, :shift_day, :status, :income, :origin_id, \
+         :source, :app_id, :delivery_type, :client_uuid, :count_clients, :comment, :delivery_address, :total, :total_sum, \
+         :discount_sum, :bonus_accrued, :bonus_spent, :created_at, :started_at, :closed_at, :now, :employee_id)",
+        params! {
+            account_id,
+            id: r.id,
+            uuid: &r.uuid,
+            shop_id: r.shop_id,
+            sent: r.sent,
+            shift_id: r.shift_id,
+            shift_day: r.shift_day.clone(),
+            status: r.status,
+            income: r.income,
+            origin_id: r.origin_id,
+            source: r.source,
+            app_id: r.app_id,
+            delivery_type: r.delivery_type,
+            client_uuid: r.client_uuid.clone(),
+            count_clients: r.count_clients,
+            comment: &r.comment,
+            delivery_address: &r.delivery_address,
+            total: r.total,
+            total_sum: r.total_sum,
+            discount_sum: r.discount_sum,
+            bonus_accrued: r.bonus_accrued,
+            bonus_spent: r.bonus_spent,
+            created_at: r.created_at,
+            started_at: r.started_at,
+            closed_at: r.closed_at,
+            now,
+            employee_id: r.employee_id,
+        },
     )
     .await?;
-    let line_rows: Vec<Vec<Value>> = lines
+    let records: Vec<batch::Record> = lines
         .iter()
         .map(|l| {
-            vec![
-                account_id.into(),
-                r.id.into(),
-                l.line_no.into(),
-                l.uuid.as_str().into(),
-                l.product_id.into(),
-                l.parent_line.into(),
-                l.title.as_str().into(),
-                l.count.into(),
-                l.price.into(),
-                l.origin_price.into(),
-                l.discount_sum.into(),
-                l.total_sum.into(),
-                l.self_cost_sum.into(),
-            ]
+            record! {
+                account_id,
+                receipt_id: r.id,
+                line_no: l.line_no,
+                uuid: &l.uuid,
+                product_id: l.product_id,
+                parent_line: l.parent_line,
+                title: &l.title,
+                count: l.count,
+                price: l.price,
+                origin_price: l.origin_price,
+                discount_sum: l.discount_sum,
+                total_sum: l.total_sum,
+                self_cost_sum: l.self_cost_sum,
+            }
         })
         .collect();
-    batch::legacy_insert(
-        tx,
-        "INSERT INTO receipt_lines (account_id, receipt_id, line_no, uuid, product_id, parent_line, title, count, price, \
-         origin_price, discount_sum, total_sum, self_cost_sum)",
-        &line_rows,
-        "",
-    )
-    .await?;
+    batch::insert(tx, "receipt_lines", &records, "").await?;
     replace_payments(tx, account_id, r.id, payments).await
 }
 
@@ -219,81 +346,53 @@ pub async fn insert(
 pub async fn replace_payments(
     tx: &mut Tx,
     account_id: AccountId,
-    id: i64,
+    id: ReceiptId,
     payments: &[PaymentRow],
 ) -> Result<(), DbError> {
-    tx.execute(
-        "DELETE FROM receipt_payments WHERE account_id = $1 AND receipt_id = $2",
-        &[account_id.into(), id.into()],
+    tx.run(
+        "DELETE FROM receipt_payments WHERE account_id = :account_id AND receipt_id = :id",
+        params! { account_id, id },
     )
     .await?;
-    let rows: Vec<Vec<Value>> = payments
+    let records: Vec<batch::Record> = payments
         .iter()
-        .enumerate()
-        .map(|(n, &(payment_type, value))| {
-            vec![
-                account_id.into(),
-                id.into(),
-                (n as i64 + 1).into(),
-                payment_type.into(),
-                value.into(),
-            ]
+        .zip(1i64..)
+        .map(|(p, line_no)| {
+            record! {
+                account_id,
+                receipt_id: id,
+                line_no,
+                payment_type_id: p.payment_type_id,
+                value: p.value,
+            }
         })
         .collect();
-    batch::legacy_insert(
-        tx,
-        "INSERT INTO receipt_payments (account_id, receipt_id, line_no, payment_type_id, value)",
-        &rows,
-        "",
-    )
-    .await
+    batch::insert(tx, "receipt_payments", &records, "").await
 }
 
-const SELECT: &str = "SELECT id, uuid, shop_id, sent, shift_id, shift_day, status, income, origin_id, source, app_id, \
-     delivery_type, client_uuid, count_clients, comment, delivery_address, total, total_sum, discount_sum, bonus_accrued, \
-     bonus_spent, created_at, started_at, closed_at, employee_id FROM receipts";
-
-fn receipt(r: &Row) -> Result<ReceiptRow, DbError> {
-    Ok(ReceiptRow {
-        id: r.int(0)?,
-        uuid: r.text(1)?,
-        shop_id: r.opt_int(2)?,
-        sent: r.flag(3)?,
-        shift_id: r.opt_int(4)?,
-        shift_day: r.opt_text(5)?,
-        status: r.text(6)?,
-        income: r.int(7)?,
-        origin_id: r.opt_int(8)?,
-        source: r.text(9)?,
-        app_id: r.opt_int(10)?,
-        delivery_type: r.opt_int(11)?,
-        client_uuid: r.opt_text(12)?,
-        count_clients: r.int(13)?,
-        comment: r.text(14)?,
-        delivery_address: r.text(15)?,
-        total: r.int(16)?,
-        total_sum: r.int(17)?,
-        discount_sum: r.int(18)?,
-        bonus_accrued: r.int(19)?,
-        bonus_spent: r.int(20)?,
-        created_at: r.int(21)?,
-        started_at: r.opt_int(22)?,
-        closed_at: r.opt_int(23)?,
-        employee_id: r.opt_int(24)?,
-    })
+/// `SELECT` of every column of [`ReceiptRow`] `FROM receipts`, as a literal to `concat!`.
+macro_rules! select_receipts {
+    () => {
+        "SELECT id, uuid, shop_id, sent, shift_id, shift_day, status, income, origin_id, source, app_id, \
+         delivery_type, client_uuid, count_clients, comment, delivery_address, total, total_sum, discount_sum, \
+         bonus_accrued, bonus_spent, created_at, started_at, closed_at, employee_id FROM receipts"
+    };
 }
 
-/// The receipt with this UUID, inside a write transaction.
+/// The receipt with this UUID, inside a transaction or not.
 pub async fn by_uuid(
-    tx: &mut Tx,
+    q: &mut impl Query,
     account_id: AccountId,
     uuid: &str,
 ) -> Result<Option<ReceiptRow>, DbError> {
-    let sql = format!("{SELECT} WHERE account_id = $1 AND uuid = $2");
-    let row = tx
-        .fetch_optional(&sql, &[account_id.into(), uuid.into()])
-        .await?;
-    row.as_ref().map(receipt).transpose()
+    q.optional(
+        concat!(
+            select_receipts!(),
+            " WHERE account_id = :account_id AND uuid = :uuid"
+        ),
+        params! { account_id, uuid },
+    )
+    .await
 }
 
 /// Like [`by_uuid`], for reading.
@@ -302,94 +401,77 @@ pub async fn find(
     account_id: AccountId,
     uuid: &str,
 ) -> Result<Option<ReceiptRow>, DbError> {
-    let sql = format!("{SELECT} WHERE account_id = $1 AND uuid = $2");
-    let row = db
-        .read()
-        .await
-        .fetch_optional(&sql, &[account_id.into(), uuid.into()])
-        .await?;
-    row.as_ref().map(receipt).transpose()
+    by_uuid(&mut db.read().await, account_id, uuid).await
 }
 
 /// The orders sent to a shop in `status`, oldest first.
 pub async fn orders(
     db: &Db,
     account_id: AccountId,
-    shop_id: i64,
-    status: &str,
+    shop_id: ShopId,
+    status: OrderStatus,
 ) -> Result<Vec<ReceiptRow>, DbError> {
-    let sql = format!(
-        "{SELECT} WHERE account_id = $1 AND shop_id = $2 AND status = $3 AND sent = 1 AND source = 'delivery' ORDER BY id"
-    );
-    let rows = db
-        .read()
+    db.read()
         .await
-        .fetch_all(&sql, &[account_id.into(), shop_id.into(), status.into()])
-        .await?;
-    rows.iter().map(receipt).collect()
+        .all(
+            concat!(
+                select_receipts!(),
+                " WHERE account_id = :account_id AND shop_id = :shop_id AND status = :status AND sent = 1 \
+                 AND source = 'delivery' ORDER BY id"
+            ),
+            params! { account_id, shop_id, status },
+        )
+        .await
 }
 
 const LINES: &str = "SELECT line_no, uuid, product_id, parent_line, title, count, price, origin_price, discount_sum, \
-     total_sum, self_cost_sum FROM receipt_lines WHERE account_id = $1 AND receipt_id = $2 ORDER BY line_no";
+     total_sum, self_cost_sum FROM receipt_lines WHERE account_id = :account_id AND receipt_id = :id ORDER BY line_no";
 
-fn line(r: &Row) -> Result<LineRow, DbError> {
-    Ok(LineRow {
-        line_no: r.int(0)?,
-        uuid: r.text(1)?,
-        product_id: r.int(2)?,
-        parent_line: r.opt_int(3)?,
-        title: r.text(4)?,
-        count: r.int(5)?,
-        price: r.int(6)?,
-        origin_price: r.int(7)?,
-        discount_sum: r.int(8)?,
-        total_sum: r.int(9)?,
-        self_cost_sum: r.int(10)?,
-    })
-}
-
-pub async fn lines(tx: &mut Tx, account_id: AccountId, id: i64) -> Result<Vec<LineRow>, DbError> {
-    let rows = tx.fetch_all(LINES, &[account_id.into(), id.into()]).await?;
-    rows.iter().map(line).collect()
+/// A receipt's lines, inside a transaction or not.
+pub async fn lines(
+    q: &mut impl Query,
+    account_id: AccountId,
+    id: ReceiptId,
+) -> Result<Vec<LineRow>, DbError> {
+    q.all(LINES, params! { account_id, id }).await
 }
 
 /// A receipt's lines, for reading.
-pub async fn lines_of(db: &Db, account_id: AccountId, id: i64) -> Result<Vec<LineRow>, DbError> {
-    let rows = db
-        .read()
-        .await
-        .fetch_all(LINES, &[account_id.into(), id.into()])
-        .await?;
-    rows.iter().map(line).collect()
+pub async fn lines_of(
+    db: &Db,
+    account_id: AccountId,
+    id: ReceiptId,
+) -> Result<Vec<LineRow>, DbError> {
+    lines(&mut db.read().await, account_id, id).await
 }
 
 pub async fn payments(
-    tx: &mut Tx,
+    q: &mut impl Query,
     account_id: AccountId,
-    id: i64,
+    id: ReceiptId,
 ) -> Result<Vec<PaymentRow>, DbError> {
-    let rows = tx
-        .fetch_all(
-            "SELECT payment_type_id, value FROM receipt_payments WHERE account_id = $1 AND receipt_id = $2 ORDER BY line_no",
-            &[account_id.into(), id.into()],
-        )
-        .await?;
-    rows.iter().map(|r| Ok((r.int(0)?, r.int(1)?))).collect()
+    q.all(
+        "SELECT payment_type_id, value FROM receipt_payments \
+         WHERE account_id = :account_id AND receipt_id = :id ORDER BY line_no",
+        params! { account_id, id },
+    )
+    .await
 }
 
 /// Moves the receipt from status `from` to `to`; false when it was not in `from`.
 pub async fn set_status(
     tx: &mut Tx,
     account_id: AccountId,
-    id: i64,
-    from: &str,
-    to: &str,
+    id: ReceiptId,
+    from: OrderStatus,
+    to: OrderStatus,
     now: i64,
 ) -> Result<bool, DbError> {
     let done = tx
-        .execute(
-            "UPDATE receipts SET status = $4, updated_at = $5 WHERE account_id = $1 AND id = $2 AND status = $3",
-            &[account_id.into(), id.into(), from.into(), to.into(), now.into()],
+        .run(
+            "UPDATE receipts SET status = :to, updated_at = :now \
+             WHERE account_id = :account_id AND id = :id AND status = :from",
+            params! { account_id, id, from, to, now },
         )
         .await?;
     Ok(done == 1)
@@ -397,55 +479,65 @@ pub async fn set_status(
 
 /// What closing a receipt records.
 pub struct Closing<'a> {
-    pub shift_id: i64,
-    pub employee_id: Option<i64>,
+    pub shift_id: ShiftId,
+    pub employee_id: Option<EmployeeId>,
     pub shift_day: &'a str,
     pub closed_at: i64,
-    pub bonus_accrued: i64,
-    pub bonus_spent: i64,
+    pub bonus_accrued: Money,
+    pub bonus_spent: Money,
 }
 
 /// Marks an order closed in a shift (it must be in status `from`); false otherwise.
 pub async fn close(
     tx: &mut Tx,
     account_id: AccountId,
-    id: i64,
-    from: &str,
+    id: ReceiptId,
+    from: OrderStatus,
     c: &Closing<'_>,
     now: i64,
 ) -> Result<bool, DbError> {
     let done = tx
-        .execute(
-            "UPDATE receipts SET status = 'closed', shift_id = $4, shift_day = $5, closed_at = $6, bonus_accrued = $7, \
-             bonus_spent = $8, updated_at = $9, employee_id = $10 WHERE account_id = $1 AND id = $2 AND status = $3",
-            &[
-                account_id.into(),
-                id.into(),
-                from.into(),
-                c.shift_id.into(),
-                c.shift_day.into(),
-                c.closed_at.into(),
-                c.bonus_accrued.into(),
-                c.bonus_spent.into(),
-                now.into(),
-                c.employee_id.into(),
-            ],
+        .run(
+            "UPDATE receipts SET status = 'closed', shift_id = :shift_id, shift_day = :shift_day, \
+             closed_at = :closed_at, bonus_accrued = :bonus_accrued, bonus_spent = :bonus_spent, \
+             updated_at = :now, employee_id = :employee_id \
+             WHERE account_id = :account_id AND id = :id AND status = :from",
+            params! {
+                account_id,
+                id,
+                from,
+                shift_id: c.shift_id,
+                shift_day: c.shift_day,
+                closed_at: c.closed_at,
+                bonus_accrued: c.bonus_accrued,
+                bonus_spent: c.bonus_spent,
+                now,
+                employee_id: c.employee_id,
+            },
         )
         .await?;
     Ok(done == 1)
 }
 
-/// Records what each line wrote off: (line number, value in money units).
+/// What a line wrote off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineCost {
+    pub line_no: i64,
+    pub cost: Money,
+}
+
+/// Records what each line wrote off.
 pub async fn set_self_costs(
     tx: &mut Tx,
     account_id: AccountId,
-    id: i64,
-    costs: &[(i64, i64)],
+    id: ReceiptId,
+    costs: &[LineCost],
 ) -> Result<(), DbError> {
-    for &(line_no, cost) in costs {
-        tx.execute(
-            "UPDATE receipt_lines SET self_cost_sum = $4 WHERE account_id = $1 AND receipt_id = $2 AND line_no = $3",
-            &[account_id.into(), id.into(), line_no.into(), cost.into()],
+    for c in costs {
+        tx.run(
+            "UPDATE receipt_lines SET self_cost_sum = :cost \
+             WHERE account_id = :account_id AND receipt_id = :id AND line_no = :line_no",
+            params! { account_id, id, line_no: c.line_no, cost: c.cost },
         )
         .await?;
     }
@@ -459,83 +551,95 @@ pub async fn closed_between(
     from: i64,
     to: i64,
 ) -> Result<Vec<ReceiptRow>, DbError> {
-    let sql = format!("{SELECT} WHERE account_id = $1 AND closed_at >= $2 AND closed_at < $3 ORDER BY closed_at, id");
-    let rows = db
-        .read()
+    db.read()
         .await
-        .fetch_all(&sql, &[account_id.into(), from.into(), to.into()])
-        .await?;
-    rows.iter().map(receipt).collect()
+        .all(
+            concat!(
+                select_receipts!(),
+                " WHERE account_id = :account_id AND closed_at >= :from AND closed_at < :to \
+                 ORDER BY closed_at, id"
+            ),
+            params! { account_id, from, to },
+        )
+        .await
 }
 
 /// The closed receipts of a shop's cash day, by closing time.
 pub async fn of_shift_day(
     db: &Db,
     account_id: AccountId,
-    shop_id: i64,
+    shop_id: ShopId,
     shift_day: &str,
 ) -> Result<Vec<ReceiptRow>, DbError> {
-    let sql = format!(
-        "{SELECT} WHERE account_id = $1 AND shift_day = $2 AND shop_id = $3 AND closed_at IS NOT NULL ORDER BY closed_at, id"
-    );
-    let rows = db
-        .read()
+    db.read()
         .await
-        .fetch_all(&sql, &[account_id.into(), shift_day.into(), shop_id.into()])
-        .await?;
-    rows.iter().map(receipt).collect()
+        .all(
+            concat!(
+                select_receipts!(),
+                " WHERE account_id = :account_id AND shift_day = :shift_day AND shop_id = :shop_id \
+                 AND closed_at IS NOT NULL ORDER BY closed_at, id"
+            ),
+            params! { account_id, shift_day, shop_id },
+        )
+        .await
+}
+
+/// A receipt line with its product's `ref_code`.
+#[derive(Debug, Clone)]
+pub struct CodedLine {
+    pub line: LineRow,
+    pub ref_code: String,
 }
 
 /// A receipt's lines (each with its product's ref_code) and payments.
-pub type Details = (Vec<(LineRow, String)>, Vec<PaymentRow>);
+#[derive(Debug, Clone, Default)]
+pub struct Details {
+    pub lines: Vec<CodedLine>,
+    pub payments: Vec<PaymentRow>,
+}
 
 /// Lines and payments of many receipts at once, by receipt id.
 pub async fn details(
     db: &Db,
     account_id: AccountId,
-    ids: &[i64],
-) -> Result<std::collections::HashMap<i64, Details>, DbError> {
-    let mut out: std::collections::HashMap<i64, Details> = Default::default();
+    ids: &[ReceiptId],
+) -> Result<HashMap<ReceiptId, Details>, DbError> {
+    let mut out: HashMap<ReceiptId, Details> = HashMap::with_capacity(ids.len());
+    let keys: Vec<Value> = ids.iter().map(|&id| Value::from(id)).collect();
     let mut reader = db.read().await;
-    for chunk in ids.chunks(500) {
-        let wanted = batch::wanted(chunk.len(), 2);
-        let mut params: Vec<Value> = vec![account_id.into()];
-        params.extend(chunk.iter().map(|&id| Value::from(id)));
-        let sql = format!(
-            "SELECT l.receipt_id, l.line_no, l.uuid, l.product_id, l.parent_line, l.title, l.count, l.price, l.origin_price, \
-             l.discount_sum, l.total_sum, l.self_cost_sum, p.ref_code FROM {wanted} CROSS JOIN receipt_lines l \
-             JOIN products p ON p.account_id = l.account_id AND p.id = l.product_id \
-             WHERE l.account_id = $1 AND l.receipt_id = wanted.column1 ORDER BY l.receipt_id, l.line_no"
-        );
-        for r in reader.fetch_all(&sql, &params).await? {
-            let line = LineRow {
-                line_no: r.int(1)?,
-                uuid: r.text(2)?,
-                product_id: r.int(3)?,
-                parent_line: r.opt_int(4)?,
-                title: r.text(5)?,
-                count: r.int(6)?,
-                price: r.int(7)?,
-                origin_price: r.int(8)?,
-                discount_sum: r.int(9)?,
-                total_sum: r.int(10)?,
-                self_cost_sum: r.int(11)?,
-            };
-            out.entry(r.int(0)?)
-                .or_default()
-                .0
-                .push((line, r.text(12)?));
-        }
-        let sql = format!(
-            "SELECT p.receipt_id, p.payment_type_id, p.value FROM {wanted} CROSS JOIN receipt_payments p \
-             WHERE p.account_id = $1 AND p.receipt_id = wanted.column1 ORDER BY p.receipt_id, p.line_no"
-        );
-        for r in reader.fetch_all(&sql, &params).await? {
-            out.entry(r.int(0)?)
-                .or_default()
-                .1
-                .push((r.int(1)?, r.int(2)?));
-        }
+    let lines = batch::keyed(
+        &mut reader,
+        "SELECT l.receipt_id, l.line_no, l.uuid, l.product_id, l.parent_line, l.title, l.count, l.price, \
+         l.origin_price, l.discount_sum, l.total_sum, l.self_cost_sum, p.ref_code \
+         FROM {wanted} CROSS JOIN receipt_lines l \
+         JOIN products p ON p.account_id = l.account_id AND p.id = l.product_id \
+         WHERE l.account_id = :account_id AND l.receipt_id = wanted.column1 ORDER BY l.receipt_id, l.line_no",
+        params! { account_id },
+        &keys,
+    )
+    .await?;
+    for row in &lines {
+        let receipt: ReceiptId = row.get("receipt_id")?;
+        let line = CodedLine {
+            line: LineRow::from_row(row)?,
+            ref_code: row.get("ref_code")?,
+        };
+        out.entry(receipt).or_default().lines.push(line);
+    }
+    let payments = batch::keyed(
+        &mut reader,
+        "SELECT p.receipt_id, p.payment_type_id, p.value FROM {wanted} CROSS JOIN receipt_payments p \
+         WHERE p.account_id = :account_id AND p.receipt_id = wanted.column1 ORDER BY p.receipt_id, p.line_no",
+        params! { account_id },
+        &keys,
+    )
+    .await?;
+    for row in &payments {
+        let receipt: ReceiptId = row.get("receipt_id")?;
+        out.entry(receipt)
+            .or_default()
+            .payments
+            .push(PaymentRow::from_row(row)?);
     }
     Ok(out)
 }

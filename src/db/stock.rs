@@ -1,34 +1,41 @@
 //! Queries on the stock ledger (movements) and the balances that follow from it.
 
-use crate::domain::ids::AccountId;
 use std::collections::BTreeMap;
 
 use super::batch;
 use super::ids::{self, Kind};
-use super::{Db, DbError, Row, Tx, Value};
+use super::{Db, DbError, Query, Tx, Value};
+use crate::domain::decimal::{Money, Qty};
+use crate::domain::document::DocRef;
+use crate::domain::ids::{AccountId, MovementId, ProductId, StorageId};
+use crate::domain::stock::Balance;
+use crate::{from_row, params, record};
 
-/// A movement to write (decimals in storage units).
+/// A movement to write.
+#[derive(Debug, Clone)]
 pub struct NewMovement {
-    pub storage_id: i64,
-    pub product_id: i64,
+    pub storage_id: StorageId,
+    pub product_id: ProductId,
     pub line_no: i64,
     pub doc_date: i64,
-    pub qty: i64,
-    pub value: i64,
+    pub qty: Qty,
+    pub value: Money,
 }
 
-/// Which document a movement belongs to.
-#[derive(Debug, Clone, Copy)]
-pub struct DocRef<'a> {
-    pub doc_type: &'a str,
-    pub doc_id: i64,
-}
+from_row!(NewMovement {
+    storage_id,
+    product_id,
+    line_no,
+    doc_date,
+    qty,
+    value
+});
 
 /// Writes the movements of a document and adds them to the balances, in one go.
 pub async fn post(
     tx: &mut Tx,
     account_id: AccountId,
-    doc: DocRef<'_>,
+    doc: DocRef,
     movements: &[NewMovement],
     now: i64,
 ) -> Result<(), DbError> {
@@ -36,65 +43,79 @@ pub async fn post(
         return Ok(());
     }
     let first_id = ids::reserve(tx, account_id, Kind::Movement, movements.len() as i64).await?;
-    let rows: Vec<Vec<Value>> = movements
+    let doc_type = doc.kind.as_str();
+    let rows: Vec<batch::Record> = movements
         .iter()
         .enumerate()
         .map(|(n, m)| {
-            vec![
-                account_id.into(),
-                (first_id + n as i64).into(),
-                m.storage_id.into(),
-                m.product_id.into(),
-                doc.doc_type.into(),
-                doc.doc_id.into(),
-                m.line_no.into(),
-                m.doc_date.into(),
-                m.qty.into(),
-                m.value.into(),
-            ]
+            record! {
+                account_id,
+                id: MovementId::new(first_id + n as i64),
+                storage_id: m.storage_id,
+                product_id: m.product_id,
+                doc_type,
+                doc_id: doc.id,
+                line_no: m.line_no,
+                doc_date: m.doc_date,
+                qty: m.qty,
+                value: m.value,
+            }
         })
         .collect();
-    batch::legacy_insert(
-        tx,
-        "INSERT INTO stock_movements (account_id, id, storage_id, product_id, doc_type, doc_id, line_no, doc_date, qty, value)",
-        &rows,
-        "",
-    )
-    .await?;
-    let mut deltas = BTreeMap::new();
+    batch::insert(tx, "stock_movements", &rows, "").await?;
+    let mut deltas = Deltas::new();
     for m in movements {
-        let entry = deltas
-            .entry((m.storage_id, m.product_id))
-            .or_insert((0i64, 0i64));
-        entry.0 += m.qty;
-        entry.1 += m.value;
+        let entry = deltas.entry((m.storage_id, m.product_id)).or_default();
+        entry.0 += m.qty.units();
+        entry.1 += m.value.units();
     }
     add_to_balances(tx, account_id, &deltas, now).await
 }
+
+/// A (storage, product) pair and a quantity and value: a balance, or a sum of movements.
+struct Sum {
+    storage_id: StorageId,
+    product_id: ProductId,
+    qty: Qty,
+    value: Money,
+}
+
+from_row!(Sum {
+    storage_id,
+    product_id,
+    qty,
+    value
+});
 
 /// Removes every movement of a document and takes exactly their sums off the balances.
 pub async fn unpost(
     tx: &mut Tx,
     account_id: AccountId,
-    doc: DocRef<'_>,
+    doc: DocRef,
     now: i64,
 ) -> Result<(), DbError> {
-    let params: [Value; 3] = [account_id.into(), doc.doc_type.into(), doc.doc_id.into()];
-    let rows = tx
-        .fetch_all(
-            "SELECT storage_id, product_id, CAST(SUM(qty) AS BIGINT), CAST(SUM(value) AS BIGINT) FROM stock_movements \
-             WHERE account_id = $1 AND doc_type = $2 AND doc_id = $3 GROUP BY storage_id, product_id",
-            &params,
+    let doc_type = doc.kind.as_str();
+    let sums: Vec<Sum> = tx
+        .all(
+            "SELECT storage_id, product_id, CAST(SUM(qty) AS BIGINT) AS qty, CAST(SUM(value) AS BIGINT) AS value \
+             FROM stock_movements WHERE account_id = :account_id AND doc_type = :doc_type AND doc_id = :doc_id \
+             GROUP BY storage_id, product_id",
+            params! { account_id, doc_type, doc_id: doc.id },
         )
         .await?;
-    let deltas = rows
+    let deltas = sums
         .iter()
-        .map(|r| Ok(((r.int(0)?, r.int(1)?), (-r.int(2)?, -r.int(3)?))))
-        .collect::<Result<BTreeMap<_, _>, DbError>>()?;
+        .map(|s| {
+            (
+                (s.storage_id, s.product_id),
+                (-s.qty.units(), -s.value.units()),
+            )
+        })
+        .collect();
     add_to_balances(tx, account_id, &deltas, now).await?;
-    tx.execute(
-        "DELETE FROM stock_movements WHERE account_id = $1 AND doc_type = $2 AND doc_id = $3",
-        &params,
+    tx.run(
+        "DELETE FROM stock_movements WHERE account_id = :account_id AND doc_type = :doc_type AND doc_id = :doc_id",
+        params! { account_id, doc_type, doc_id: doc.id },
     )
     .await?;
     Ok(())
@@ -104,53 +125,36 @@ pub async fn unpost(
 pub async fn movements_of(
     tx: &mut Tx,
     account_id: AccountId,
-    doc: DocRef<'_>,
+    doc: DocRef,
 ) -> Result<Vec<NewMovement>, DbError> {
-    let rows = tx
-        .fetch_all(
-            "SELECT storage_id, product_id, line_no, doc_date, qty, value FROM stock_movements \
-             WHERE account_id = $1 AND doc_type = $2 AND doc_id = $3 ORDER BY id",
-            &[account_id.into(), doc.doc_type.into(), doc.doc_id.into()],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(NewMovement {
-                storage_id: r.int(0)?,
-                product_id: r.int(1)?,
-                line_no: r.int(2)?,
-                doc_date: r.int(3)?,
-                qty: r.int(4)?,
-                value: r.int(5)?,
-            })
-        })
-        .collect()
+    tx.all(
+        "SELECT storage_id, product_id, line_no, doc_date, qty, value FROM stock_movements \
+         WHERE account_id = :account_id AND doc_type = :doc_type AND doc_id = :doc_id ORDER BY id",
+        params! { account_id, doc_type: doc.kind.as_str(), doc_id: doc.id },
+    )
+    .await
 }
 
-/// Adds (qty, value) deltas to balances, creating missing rows. The map is ordered, so
-/// concurrent writers on PostgreSQL lock balance rows in the same order and cannot deadlock.
+/// (storage, product) → (qty, value) changes, in units. Ordered, so that concurrent writers on
+/// PostgreSQL lock balance rows in the same order and cannot deadlock.
+type Deltas = BTreeMap<(StorageId, ProductId), (i64, i64)>;
+
+/// Adds (qty, value) deltas to balances, creating missing rows.
 async fn add_to_balances(
     tx: &mut Tx,
     account_id: AccountId,
-    deltas: &BTreeMap<(i64, i64), (i64, i64)>,
+    deltas: &Deltas,
     now: i64,
 ) -> Result<(), DbError> {
-    let rows: Vec<Vec<Value>> = deltas
+    let rows: Vec<batch::Record> = deltas
         .iter()
         .map(|(&(storage_id, product_id), &(qty, value))| {
-            vec![
-                account_id.into(),
-                storage_id.into(),
-                product_id.into(),
-                qty.into(),
-                value.into(),
-                now.into(),
-            ]
+            record! { account_id, storage_id, product_id, qty, value, updated_at: now }
         })
         .collect();
-    batch::legacy_insert(
+    batch::insert(
         tx,
-        "INSERT INTO stock_balances (account_id, storage_id, product_id, qty, value, updated_at)",
+        "stock_balances",
         &rows,
         "ON CONFLICT (account_id, storage_id, product_id) DO UPDATE SET qty = stock_balances.qty + excluded.qty, \
          value = stock_balances.value + excluded.value, updated_at = excluded.updated_at",
@@ -164,44 +168,40 @@ async fn add_to_balances(
 
 /// A product's balance in a storage, as `/draft/store` lists it.
 pub struct StoreRow {
-    pub product_id: i64,
+    pub product_id: ProductId,
     pub name: String,
     pub measure: String,
-    pub qty: i64,
-    pub value: i64,
+    pub qty: Qty,
+    pub value: Money,
 }
+
+from_row!(StoreRow {
+    product_id,
+    name,
+    measure,
+    qty,
+    value
+});
 
 /// Every product that has ever moved in the storage, by product id.
 pub async fn store(
     db: &Db,
     account_id: AccountId,
-    storage_id: i64,
+    storage_id: StorageId,
 ) -> Result<Vec<StoreRow>, DbError> {
-    let rows = db
-        .read()
+    db.read()
         .await
-        .fetch_all(
-            "SELECT p.id, p.name, p.measure, b.qty, b.value FROM stock_balances b \
+        .all(
+            "SELECT p.id AS product_id, p.name, p.measure, b.qty, b.value FROM stock_balances b \
              JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
-             WHERE b.account_id = $1 AND b.storage_id = $2 ORDER BY b.product_id",
-            &[account_id.into(), storage_id.into()],
+             WHERE b.account_id = :account_id AND b.storage_id = :storage_id ORDER BY b.product_id",
+            params! { account_id, storage_id },
         )
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(StoreRow {
-                product_id: r.int(0)?,
-                name: r.text(1)?,
-                measure: r.text(2)?,
-                qty: r.int(3)?,
-                value: r.int(4)?,
-            })
-        })
-        .collect()
+        .await
 }
 
-/// (storage, product) → (qty, value), in storage units.
-pub type Sums = BTreeMap<(i64, i64), (i64, i64)>;
+/// (storage, product) → balance.
+pub type Sums = BTreeMap<(StorageId, ProductId), Balance>;
 
 /// The balances as stored, and as the sum of the ledger, for the invariant check.
 /// Both come from one snapshot (`tx` from [`super::Db::begin_snapshot`]).
@@ -209,52 +209,56 @@ pub async fn balances_and_ledger(
     tx: &mut Tx,
     account_id: AccountId,
 ) -> Result<(Sums, Sums), DbError> {
-    let balances = tx
-        .fetch_all(
-            "SELECT storage_id, product_id, qty, value FROM stock_balances WHERE account_id = $1",
-            &[account_id.into()],
+    let balances: Vec<Sum> = tx
+        .all(
+            "SELECT storage_id, product_id, qty, value FROM stock_balances WHERE account_id = :account_id",
+            params! { account_id },
         )
         .await?;
-    let ledger = tx
-        .fetch_all(
-            "SELECT storage_id, product_id, CAST(SUM(qty) AS BIGINT), CAST(SUM(value) AS BIGINT) FROM stock_movements \
-             WHERE account_id = $1 GROUP BY storage_id, product_id",
-            &[account_id.into()],
+    let ledger: Vec<Sum> = tx
+        .all(
+            "SELECT storage_id, product_id, CAST(SUM(qty) AS BIGINT) AS qty, CAST(SUM(value) AS BIGINT) AS value \
+             FROM stock_movements WHERE account_id = :account_id GROUP BY storage_id, product_id",
+            params! { account_id },
         )
         .await?;
-    let collect = |rows: Vec<Row>| -> Result<Sums, DbError> {
-        rows.iter()
-            .map(|r| Ok(((r.int(0)?, r.int(1)?), (r.int(2)?, r.int(3)?))))
+    let collect = |sums: Vec<Sum>| -> Sums {
+        sums.into_iter()
+            .map(|s| {
+                let balance = Balance {
+                    qty: s.qty,
+                    value: s.value,
+                };
+                ((s.storage_id, s.product_id), balance)
+            })
             .collect()
     };
-    Ok((collect(balances)?, collect(ledger)?))
+    Ok((collect(balances), collect(ledger)))
 }
 
-/// Current balances (qty, value in units) of these products in a storage; absent ones are zero.
+/// Current balances of these products in a storage; absent ones are zero.
 pub async fn balances(
-    tx: &mut Tx,
+    q: &mut impl Query,
     account_id: AccountId,
-    storage_id: i64,
-    product_ids: &[i64],
-) -> Result<BTreeMap<i64, (i64, i64)>, DbError> {
+    storage_id: StorageId,
+    product_ids: &[ProductId],
+) -> Result<BTreeMap<ProductId, Balance>, DbError> {
     let mut found = BTreeMap::new();
     let keys: Vec<Value> = product_ids.iter().map(|&id| Value::from(id)).collect();
-    let query = batch::LegacyLookup {
+    let query = batch::Lookup {
         columns: "b.product_id, b.qty, b.value",
         from: "stock_balances b",
-        condition: "b.account_id = $1 AND b.storage_id = $2",
+        condition: "b.account_id = :account_id AND b.storage_id = :storage_id",
         key: "b.product_id",
     };
-    batch::legacy_lookup(
-        tx,
-        &query,
-        &[account_id.into(), storage_id.into()],
-        &keys,
-        |r| {
-            found.insert(r.int(0)?, (r.int(1)?, r.int(2)?));
-            Ok(())
-        },
-    )
+    batch::lookup(q, &query, params! { account_id, storage_id }, &keys, |r| {
+        let balance = Balance {
+            qty: r.get("qty")?,
+            value: r.get("value")?,
+        };
+        found.insert(r.get("product_id")?, balance);
+        Ok(())
+    })
     .await?;
     Ok(found)
 }

@@ -1,66 +1,89 @@
 //! Queries on tech maps (recipes): a product's output and ingredient lines.
 
-use crate::domain::ids::AccountId;
 use std::collections::HashMap;
 
 use super::batch;
-use super::{Db, DbError, Row, Tx, Value};
+use super::{Db, DbError, Query, Tx, Value};
+use crate::domain::decimal::Qty;
+use crate::domain::ids::{AccountId, ProductId};
+use crate::domain::recipe::Recipe;
+use crate::{from_row, params, record};
+
+/// One edge of the recipe graph: a product and one of its ingredients.
+struct Edge {
+    product_id: ProductId,
+    ingredient_id: ProductId,
+}
+
+from_row!(Edge {
+    product_id,
+    ingredient_id
+});
 
 /// Every recipe edge of the account: product → its ingredients.
-pub async fn edges(tx: &mut Tx, account_id: AccountId) -> Result<HashMap<i64, Vec<i64>>, DbError> {
-    let mut graph: HashMap<i64, Vec<i64>> = HashMap::new();
-    let rows = tx
-        .fetch_all(
-            "SELECT product_id, ingredient_id FROM tech_map_items WHERE account_id = $1",
-            &[account_id.into()],
+pub async fn edges(
+    tx: &mut Tx,
+    account_id: AccountId,
+) -> Result<HashMap<ProductId, Vec<ProductId>>, DbError> {
+    let mut graph: HashMap<ProductId, Vec<ProductId>> = HashMap::new();
+    let rows: Vec<Edge> = tx
+        .all(
+            "SELECT product_id, ingredient_id FROM tech_map_items WHERE account_id = :account_id",
+            params! { account_id },
         )
         .await?;
-    for row in rows {
-        graph.entry(row.int(0)?).or_default().push(row.int(1)?);
+    for edge in rows {
+        graph
+            .entry(edge.product_id)
+            .or_default()
+            .push(edge.ingredient_id);
     }
     Ok(graph)
 }
 
-/// Replaces the product's recipe: `output` and (ingredient id, amount) lines, in units.
+/// An ingredient line of a recipe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ingredient {
+    pub product_id: ProductId,
+    pub amount: Qty,
+}
+
+/// Replaces the product's recipe: `output` made of the `lines`.
 pub async fn save(
     tx: &mut Tx,
     account_id: AccountId,
-    product_id: i64,
-    output: i64,
-    lines: &[(i64, i64)],
+    product_id: ProductId,
+    output: Qty,
+    lines: &[Ingredient],
     now: i64,
 ) -> Result<(), DbError> {
-    tx.execute(
-        "INSERT INTO tech_maps (account_id, product_id, output, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
-         ON CONFLICT (account_id, product_id) DO UPDATE SET output = excluded.output, updated_at = excluded.updated_at",
-        &[account_id.into(), product_id.into(), output.into(), now.into()],
+    tx.run(
+        "INSERT INTO tech_maps (account_id, product_id, output, created_at, updated_at) \
+         VALUES (:account_id, :product_id, :output, :now, :now) \
+         ON CONFLICT (account_id, product_id) DO UPDATE SET output = excluded.output, \
+         updated_at = excluded.updated_at",
+        params! { account_id, product_id, output, now },
     )
     .await?;
-    tx.execute(
-        "DELETE FROM tech_map_items WHERE account_id = $1 AND product_id = $2",
-        &[account_id.into(), product_id.into()],
+    tx.run(
+        "DELETE FROM tech_map_items WHERE account_id = :account_id AND product_id = :product_id",
+        params! { account_id, product_id },
     )
     .await?;
-    let rows: Vec<Vec<Value>> = lines
+    let rows: Vec<batch::Record> = lines
         .iter()
-        .enumerate()
-        .map(|(n, &(ingredient_id, amount))| {
-            vec![
-                account_id.into(),
-                product_id.into(),
-                (n as i64 + 1).into(),
-                ingredient_id.into(),
-                amount.into(),
-            ]
+        .zip(1_i64..)
+        .map(|(line, line_no)| {
+            record! {
+                account_id,
+                product_id,
+                line_no,
+                ingredient_id: line.product_id,
+                amount: line.amount,
+            }
         })
         .collect();
-    batch::legacy_insert(
-        tx,
-        "INSERT INTO tech_map_items (account_id, product_id, line_no, ingredient_id, amount)",
-        &rows,
-        "",
-    )
-    .await?;
+    batch::insert(tx, "tech_map_items", &rows, "").await?;
     super::marks::bump(tx, account_id, super::marks::Section::Products);
     Ok(())
 }
@@ -68,80 +91,90 @@ pub async fn save(
 /// A recipe as read back.
 #[derive(Debug, Clone)]
 pub struct TechMap {
-    pub output: i64,
+    pub output: Qty,
     pub updated_at: i64,
     pub lines: Vec<TechMapLine>,
 }
 
+/// A recipe's own columns.
+struct TechMapHead {
+    output: Qty,
+    updated_at: i64,
+}
+
+from_row!(TechMapHead { output, updated_at });
+
 #[derive(Debug, Clone)]
 pub struct TechMapLine {
-    pub product_id: i64,
+    pub product_id: ProductId,
     pub ref_code: String,
     pub name: String,
     pub measure: String,
-    pub amount: i64,
+    pub amount: Qty,
 }
 
-fn line(r: &Row) -> Result<TechMapLine, DbError> {
-    Ok(TechMapLine {
-        product_id: r.int(0)?,
-        ref_code: r.text(1)?,
-        name: r.text(2)?,
-        measure: r.text(3)?,
-        amount: r.int(4)?,
-    })
-}
+from_row!(TechMapLine {
+    product_id,
+    ref_code,
+    name,
+    measure,
+    amount
+});
 
 pub async fn find(
     db: &Db,
     account_id: AccountId,
-    product_id: i64,
+    product_id: ProductId,
 ) -> Result<Option<TechMap>, DbError> {
     let mut reader = db.read().await;
-    let params = [account_id.into(), product_id.into()];
     let Some(head) = reader
-        .fetch_optional(
-            "SELECT output, updated_at FROM tech_maps WHERE account_id = $1 AND product_id = $2",
-            &params,
+        .optional::<TechMapHead>(
+            "SELECT output, updated_at FROM tech_maps \
+             WHERE account_id = :account_id AND product_id = :product_id",
+            params! { account_id, product_id },
         )
         .await?
     else {
         return Ok(None);
     };
     let lines = reader
-        .fetch_all(
-            "SELECT p.id, p.ref_code, p.name, p.measure, i.amount FROM tech_map_items i \
+        .all(
+            "SELECT p.id AS product_id, p.ref_code, p.name, p.measure, i.amount FROM tech_map_items i \
              JOIN products p ON p.account_id = i.account_id AND p.id = i.ingredient_id \
-             WHERE i.account_id = $1 AND i.product_id = $2 ORDER BY i.line_no",
-            &params,
+             WHERE i.account_id = :account_id AND i.product_id = :product_id ORDER BY i.line_no",
+            params! { account_id, product_id },
         )
         .await?;
     Ok(Some(TechMap {
-        output: head.int(0)?,
-        updated_at: head.int(1)?,
-        lines: lines.iter().map(line).collect::<Result<_, _>>()?,
+        output: head.output,
+        updated_at: head.updated_at,
+        lines,
     }))
 }
 
-/// The recipes of these products (those that have one): product → (output, [(ingredient,
-/// amount)]), in units.
+/// The recipes of these products (those that have one).
 pub async fn recipes_of(
     tx: &mut Tx,
     account_id: AccountId,
-    product_ids: &[i64],
-) -> Result<HashMap<i64, (i64, Vec<(i64, i64)>)>, DbError> {
-    let mut found: HashMap<i64, (i64, Vec<(i64, i64)>)> = HashMap::new();
+    product_ids: &[ProductId],
+) -> Result<HashMap<ProductId, Recipe>, DbError> {
+    let mut found: HashMap<ProductId, Recipe> = HashMap::new();
     let keys: Vec<Value> = product_ids.iter().map(|&id| Value::from(id)).collect();
-    let query = batch::LegacyLookup {
+    let query = batch::Lookup {
         columns: "m.product_id, m.output, i.ingredient_id, i.amount",
         from: "tech_maps m JOIN tech_map_items i ON i.account_id = m.account_id AND i.product_id = m.product_id",
-        condition: "m.account_id = $1",
+        condition: "m.account_id = :account_id",
         key: "m.product_id",
     };
-    batch::legacy_lookup(tx, &query, &[account_id.into()], &keys, |r| {
-        let entry = found.entry(r.int(0)?).or_insert_with(|| (0, Vec::new()));
-        entry.0 = r.int(1)?;
-        entry.1.push((r.int(2)?, r.int(3)?));
+    batch::lookup(tx, &query, params! { account_id }, &keys, |r| {
+        let recipe = found.entry(r.get("product_id")?).or_insert_with(|| Recipe {
+            output: Qty::ZERO,
+            items: Vec::new(),
+        });
+        recipe.output = r.get("output")?;
+        recipe
+            .items
+            .push((r.get("ingredient_id")?, r.get("amount")?));
         Ok(())
     })
     .await?;

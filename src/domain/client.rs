@@ -4,6 +4,15 @@
 use rust_decimal::Decimal;
 
 use super::decimal::{Money, Percent};
+use super::sales::vocabulary;
+
+vocabulary! {
+    /// What a discount group does: a discount off the bill, or bonus accrued on it.
+    DiscountKind {
+        Discount = "discount",
+        Bonus = "bonus",
+    }
+}
 
 /// The phone's digits only: `+375 (29) 182-14-62` → `375291821462`.
 pub fn norm_phone(phone: &str) -> String {
@@ -66,6 +75,16 @@ pub fn check_bonus_spend(
     Ok(())
 }
 
+/// A bonus cap that lets bonus pay the whole bill (a client outside a bonus group).
+pub fn full_bill() -> Percent {
+    Percent::from_units(10_000)
+}
+
+/// What a receipt does to its client's bonus balance: `accrued` added, `spent` taken.
+pub fn bonus_change(accrued: Money, spent: Money) -> Money {
+    Money::from_units(accrued.units() - spent.units())
+}
+
 /// The bonus a receipt accrues: `rate` percent of what was paid other than in bonus.
 pub fn bonus_accrual(total: Money, spent: Money, rate: Percent) -> Money {
     let base = (total.decimal() - spent.decimal()).max(Decimal::ZERO);
@@ -116,5 +135,12 @@ mod tests {
     fn bonus_accrues_on_what_was_not_paid_in_bonus() {
         assert_eq!(bonus_accrual(m("13.66"), m("0"), p("5")), m("0.68"));
         assert_eq!(bonus_accrual(m("20"), m("5"), p("10")), m("1.50"));
+    }
+
+    #[test]
+    fn the_balance_moves_by_what_was_accrued_less_what_was_spent() {
+        assert_eq!(bonus_change(m("0.68"), m("0")), m("0.68"));
+        assert_eq!(bonus_change(m("1.50"), m("5")), m("-3.50"));
+        assert!(check_bonus_spend(m("20"), m("20"), m("20"), full_bill()).is_ok());
     }
 }

@@ -7,30 +7,13 @@
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-/// What a key allows: the integration API, a point of sale's terminal API, or administration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Scope {
-    Api,
-    Terminal,
-    Admin,
-}
-
-impl Scope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Api => "api",
-            Scope::Terminal => "terminal",
-            Scope::Admin => "admin",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Scope> {
-        match text {
-            "api" => Some(Scope::Api),
-            "terminal" => Some(Scope::Terminal),
-            "admin" => Some(Scope::Admin),
-            _ => None,
-        }
+crate::domain::sales::vocabulary! {
+    /// What a key allows: the integration API, a point of sale's terminal API, or
+    /// administration.
+    Scope {
+        Api = "api",
+        Terminal = "terminal",
+        Admin = "admin",
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod decimal;
+pub mod document;
 pub mod graph;
 pub mod host;
 pub mod ids;

@@ -4,35 +4,44 @@
 //! rounded once per written-off product.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Display;
+use std::hash::Hash;
 
 use rust_decimal::Decimal;
 
 use super::decimal::Qty;
+use super::ids::ProductId;
 use super::product::CancellationType;
 
-/// A tech map: `items` (ingredient, amount) make `output` of the product.
+/// A tech map: `items` (ingredient, amount) make `output` of the product. Products are
+/// [`ProductId`]s; the computation only needs keys it can order and hash.
 #[derive(Debug, Clone)]
-pub struct Recipe {
+pub struct Recipe<K = ProductId> {
     pub output: Qty,
-    pub items: Vec<(i64, Qty)>,
+    pub items: Vec<(K, Qty)>,
 }
+
+/// What a product is known by here.
+pub trait ProductKey: Copy + Ord + Hash + Display {}
+
+impl<K: Copy + Ord + Hash + Display> ProductKey for K {}
 
 /// Deeper than this is a loop (tech maps refuse cycles; this guards against stored data).
 const MAX_DEPTH: usize = 32;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the tech maps under product {0} nest deeper than {MAX_DEPTH} levels")]
-pub struct TooDeep(pub i64);
+pub struct TooDeep(pub String);
 
 /// The products and quantities that selling `count` of `product` writes off. A product sold
 /// "by ingredients" without a tech map is written off itself.
-pub fn write_off(
-    product: i64,
+pub fn write_off<K: ProductKey>(
+    product: K,
     count: Qty,
-    cancellation: &HashMap<i64, CancellationType>,
-    recipes: &HashMap<i64, Recipe>,
-) -> Result<BTreeMap<i64, Qty>, TooDeep> {
-    let mut exact: BTreeMap<i64, Decimal> = BTreeMap::new();
+    cancellation: &HashMap<K, CancellationType>,
+    recipes: &HashMap<K, Recipe<K>>,
+) -> Result<BTreeMap<K, Qty>, TooDeep> {
+    let mut exact: BTreeMap<K, Decimal> = BTreeMap::new();
     explode(
         product,
         count.decimal(),
@@ -48,16 +57,16 @@ pub fn write_off(
         .collect())
 }
 
-fn explode(
-    product: i64,
+fn explode<K: ProductKey>(
+    product: K,
     count: Decimal,
-    cancellation: &HashMap<i64, CancellationType>,
-    recipes: &HashMap<i64, Recipe>,
+    cancellation: &HashMap<K, CancellationType>,
+    recipes: &HashMap<K, Recipe<K>>,
     depth: usize,
-    out: &mut BTreeMap<i64, Decimal>,
+    out: &mut BTreeMap<K, Decimal>,
 ) -> Result<(), TooDeep> {
     if depth > MAX_DEPTH {
-        return Err(TooDeep(product));
+        return Err(TooDeep(product.to_string()));
     }
     let kind = cancellation
         .get(&product)
@@ -88,7 +97,7 @@ mod tests {
 
     /// 1 cappuccino (by ingredients) = 1 espresso (a sub-product by ingredients: 18 g beans)
     /// + 0.15 l milk; sugar is never written off.
-    fn cafe() -> (HashMap<i64, CancellationType>, HashMap<i64, Recipe>) {
+    fn cafe() -> (HashMap<i64, CancellationType>, HashMap<i64, Recipe<i64>>) {
         use CancellationType::*;
         let cancellation = [
             (1, CancelIngredients),

@@ -3,55 +3,52 @@
 //! movements taken back exactly) and wired again (the same movements posted again), through
 //! [`super::documents::set_wired`].
 
-use crate::domain::ids::AccountId;
 use std::collections::BTreeMap;
 
-use crate::db::adjustments::{self as adjustment_db, AdjustmentLine, NewAdjustment};
-use crate::db::documents::DocKind;
+use crate::db::adjustments::{self as adjustment_db, AdjustmentLine, AdjustmentRow, NewAdjustment};
+use crate::db::documents::Table;
 use crate::db::ids::{self, Kind};
-use crate::db::stock::{self, DocRef, NewMovement};
+use crate::db::stock::{self, NewMovement};
 use crate::db::Tx;
-use crate::domain::decimal::{Money, Qty, UnitCost};
+use crate::domain::decimal::{Qty, UnitCost};
+use crate::domain::document::DocRef;
+use crate::domain::ids::{AccountId, AdjustmentId, ProductId, StorageId};
 use crate::domain::stock::Balance;
 
-use super::{Actor, ServiceResult};
+use super::documents::StockDocument;
+use super::{Actor, ServiceError, ServiceResult};
 
 /// A counted balance: what `storage_id` holds of `product_id`, and the cost to value stock
 /// found on an empty shelf at.
 #[derive(Debug, Clone, Copy)]
 pub struct Count {
-    pub storage_id: i64,
-    pub product_id: i64,
+    pub storage_id: StorageId,
+    pub product_id: ProductId,
     pub target: Qty,
     pub fallback_cost: UnitCost,
 }
 
 /// Posts, inside `tx`, a wired adjustment for the counts that differ from the balances; no
 /// document when none differs. Returns its id.
+#[tracing::instrument(skip_all, fields(account = %actor.account_id))]
 pub async fn post_counts(
     tx: &mut Tx,
     actor: &Actor,
     comment: &str,
     counts: &[Count],
     now: i64,
-) -> ServiceResult<Option<i64>> {
+) -> ServiceResult<Option<AdjustmentId>> {
     let account_id = actor.account_id;
-    let mut by_storage: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    let mut by_storage: BTreeMap<StorageId, Vec<ProductId>> = BTreeMap::new();
     for c in counts {
         by_storage
             .entry(c.storage_id)
             .or_default()
             .push(c.product_id);
     }
-    let mut current: BTreeMap<(i64, i64), Balance> = BTreeMap::new();
+    let mut current: BTreeMap<(StorageId, ProductId), Balance> = BTreeMap::new();
     for (storage_id, products) in by_storage {
-        for (product_id, (qty, value)) in
-            stock::balances(tx, account_id, storage_id, &products).await?
-        {
-            let balance = Balance {
-                qty: Qty::from_units(qty),
-                value: Money::from_units(value),
-            };
+        for (product_id, balance) in stock::balances(tx, account_id, storage_id, &products).await? {
             current.insert((storage_id, product_id), balance);
         }
     }
@@ -67,15 +64,15 @@ pub async fn post_counts(
             line_no: lines.len() as i64 + 1,
             storage_id: c.storage_id,
             product_id: c.product_id,
-            target: c.target.units(),
-            qty: movement.qty.units(),
-            value: movement.value.units(),
+            target: c.target,
+            qty: movement.qty,
+            value: movement.value,
         });
     }
     if lines.is_empty() {
         return Ok(None);
     }
-    let id = ids::next(tx, account_id, Kind::Adjustment).await?;
+    let id = AdjustmentId::new(ids::next(tx, account_id, Kind::Adjustment).await?);
     let doc = NewAdjustment {
         id,
         comment: comment.to_owned(),
@@ -83,24 +80,26 @@ pub async fn post_counts(
         by: actor.user_id,
     };
     adjustment_db::insert(tx, account_id, &doc, &lines, now).await?;
-    stock::post(tx, account_id, doc_ref(id), &recorded(now, &lines), now).await?;
+    stock::post(tx, account_id, DocRef::of(id), &recorded(now, &lines), now).await?;
     Ok(Some(id))
 }
 
-/// What wiring the adjustment posts: exactly the movements it recorded when it was made.
-pub(super) async fn movements(
-    tx: &mut Tx,
-    account_id: AccountId,
-    id: i64,
-) -> ServiceResult<Vec<NewMovement>> {
-    let (doc_date, lines) = adjustment_db::for_wiring(tx, account_id, id).await?;
-    Ok(recorded(doc_date, &lines))
-}
+/// Adjustments as stock documents: wiring posts exactly the movements recorded when the
+/// adjustment was made.
+impl StockDocument for AdjustmentId {
+    type Header = AdjustmentRow;
 
-fn doc_ref(id: i64) -> DocRef<'static> {
-    DocRef {
-        doc_type: DocKind::Adjustment.name(),
-        doc_id: id,
+    const TABLE: Table<AdjustmentRow> = adjustment_db::TABLE;
+
+    async fn movements(
+        self,
+        tx: &mut Tx,
+        account_id: AccountId,
+    ) -> ServiceResult<Vec<NewMovement>> {
+        let (doc_date, lines) = adjustment_db::recorded(tx, account_id, self)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no adjustment with id {self}")))?;
+        Ok(recorded(doc_date, &lines))
     }
 }
 

@@ -1,7 +1,11 @@
 //! Administration: accounts, keys and the `caf_*_id` objects that must exist before the
 //! integration API can refer to them (API.md §10).
 
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{
+    AccountId, DiscountGroupId, KeyId, MenuId, ModifierGroupId, ModifierItemId, PaymentTypeId,
+    ProductId, ShopId, StorageId, TaxId,
+};
+use crate::domain::sales::PaymentKind;
 use std::str::FromStr;
 
 use crate::db::{self, accounts, catalog, clients, keys, modifiers, objects, Db};
@@ -13,10 +17,11 @@ use crate::domain::{names, time};
 use super::{ServiceError, ServiceResult};
 
 /// The kinds a payment type can be.
-pub const PAYMENT_KINDS: [&str; 5] = ["cash", "card", "cashless", "bonus", "credit"];
+pub const PAYMENT_KINDS: &[&str] = PaymentKind::WORDS;
 
 /// Creates an account with its standard taxes (1 `Без налога` 0%, 2 `НДС` 20%) and payment
 /// types (1 cash, 2 card), so that the vendor's examples work on it.
+#[tracing::instrument(skip_all, fields(account = %name))]
 pub async fn create_account(
     db: &Db,
     name: &str,
@@ -46,10 +51,10 @@ pub(super) async fn insert_account(
         }
         other => other?,
     };
-    objects::insert_tax(tx, account_id, "Без налога", 0, now).await?;
-    objects::insert_tax(tx, account_id, "НДС", 2000, now).await?;
-    objects::insert_payment_type(tx, account_id, "Наличные", "cash", now).await?;
-    objects::insert_payment_type(tx, account_id, "Карта", "card", now).await?;
+    objects::insert_tax(tx, account_id, "Без налога", Percent::ZERO, now).await?;
+    objects::insert_tax(tx, account_id, "НДС", Percent::from_units(2000), now).await?;
+    objects::insert_payment_type(tx, account_id, "Наличные", PaymentKind::Cash, now).await?;
+    objects::insert_payment_type(tx, account_id, "Карта", PaymentKind::Card, now).await?;
     Ok(account_id)
 }
 
@@ -65,12 +70,17 @@ pub async fn account_id(db: &Db, name: &str) -> ServiceResult<AccountId> {
 /// A key to create.
 pub struct KeySpec<'a> {
     pub scope: &'a str,
-    pub shop_id: Option<i64>,
+    pub shop_id: Option<ShopId>,
     pub label: &'a str,
 }
 
 /// Creates a key and returns its id and the key itself, which is shown this once only.
-pub async fn create_key(db: &Db, account: &str, spec: KeySpec<'_>) -> ServiceResult<(i64, String)> {
+#[tracing::instrument(skip_all, fields(account = %account))]
+pub async fn create_key(
+    db: &Db,
+    account: &str,
+    spec: KeySpec<'_>,
+) -> ServiceResult<(KeyId, String)> {
     create_key_with_budget(db, account, spec, None).await
 }
 
@@ -91,12 +101,13 @@ pub fn parse_budget(rate: Option<i64>, burst: Option<i64>) -> ServiceResult<Opti
 
 /// Creates a key with its own rate limit (`None`: the server's default); returns its id and
 /// the key itself, which is shown this once only.
+#[tracing::instrument(skip_all, fields(account = %account))]
 pub async fn create_key_with_budget(
     db: &Db,
     account: &str,
     spec: KeySpec<'_>,
     budget: Option<Budget>,
-) -> ServiceResult<(i64, String)> {
+) -> ServiceResult<(KeyId, String)> {
     let account_id = account_id(db, account).await?;
     let scope = Scope::parse(spec.scope).ok_or_else(|| {
         ServiceError::invalid(
@@ -123,13 +134,13 @@ pub async fn create_key_with_budget(
     let (digest, prefix) = (key::digest(&plain), key::prefix(&plain));
     let mut tx = db.begin_write().await?;
     if let Some(shop_id) = spec.shop_id {
-        require(&mut tx, objects::Table::Shops, account_id, shop_id, "shop").await?;
+        require(&mut tx, account_id, shop_id, "shop").await?;
     }
     let new_key = keys::NewKey {
         account_id,
         digest: &digest,
         prefix: &prefix,
-        scope: scope.as_str(),
+        scope,
         shop_id: spec.shop_id,
         label: spec.label,
         now: time::now_unix(),
@@ -140,22 +151,25 @@ pub async fn create_key_with_budget(
     Ok((id, plain))
 }
 
+#[tracing::instrument(skip_all, fields(account = %account))]
 pub async fn list_keys(db: &Db, account: &str) -> ServiceResult<Vec<keys::KeyRow>> {
     let account_id = account_id(db, account).await?;
     Ok(keys::list(db, account_id).await?)
 }
 
 /// The keys of an account (never the keys themselves), by id.
+#[tracing::instrument(skip_all, fields(account = %account_id))]
 pub async fn keys_of(db: &Db, account_id: AccountId) -> ServiceResult<Vec<keys::KeyRow>> {
     Ok(keys::list(db, account_id).await?)
 }
 
 /// Sets a key's own rate limit (`None`: back to the server's default) and returns the key.
 /// Servers that cached the key apply it once their cache forgets it (`--key-cache-ttl`).
+#[tracing::instrument(skip_all, fields(account = %account_id))]
 pub async fn set_key_budget(
     db: &Db,
     account_id: AccountId,
-    key_id: i64,
+    key_id: KeyId,
     budget: Option<Budget>,
 ) -> ServiceResult<keys::KeyRow> {
     let mut tx = db.begin_write().await?;
@@ -166,7 +180,8 @@ pub async fn set_key_budget(
     Ok(key)
 }
 
-pub async fn revoke_key(db: &Db, account: &str, key_id: i64) -> ServiceResult<()> {
+#[tracing::instrument(skip_all, fields(account = %account))]
+pub async fn revoke_key(db: &Db, account: &str, key_id: KeyId) -> ServiceResult<()> {
     let account_id = account_id(db, account).await?;
     let mut tx = db.begin_write().await?;
     if !keys::revoke(&mut tx, account_id, key_id, time::now_unix()).await? {
@@ -178,7 +193,8 @@ pub async fn revoke_key(db: &Db, account: &str, key_id: i64) -> ServiceResult<()
     Ok(())
 }
 
-pub async fn create_storage(db: &Db, account: &str, name: &str) -> ServiceResult<i64> {
+#[tracing::instrument(skip_all, fields(account = %account))]
+pub async fn create_storage(db: &Db, account: &str, name: &str) -> ServiceResult<StorageId> {
     let account_id = account_id(db, account).await?;
     let name = names::parse_object_name(name).map_err(|e| ServiceError::invalid("name", e))?;
     let mut tx = db.begin_write().await?;
@@ -187,29 +203,24 @@ pub async fn create_storage(db: &Db, account: &str, name: &str) -> ServiceResult
     Ok(id)
 }
 
+#[tracing::instrument(skip_all, fields(account = %account))]
 pub async fn create_shop(
     db: &Db,
     account: &str,
     name: &str,
-    storage_id: i64,
-) -> ServiceResult<i64> {
+    storage_id: StorageId,
+) -> ServiceResult<ShopId> {
     let account_id = account_id(db, account).await?;
     let name = names::parse_object_name(name).map_err(|e| ServiceError::invalid("name", e))?;
     let mut tx = db.begin_write().await?;
-    require(
-        &mut tx,
-        objects::Table::Storages,
-        account_id,
-        storage_id,
-        "storage",
-    )
-    .await?;
+    require(&mut tx, account_id, storage_id, "storage").await?;
     let id = objects::insert_shop(&mut tx, account_id, &name, storage_id, time::now_unix()).await?;
     db::commit(tx).await?;
     Ok(id)
 }
 
-pub async fn create_tax(db: &Db, account: &str, name: &str, rate: &str) -> ServiceResult<i64> {
+#[tracing::instrument(skip_all, fields(account = %account))]
+pub async fn create_tax(db: &Db, account: &str, name: &str, rate: &str) -> ServiceResult<TaxId> {
     let account_id = account_id(db, account).await?;
     let name = names::parse_object_name(name).map_err(|e| ServiceError::invalid("name", e))?;
     let rate = Percent::from_str(rate).map_err(|e| ServiceError::invalid("rate", e.to_string()))?;
@@ -220,26 +231,23 @@ pub async fn create_tax(db: &Db, account: &str, name: &str, rate: &str) -> Servi
         ));
     }
     let mut tx = db.begin_write().await?;
-    let id =
-        objects::insert_tax(&mut tx, account_id, &name, rate.units(), time::now_unix()).await?;
+    let id = objects::insert_tax(&mut tx, account_id, &name, rate, time::now_unix()).await?;
     db::commit(tx).await?;
     Ok(id)
 }
 
+#[tracing::instrument(skip_all, fields(account = %account))]
 pub async fn create_payment_type(
     db: &Db,
     account: &str,
     name: &str,
     kind: &str,
-) -> ServiceResult<i64> {
+) -> ServiceResult<PaymentTypeId> {
     let account_id = account_id(db, account).await?;
     let name = names::parse_object_name(name).map_err(|e| ServiceError::invalid("name", e))?;
-    if !PAYMENT_KINDS.contains(&kind) {
-        return Err(ServiceError::invalid(
-            "kind",
-            format!("kind {kind:?} is not one of {}", PAYMENT_KINDS.join(", ")),
-        ));
-    }
+    let kind: PaymentKind = kind
+        .parse()
+        .map_err(|e: String| ServiceError::invalid("kind", format!("kind {e}")))?;
     let mut tx = db.begin_write().await?;
     let id =
         objects::insert_payment_type(&mut tx, account_id, &name, kind, time::now_unix()).await?;
@@ -247,7 +255,8 @@ pub async fn create_payment_type(
     Ok(id)
 }
 
-pub async fn create_menu(db: &Db, account: &str, name: &str) -> ServiceResult<i64> {
+#[tracing::instrument(skip_all, fields(account = %account))]
+pub async fn create_menu(db: &Db, account: &str, name: &str) -> ServiceResult<MenuId> {
     let account_id = account_id(db, account).await?;
     let name = names::parse_object_name(name).map_err(|e| ServiceError::invalid("name", e))?;
     let mut tx = db.begin_write().await?;
@@ -257,6 +266,7 @@ pub async fn create_menu(db: &Db, account: &str, name: &str) -> ServiceResult<i6
 }
 
 /// Changes the account's time zone and/or stock module; returns the account id.
+#[tracing::instrument(skip_all, fields(account = %account))]
 pub async fn set_settings(
     db: &Db,
     account: &str,
@@ -281,19 +291,16 @@ pub struct GroupSpec<'a> {
     pub bonus_max_bill_rate: Option<&'a str>,
 }
 
+#[tracing::instrument(skip_all, fields(account = %account))]
 pub async fn create_discount_group(
     db: &Db,
     account: &str,
     spec: GroupSpec<'_>,
-) -> ServiceResult<i64> {
+) -> ServiceResult<DiscountGroupId> {
     let account_id = account_id(db, account).await?;
     let name = names::parse_object_name(spec.name).map_err(|e| ServiceError::invalid("name", e))?;
-    if !["discount", "bonus"].contains(&spec.kind) {
-        return Err(ServiceError::invalid(
-            "type",
-            "type must be discount or bonus",
-        ));
-    }
+    let kind = crate::domain::client::DiscountKind::parse(spec.kind)
+        .ok_or_else(|| ServiceError::invalid("type", "type must be discount or bonus"))?;
     let rate = percentage(spec.rate, "rate")?;
     let cap = percentage(
         spec.bonus_max_bill_rate.unwrap_or("100"),
@@ -301,9 +308,9 @@ pub async fn create_discount_group(
     )?;
     let group = clients::NewGroup {
         name: &name,
-        kind: spec.kind,
-        rate: rate.units(),
-        bonus_max_bill_rate: cap.units(),
+        kind,
+        rate,
+        bonus_max_bill_rate: cap,
     };
     let mut tx = db.begin_write().await?;
     let id = clients::insert_group(&mut tx, account_id, &group, time::now_unix()).await?;
@@ -325,15 +332,17 @@ pub struct ClientSpec<'a> {
     pub last_name: Option<&'a str>,
     pub phone: Option<&'a str>,
     pub card: Option<&'a str>,
-    pub group: Option<i64>,
+    pub group: Option<DiscountGroupId>,
 }
 
 /// Creates a client; returns its UUID.
+#[tracing::instrument(skip_all, fields(account = %account))]
 pub async fn create_client(db: &Db, account: &str, spec: ClientSpec<'_>) -> ServiceResult<String> {
     let account_id = account_id(db, account).await?;
     let name = names::parse_object_name(spec.name).map_err(|e| ServiceError::invalid("name", e))?;
     let mut tx = db.begin_write().await?;
-    if let Some(group) = spec.group {
+    let group_id = spec.group;
+    if let Some(group) = group_id {
         if clients::group(&mut tx, account_id, group).await?.is_none() {
             return Err(ServiceError::invalid(
                 "group",
@@ -347,7 +356,7 @@ pub async fn create_client(db: &Db, account: &str, spec: ClientSpec<'_>) -> Serv
         last_name: spec.last_name.unwrap_or_default().trim().to_owned(),
         phone: spec.phone.unwrap_or_default().trim().to_owned(),
         card_number: spec.card.unwrap_or_default().trim().to_owned(),
-        group_id: spec.group,
+        group_id,
         ..clients::NewClient::default()
     };
     clients::insert(&mut tx, account_id, &client, time::now_unix()).await?;
@@ -363,11 +372,12 @@ pub struct ModifierGroupSpec<'a> {
     pub multiple: bool,
 }
 
+#[tracing::instrument(skip_all, fields(account = %account))]
 pub async fn create_modifier_group(
     db: &Db,
     account: &str,
     spec: ModifierGroupSpec<'_>,
-) -> ServiceResult<i64> {
+) -> ServiceResult<ModifierGroupId> {
     let account_id = account_id(db, account).await?;
     let name = names::parse_object_name(spec.name).map_err(|e| ServiceError::invalid("name", e))?;
     if spec.min < 0 || spec.max < spec.min {
@@ -389,9 +399,9 @@ pub async fn create_modifier_group(
 async fn group_and_product(
     tx: &mut db::Tx,
     account_id: AccountId,
-    group: i64,
+    group: ModifierGroupId,
     code: &str,
-) -> ServiceResult<i64> {
+) -> ServiceResult<ProductId> {
     if !modifiers::group_exists(tx, account_id, group).await? {
         return Err(ServiceError::invalid(
             "group",
@@ -406,14 +416,15 @@ async fn group_and_product(
 }
 
 /// Adds a product to a modifier group: `count` of it for `price`; returns the item's id.
+#[tracing::instrument(skip_all, fields(account = %account))]
 pub async fn add_modifier_item(
     db: &Db,
     account: &str,
-    group: i64,
+    group: ModifierGroupId,
     code: &str,
     count: &str,
     price: &str,
-) -> ServiceResult<i64> {
+) -> ServiceResult<ModifierItemId> {
     let account_id = account_id(db, account).await?;
     let count = Qty::from_str(count).map_err(|e| ServiceError::invalid("count", e.to_string()))?;
     let price =
@@ -431,8 +442,8 @@ pub async fn add_modifier_item(
         account_id,
         group,
         product,
-        count.units(),
-        price.units(),
+        count,
+        price,
         time::now_unix(),
     )
     .await?;
@@ -441,12 +452,13 @@ pub async fn add_modifier_item(
 }
 
 /// Attaches a modifier group to a product; returns the group id.
+#[tracing::instrument(skip_all, fields(account = %account))]
 pub async fn attach_modifier_group(
     db: &Db,
     account: &str,
-    group: i64,
+    group: ModifierGroupId,
     code: &str,
-) -> ServiceResult<i64> {
+) -> ServiceResult<ModifierGroupId> {
     let account_id = account_id(db, account).await?;
     let mut tx = db.begin_write().await?;
     let product = group_and_product(&mut tx, account_id, group, code).await?;
@@ -456,19 +468,18 @@ pub async fn attach_modifier_group(
 }
 
 /// Fails with `Invalid` naming `field` unless the account has a live object `id` in `table`.
-pub async fn require(
+pub async fn require<T: objects::Object>(
     tx: &mut db::Tx,
-    table: objects::Table,
     account_id: AccountId,
-    id: i64,
+    id: T,
     field: &str,
 ) -> ServiceResult<()> {
-    if objects::exists(tx, table, account_id, id).await? {
+    if objects::exists(tx, account_id, id).await? {
         Ok(())
     } else {
         Err(ServiceError::invalid(
             field,
-            format!("{field} {id} does not exist in this account"),
+            format!("{field} {} does not exist in this account", id.get()),
         ))
     }
 }

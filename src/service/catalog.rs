@@ -16,16 +16,17 @@
 //!
 //! Counters are taken in one order (see [`crate::db::ids`]), so creators never deadlock.
 
-use crate::domain::ids::AccountId;
 use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
-use crate::db::catalog::{self, Coded, NewCoded, NewPrice};
+use crate::db::catalog::{self, CodedId, NewCoded, NewPrice};
 use crate::db::ids;
-use crate::db::objects::{self, Table};
+use crate::db::objects;
 use crate::db::products::NewProduct;
 use crate::db::Tx;
+use crate::domain::decimal::Qty;
+use crate::domain::ids::{AccountId, CategoryId, ProductId, ShopId, StorageId, TaxId, WorkspaceId};
 use crate::domain::product::{CancellationType, EntityType, Measure};
 use crate::wire::invoices::ProductIn;
 use crate::wire::moves::ProductAmountIn;
@@ -34,29 +35,29 @@ use super::{ServiceError, ServiceResult};
 
 /// The administrator-made objects of the account that a payload may refer to.
 pub struct Known {
-    pub storages: HashSet<i64>,
-    pub shops: HashSet<i64>,
+    pub storages: HashSet<StorageId>,
+    pub shops: HashSet<ShopId>,
     /// tax id → rate in percent
-    pub taxes: HashMap<i64, Decimal>,
+    pub taxes: HashMap<TaxId, Decimal>,
 }
 
 impl Known {
     pub async fn load(tx: &mut Tx, account_id: AccountId) -> ServiceResult<Known> {
         Ok(Known {
-            storages: objects::live_ids(tx, Table::Storages, account_id).await?,
-            shops: objects::live_ids(tx, Table::Shops, account_id).await?,
+            storages: objects::live_ids(tx, account_id).await?,
+            shops: objects::live_ids(tx, account_id).await?,
             taxes: catalog::tax_rates(tx, account_id).await?,
         })
     }
 
-    pub fn require_storage(&self, id: i64, field: &str) -> ServiceResult<()> {
-        require(self.storages.contains(&id), field, "storage", id)
+    pub fn require_storage(&self, id: StorageId, field: &str) -> ServiceResult<()> {
+        require(self.storages.contains(&id), field, "storage", id.get())
     }
-    pub fn require_shop(&self, id: i64, field: &str) -> ServiceResult<()> {
-        require(self.shops.contains(&id), field, "shop", id)
+    pub fn require_shop(&self, id: ShopId, field: &str) -> ServiceResult<()> {
+        require(self.shops.contains(&id), field, "shop", id.get())
     }
-    pub fn require_tax(&self, id: i64, field: &str) -> ServiceResult<()> {
-        require(self.taxes.contains_key(&id), field, "tax", id)
+    pub fn require_tax(&self, id: TaxId, field: &str) -> ServiceResult<()> {
+        require(self.taxes.contains_key(&id), field, "tax", id.get())
     }
 }
 
@@ -145,8 +146,8 @@ pub fn check_product(p: &ProductIn, prefix: String) -> ServiceResult<ProductSpec
 
 /// What products refer to, resolved: code → id.
 pub struct CatalogRefs<'a> {
-    pub categories: &'a HashMap<String, i64>,
-    pub workspaces: &'a HashMap<String, i64>,
+    pub categories: &'a HashMap<String, CategoryId>,
+    pub workspaces: &'a HashMap<String, WorkspaceId>,
     pub known: &'a Known,
 }
 
@@ -197,19 +198,19 @@ impl ProductSpec<'_> {
     }
 
     /// The row to write under `id` (references already checked).
-    pub fn row(&self, id: i64, refs: &CatalogRefs<'_>) -> NewProduct {
+    pub fn row(&self, id: ProductId, refs: &CatalogRefs<'_>) -> NewProduct {
         let p = self.input;
-        let lookup = |code: &Option<String>, map: &HashMap<String, i64>| {
+        fn lookup<T: Copy>(code: &Option<String>, map: &HashMap<String, T>) -> Option<T> {
             code.as_ref().and_then(|c| map.get(c).copied())
-        };
+        }
         NewProduct {
             id,
             ref_code: p.ref_code.clone(),
             name: p.name.trim().to_owned(),
-            entity_type: self.entity_type.as_str(),
-            cancellation_type: self.cancellation.code(),
+            entity_type: self.entity_type,
+            cancellation_type: self.cancellation,
             for_sale: p.for_sale.unwrap_or(true),
-            measure: self.measure.as_str(),
+            measure: self.measure,
             barcode: p.barcode.clone().unwrap_or_default(),
             country: p.country.clone().unwrap_or_default(),
             weight_in_gram: p.weight_in_gram.unwrap_or(0),
@@ -224,18 +225,15 @@ impl ProductSpec<'_> {
 
     /// One price per shop (a later entry for the same shop wins); the declared cost is kept
     /// only when `keep_self_cost` (the account's stock module is off).
-    pub fn prices(&self, id: i64, keep_self_cost: bool) -> Vec<NewPrice> {
-        let mut per_shop: HashMap<i64, NewPrice> = HashMap::new();
+    pub fn prices(&self, id: ProductId, keep_self_cost: bool) -> Vec<NewPrice> {
+        let mut per_shop: HashMap<ShopId, NewPrice> = HashMap::new();
         for price in &self.input.prices {
             let row = NewPrice {
                 product_id: id,
                 shop_id: price.caf_shop_id,
                 storage_id: price.caf_storage_id,
-                price_units: price.price.units(),
-                self_cost_units: price
-                    .self_cost
-                    .filter(|_| keep_self_cost)
-                    .map(|c| c.units()),
+                price: price.price,
+                self_cost: price.self_cost.filter(|_| keep_self_cost),
             };
             per_shop.insert(price.caf_shop_id, row);
         }
@@ -246,14 +244,13 @@ impl ProductSpec<'_> {
 }
 
 /// Finds the rows of `table` with these codes, creating those missing with their code as name.
-pub async fn ensure_coded(
+pub async fn ensure_coded<T: CodedId>(
     tx: &mut Tx,
-    table: Coded,
     account_id: AccountId,
     codes: &[String],
     now: i64,
-) -> ServiceResult<HashMap<String, i64>> {
-    let mut found = catalog::ids_by_code(tx, table, account_id, codes).await?;
+) -> ServiceResult<HashMap<String, T>> {
+    let mut found = catalog::ids_by_code(tx, account_id, codes).await?;
     let mut missing: Vec<&String> = codes.iter().filter(|c| !found.contains_key(*c)).collect();
     missing.sort();
     missing.dedup();
@@ -265,7 +262,7 @@ pub async fn ensure_coded(
             parent: None,
         })
         .collect();
-    create_coded(tx, table, account_id, &mut found, new, now).await?;
+    create_coded(tx, account_id, &mut found, new, now).await?;
     Ok(found)
 }
 
@@ -279,27 +276,26 @@ pub struct NewCode {
 
 /// Steps 2–4 of find-or-create (see the module's documentation) for `new`, codes not in
 /// `found` (distinct, each parent before its children); adds them to `found`.
-pub async fn create_coded(
+pub async fn create_coded<T: CodedId>(
     tx: &mut Tx,
-    table: Coded,
     account_id: AccountId,
-    found: &mut HashMap<String, i64>,
+    found: &mut HashMap<String, T>,
     new: Vec<NewCode>,
     now: i64,
 ) -> ServiceResult<()> {
     if new.is_empty() {
         return Ok(());
     }
-    let first = ids::reserve(tx, account_id, table.kind(), new.len() as i64).await?;
+    let first = ids::reserve(tx, account_id, T::TABLE.kind(), new.len() as i64).await?;
     let codes: Vec<String> = new.iter().map(|n| n.ref_code.clone()).collect();
-    found.extend(catalog::ids_by_code(tx, table, account_id, &codes).await?);
+    found.extend(catalog::ids_by_code(tx, account_id, &codes).await?);
     let still_missing: Vec<NewCode> = new
         .into_iter()
         .filter(|n| !found.contains_key(&n.ref_code))
         .collect();
     let mut rows = Vec::with_capacity(still_missing.len());
     for (n, code) in still_missing.into_iter().enumerate() {
-        let id = first + n as i64;
+        let id = T::new(first + n as i64);
         let parent_id = code.parent.as_ref().and_then(|p| found.get(p).copied());
         found.insert(code.ref_code.clone(), id);
         rows.push(NewCoded {
@@ -312,9 +308,9 @@ pub async fn create_coded(
     if rows.is_empty() {
         return Ok(());
     }
-    catalog::insert_coded(tx, table, account_id, &rows, now).await?;
+    catalog::insert_coded(tx, account_id, &rows, now).await?;
     let inserted: Vec<String> = rows.into_iter().map(|r| r.ref_code).collect();
-    found.extend(catalog::ids_by_code(tx, table, account_id, &inserted).await?);
+    found.extend(catalog::ids_by_code(tx, account_id, &inserted).await?);
     Ok(())
 }
 
@@ -332,19 +328,19 @@ pub fn check_amounts(items: &[ProductAmountIn]) -> ServiceResult<()> {
     }
 }
 
-/// The lines as (product id, amount in units); 422 naming the first unknown product code.
+/// The lines as (product id, amount); 422 naming the first unknown product code.
 pub async fn resolve_amounts(
     tx: &mut Tx,
     account_id: AccountId,
     items: &[ProductAmountIn],
-) -> ServiceResult<Vec<(i64, i64)>> {
+) -> ServiceResult<Vec<(ProductId, Qty)>> {
     let codes: Vec<String> = items.iter().map(|i| i.product_code.clone()).collect();
     let found = catalog::products_by_code(tx, account_id, &codes).await?;
     items
         .iter()
         .enumerate()
         .map(|(i, item)| match found.get(&item.product_code) {
-            Some(product) => Ok((product.id, item.amount.units())),
+            Some(product) => Ok((product.id, item.amount)),
             None => Err(ServiceError::invalid(
                 format!("items[{i}].product_code"),
                 format!("no product {:?} in the account", item.product_code),

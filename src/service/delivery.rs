@@ -3,7 +3,6 @@
 //! links its client by UUID, else finds one by phone or card, else creates one. Without a
 //! shop or a client the order waits in the back office and is not sent to a terminal.
 
-use crate::domain::ids::AccountId;
 use rust_decimal::Decimal;
 
 use crate::db::clients::{self, Contact, NewClient};
@@ -14,6 +13,8 @@ use crate::db::sales::{self, LineRow, ReceiptRow};
 use crate::db::{self, Db, Tx};
 use crate::domain::client::{norm_phone, parse_birthday};
 use crate::domain::decimal::Money;
+use crate::domain::ids::{AccountId, JobId, ReceiptId};
+use crate::domain::sales::{self as rules, JobStatus, OrderStatus, ReceiptSource};
 use crate::domain::time;
 use crate::wire::delivery::{BillIn, ClientIn};
 
@@ -26,21 +27,22 @@ const KIND: &str = "delivery";
 /// What a job came to.
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    pub job_id: i64,
-    pub status: String,
+    pub job_id: JobId,
+    pub status: JobStatus,
     pub message: String,
 }
 
 /// Checks what can be checked at once and queues the order; returns the job id.
-pub async fn accept(db: &Db, actor: &Actor, bill: &BillIn) -> ServiceResult<i64> {
+#[tracing::instrument(skip_all, fields(account = %actor.account_id))]
+pub async fn accept(db: &Db, actor: &Actor, bill: &BillIn) -> ServiceResult<JobId> {
     check_bill(bill)?;
     let payload =
         serde_json::to_string(bill).map_err(|e| ServiceError::invalid("bill", e.to_string()))?;
     let mut tx = db.begin_write().await?;
-    let id = ids::next(&mut tx, actor.account_id, Kind::Job).await?;
+    let id = JobId::new(ids::next(&mut tx, actor.account_id, Kind::Job).await?);
     let job = JobRow {
         id,
-        status: "pending".into(),
+        status: JobStatus::Pending,
         message: String::new(),
     };
     jobs::insert(
@@ -57,6 +59,7 @@ pub async fn accept(db: &Db, actor: &Actor, bill: &BillIn) -> ServiceResult<i64>
 }
 
 /// Runs an order at once and records it as a finished job: its outcome is the answer.
+#[tracing::instrument(skip_all, fields(account = %actor.account_id))]
 pub async fn run_now(db: &Db, actor: &Actor, bill: &BillIn) -> ServiceResult<Outcome> {
     check_bill(bill)?;
     let payload =
@@ -65,27 +68,28 @@ pub async fn run_now(db: &Db, actor: &Actor, bill: &BillIn) -> ServiceResult<Out
     let mut tx = db.begin_write().await?;
     let made = make_order(&mut tx, account_id, bill, now).await;
     let (mut tx, status, message) = settle(db, tx, made).await?;
-    let id = ids::next(&mut tx, account_id, Kind::Job).await?;
+    let id = JobId::new(ids::next(&mut tx, account_id, Kind::Job).await?);
     let job = JobRow {
         id,
-        status: status.into(),
-        message: message.clone(),
+        status,
+        message,
     };
     jobs::insert(&mut tx, account_id, &job, KIND, &payload, now).await?;
     db::commit(tx).await?;
     Ok(Outcome {
         job_id: id,
-        status: status.into(),
-        message,
+        status,
+        message: job.message,
     })
 }
 
 /// Does a pending job, exactly once: the order is made in the transaction that takes the job
 /// off `pending`. `None` when the job is not pending (done, or being done elsewhere).
+#[tracing::instrument(skip_all, fields(account = %account_id))]
 pub async fn process(
     db: &Db,
     account_id: AccountId,
-    job_id: i64,
+    job_id: JobId,
 ) -> ServiceResult<Option<Outcome>> {
     let now = time::now_unix();
     let mut tx = db.begin_write().await?;
@@ -103,7 +107,7 @@ pub async fn process(
     db::commit(tx).await?;
     Ok(Some(Outcome {
         job_id,
-        status: status.into(),
+        status,
         message,
     }))
 }
@@ -115,13 +119,13 @@ async fn settle(
     db: &Db,
     tx: Tx,
     made: ServiceResult<String>,
-) -> ServiceResult<(Tx, &'static str, String)> {
+) -> ServiceResult<(Tx, JobStatus, String)> {
     match made {
-        Ok(uuid) => Ok((tx, "success", uuid)),
+        Ok(uuid) => Ok((tx, JobStatus::Success, uuid)),
         Err(e) => {
             let reason = failure(e)?;
             drop(tx);
-            Ok((db.begin_write().await?, "failed", reason))
+            Ok((db.begin_write().await?, JobStatus::Failed, reason))
         }
     }
 }
@@ -138,7 +142,9 @@ fn failure(error: ServiceError) -> ServiceResult<String> {
     }
 }
 
-pub async fn status(db: &Db, account_id: AccountId, job_id: i64) -> ServiceResult<JobRow> {
+/// A job's state.
+#[tracing::instrument(skip_all, fields(account = %account_id))]
+pub async fn status(db: &Db, account_id: AccountId, job_id: JobId) -> ServiceResult<JobRow> {
     jobs::find(db, account_id, job_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("no job {job_id}")))
@@ -224,7 +230,7 @@ async fn make_order(
     )
     .await?;
     if let Some(shop) = bill.pos_id {
-        let products: Vec<i64> = bill.items.iter().map(|i| i.product_id).collect();
+        let products: Vec<_> = bill.items.iter().map(|i| i.product_id).collect();
         stop_list::refuse_stopped(tx, account_id, shop, &products, "bill.items").await?;
     }
     let payments = check_payments(&bill.payments)?;
@@ -264,27 +270,24 @@ async fn make_order(
                 product_id: item.product_id,
                 parent_line: None,
                 title: item.title.clone().unwrap_or_default(),
-                count: item.count.units(),
-                price: price.units(),
-                origin_price: item.origin_price.unwrap_or(price).units(),
-                discount_sum: item.discount_sum.unwrap_or(Money::ZERO).units(),
-                total_sum: item.total_sum.units(),
-                self_cost_sum: 0,
+                count: item.count,
+                price,
+                origin_price: item.origin_price.unwrap_or(price),
+                discount_sum: item.discount_sum.unwrap_or(Money::ZERO),
+                total_sum: item.total_sum,
+                self_cost_sum: Money::ZERO,
             }
         })
         .collect();
-    let discount_sum: i64 = lines.iter().map(|l| l.discount_sum).sum();
-    let total_sum = bill.total_sum.units();
-    let id = ids::next(tx, account_id, Kind::Receipt).await?;
+    let totals = rules::bill_totals(
+        bill.total_sum,
+        lines.iter().map(|l| (l.total_sum, l.discount_sum)),
+    );
+    let id = ReceiptId::new(ids::next(tx, account_id, Kind::Receipt).await?);
     let uuid = uuid::Uuid::new_v4().to_string();
     let order = ReceiptRow {
-        id,
-        uuid: uuid.clone(),
         shop_id: bill.pos_id,
         sent: bill.pos_id.is_some() && client.is_some(),
-        status: "wait_cashier".into(),
-        income: 1,
-        source: "delivery".into(),
         app_id: bill.app_id,
         delivery_type: bill.delivery_type,
         client_uuid: client,
@@ -295,12 +298,17 @@ async fn make_order(
             .as_ref()
             .and_then(|d| d.address.clone())
             .unwrap_or_default(),
-        total: total_sum + discount_sum,
-        total_sum,
-        discount_sum,
-        created_at,
+        total: totals.total,
+        total_sum: totals.total_sum,
+        discount_sum: totals.discount_sum,
         started_at,
-        ..ReceiptRow::default()
+        ..ReceiptRow::new(
+            id,
+            uuid.clone(),
+            ReceiptSource::Delivery,
+            OrderStatus::WaitCashier,
+            created_at,
+        )
     };
     sales::insert(tx, account_id, &order, &lines, &payments, now).await?;
     Ok(uuid)

@@ -2,6 +2,7 @@
 //! assume, so that every example works verbatim against a fresh server.
 
 use crate::db::{self, accounts, objects, Db};
+use crate::domain::ids::{MenuId, ShopId, StorageId};
 use crate::domain::time;
 
 use super::admin::{self, KeySpec};
@@ -19,7 +20,10 @@ const STORAGES: [&str; 5] = [
 ];
 
 /// Shops 1 and 2 with their default storages.
-const SHOPS: [(&str, i64); 2] = [("Кафе Буран", 1), ("Магазин К звёздам", 4)];
+const SHOPS: [(&str, StorageId); 2] = [
+    ("Кафе Буран", StorageId::new(1)),
+    ("Магазин К звёздам", StorageId::new(4)),
+];
 
 /// Menus 1 and 2, which the import example of `reference/items.md` fills.
 const MENUS: [&str; 2] = ["Основное меню", "Барное меню"];
@@ -28,7 +32,7 @@ const MENUS: [&str; 2] = ["Основное меню", "Барное меню"];
 async fn ensure_menus(db: &Db) -> ServiceResult<()> {
     let account_id = admin::account_id(db, DEMO_ACCOUNT).await?;
     let mut tx = db.begin_write().await?;
-    if objects::live_ids(&mut tx, objects::Table::Menus, account_id)
+    if objects::live_ids::<MenuId>(&mut tx, account_id)
         .await?
         .is_empty()
     {
@@ -49,6 +53,7 @@ pub struct Demo {
 
 /// Creates the demo account when it does not exist (one transaction), then a fresh API key
 /// for it: keys are stored only as digests, so each start mints one it can print.
+#[tracing::instrument(skip_all, fields(account = DEMO_ACCOUNT))]
 pub async fn ensure(db: &Db) -> ServiceResult<Demo> {
     let created = accounts::find_by_name(db, DEMO_ACCOUNT).await?.is_none();
     if created {
@@ -87,6 +92,7 @@ pub struct Sandbox {
 /// The demo account of `serve --demo`, with the demo cafe in it when `history` (made once:
 /// only while the account has no documents or receipts, so a start that was cut short fills
 /// it next time), and fresh keys of each scope.
+#[tracing::instrument(skip_all, fields(account = DEMO_ACCOUNT))]
 pub async fn sandbox(db: &Db, history: bool) -> ServiceResult<Sandbox> {
     let demo = ensure(db).await?;
     let account = accounts::find_by_name(db, DEMO_ACCOUNT)
@@ -107,7 +113,7 @@ pub async fn sandbox(db: &Db, history: bool) -> ServiceResult<Sandbox> {
         shop_id,
         label,
     };
-    let terminal = key("terminal", Some(1), "serve --demo, shop 1");
+    let terminal = key("terminal", Some(ShopId::new(1)), "serve --demo, shop 1");
     let (_, terminal_key) = admin::create_key(db, DEMO_ACCOUNT, terminal).await?;
     let (_, admin_key) =
         admin::create_key(db, DEMO_ACCOUNT, key("admin", None, "serve --demo")).await?;

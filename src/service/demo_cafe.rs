@@ -13,11 +13,11 @@ use rand::{Rng, SeedableRng};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-use crate::db::documents::DocKind;
 use crate::db::ids::{self, Kind};
 use crate::db::products::Key;
 use crate::db::sales::OpenShift;
 use crate::db::{self, clients, sales as sales_db, Db};
+use crate::domain::ids::{EmployeeId, ProductId, ShiftId, ShopId};
 use crate::domain::time;
 
 use super::admin;
@@ -105,6 +105,7 @@ const GOODS: [(&str, &str, &str, &str); 3] = [
 ];
 
 /// Fills the just-made demo account with a cafe's month.
+#[tracing::instrument(skip_all, fields(account = %actor.account_id))]
 pub async fn populate(db: &Db, actor: &Actor) -> ServiceResult<()> {
     let today = time::now_unix();
     let day = |days_ago: i64| today - days_ago * 86_400;
@@ -130,7 +131,7 @@ pub async fn populate(db: &Db, actor: &Actor) -> ServiceResult<()> {
     }
     history.today(cashiers[0], today).await?;
     let stopped = (Key::RefCode("syrniki"), "product_code");
-    stop_list::set(db, actor.account_id, 1, stopped, true).await?;
+    stop_list::set(db, actor.account_id, ShopId::new(1), stopped, true).await?;
     Ok(())
 }
 
@@ -204,7 +205,7 @@ async fn buy(
         "products": products, "items": items,
     });
     let id = invoices::create(db, actor, &parse(invoice)?).await?;
-    documents::set_wired(db, actor, DocKind::Invoice, id, true).await
+    documents::set_wired(db, actor, id, true).await
 }
 
 /// The dishes' recipes, and the custard they share (a sub-product made by its own recipe).
@@ -247,7 +248,7 @@ async fn syrups(db: &Db) -> ServiceResult<()> {
     Ok(())
 }
 
-async fn product_id(db: &Db, actor: &Actor, code: &str) -> ServiceResult<i64> {
+async fn product_id(db: &Db, actor: &Actor, code: &str) -> ServiceResult<ProductId> {
     Ok(
         super::products::get(db, actor.account_id, Key::RefCode(code))
             .await?
@@ -261,7 +262,7 @@ async fn transfer(db: &Db, actor: &Actor, at: i64) -> ServiceResult<()> {
         "storage_from": {"caf_id": 1}, "storage_to": {"caf_id": 4},
         "items": [{"product_code": "beans", "amount": 5}, {"product_code": "milk", "amount": 10}]});
     let id = moves::create(db, actor, &parse(body)?).await?;
-    documents::set_wired(db, actor, DocKind::Move, id, true).await
+    documents::set_wired(db, actor, id, true).await
 }
 
 /// The cashiers of shops 1 and 2, and a manager.
@@ -269,7 +270,7 @@ async fn staff(db: &Db, actor: &Actor) -> ServiceResult<[i64; 2]> {
     let anna = employees::create(db, actor.account_id, "Анна Ковалёва", "cashier").await?;
     let boris = employees::create(db, actor.account_id, "Борис Лебедев", "cashier").await?;
     employees::create(db, actor.account_id, "Вера Соколова", "manager").await?;
-    Ok([anna, boris])
+    Ok([anna.get(), boris.get()])
 }
 
 /// Regular guests in a 5% bonus programme; returns their UUIDs (made from a seeded generator).
@@ -279,9 +280,9 @@ async fn guests(db: &Db, actor: &Actor) -> ServiceResult<Vec<String>> {
     let mut tx = db.begin_write().await?;
     let group = clients::NewGroup {
         name: "Бонусная программа",
-        kind: "bonus",
-        rate: 500,
-        bonus_max_bill_rate: 5_000,
+        kind: crate::domain::client::DiscountKind::Bonus,
+        rate: crate::domain::decimal::Percent::from_units(500),
+        bonus_max_bill_rate: crate::domain::decimal::Percent::from_units(5_000),
     };
     let group_id = clients::insert_group(&mut tx, actor.account_id, &group, now).await?;
     let people = [
@@ -310,7 +311,7 @@ async fn guests(db: &Db, actor: &Actor) -> ServiceResult<Vec<String>> {
 }
 
 /// What the tills sell: (product id, price in cents).
-async fn menu(db: &Db, actor: &Actor) -> ServiceResult<Vec<(i64, i64)>> {
+async fn menu(db: &Db, actor: &Actor) -> ServiceResult<Vec<(ProductId, i64)>> {
     let mut menu = Vec::new();
     let priced = DISHES
         .iter()
@@ -331,7 +332,7 @@ struct History<'a> {
     db: &'a Db,
     actor: &'a Actor,
     rng: StdRng,
-    menu: Vec<(i64, i64)>,
+    menu: Vec<(ProductId, i64)>,
     guests: Vec<String>,
 }
 
@@ -355,7 +356,7 @@ impl History<'_> {
         sales_db::close_shift(
             &mut tx,
             self.actor.account_id,
-            shop,
+            ShopId::new(shop),
             shift.id,
             noon + 9 * 3_600,
         )
@@ -386,7 +387,7 @@ impl History<'_> {
     fn till(&self, shop: i64) -> Till {
         Till {
             actor: self.actor.clone(),
-            shop_id: shop,
+            shop_id: ShopId::new(shop),
         }
     }
 
@@ -399,11 +400,11 @@ impl History<'_> {
     ) -> ServiceResult<OpenShift> {
         let account_id = self.actor.account_id;
         let shift = OpenShift {
-            id: ids::next(tx, account_id, Kind::Shift).await?,
+            id: ShiftId::new(ids::next(tx, account_id, Kind::Shift).await?),
             shift_day: time::day_of(at, &self.actor.timezone),
-            employee_id: Some(cashier),
+            employee_id: Some(EmployeeId::new(cashier)),
         };
-        sales_db::open_shift(tx, account_id, shop, &shift, at).await?;
+        sales_db::open_shift(tx, account_id, ShopId::new(shop), &shift, at).await?;
         Ok(shift)
     }
 

@@ -1,39 +1,58 @@
-//! What stock documents (invoices, transfers, adjustments) share: wiring flips a flag exactly
-//! once and posts the document's movements to the ledger; unwiring takes them back exactly.
+//! Stock documents, generically: a kind of document (invoices, transfers, adjustments) is a
+//! header table ([`StockDocument::TABLE`]) and a function that computes the movements it posts
+//! ([`StockDocument::movements`]); everything else is here, written once. Wiring flips the
+//! document's flag exactly once and posts its movements to the ledger; unwiring takes them
+//! back exactly. Reading lists the headers of a date range or finds one.
+//!
+//! The kind is told by the id's type (an [`InvoiceId`](crate::domain::ids::InvoiceId) is an
+//! invoice's), which implements [`StockDocument`] in the kind's own module; this module
+//! depends on none of them.
 
-use crate::db::documents::{self, DocKind};
-use crate::db::stock::{self, DocRef};
-use crate::db::{self, Db, Tx};
+use std::future::Future;
+
+use crate::db::documents::Table;
+use crate::db::stock::{self, NewMovement};
+use crate::db::{self, Db, FromRow, Tx};
+use crate::domain::document::{DocRef, DocumentId};
+use crate::domain::ids::AccountId;
 use crate::domain::time;
 
 use super::{Actor, ServiceError, ServiceResult};
 
+/// A kind of stock document, implemented by its id type.
+pub trait StockDocument: DocumentId {
+    /// A header as the kind's table reads it.
+    type Header: FromRow + Send + 'static;
+
+    /// The kind's header table.
+    const TABLE: Table<Self::Header>;
+
+    /// The movements that wiring document `self` posts, computed inside `tx`.
+    fn movements(
+        self,
+        tx: &mut Tx,
+        account_id: AccountId,
+    ) -> impl Future<Output = ServiceResult<Vec<NewMovement>>> + Send;
+}
+
 /// Wires (`true`) or unwires (`false`) a document: 404 when it does not exist, 409 when it is
 /// already in that state.
-pub async fn set_wired(
+#[tracing::instrument(skip_all, fields(account = %actor.account_id, kind = %D::KIND, id = %id))]
+pub async fn set_wired<D: StockDocument>(
     db: &Db,
     actor: &Actor,
-    kind: DocKind,
-    id: i64,
+    id: D,
     wired: bool,
 ) -> ServiceResult<()> {
     let now = time::now_unix();
+    let account_id = actor.account_id;
     let mut tx = db.begin_write().await?;
-    flip(&mut tx, kind, actor, id, wired, now).await?;
-    let doc = DocRef {
-        doc_type: kind.name(),
-        doc_id: id,
-    };
+    flip(&mut tx, actor, id, wired, now).await?;
     if wired {
-        let account_id = actor.account_id;
-        let movements = match kind {
-            DocKind::Invoice => super::invoices::movements(&mut tx, account_id, id).await?,
-            DocKind::Move => super::moves::movements(&mut tx, account_id, id).await?,
-            DocKind::Adjustment => super::adjustments::movements(&mut tx, account_id, id).await?,
-        };
-        stock::post(&mut tx, account_id, doc, &movements, now).await?;
+        let movements = id.movements(&mut tx, account_id).await?;
+        stock::post(&mut tx, account_id, DocRef::of(id), &movements, now).await?;
     } else {
-        stock::unpost(&mut tx, actor.account_id, doc, now).await?;
+        stock::unpost(&mut tx, account_id, DocRef::of(id), now).await?;
     }
     db::commit(tx).await?;
     Ok(())
@@ -41,28 +60,69 @@ pub async fn set_wired(
 
 /// Flips the document's wired flag to `wired` inside `tx`: 404 when it does not exist, 409
 /// when it already is in that state. The caller then posts or unposts its movements.
-async fn flip(
+async fn flip<D: StockDocument>(
     tx: &mut Tx,
-    kind: DocKind,
     actor: &Actor,
-    id: i64,
+    id: D,
     wired: bool,
     now: i64,
 ) -> ServiceResult<()> {
-    if documents::set_wired(tx, kind, actor.account_id, id, wired, actor.user_id, now).await? {
+    let account_id = actor.account_id;
+    if D::TABLE
+        .set_wired(tx, account_id, id, wired, actor.user_id, now)
+        .await?
+    {
         return Ok(());
     }
-    let name = kind.name();
-    Err(
-        if documents::exists(tx, kind, actor.account_id, id).await? {
-            ServiceError::Conflict(format!(
-                "{name} {id} is already {}",
-                if wired { "wired" } else { "not wired" }
-            ))
-        } else {
-            ServiceError::NotFound(format!("no {name} with id {id}"))
-        },
-    )
+    Err(if D::TABLE.exists(tx, account_id, id).await? {
+        ServiceError::Conflict(format!(
+            "{} {id} is already {}",
+            D::KIND,
+            if wired { "wired" } else { "not wired" }
+        ))
+    } else {
+        not_found(id)
+    })
+}
+
+fn not_found<D: DocumentId>(id: D) -> ServiceError {
+    ServiceError::NotFound(format!("no {} with id {id}", D::KIND))
+}
+
+/// The header of document `id`: 404 when there is none.
+#[tracing::instrument(skip_all, fields(account = %account_id, kind = %D::KIND, id = %id))]
+pub async fn header<D: StockDocument>(
+    db: &Db,
+    account_id: AccountId,
+    id: D,
+) -> ServiceResult<D::Header> {
+    D::TABLE
+        .find(&mut db.read().await, account_id, id)
+        .await?
+        .ok_or_else(|| not_found(id))
+}
+
+/// The header of document `id` inside `tx` (for wiring, after [`flip`] found it).
+pub async fn header_in<D: StockDocument>(
+    tx: &mut Tx,
+    account_id: AccountId,
+    id: D,
+) -> ServiceResult<D::Header> {
+    D::TABLE
+        .find(tx, account_id, id)
+        .await?
+        .ok_or_else(|| not_found(id))
+}
+
+/// The headers of the documents of a kind dated in `[from, to)`, by date then id.
+#[tracing::instrument(skip_all, fields(account = %account_id, kind = %D::KIND))]
+pub async fn list<D: StockDocument>(
+    db: &Db,
+    account_id: AccountId,
+    from: i64,
+    to: i64,
+) -> ServiceResult<Vec<D::Header>> {
+    Ok(D::TABLE.list(db, account_id, from, to).await?)
 }
 
 /// A document's date: as given (without an offset it is UTC, as the vendor documents invoice

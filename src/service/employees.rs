@@ -3,23 +3,32 @@
 
 use crate::db::employees::{self, EmployeeRow};
 use crate::db::{self, Db, Tx};
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{AccountId, EmployeeId};
+use crate::domain::sales::EmployeeRole;
 use crate::domain::{names, time};
 
 use super::{ServiceError, ServiceResult};
 
-/// The roles an employee can have.
-pub const ROLES: [&str; 3] = ["cashier", "waiter", "manager"];
-
-/// Adds an employee; returns the new id.
-pub async fn create(db: &Db, account_id: AccountId, name: &str, role: &str) -> ServiceResult<i64> {
-    let name = names::parse_object_name(name).map_err(|e| ServiceError::invalid("name", e))?;
-    if !ROLES.contains(&role) {
-        return Err(ServiceError::invalid(
+/// The role a word names; 422 naming `role` otherwise.
+pub fn parse_role(role: &str) -> ServiceResult<EmployeeRole> {
+    EmployeeRole::parse(role).ok_or_else(|| {
+        ServiceError::invalid(
             "role",
             format!("role {role:?} is not cashier, waiter or manager"),
-        ));
-    }
+        )
+    })
+}
+
+/// Adds an employee; returns the new id.
+#[tracing::instrument(skip_all, fields(account = %account_id))]
+pub async fn create(
+    db: &Db,
+    account_id: AccountId,
+    name: &str,
+    role: &str,
+) -> ServiceResult<EmployeeId> {
+    let name = names::parse_object_name(name).map_err(|e| ServiceError::invalid("name", e))?;
+    let role = parse_role(role)?;
     let mut tx = db.begin_write().await?;
     let id = employees::insert(&mut tx, account_id, &name, role, time::now_unix()).await?;
     db::commit(tx).await?;
@@ -27,6 +36,7 @@ pub async fn create(db: &Db, account_id: AccountId, name: &str, role: &str) -> S
 }
 
 /// The account's employees.
+#[tracing::instrument(skip_all, fields(account = %account_id))]
 pub async fn list(db: &Db, account_id: AccountId) -> ServiceResult<Vec<EmployeeRow>> {
     let mut tx = db.begin_snapshot().await?;
     Ok(employees::list(&mut tx, account_id).await?)
@@ -36,7 +46,7 @@ pub async fn list(db: &Db, account_id: AccountId) -> ServiceResult<Vec<EmployeeR
 pub async fn require(
     tx: &mut Tx,
     account_id: AccountId,
-    employee_id: Option<i64>,
+    employee_id: Option<EmployeeId>,
     field: &str,
 ) -> ServiceResult<()> {
     match employee_id {

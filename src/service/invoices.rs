@@ -5,32 +5,37 @@
 //! then the invoice) and checks every reference before anything is written; any failure names
 //! the offending field and leaves the database as it was.
 
-use crate::domain::ids::AccountId;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::db::catalog::{self, Coded, NewPackage, PackageRow};
+use crate::db::catalog::{self, NewPackage, PackageRow};
+use crate::db::documents::Table;
 use crate::db::ids::{self, Kind};
-use crate::db::invoices::{self as invoice_db, NewInvoice, NewItem};
+use crate::db::invoices::{self as invoice_db, InvoiceRow, NewInvoice, NewItem};
 use crate::db::products;
 use crate::db::stock::NewMovement;
 use crate::db::{self, accounts, Db, Tx};
 use crate::domain::decimal::{Money, Qty, UnitCost};
+use crate::domain::ids::{
+    AccountId, CategoryId, InvoiceId, PackageId, ProductId, ShipperId, WorkspaceId,
+};
 use crate::domain::product::Measure;
 use crate::domain::stock::base_quantity;
 use crate::domain::time;
 use crate::wire::invoices::{InvoiceIn, InvoiceItemIn, PackageIn, ProductIn};
 
 use super::catalog::{check_product, create_coded, CatalogRefs, Known, NewCode, ProductSpec};
+use super::documents::{doc_date, StockDocument};
 
 use super::{Actor, ServiceError, ServiceResult};
 
 const STANDARD_PACKAGES: [Measure; 3] = [Measure::Pcs, Measure::Kg, Measure::L];
 
 /// Creates an invoice, not wired, and returns its id.
-pub async fn create(db: &Db, actor: &Actor, input: &InvoiceIn) -> ServiceResult<i64> {
-    let doc_date = super::documents::doc_date(input.date.as_deref())?;
+#[tracing::instrument(skip_all, fields(account = %actor.account_id))]
+pub async fn create(db: &Db, actor: &Actor, input: &InvoiceIn) -> ServiceResult<InvoiceId> {
+    let doc_date = doc_date(input.date.as_deref())?;
     let packages = check_packages(&input.packages)?;
     let products = check_products(&input.products)?;
     if input.items.is_empty() {
@@ -58,13 +63,13 @@ pub async fn create(db: &Db, actor: &Actor, input: &InvoiceIn) -> ServiceResult<
     };
     let products = writer.products(&products, input, &refs).await?;
     let items = build_items(&input.items, &products, &packages, &known)?;
-    let id = ids::next(writer.tx, actor.account_id, Kind::Invoice).await?;
+    let id = InvoiceId::new(ids::next(writer.tx, actor.account_id, Kind::Invoice).await?);
     let invoice = NewInvoice {
         id,
         number: input.number.clone().unwrap_or_default(),
         doc_date,
         comment: input.comment.clone().unwrap_or_default(),
-        declared_sum: input.sum.map(Money::units),
+        declared_sum: input.sum,
         shipper_id,
         storage_id: input.storage.caf_id,
         by: actor.user_id,
@@ -74,24 +79,31 @@ pub async fn create(db: &Db, actor: &Actor, input: &InvoiceIn) -> ServiceResult<
     Ok(id)
 }
 
-/// What wiring the invoice posts: each line's quantity and value into its storage.
-pub(super) async fn movements(
-    tx: &mut Tx,
-    account_id: AccountId,
-    id: i64,
-) -> ServiceResult<Vec<NewMovement>> {
-    Ok(invoice_db::stock_lines(tx, account_id, id)
-        .await?
-        .into_iter()
-        .map(|l| NewMovement {
-            storage_id: l.storage_id,
-            product_id: l.product_id,
-            line_no: l.line_no,
-            doc_date: l.doc_date,
-            qty: l.qty,
-            value: l.cost,
-        })
-        .collect())
+/// Invoices as stock documents: wiring posts each line's quantity and value into the
+/// invoice's storage.
+impl StockDocument for InvoiceId {
+    type Header = InvoiceRow;
+
+    const TABLE: Table<InvoiceRow> = invoice_db::TABLE;
+
+    async fn movements(
+        self,
+        tx: &mut Tx,
+        account_id: AccountId,
+    ) -> ServiceResult<Vec<NewMovement>> {
+        Ok(invoice_db::stock_lines(tx, account_id, self)
+            .await?
+            .into_iter()
+            .map(|l| NewMovement {
+                storage_id: l.storage_id,
+                product_id: l.product_id,
+                line_no: l.line_no,
+                doc_date: l.doc_date,
+                qty: l.qty,
+                value: l.cost,
+            })
+            .collect())
+    }
 }
 
 /// A checked package of the payload.
@@ -213,11 +225,11 @@ impl Writer<'_> {
             .filter(|spec| !found.contains_key(&spec.ref_code))
             .enumerate()
             .map(|(n, spec)| NewPackage {
-                id: first + n as i64,
+                id: PackageId::new(first + n as i64),
                 ref_code: spec.ref_code.clone(),
                 name: spec.name.clone(),
                 measure: spec.measure.as_str(),
-                value_units: spec.value.units(),
+                value: spec.value,
                 hidden: STANDARD_PACKAGES
                     .iter()
                     .any(|m| m.as_str() == spec.ref_code),
@@ -232,7 +244,10 @@ impl Writer<'_> {
     }
 
     /// Finds or creates categories; a parent is a category earlier in the list or existing.
-    async fn categories(&mut self, input: &InvoiceIn) -> ServiceResult<HashMap<String, i64>> {
+    async fn categories(
+        &mut self,
+        input: &InvoiceIn,
+    ) -> ServiceResult<HashMap<String, CategoryId>> {
         let mut codes: Vec<String> = input
             .categories
             .iter()
@@ -245,8 +260,7 @@ impl Writer<'_> {
                 .iter()
                 .filter_map(|p| p.category_ref_code.clone()),
         );
-        let mut found =
-            catalog::ids_by_code(self.tx, Coded::Categories, self.account_id, &codes).await?;
+        let mut found = catalog::ids_by_code(self.tx, self.account_id, &codes).await?;
         let mut new: Vec<NewCode> = Vec::new();
         for (i, c) in input.categories.iter().enumerate() {
             if found.contains_key(&c.ref_code) || new.iter().any(|n| n.ref_code == c.ref_code) {
@@ -273,19 +287,14 @@ impl Writer<'_> {
                 parent: c.parent.clone(),
             });
         }
-        create_coded(
-            self.tx,
-            Coded::Categories,
-            self.account_id,
-            &mut found,
-            new,
-            self.now,
-        )
-        .await?;
+        create_coded(self.tx, self.account_id, &mut found, new, self.now).await?;
         Ok(found)
     }
 
-    async fn workspaces(&mut self, input: &InvoiceIn) -> ServiceResult<HashMap<String, i64>> {
+    async fn workspaces(
+        &mut self,
+        input: &InvoiceIn,
+    ) -> ServiceResult<HashMap<String, WorkspaceId>> {
         let mut codes: Vec<String> = input
             .workspaces
             .iter()
@@ -297,8 +306,7 @@ impl Writer<'_> {
                 .iter()
                 .filter_map(|p| p.workspace_ref_code.clone()),
         );
-        let mut found =
-            catalog::ids_by_code(self.tx, Coded::Workspaces, self.account_id, &codes).await?;
+        let mut found = catalog::ids_by_code(self.tx, self.account_id, &codes).await?;
         let mut new: Vec<NewCode> = Vec::new();
         for (i, w) in input.workspaces.iter().enumerate() {
             if found.contains_key(&w.ref_code) || new.iter().any(|n| n.ref_code == w.ref_code) {
@@ -316,25 +324,17 @@ impl Writer<'_> {
                 parent: None,
             });
         }
-        create_coded(
-            self.tx,
-            Coded::Workspaces,
-            self.account_id,
-            &mut found,
-            new,
-            self.now,
-        )
-        .await?;
+        create_coded(self.tx, self.account_id, &mut found, new, self.now).await?;
         Ok(found)
     }
 
-    async fn shipper(&mut self, input: &InvoiceIn) -> ServiceResult<Option<i64>> {
+    async fn shipper(&mut self, input: &InvoiceIn) -> ServiceResult<Option<ShipperId>> {
         let Some(shipper) = &input.shipper else {
             return Ok(None);
         };
         let codes = [shipper.ref_code.clone()];
-        let mut found =
-            catalog::ids_by_code(self.tx, Coded::Shippers, self.account_id, &codes).await?;
+        let mut found: HashMap<String, ShipperId> =
+            catalog::ids_by_code(self.tx, self.account_id, &codes).await?;
         if !found.contains_key(&shipper.ref_code) {
             let name = shipper
                 .name
@@ -346,15 +346,7 @@ impl Writer<'_> {
                 name,
                 parent: None,
             }];
-            create_coded(
-                self.tx,
-                Coded::Shippers,
-                self.account_id,
-                &mut found,
-                new,
-                self.now,
-            )
-            .await?;
+            create_coded(self.tx, self.account_id, &mut found, new, self.now).await?;
         }
         Ok(found.get(&shipper.ref_code).copied())
     }
@@ -391,7 +383,7 @@ impl Writer<'_> {
         let rows: Vec<_> = new
             .iter()
             .enumerate()
-            .map(|(n, spec)| spec.row(first + n as i64, refs))
+            .map(|(n, spec)| spec.row(ProductId::new(first + n as i64), refs))
             .collect();
         products::insert_missing(self.tx, self.account_id, &rows, self.now).await?;
         let inserted: Vec<String> = rows.iter().map(|r| r.ref_code.clone()).collect();
@@ -466,12 +458,12 @@ fn build_items(
             Ok(NewItem {
                 product_id: product.id,
                 package_id: package.id,
-                amount: item.amount.units(),
-                qty: base_quantity(item.amount, Qty::from_units(package.value_units)).units(),
-                price: amounts.price.units(),
+                amount: item.amount,
+                qty: base_quantity(item.amount, package.value),
+                price: amounts.price,
                 tax_id: item.caf_tax_id,
-                cost: amounts.cost.units(),
-                cost_with_tax: amounts.cost_with_tax.units(),
+                cost: amounts.cost,
+                cost_with_tax: amounts.cost_with_tax,
             })
         })
         .collect()

@@ -3,15 +3,16 @@
 
 use crate::db::{stock, Db};
 use crate::domain::decimal::{Money, Qty};
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{AccountId, ProductId, StorageId};
+use crate::domain::stock::Balance;
 
 use super::ServiceResult;
 
 /// A balance that disagrees with the ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mismatch {
-    pub storage_id: i64,
-    pub product_id: i64,
+    pub storage_id: StorageId,
+    pub product_id: ProductId,
     pub balance: (Qty, Money),
     pub ledger: (Qty, Money),
 }
@@ -37,19 +38,21 @@ pub struct Report {
     pub mismatches: Vec<Mismatch>,
 }
 
+#[tracing::instrument(skip_all, fields(account = %account_id))]
 pub async fn check(db: &Db, account_id: AccountId) -> ServiceResult<Report> {
     let mut tx = db.begin_snapshot().await?;
     let (balances, ledger) = stock::balances_and_ledger(&mut tx, account_id).await?;
     drop(tx);
-    let mut keys: Vec<(i64, i64)> = balances.keys().chain(ledger.keys()).copied().collect();
+    let mut keys: Vec<(StorageId, ProductId)> =
+        balances.keys().chain(ledger.keys()).copied().collect();
     keys.sort_unstable();
     keys.dedup();
-    let as_decimals = |(q, v): (i64, i64)| (Qty::from_units(q), Money::from_units(v));
+    let as_decimals = |b: Balance| (b.qty, b.value);
     let mismatches = keys
         .into_iter()
         .filter_map(|key| {
-            let balance = balances.get(&key).copied().unwrap_or((0, 0));
-            let sum = ledger.get(&key).copied().unwrap_or((0, 0));
+            let balance = balances.get(&key).copied().unwrap_or_default();
+            let sum = ledger.get(&key).copied().unwrap_or_default();
             (balance != sum).then(|| Mismatch {
                 storage_id: key.0,
                 product_id: key.1,

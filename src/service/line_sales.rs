@@ -2,14 +2,15 @@
 //! pages read. Each line of a closed receipt with its receipt's local date and time, cashier
 //! and how the receipt was paid.
 
-use crate::domain::ids::AccountId;
 use std::collections::HashMap;
 
 use jiff::tz::TimeZone;
 
 use crate::db::line_sales::{self, Filter, LineSale};
 use crate::db::{objects, Db};
-use crate::domain::{sales, time};
+use crate::domain::ids::{AccountId, ReceiptId, ShopId};
+use crate::domain::sales::{self, PaymentKind};
+use crate::domain::time;
 
 use super::{ServiceError, ServiceResult};
 
@@ -21,16 +22,17 @@ pub struct ShiftDayLine {
     pub date: String,
     pub time: String,
     /// `cash`, `card`, `cashless`, `bonus`, `credit` or `mixed`.
-    pub payment_type: String,
+    pub payment_type: &'static str,
 }
 
 /// The lines of the closed receipts of cash days `start..=end`, of one terminal or all.
+#[tracing::instrument(skip_all, fields(account = %account_id))]
 pub async fn lines(
     db: &Db,
     account_id: AccountId,
     tz: &TimeZone,
     (start, end): (&str, &str),
-    terminal_id: Option<i64>,
+    terminal_id: Option<ShopId>,
 ) -> ServiceResult<Vec<ShiftDayLine>> {
     let from = time::parse_day(start).map_err(|e| ServiceError::invalid("start", e))?;
     let to = time::parse_day(end).map_err(|e| ServiceError::invalid("end", e))?;
@@ -48,9 +50,9 @@ pub async fn lines(
         to: &to,
         shop_id: terminal_id,
     };
-    let mut kinds: HashMap<i64, Vec<String>> = HashMap::new();
-    for (receipt, kind) in line_sales::payment_kinds(db, account_id, &filter).await? {
-        kinds.entry(receipt).or_default().push(kind);
+    let mut kinds: HashMap<ReceiptId, Vec<PaymentKind>> = HashMap::new();
+    for paid in line_sales::payment_kinds(db, account_id, &filter).await? {
+        kinds.entry(paid.receipt_id).or_default().push(paid.kind);
     }
     let lines = line_sales::lines(db, account_id, &filter).await?;
     Ok(lines
@@ -63,7 +65,7 @@ pub async fn lines(
             ShiftDayLine {
                 date: time::day_of(sale.closed_at, tz),
                 time: time::time_of(sale.closed_at, tz),
-                payment_type: sales::payment_type(paid.iter().map(String::as_str)).to_owned(),
+                payment_type: sales::payment_type(paid.iter().copied()),
                 sale,
             }
         })

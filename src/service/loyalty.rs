@@ -2,22 +2,24 @@
 //! bonus group accrues bonus on what was not paid in bonus; paying in bonus (payment kind
 //! `bonus`) spends it, never below zero and never beyond the group's share of the bill.
 
-use crate::domain::ids::AccountId;
-use std::collections::HashMap;
-
 use crate::db::clients;
 use crate::db::sales::PaymentRow;
 use crate::db::Tx;
-use crate::domain::client::{bonus_accrual, check_bonus_spend};
-use crate::domain::decimal::{Money, Percent};
+use crate::domain::client::{
+    bonus_accrual, bonus_change, check_bonus_spend, full_bill, DiscountKind,
+};
+use crate::domain::decimal::Money;
+use crate::domain::ids::AccountId;
+use crate::domain::sales::{tendered, PaymentKind};
 
+use super::sales::PaymentKinds;
 use super::{ServiceError, ServiceResult};
 
-/// What a receipt did to its client's bonus (money units).
+/// What a receipt did to its client's bonus.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Bonus {
-    pub accrued: i64,
-    pub spent: i64,
+    pub accrued: Money,
+    pub spent: Money,
 }
 
 /// Applies a closed receipt of `total_sum` paid by `payments` to the client's balances.
@@ -25,18 +27,19 @@ pub async fn apply(
     tx: &mut Tx,
     account_id: AccountId,
     client: Option<&str>,
-    total_sum: i64,
+    total_sum: Money,
     payments: &[PaymentRow],
-    kinds: &HashMap<i64, String>,
+    kinds: &PaymentKinds,
     now: i64,
 ) -> ServiceResult<Bonus> {
-    let spent: i64 = payments
-        .iter()
-        .filter(|(id, _)| kinds.get(id).is_some_and(|k| k == "bonus"))
-        .map(|p| p.1)
-        .sum();
+    let spent = tendered(
+        payments
+            .iter()
+            .filter(|p| kinds.get(&p.payment_type_id) == Some(&PaymentKind::Bonus))
+            .map(|p| p.value),
+    );
     let Some(uuid) = client else {
-        if spent > 0 {
+        if spent.units() > 0 {
             return Err(ServiceError::invalid(
                 "payments",
                 "paying in bonus needs a client",
@@ -51,30 +54,24 @@ pub async fn apply(
         Some(id) => clients::group(tx, account_id, id).await?,
         None => None,
     };
-    let bonus_group = group.filter(|g| g.kind == "bonus");
-    if spent > 0 {
+    let bonus_group = group.filter(|g| g.kind == DiscountKind::Bonus);
+    if spent.units() > 0 {
         let cap = bonus_group
             .as_ref()
-            .map_or(Percent::from_units(10_000), |g| {
-                Percent::from_units(g.bonus_max_bill_rate)
-            });
-        check_bonus_spend(
-            Money::from_units(spent),
-            Money::from_units(row.bonus_balance),
-            Money::from_units(total_sum),
-            cap,
-        )
-        .map_err(|e| ServiceError::invalid("payments", e.to_string()))?;
+            .map_or_else(full_bill, |g| g.bonus_max_bill_rate);
+        check_bonus_spend(spent, row.bonus_balance, total_sum, cap)
+            .map_err(|e| ServiceError::invalid("payments", e.to_string()))?;
     }
-    let accrued = bonus_group.map_or(0, |g| {
-        bonus_accrual(
-            Money::from_units(total_sum),
-            Money::from_units(spent),
-            Percent::from_units(g.rate),
-        )
-        .units()
-    });
-    clients::add_balances(tx, account_id, uuid, total_sum, accrued - spent, now).await?;
+    let accrued = bonus_group.map_or(Money::ZERO, |g| bonus_accrual(total_sum, spent, g.rate));
+    clients::add_balances(
+        tx,
+        account_id,
+        uuid,
+        total_sum,
+        bonus_change(accrued, spent),
+        now,
+    )
+    .await?;
     Ok(Bonus { accrued, spent })
 }
 
@@ -83,7 +80,7 @@ pub async fn reverse(
     tx: &mut Tx,
     account_id: AccountId,
     client: Option<&str>,
-    total_sum: i64,
+    total_sum: Money,
     bonus: Bonus,
     now: i64,
 ) -> ServiceResult<()> {
@@ -92,8 +89,8 @@ pub async fn reverse(
             tx,
             account_id,
             uuid,
-            -total_sum,
-            bonus.spent - bonus.accrued,
+            Money::from_units(-total_sum.units()),
+            bonus_change(bonus.spent, bonus.accrued),
             now,
         )
         .await?;

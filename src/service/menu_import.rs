@@ -9,20 +9,22 @@
 //! stay. With `update_balances`, one inventory adjustment brings every listed balance to
 //! exactly the given quantity.
 
-use crate::domain::ids::AccountId;
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::catalog::{self, CategoryRow, Coded, NewPrice};
+use crate::db::catalog::{self, CategoryRow, NewPrice};
 use crate::db::ids::{self, Kind};
-use crate::db::menus::{self, SectionRow};
-use crate::db::objects::{self, Table};
+use crate::db::menus::{self, Link, SectionRow};
+use crate::db::objects;
 use crate::db::products::{self, NewProduct, ProductRow};
 use crate::db::{self, accounts, Db, Tx};
 use crate::domain::decimal::UnitCost;
 use crate::domain::graph;
+use crate::domain::ids::{
+    AccountId, AdjustmentId, CategoryId, MenuId, MenuSectionId, ProductId, ShopId, WorkspaceId,
+};
 use crate::domain::product::{CancellationType, EntityType, Measure};
 use crate::domain::time;
 use crate::wire::menu_import::{ImportCategoryIn, ImportIn, ImportItemIn, ImportSectionIn};
@@ -52,9 +54,11 @@ pub struct ImportReport {
     pub menu_links_added: usize,
     pub menu_links_removed: usize,
     /// The inventory adjustment posted for `update_balances`, when a balance differed.
-    pub adjustment_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub adjustment_id: Option<AdjustmentId>,
 }
 
+#[tracing::instrument(skip_all, fields(account = %actor.account_id, items = input.items.len()))]
 pub async fn import(
     db: &Db,
     actor: &Actor,
@@ -84,9 +88,8 @@ pub async fn import(
         .iter()
         .filter_map(|i| i.work_space_code.clone())
         .collect();
-    let workspaces = ensure_coded(
+    let workspaces = ensure_coded::<WorkspaceId>(
         import.tx,
-        Coded::Workspaces,
         actor.account_id,
         &workspace_codes,
         import.now,
@@ -172,25 +175,25 @@ impl ItemSpec<'_> {
     }
 
     /// The product row for `id`, keeping what the import does not speak of from `current`.
-    fn row(&self, id: i64, current: Option<&ProductRow>, refs: &Refs<'_>) -> NewProduct {
+    fn row(&self, id: ProductId, current: Option<&ProductRow>, refs: &Refs<'_>) -> NewProduct {
         let p = self.input;
         let entity_type = current
-            .and_then(|c| EntityType::parse(&c.entity_type))
+            .map(|c| c.entity_type)
             .unwrap_or(EntityType::Product);
         let cancellation = current
-            .and_then(|c| CancellationType::from_code(c.cancellation_type))
+            .map(|c| c.cancellation_type)
             .unwrap_or(CancellationType::CancelDish);
-        let lookup = |code: &Option<String>, map: &HashMap<String, i64>| {
+        fn lookup<T: Copy>(code: &Option<String>, map: &HashMap<String, T>) -> Option<T> {
             code.as_ref().and_then(|c| map.get(c).copied())
-        };
+        }
         NewProduct {
             id,
             ref_code: p.id.clone(),
             name: p.name.trim().to_owned(),
-            entity_type: entity_type.as_str(),
-            cancellation_type: cancellation.code(),
+            entity_type,
+            cancellation_type: cancellation,
             for_sale: p.for_sale.unwrap_or(true),
-            measure: self.measure.as_str(),
+            measure: self.measure,
             barcode: p.barcode.clone().unwrap_or_default(),
             country: p.country.clone().unwrap_or_default(),
             weight_in_gram: self.weight_in_gram,
@@ -289,14 +292,14 @@ fn check_codes<'a>(
 
 /// What items refer to, resolved: code → id.
 struct Refs<'a> {
-    categories: &'a HashMap<String, i64>,
-    sections: &'a HashMap<String, i64>,
-    workspaces: &'a HashMap<String, i64>,
+    categories: &'a HashMap<String, CategoryId>,
+    sections: &'a HashMap<String, MenuSectionId>,
+    workspaces: &'a HashMap<String, WorkspaceId>,
     known: &'a Known,
 }
 
 /// The counted balances of the items, in payload order.
-fn counts(items: &[ItemSpec<'_>], ids: &[i64]) -> Vec<Count> {
+fn counts(items: &[ItemSpec<'_>], ids: &[ProductId]) -> Vec<Count> {
     let mut counts = Vec::new();
     for (item, &product_id) in items.iter().zip(ids) {
         let fallback_cost = item
@@ -333,7 +336,7 @@ impl Import<'_> {
     async fn categories(
         &mut self,
         input: &[ImportCategoryIn],
-    ) -> ServiceResult<HashMap<String, i64>> {
+    ) -> ServiceResult<HashMap<String, CategoryId>> {
         // held before reading: no category can appear between the read and the writes, which
         // would collide with a new one here (a concurrent invoice naming the same code)
         ids::lock(self.tx, self.account_id(), Kind::Category).await?;
@@ -344,15 +347,15 @@ impl Import<'_> {
             .count();
         let mut next =
             ids::reserve(self.tx, self.account_id(), Kind::Category, new_codes as i64).await?;
-        let mut id_of: HashMap<String, i64> = existing
+        let mut id_of: HashMap<String, CategoryId> = existing
             .iter()
             .map(|(code, c)| (code.clone(), c.id))
             .collect();
         for c in input.iter().filter(|c| !existing.contains_key(&c.id)) {
-            id_of.insert(c.id.clone(), next);
+            id_of.insert(c.id.clone(), CategoryId::new(next));
             next += 1;
         }
-        let mut parent_of: HashMap<i64, i64> = existing
+        let mut parent_of: HashMap<CategoryId, CategoryId> = existing
             .values()
             .filter_map(|c| c.parent_id.map(|p| (c.id, p)))
             .collect();
@@ -418,7 +421,7 @@ impl Import<'_> {
     async fn sections(
         &mut self,
         input: Option<&[ImportSectionIn]>,
-    ) -> ServiceResult<HashMap<String, i64>> {
+    ) -> ServiceResult<HashMap<String, MenuSectionId>> {
         if input.is_some() {
             // held before reading, as for categories (another import may create the same code)
             ids::lock(self.tx, self.account_id(), Kind::MenuSection).await?;
@@ -432,14 +435,14 @@ impl Import<'_> {
                 .map(|s| (s.ref_code.clone(), s.id))
                 .collect());
         };
-        let menus = objects::live_ids(self.tx, Table::Menus, self.account_id()).await?;
+        let menus: HashSet<MenuId> = objects::live_ids(self.tx, self.account_id()).await?;
         let payload: HashMap<&str, usize> = input
             .iter()
             .enumerate()
             .map(|(i, s)| (s.id.as_str(), i))
             .collect();
         // the sections that stay live: the payload's, and in a partial import the others too
-        let mut kept: HashMap<String, (i64, i64)> = match self.mode {
+        let mut kept: HashMap<String, (MenuSectionId, MenuId)> = match self.mode {
             Mode::Partial => existing
                 .values()
                 .filter(live)
@@ -469,12 +472,12 @@ impl Import<'_> {
                 Some(row) => row.id,
                 None => {
                     next += 1;
-                    next - 1
+                    MenuSectionId::new(next - 1)
                 }
             };
             kept.insert(s.id.clone(), (id, s.caf_id));
         }
-        let mut parent_of: HashMap<i64, i64> = HashMap::new();
+        let mut parent_of: HashMap<MenuSectionId, MenuSectionId> = HashMap::new();
         for s in existing.values().filter(live) {
             if let (Some(parent), false) = (s.parent_id, payload.contains_key(s.ref_code.as_str()))
             {
@@ -554,7 +557,7 @@ impl Import<'_> {
         &mut self,
         items: &[ItemSpec<'_>],
         refs: &Refs<'_>,
-    ) -> ServiceResult<Vec<i64>> {
+    ) -> ServiceResult<Vec<ProductId>> {
         // held before reading, as for categories
         ids::lock(self.tx, self.account_id(), Kind::Product).await?;
         let existing = products::all_by_code(self.tx, self.account_id()).await?;
@@ -572,7 +575,7 @@ impl Import<'_> {
                 Some(c) => c.id,
                 None => {
                     next += 1;
-                    next - 1
+                    ProductId::new(next - 1)
                 }
             };
             ids.push(id);
@@ -589,18 +592,18 @@ impl Import<'_> {
     }
 
     /// Sets the items' prices per shop (`value_day` the price, `value` the declared cost).
-    async fn prices(&mut self, items: &[ItemSpec<'_>], ids: &[i64]) -> ServiceResult<()> {
+    async fn prices(&mut self, items: &[ItemSpec<'_>], ids: &[ProductId]) -> ServiceResult<()> {
         let existing = catalog::all_prices(self.tx, self.account_id()).await?;
         let keep_self_cost = !accounts::stock_module(self.tx, self.account_id()).await?;
-        let mut wanted: HashMap<(i64, i64), NewPrice> = HashMap::new();
+        let mut wanted: HashMap<(ProductId, ShopId), NewPrice> = HashMap::new();
         for (item, &product_id) in items.iter().zip(ids) {
             for price in &item.input.prices {
                 let row = NewPrice {
                     product_id,
                     shop_id: price.shop_id,
                     storage_id: None,
-                    price_units: price.value_day.units(),
-                    self_cost_units: price.value.filter(|_| keep_self_cost).map(UnitCost::units),
+                    price: price.value_day,
+                    self_cost: price.value.filter(|_| keep_self_cost),
                 };
                 wanted.insert((product_id, price.shop_id), row);
             }
@@ -608,9 +611,9 @@ impl Import<'_> {
         let mut rows: Vec<NewPrice> = wanted
             .into_iter()
             .filter(|(key, p)| {
-                existing.get(key).is_none_or(|e| {
-                    e.price_units != p.price_units || e.self_cost_units != p.self_cost_units
-                })
+                existing
+                    .get(key)
+                    .is_none_or(|e| e.price != p.price || e.self_cost != p.self_cost)
             })
             .map(|(_, p)| p)
             .collect();
@@ -625,12 +628,12 @@ impl Import<'_> {
     async fn links(
         &mut self,
         items: &[ItemSpec<'_>],
-        ids: &[i64],
+        ids: &[ProductId],
         refs: &Refs<'_>,
     ) -> ServiceResult<()> {
         let existing = menus::all_links(self.tx, self.account_id()).await?;
-        let mut wanted: HashSet<(i64, i64)> = HashSet::new();
-        let mut deleted: HashSet<i64> = HashSet::new();
+        let mut wanted: HashSet<Link> = HashSet::new();
+        let mut deleted: HashSet<ProductId> = HashSet::new();
         for (item, &product_id) in items.iter().zip(ids) {
             if item.deleted() {
                 deleted.insert(product_id);
@@ -641,15 +644,18 @@ impl Import<'_> {
                     .menus
                     .iter()
                     .filter_map(|code| refs.sections.get(code))
-                    .map(|&s| (s, product_id)),
+                    .map(|&section_id| Link {
+                        section_id,
+                        product_id,
+                    }),
             );
         }
-        let mut add: Vec<(i64, i64)> = wanted.difference(&existing).copied().collect();
-        let mut remove: Vec<(i64, i64)> = existing
+        let mut add: Vec<Link> = wanted.difference(&existing).copied().collect();
+        let mut remove: Vec<Link> = existing
             .iter()
             .filter(|link| match self.mode {
                 Mode::Full => !wanted.contains(link),
-                Mode::Partial => deleted.contains(&link.1),
+                Mode::Partial => deleted.contains(&link.product_id),
             })
             .copied()
             .collect();

@@ -10,6 +10,7 @@ pub mod demo_cafe;
 pub mod documents;
 pub mod employees;
 pub mod exports;
+pub mod feeds;
 pub mod invoices;
 pub mod ledger;
 pub mod line_sales;

@@ -1,25 +1,25 @@
 //! Transfers between storages (API.md §4): creation, and wiring that moves stock out of the
 //! source at its current average cost and into the destination at that value.
 
-use crate::domain::ids::AccountId;
-use std::collections::BTreeMap;
-
+use crate::db::documents::Table;
 use crate::db::ids::{self, Kind};
-use crate::db::moves::{self as move_db, NewMove};
-use crate::db::objects::{self, Table};
+use crate::db::moves::{self as move_db, MoveRow, NewMove, NewMoveLine};
+use crate::db::objects;
 use crate::db::stock::{self, NewMovement};
 use crate::db::{self, Db, Tx};
 use crate::domain::decimal::{Money, Qty};
-use crate::domain::stock::Balance;
+use crate::domain::ids::{AccountId, MoveId, ProductId, StorageId};
 use crate::domain::time;
 use crate::wire::moves::MoveIn;
 
 use super::catalog::{check_amounts, resolve_amounts};
+use super::documents::{doc_date, header_in, StockDocument};
 use super::{Actor, ServiceError, ServiceResult};
 
 /// Creates a transfer, not wired, and returns its id.
-pub async fn create(db: &Db, actor: &Actor, input: &MoveIn) -> ServiceResult<i64> {
-    let doc_date = super::documents::doc_date(input.date.as_deref())?;
+#[tracing::instrument(skip_all, fields(account = %actor.account_id))]
+pub async fn create(db: &Db, actor: &Actor, input: &MoveIn) -> ServiceResult<MoveId> {
+    let doc_date = doc_date(input.date.as_deref())?;
     if input.items.is_empty() {
         return Err(ServiceError::invalid(
             "items",
@@ -35,7 +35,7 @@ pub async fn create(db: &Db, actor: &Actor, input: &MoveIn) -> ServiceResult<i64
         ));
     }
     let mut tx = db.begin_write().await?;
-    let storages = objects::live_ids(&mut tx, Table::Storages, actor.account_id).await?;
+    let storages = objects::live_ids::<StorageId>(&mut tx, actor.account_id).await?;
     for (field, id) in [("storage_from.caf_id", from), ("storage_to.caf_id", to)] {
         if !storages.contains(&id) {
             return Err(ServiceError::invalid(
@@ -44,8 +44,12 @@ pub async fn create(db: &Db, actor: &Actor, input: &MoveIn) -> ServiceResult<i64
             ));
         }
     }
-    let lines = resolve_amounts(&mut tx, actor.account_id, &input.items).await?;
-    let id = ids::next(&mut tx, actor.account_id, Kind::Move).await?;
+    let lines: Vec<NewMoveLine> = resolve_amounts(&mut tx, actor.account_id, &input.items)
+        .await?
+        .into_iter()
+        .map(|(product_id, qty)| NewMoveLine { product_id, qty })
+        .collect();
+    let id = MoveId::new(ids::next(&mut tx, actor.account_id, Kind::Move).await?);
     let doc = NewMove {
         id,
         comment: input.comment.clone().unwrap_or_default(),
@@ -59,44 +63,39 @@ pub async fn create(db: &Db, actor: &Actor, input: &MoveIn) -> ServiceResult<i64
     Ok(id)
 }
 
-/// What wiring the transfer posts: each line out of the source at the source's running
-/// average cost, and into the destination at that value.
-pub(super) async fn movements(
-    tx: &mut Tx,
-    account_id: AccountId,
-    id: i64,
-) -> ServiceResult<Vec<NewMovement>> {
-    let (head, lines) = move_db::for_wiring(tx, account_id, id).await?;
-    let product_ids: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
-    let on_hand = stock::balances(tx, account_id, head.from.0, &product_ids).await?;
-    let mut running: BTreeMap<i64, Balance> = on_hand
-        .into_iter()
-        .map(|(product, (qty, value))| {
-            (
-                product,
-                Balance {
-                    qty: Qty::from_units(qty),
-                    value: Money::from_units(value),
-                },
-            )
-        })
-        .collect();
-    let mut movements = Vec::with_capacity(lines.len() * 2);
-    for line in &lines {
-        let balance = running.entry(line.product_id).or_default();
-        let out = balance.take(Qty::from_units(line.qty));
-        *balance = balance.apply(out);
-        let (qty, value) = (out.qty.units(), out.value.units());
-        for (storage_id, sign) in [(head.from.0, 1), (head.to.0, -1)] {
-            movements.push(NewMovement {
-                storage_id,
-                product_id: line.product_id,
-                line_no: line.line_no,
-                doc_date: head.doc_date,
-                qty: sign * qty,
-                value: sign * value,
-            });
+/// Transfers as stock documents: wiring posts each line out of the source at the source's
+/// running average cost, and into the destination at that value.
+impl StockDocument for MoveId {
+    type Header = MoveRow;
+
+    const TABLE: Table<MoveRow> = move_db::TABLE;
+
+    async fn movements(
+        self,
+        tx: &mut Tx,
+        account_id: AccountId,
+    ) -> ServiceResult<Vec<NewMovement>> {
+        let head = header_in(tx, account_id, self).await?;
+        let lines = move_db::lines(tx, account_id, self).await?;
+        let product_ids: Vec<ProductId> = lines.iter().map(|l| l.product_id).collect();
+        let mut running = stock::balances(tx, account_id, head.from.id, &product_ids).await?;
+        let mut movements = Vec::with_capacity(lines.len() * 2);
+        for line in &lines {
+            let balance = running.entry(line.product_id).or_default();
+            let out = balance.take(line.qty);
+            *balance = balance.apply(out);
+            let sides: [(StorageId, i64); 2] = [(head.from.id, 1), (head.to.id, -1)];
+            for (storage_id, sign) in sides {
+                movements.push(NewMovement {
+                    storage_id,
+                    product_id: line.product_id,
+                    line_no: line.line_no,
+                    doc_date: head.doc_date,
+                    qty: Qty::from_units(sign * out.qty.units()),
+                    value: Money::from_units(sign * out.value.units()),
+                });
+            }
         }
+        Ok(movements)
     }
-    Ok(movements)
 }

@@ -2,11 +2,11 @@
 //! workspace are found by code or created with the code as their name; taxes, shops and
 //! storages must exist.
 
-use crate::db::catalog::{self, Coded};
+use crate::db::catalog;
 use crate::db::ids::{self, Kind};
 use crate::db::products::{self, Key, ProductRow};
 use crate::db::{self, accounts, Db, DbError, Tx};
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{AccountId, CategoryId, ProductId, WorkspaceId};
 use crate::domain::time;
 use crate::wire::invoices::ProductIn;
 
@@ -14,7 +14,8 @@ use super::catalog::{check_product, ensure_coded, CatalogRefs, Known, ProductSpe
 use super::{Actor, ServiceError, ServiceResult};
 
 /// Creates a product; 409 when its `ref_code` is taken.
-pub async fn create(db: &Db, actor: &Actor, input: &ProductIn) -> ServiceResult<i64> {
+#[tracing::instrument(skip_all, fields(account = %actor.account_id))]
+pub async fn create(db: &Db, actor: &Actor, input: &ProductIn) -> ServiceResult<ProductId> {
     let spec = check_product(input, String::new())?;
     let mut tx = db.begin_write().await?;
     refuse_taken_code(&mut tx, actor.account_id, &input.ref_code, None).await?;
@@ -25,7 +26,13 @@ pub async fn create(db: &Db, actor: &Actor, input: &ProductIn) -> ServiceResult<
 
 /// Overwrites the card of the product `key` names (404 when none) with `input`; prices are set
 /// for the shops listed, other shops' prices stay. 409 when `input` renames it to a taken code.
-pub async fn update(db: &Db, actor: &Actor, key: Key<'_>, input: &ProductIn) -> ServiceResult<i64> {
+#[tracing::instrument(skip_all, fields(account = %actor.account_id))]
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    key: Key<'_>,
+    input: &ProductIn,
+) -> ServiceResult<ProductId> {
     let spec = check_product(input, String::new())?;
     let mut tx = db.begin_write().await?;
     let current = products::find_in(&mut tx, actor.account_id, key)
@@ -37,6 +44,7 @@ pub async fn update(db: &Db, actor: &Actor, key: Key<'_>, input: &ProductIn) -> 
     Ok(current.id)
 }
 
+#[tracing::instrument(skip_all, fields(account = %account_id))]
 pub async fn get(db: &Db, account_id: AccountId, key: Key<'_>) -> ServiceResult<ProductRow> {
     products::find(db, account_id, key)
         .await?
@@ -54,7 +62,7 @@ async fn refuse_taken_code(
     tx: &mut Tx,
     account_id: AccountId,
     code: &str,
-    owner: Option<i64>,
+    owner: Option<ProductId>,
 ) -> ServiceResult<()> {
     match products::find_in(tx, account_id, Key::RefCode(code)).await? {
         Some(other) if Some(other.id) != owner => Err(ServiceError::Conflict(format!(
@@ -71,21 +79,19 @@ async fn write(
     actor: &Actor,
     spec: &ProductSpec<'_>,
     current: Option<&ProductRow>,
-) -> ServiceResult<i64> {
+) -> ServiceResult<ProductId> {
     let (account_id, now) = (actor.account_id, time::now_unix());
     let known = Known::load(tx, account_id).await?;
     let codes = |code: &Option<String>| code.iter().cloned().collect::<Vec<_>>();
-    let categories = ensure_coded(
+    let categories = ensure_coded::<CategoryId>(
         tx,
-        Coded::Categories,
         account_id,
         &codes(&spec.input.category_ref_code),
         now,
     )
     .await?;
-    let workspaces = ensure_coded(
+    let workspaces = ensure_coded::<WorkspaceId>(
         tx,
-        Coded::Workspaces,
         account_id,
         &codes(&spec.input.workspace_ref_code),
         now,
@@ -101,7 +107,7 @@ async fn write(
     // product's, in the order every writer takes them (see `db::ids`)
     let id = match current {
         Some(current) => current.id,
-        None => ids::next(tx, account_id, Kind::Product).await?,
+        None => ProductId::new(ids::next(tx, account_id, Kind::Product).await?),
     };
     let mut row = spec.row(id, &refs);
     if let Some(current) = current {

@@ -2,7 +2,6 @@
 //! shop moved along their flow and closed, and annulments. Closing a receipt writes off its
 //! stock and updates its client in the same transaction; an annulment reverses both exactly.
 
-use crate::domain::ids::AccountId;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
@@ -10,10 +9,14 @@ use rust_decimal::Decimal;
 use crate::db::ids::{self, Kind};
 use crate::db::objects;
 use crate::db::products;
-use crate::db::sales::{self, Closing, LineRow, OpenShift, PaymentRow, ReceiptRow};
-use crate::db::stock::DocRef;
+use crate::db::sales::{self, Closing, LineCost, LineRow, OpenShift, PaymentRow, ReceiptRow};
 use crate::db::{self, Db, DbError, Tx};
 use crate::domain::decimal::{Money, Qty, UnitCost};
+use crate::domain::document::DocRef;
+use crate::domain::ids::{
+    AccountId, EmployeeId, PaymentTypeId, ProductId, ReceiptId, ShiftId, ShopId,
+};
+use crate::domain::sales::{self as rules, OrderStatus, PaymentKind, ReceiptSource, Totals};
 use crate::domain::time;
 use crate::wire::sales::{CloseOrderIn, PaymentIn, ReceiptIn, ReceiptLineIn, ShiftOpenIn};
 
@@ -27,7 +30,7 @@ use super::{Actor, ServiceError, ServiceResult};
 #[derive(Debug, Clone)]
 pub struct Till {
     pub actor: Actor,
-    pub shop_id: i64,
+    pub shop_id: ShopId,
 }
 
 impl Till {
@@ -36,10 +39,12 @@ impl Till {
     }
 }
 
-/// The order flow, in order; `closed` is reached by closing, `cancel` from any of these.
-const FLOW: [&str; 5] = ["wait_cashier", "active", "cooking", "cooked", "packed"];
+/// The kinds of an account's payment types, by type.
+pub type PaymentKinds = HashMap<PaymentTypeId, PaymentKind>;
 
-pub async fn open_shift(db: &Db, till: &Till, input: &ShiftOpenIn) -> ServiceResult<i64> {
+/// Opens the till's shop's cash shift; returns its id.
+#[tracing::instrument(skip_all, fields(account = %till.actor.account_id))]
+pub async fn open_shift(db: &Db, till: &Till, input: &ShiftOpenIn) -> ServiceResult<ShiftId> {
     let shift_day = match &input.shift_day {
         Some(day) => time::parse_day(day).map_err(|e| ServiceError::invalid("shift_day", e))?,
         None => time::day_of(time::now_unix(), &till.actor.timezone),
@@ -47,7 +52,7 @@ pub async fn open_shift(db: &Db, till: &Till, input: &ShiftOpenIn) -> ServiceRes
     let mut tx = db.begin_write().await?;
     employees::require(&mut tx, till.account_id(), input.employee_id, "employee_id").await?;
     let shift = OpenShift {
-        id: ids::next(&mut tx, till.account_id(), Kind::Shift).await?,
+        id: ShiftId::new(ids::next(&mut tx, till.account_id(), Kind::Shift).await?),
         shift_day,
         employee_id: input.employee_id,
     };
@@ -73,7 +78,9 @@ pub async fn open_shift(db: &Db, till: &Till, input: &ShiftOpenIn) -> ServiceRes
     Ok(shift.id)
 }
 
-pub async fn close_shift(db: &Db, till: &Till, id: i64) -> ServiceResult<()> {
+/// Closes the till's shop's open shift `id`.
+#[tracing::instrument(skip_all, fields(account = %till.actor.account_id))]
+pub async fn close_shift(db: &Db, till: &Till, id: ShiftId) -> ServiceResult<()> {
     let mut tx = db.begin_write().await?;
     if !sales::close_shift(
         &mut tx,
@@ -108,7 +115,7 @@ pub struct Checked {
     client: Option<String>,
     count_clients: i64,
     /// The receipt's own cashier, if it names one.
-    employee_id: Option<i64>,
+    employee_id: Option<EmployeeId>,
 }
 
 /// Checks what can be checked of a receipt without the database.
@@ -145,13 +152,14 @@ pub fn check(input: &ReceiptIn, tz: &jiff::tz::TimeZone, now: i64) -> ServiceRes
 }
 
 /// Records a receipt closed at the till and writes it off; a known UUID answers the same.
+#[tracing::instrument(skip_all, fields(account = %till.actor.account_id))]
 pub async fn upload(db: &Db, till: &Till, input: &ReceiptIn) -> ServiceResult<String> {
     let now = time::now_unix();
     let checked = check(input, &till.actor.timezone, now)?;
     let uuid = checked.uuid.clone();
     let mut tx = db.begin_write().await?;
     if let Some(known) = sales::by_uuid(&mut tx, till.account_id(), &uuid).await? {
-        return match known.shop_id == Some(till.shop_id) && known.source == "pos" {
+        return match known.shop_id == Some(till.shop_id) && known.source == ReceiptSource::Pos {
             true => Ok(uuid),
             false => Err(ServiceError::Conflict(format!(
                 "receipt {uuid} exists and is not this till's"
@@ -185,7 +193,11 @@ pub async fn record(
     } = checked;
     employees::require(tx, account_id, employee_id, "employee_id").await?;
     let kinds = payment_kinds(tx, account_id, &payments).await?;
-    let (total, total_sum, discount_sum) = totals(&lines);
+    let Totals {
+        total,
+        total_sum,
+        discount_sum,
+    } = totals(&lines);
     require_covered(&payments, total_sum)?;
     let bonus = loyalty::apply(
         tx,
@@ -197,12 +209,12 @@ pub async fn record(
         now,
     )
     .await?;
-    let id = ids::next(tx, account_id, Kind::Receipt).await?;
+    let id = ReceiptId::new(ids::next(tx, account_id, Kind::Receipt).await?);
     let costs = write_off::post(
         tx,
         account_id,
         till.shop_id,
-        doc(id),
+        DocRef::of(id),
         closed_at,
         &sold(&lines),
         now,
@@ -211,21 +223,16 @@ pub async fn record(
     let lines: Vec<LineRow> = lines
         .into_iter()
         .map(|l| LineRow {
-            self_cost_sum: costs.get(&l.line_no).copied().unwrap_or(0),
+            self_cost_sum: costs.get(&l.line_no).copied().unwrap_or(Money::ZERO),
             ..l
         })
         .collect();
     let receipt = ReceiptRow {
-        id,
-        uuid,
         shop_id: Some(till.shop_id),
         sent: true,
         shift_id: Some(shift.id),
         shift_day: Some(shift.shift_day.clone()),
         employee_id: employee_id.or(shift.employee_id),
-        status: "closed".into(),
-        income: 1,
-        source: "pos".into(),
         client_uuid: client,
         count_clients,
         total,
@@ -233,9 +240,8 @@ pub async fn record(
         discount_sum,
         bonus_accrued: bonus.accrued,
         bonus_spent: bonus.spent,
-        created_at: closed_at,
         closed_at: Some(closed_at),
-        ..ReceiptRow::default()
+        ..ReceiptRow::new(id, uuid, ReceiptSource::Pos, OrderStatus::Closed, closed_at)
     };
     sales::insert(tx, account_id, &receipt, &lines, &payments, now).await?;
     exports::record(
@@ -253,6 +259,7 @@ pub async fn record(
 
 /// Annuls a closed receipt of this till: a counter-receipt (`income` −1, same totals) takes
 /// back exactly its stock movements and its effect on the client. Returns the counter's UUID.
+#[tracing::instrument(skip_all, fields(account = %till.actor.account_id))]
 pub async fn annul(db: &Db, till: &Till, uuid: &str) -> ServiceResult<String> {
     let mut tx = db.begin_write().await?;
     let counter = annul_in(&mut tx, till, uuid, time::now_unix()).await?;
@@ -264,16 +271,32 @@ pub async fn annul(db: &Db, till: &Till, uuid: &str) -> ServiceResult<String> {
 pub async fn annul_in(tx: &mut Tx, till: &Till, uuid: &str, now: i64) -> ServiceResult<String> {
     let account_id = till.account_id();
     let original = this_tills(tx, till, uuid).await?;
-    if original.status != "closed" || original.income != 1 {
+    if original.status != OrderStatus::Closed || original.income != 1 {
         return Err(ServiceError::Conflict(format!(
             "receipt {uuid} is {}, only a closed sale can be annulled",
             original.status
         )));
     }
     let shift = current_shift(tx, till).await?;
-    sales::set_status(tx, account_id, original.id, "closed", "annuled", now).await?;
-    let id = ids::next(tx, account_id, Kind::Receipt).await?;
-    write_off::reverse(tx, account_id, doc(original.id), doc(id), now, now).await?;
+    sales::set_status(
+        tx,
+        account_id,
+        original.id,
+        OrderStatus::Closed,
+        OrderStatus::Annuled,
+        now,
+    )
+    .await?;
+    let id = ReceiptId::new(ids::next(tx, account_id, Kind::Receipt).await?);
+    write_off::reverse(
+        tx,
+        account_id,
+        DocRef::of(original.id),
+        DocRef::of(id),
+        now,
+        now,
+    )
+    .await?;
     let bonus = Bonus {
         accrued: original.bonus_accrued,
         spent: original.bonus_spent,
@@ -295,16 +318,16 @@ pub async fn annul_in(tx: &mut Tx, till: &Till, uuid: &str, now: i64) -> Service
         shift_id: Some(shift.id),
         shift_day: Some(shift.shift_day),
         employee_id: shift.employee_id,
-        status: "closed".into(),
+        status: OrderStatus::Closed,
         income: -1,
         origin_id: Some(original.id),
-        source: "pos".into(),
+        source: ReceiptSource::Pos,
         created_at: now,
         closed_at: Some(now),
         ..original
     };
     sales::insert(tx, account_id, &counter, &lines, &payments, now).await?;
-    let kinds = objects::payment_kinds(tx, account_id).await?;
+    let kinds = kinds_of(tx, account_id).await?;
     exports::record(
         tx,
         account_id,
@@ -319,24 +342,18 @@ pub async fn annul_in(tx: &mut Tx, till: &Till, uuid: &str, now: i64) -> Service
 }
 
 /// Moves an order sent to this till along the flow; 409 for a step back or from a final state.
+#[tracing::instrument(skip_all, fields(account = %till.actor.account_id))]
 pub async fn set_order_status(db: &Db, till: &Till, uuid: &str, status: &str) -> ServiceResult<()> {
-    let target = match status {
-        "cancel" => None,
-        "closed" | "annuled" => Some(0),
-        s => Some(FLOW.iter().position(|f| *f == s).ok_or_else(|| {
-            ServiceError::invalid("status", format!("{s:?} is not a status of the order flow"))
-        })?),
-    };
+    let target = OrderStatus::parse(status).ok_or_else(|| {
+        ServiceError::invalid(
+            "status",
+            format!("{status:?} is not a status of the order flow"),
+        )
+    })?;
     let mut tx = db.begin_write().await?;
     let order = this_tills_order(&mut tx, till, uuid).await?;
-    let current = FLOW.iter().position(|f| *f == order.status);
     // forward only (a step may be skipped); closing and annulling have their own paths
-    let allowed = match (current, target) {
-        (Some(_), None) => true,
-        (Some(from), Some(to)) => to > from,
-        (None, _) => false,
-    };
-    if !allowed {
+    if !order.status.may_become(target) {
         return Err(ServiceError::Conflict(format!(
             "order {uuid} is {}; it cannot become {status}",
             order.status
@@ -346,8 +363,8 @@ pub async fn set_order_status(db: &Db, till: &Till, uuid: &str, status: &str) ->
         &mut tx,
         till.account_id(),
         order.id,
-        &order.status,
-        status,
+        order.status,
+        target,
         time::now_unix(),
     )
     .await?
@@ -362,6 +379,7 @@ pub async fn set_order_status(db: &Db, till: &Till, uuid: &str, status: &str) ->
 
 /// Closes an order sent to this till as a receipt of the open shift: its payments (given, or
 /// those it came with) must cover it; its stock is written off and its client updated.
+#[tracing::instrument(skip_all, fields(account = %till.actor.account_id))]
 pub async fn close_order(
     db: &Db,
     till: &Till,
@@ -373,7 +391,7 @@ pub async fn close_order(
     let now = time::now_unix();
     let mut tx = db.begin_write().await?;
     let order = this_tills_order(&mut tx, till, uuid).await?;
-    if !FLOW.contains(&order.status.as_str()) {
+    if !order.status.in_flow() {
         return Err(ServiceError::Conflict(format!(
             "order {uuid} is {}; it cannot be closed",
             order.status
@@ -401,14 +419,17 @@ pub async fn close_order(
         &mut tx,
         account_id,
         till.shop_id,
-        doc(order.id),
+        DocRef::of(order.id),
         now,
         &sold(&lines),
         now,
     )
     .await?;
-    let mut costs: Vec<(i64, i64)> = costs.into_iter().collect();
-    costs.sort_unstable();
+    let mut costs: Vec<LineCost> = costs
+        .into_iter()
+        .map(|(line_no, cost)| LineCost { line_no, cost })
+        .collect();
+    costs.sort_unstable_by_key(|c| c.line_no);
     sales::set_self_costs(&mut tx, account_id, order.id, &costs).await?;
     sales::replace_payments(&mut tx, account_id, order.id, &payments).await?;
     let closing = Closing {
@@ -419,14 +440,14 @@ pub async fn close_order(
         bonus_accrued: bonus.accrued,
         bonus_spent: bonus.spent,
     };
-    if !sales::close(&mut tx, account_id, order.id, &order.status, &closing, now).await? {
+    if !sales::close(&mut tx, account_id, order.id, order.status, &closing, now).await? {
         return Err(ServiceError::Conflict(format!(
             "order {uuid} changed meanwhile"
         )));
     }
     let lines = sales::lines(&mut tx, account_id, order.id).await?;
     let closed = ReceiptRow {
-        status: "closed".into(),
+        status: OrderStatus::Closed,
         shift_id: Some(shift.id),
         shift_day: Some(shift.shift_day.clone()),
         employee_id: shift.employee_id,
@@ -447,23 +468,13 @@ pub async fn close_order(
     Ok(order.uuid)
 }
 
-/// Receipts in the ledger's `doc_type`.
-pub const RECEIPT: &str = "receipt";
-
-fn doc(id: i64) -> DocRef<'static> {
-    DocRef {
-        doc_type: RECEIPT,
-        doc_id: id,
-    }
-}
-
 fn sold(lines: &[LineRow]) -> Vec<Sold> {
     lines
         .iter()
         .map(|l| Sold {
             line_no: l.line_no,
             product_id: l.product_id,
-            count: Qty::from_units(l.count),
+            count: l.count,
         })
         .collect()
 }
@@ -490,7 +501,7 @@ async fn this_tills(tx: &mut Tx, till: &Till, uuid: &str) -> ServiceResult<Recei
 
 async fn this_tills_order(tx: &mut Tx, till: &Till, uuid: &str) -> ServiceResult<ReceiptRow> {
     let receipt = this_tills(tx, till, uuid).await?;
-    match receipt.sent && receipt.source == "delivery" {
+    match receipt.sent && receipt.source == ReceiptSource::Delivery {
         true => Ok(receipt),
         false => Err(ServiceError::NotFound(format!(
             "no order {uuid} sent to this shop"
@@ -502,10 +513,10 @@ async fn this_tills_order(tx: &mut Tx, till: &Till, uuid: &str) -> ServiceResult
 pub async fn require_products(
     tx: &mut Tx,
     account_id: AccountId,
-    ids: impl Iterator<Item = i64> + Clone,
+    ids: impl Iterator<Item = ProductId>,
     list: &str,
 ) -> ServiceResult<()> {
-    let wanted: Vec<i64> = ids.clone().collect();
+    let wanted: Vec<ProductId> = ids.collect();
     let found = products::cancellations(tx, account_id, &wanted).await?;
     match wanted.iter().position(|id| !found.contains_key(id)) {
         Some(i) => Err(ServiceError::invalid(
@@ -516,32 +527,37 @@ pub async fn require_products(
     }
 }
 
+/// The kinds of the account's payment types.
+pub async fn kinds_of(tx: &mut Tx, account_id: AccountId) -> ServiceResult<PaymentKinds> {
+    Ok(objects::payment_kinds(tx, account_id).await?)
+}
+
 /// The kinds of the payment types used; 422 naming an unknown one.
 pub async fn payment_kinds(
     tx: &mut Tx,
     account_id: AccountId,
     payments: &[PaymentRow],
-) -> ServiceResult<HashMap<i64, String>> {
-    let kinds = objects::payment_kinds(tx, account_id).await?;
-    match payments.iter().position(|(id, _)| !kinds.contains_key(id)) {
+) -> ServiceResult<PaymentKinds> {
+    let kinds = kinds_of(tx, account_id).await?;
+    match payments
+        .iter()
+        .position(|p| !kinds.contains_key(&p.payment_type_id))
+    {
         Some(j) => Err(ServiceError::invalid(
             format!("payments[{j}].payment_id"),
-            format!("unknown payment type {}", payments[j].0),
+            format!("unknown payment type {}", payments[j].payment_type_id),
         )),
         None => Ok(kinds),
     }
 }
 
-pub fn require_covered(payments: &[PaymentRow], total_sum: i64) -> ServiceResult<()> {
-    let paid: i64 = payments.iter().map(|p| p.1).sum();
-    if paid < total_sum {
+/// 422 when the payments do not cover `total_sum`.
+pub fn require_covered(payments: &[PaymentRow], total_sum: Money) -> ServiceResult<()> {
+    let paid = rules::tendered(payments.iter().map(|p| p.value));
+    if !rules::covers(paid, total_sum) {
         return Err(ServiceError::invalid(
             "payments",
-            format!(
-                "payments of {} do not cover the total of {}",
-                Money::from_units(paid),
-                Money::from_units(total_sum)
-            ),
+            format!("payments of {paid} do not cover the total of {total_sum}"),
         ));
     }
     Ok(())
@@ -557,16 +573,17 @@ pub fn check_payments(payments: &[PaymentIn]) -> ServiceResult<Vec<PaymentRow>> 
                 format!("payments[{j}].value"),
                 "a payment must not be negative",
             )),
-            false => Ok((p.payment_id, p.value.units())),
+            false => Ok(PaymentRow {
+                payment_type_id: p.payment_id,
+                value: p.value,
+            }),
         })
         .collect()
 }
 
-/// (total before discounts, total, discounts) of the lines, money units.
-pub fn totals(lines: &[LineRow]) -> (i64, i64, i64) {
-    let total_sum: i64 = lines.iter().map(|l| l.total_sum).sum();
-    let discount_sum: i64 = lines.iter().map(|l| l.discount_sum).sum();
-    (total_sum + discount_sum, total_sum, discount_sum)
+/// The totals of the lines: before discounts, after them, and the discounts.
+pub fn totals(lines: &[LineRow]) -> Totals {
+    rules::totals(lines.iter().map(|l| (l.total_sum, l.discount_sum)))
 }
 
 /// The till's lines as rows: counts positive, nothing negative, modifiers pointing at a line.
@@ -626,12 +643,12 @@ fn check_lines(lines: &[ReceiptLineIn]) -> ServiceResult<Vec<LineRow>> {
                 product_id: l.product_id,
                 parent_line,
                 title: String::new(),
-                count: l.count.units(),
-                price: l.price.units(),
-                origin_price: origin.units(),
-                discount_sum: discount.units(),
-                total_sum: l.total_sum.units(),
-                self_cost_sum: 0,
+                count: l.count,
+                price: l.price,
+                origin_price: origin,
+                discount_sum: discount,
+                total_sum: l.total_sum,
+                self_cost_sum: Money::ZERO,
             })
         })
         .collect()

@@ -39,6 +39,7 @@ const BATCH: i64 = 250;
 const BUSY_SHOP_DAY: i64 = 500;
 
 /// Makes shops, products (with prices and stock) and sales; `progress` hears the lines made.
+#[tracing::instrument(skip_all, fields(account = %account))]
 pub async fn seed_sales(
     db: &Db,
     account: &str,
@@ -113,7 +114,7 @@ async fn ensure_shops(
     shops: i64,
 ) -> ServiceResult<()> {
     let mut tx = db.begin_write().await?;
-    let have = objects::live_ids(&mut tx, objects::Table::Shops, account_id)
+    let have = objects::live_ids::<crate::domain::ids::ShopId>(&mut tx, account_id)
         .await?
         .len() as i64;
     drop(tx);
@@ -158,7 +159,7 @@ async fn products(db: &Db, actor: &Actor, spec: SeedSpec) -> ServiceResult<Vec<(
         .iter()
         .enumerate()
         .map(|(n, &cents)| match all.get(&format!("s{n}")) {
-            Some(p) => Ok((p.id, cents, by_weight(n))),
+            Some(p) => Ok((p.id.get(), cents, by_weight(n))),
             None => Err(ServiceError::NotFound(format!(
                 "product s{n} was not imported"
             ))),
@@ -181,6 +182,7 @@ impl<P: Fn(i64)> Seeder<'_, P> {
     /// One shop's cash day: a shift opened and closed around `count` receipts.
     async fn shop_day(&mut self, shop: i64, day: &str, count: i64) -> ServiceResult<()> {
         let (db, account_id) = (self.db, self.actor.account_id);
+        let shop = crate::domain::ids::ShopId::new(shop);
         let till = Till {
             actor: self.actor.clone(),
             shop_id: shop,
@@ -188,7 +190,9 @@ impl<P: Fn(i64)> Seeder<'_, P> {
         let now = time::now_unix();
         let mut tx = db.begin_write().await?;
         let shift = sales_db::OpenShift {
-            id: ids::next(&mut tx, account_id, Kind::Shift).await?,
+            id: crate::domain::ids::ShiftId::new(
+                ids::next(&mut tx, account_id, Kind::Shift).await?,
+            ),
             shift_day: day.to_owned(),
             employee_id: None,
         };

@@ -2,23 +2,24 @@
 //! terminal, the admin API and the CLI. It shows in the products feeds, moves the products
 //! section's mark, and fails delivery orders for the product at that shop.
 
-use crate::db::objects::{self, Table};
+use crate::db::objects;
 use crate::db::products::{self, Key};
 use crate::db::{self, stop_list, Db, Tx};
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{AccountId, ProductId, ShopId};
 use crate::domain::time;
 
 use super::{ServiceError, ServiceResult};
 
 /// Puts a product on (`stopped`) or takes it off the stop list of a shop; `field` names the
 /// input that named the product, for the error. Returns the product's id.
+#[tracing::instrument(skip_all, fields(account = %account_id))]
 pub async fn set(
     db: &Db,
     account_id: AccountId,
-    shop_id: i64,
+    shop_id: ShopId,
     product: (Key<'_>, &str),
     stopped: bool,
-) -> ServiceResult<i64> {
+) -> ServiceResult<ProductId> {
     let mut tx = db.begin_write().await?;
     require_shop(&mut tx, account_id, shop_id).await?;
     let (key, field) = product;
@@ -41,7 +42,12 @@ pub async fn set(
 }
 
 /// The ids of the products on the stop list of a shop.
-pub async fn list(db: &Db, account_id: AccountId, shop_id: i64) -> ServiceResult<Vec<i64>> {
+#[tracing::instrument(skip_all, fields(account = %account_id))]
+pub async fn list(
+    db: &Db,
+    account_id: AccountId,
+    shop_id: ShopId,
+) -> ServiceResult<Vec<ProductId>> {
     let mut tx = db.begin_snapshot().await?;
     require_shop(&mut tx, account_id, shop_id).await?;
     Ok(stop_list::stopped(&mut tx, account_id, shop_id).await?)
@@ -51,8 +57,8 @@ pub async fn list(db: &Db, account_id: AccountId, shop_id: i64) -> ServiceResult
 pub async fn refuse_stopped(
     tx: &mut Tx,
     account_id: AccountId,
-    shop_id: i64,
-    product_ids: &[i64],
+    shop_id: ShopId,
+    product_ids: &[ProductId],
     field: &str,
 ) -> ServiceResult<()> {
     let stopped = stop_list::stopped_among(tx, account_id, shop_id, product_ids).await?;
@@ -65,8 +71,8 @@ pub async fn refuse_stopped(
     }
 }
 
-async fn require_shop(tx: &mut Tx, account_id: AccountId, shop_id: i64) -> ServiceResult<()> {
-    if objects::exists(tx, Table::Shops, account_id, shop_id).await? {
+async fn require_shop(tx: &mut Tx, account_id: AccountId, shop_id: ShopId) -> ServiceResult<()> {
+    if objects::exists(tx, account_id, shop_id).await? {
         Ok(())
     } else {
         Err(ServiceError::NotFound(format!("no shop {shop_id}")))

@@ -2,14 +2,14 @@
 //! quantity. Recipes nest (a sub-product in a dish); one that would contain itself, directly
 //! or through others, is refused with the path that closes the loop.
 
-use crate::domain::ids::AccountId;
 use rust_decimal::Decimal;
 
 use crate::db::products::{self, Key};
-use crate::db::tech_maps::{self, TechMap};
+use crate::db::tech_maps::{self, Ingredient, TechMap};
 use crate::db::{self, Db, Tx};
 use crate::domain::decimal::Qty;
 use crate::domain::graph;
+use crate::domain::ids::{AccountId, ProductId};
 use crate::domain::time;
 use crate::wire::tech_maps::TechMapIn;
 
@@ -18,7 +18,13 @@ use super::products::not_found;
 use super::{Actor, ServiceError, ServiceResult};
 
 /// Replaces the recipe of product `product_id`.
-pub async fn set(db: &Db, actor: &Actor, product_id: i64, input: &TechMapIn) -> ServiceResult<()> {
+#[tracing::instrument(skip_all, fields(account = %actor.account_id, product = %product_id))]
+pub async fn set(
+    db: &Db,
+    actor: &Actor,
+    product_id: ProductId,
+    input: &TechMapIn,
+) -> ServiceResult<()> {
     let output = input.output.unwrap_or(Qty::from_units(1000));
     if output.decimal() <= Decimal::ZERO {
         return Err(ServiceError::invalid("output", "output must be positive"));
@@ -35,13 +41,17 @@ pub async fn set(db: &Db, actor: &Actor, product_id: i64, input: &TechMapIn) -> 
     products::find_in(&mut tx, account_id, Key::Id(product_id))
         .await?
         .ok_or_else(|| not_found(Key::Id(product_id)))?;
-    let lines = resolve_amounts(&mut tx, account_id, &input.items).await?;
+    let lines: Vec<Ingredient> = resolve_amounts(&mut tx, account_id, &input.items)
+        .await?
+        .into_iter()
+        .map(|(product_id, amount)| Ingredient { product_id, amount })
+        .collect();
     refuse_cycle(&mut tx, account_id, product_id, &lines).await?;
     tech_maps::save(
         &mut tx,
         account_id,
         product_id,
-        output.units(),
+        output,
         &lines,
         time::now_unix(),
     )
@@ -51,7 +61,8 @@ pub async fn set(db: &Db, actor: &Actor, product_id: i64, input: &TechMapIn) -> 
 }
 
 /// The recipe of product `product_id`: 404 when the product or its recipe does not exist.
-pub async fn get(db: &Db, account_id: AccountId, product_id: i64) -> ServiceResult<TechMap> {
+#[tracing::instrument(skip_all, fields(account = %account_id, product = %product_id))]
+pub async fn get(db: &Db, account_id: AccountId, product_id: ProductId) -> ServiceResult<TechMap> {
     match tech_maps::find(db, account_id, product_id).await? {
         Some(map) => Ok(map),
         None => {
@@ -69,11 +80,11 @@ pub async fn get(db: &Db, account_id: AccountId, product_id: i64) -> ServiceResu
 async fn refuse_cycle(
     tx: &mut Tx,
     account_id: AccountId,
-    product_id: i64,
-    lines: &[(i64, i64)],
+    product_id: ProductId,
+    lines: &[Ingredient],
 ) -> ServiceResult<()> {
     let mut graph = tech_maps::edges(tx, account_id).await?;
-    graph.insert(product_id, lines.iter().map(|l| l.0).collect());
+    graph.insert(product_id, lines.iter().map(|l| l.product_id).collect());
     let Some(path) =
         graph::cycle_through(&product_id, |p| graph.get(p).cloned().unwrap_or_default())
     else {
@@ -87,7 +98,10 @@ async fn refuse_cycle(
         names.push(code);
     }
     let first = path.get(1).copied().unwrap_or(product_id);
-    let i = lines.iter().position(|l| l.0 == first).unwrap_or(0);
+    let i = lines
+        .iter()
+        .position(|l| l.product_id == first)
+        .unwrap_or(0);
     Err(ServiceError::invalid(
         format!("items[{i}].product_code"),
         format!("the tech map would contain itself: {}", names.join(" → ")),

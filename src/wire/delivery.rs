@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::lenient;
 use super::sales::PaymentIn;
 use crate::domain::decimal::{Money, Qty, UnitCost};
+use crate::domain::ids::{DiscountGroupId, ProductId, ShopId};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct DeliveryIn {
@@ -18,7 +19,7 @@ pub struct DeliveryIn {
 pub struct BillIn {
     /// The shop that gets the order; absent: the order waits in the back office.
     #[serde(default)]
-    pub pos_id: Option<i64>,
+    pub pos_id: Option<ShopId>,
     /// The order's number (`-1`: the shop numbers it).
     #[serde(default)]
     pub app_id: Option<i64>,
@@ -66,7 +67,7 @@ pub struct BillItemIn {
     #[serde(default)]
     pub origin_price: Option<UnitCost>,
     pub total_sum: Money,
-    pub product_id: i64,
+    pub product_id: ProductId,
     #[serde(default)]
     #[schema(value_type = Option<super::vocab::AnyJson>)]
     pub data: Option<serde_json::Value>,
@@ -131,7 +132,7 @@ impl ClientIn {
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 pub struct GroupRefIn {
-    pub id: i64,
+    pub id: DiscountGroupId,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]

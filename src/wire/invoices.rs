@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use super::lenient;
 use super::vocab::Instant;
 use crate::domain::decimal::{Money, Qty, UnitCost};
+use crate::domain::ids::{ShopId, StorageId, TaxId};
 use crate::domain::product::{CancellationType, EntityType, Measure};
 
 /// An incoming invoice with the catalog objects it may bring along.
@@ -55,7 +56,8 @@ pub struct ShipperIn {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct StorageRefIn {
     /// Id of an existing storage.
-    pub caf_id: i64,
+    #[schema(value_type = i64)]
+    pub caf_id: StorageId,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -74,7 +76,8 @@ pub struct InvoiceItemIn {
     #[serde(default)]
     pub price: Option<UnitCost>,
     #[serde(default)]
-    pub caf_tax_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub caf_tax_id: Option<TaxId>,
     #[serde(default)]
     pub price_with_tax: Option<UnitCost>,
     /// Line value without tax; default `amount × price`. This is the value the stock receives.
@@ -149,7 +152,8 @@ pub struct ProductIn {
     #[serde(default)]
     pub weight_in_gram: Option<i64>,
     #[serde(default)]
-    pub caf_tax_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub caf_tax_id: Option<TaxId>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub category_ref_code: Option<String>,
@@ -165,10 +169,12 @@ pub struct ProductIn {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct PriceIn {
-    pub caf_shop_id: i64,
+    #[schema(value_type = i64)]
+    pub caf_shop_id: ShopId,
     /// The storage sales at that shop write the product off from. Default: the shop's.
     #[serde(default)]
-    pub caf_storage_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub caf_storage_id: Option<StorageId>,
     /// Selling price at the shop.
     pub price: UnitCost,
     /// Declared cost: used only while the account's stock module is off.

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::lenient;
 use crate::domain::decimal::{Qty, UnitCost};
+use crate::domain::ids::{MenuId, ShopId, StorageId, TaxId};
 use crate::domain::product::Measure;
 
 /// Categories, menu sections and items of the integration's menu.
@@ -63,7 +64,8 @@ pub struct ImportSectionIn {
     #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub parent: Option<String>,
     /// Id of an existing menu.
-    pub caf_id: i64,
+    #[schema(value_type = i64)]
+    pub caf_id: MenuId,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -109,7 +111,8 @@ pub struct ImportItemIn {
     pub menus: Vec<String>,
     /// Id of an existing tax.
     #[serde(default)]
-    pub tax_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub tax_id: Option<TaxId>,
     /// Code of the workspace (found or created).
     #[serde(default, deserialize_with = "lenient::opt_string")]
     #[schema(value_type = Option<super::vocab::TextOrNumber>)]
@@ -122,7 +125,8 @@ pub struct ImportItemIn {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ImportPriceIn {
     /// Id of an existing shop.
-    pub shop_id: i64,
+    #[schema(value_type = i64)]
+    pub shop_id: ShopId,
     /// Cost (used as the declared cost).
     #[serde(default)]
     pub value: Option<UnitCost>,
@@ -133,7 +137,8 @@ pub struct ImportPriceIn {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ImportBalanceIn {
     /// Id of an existing storage.
-    pub storage_id: i64,
+    #[schema(value_type = i64)]
+    pub storage_id: StorageId,
     /// The counted quantity, in the product's measure.
     pub balance: Qty,
 }

@@ -3,6 +3,8 @@
 
 pub mod delivery;
 pub mod employees;
+pub mod exports;
+pub mod feeds;
 pub mod invoices;
 pub mod keys;
 pub mod lenient;

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use super::lenient;
 use super::vocab::{Day, Instant, OrderStep, ReceiptKind};
 use crate::domain::decimal::{Money, Qty, UnitCost};
+use crate::domain::ids::{EmployeeId, PaymentTypeId, ProductId};
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ShiftOpenIn {
@@ -16,7 +17,7 @@ pub struct ShiftOpenIn {
     /// The cashier who opens the shift (an employee's id); the cashier of its receipts that
     /// name none of their own.
     #[serde(default)]
-    pub employee_id: Option<i64>,
+    pub employee_id: Option<EmployeeId>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -28,7 +29,7 @@ pub struct OrderStatusIn {
 #[derive(Debug, Clone, Deserialize, serde::Serialize, ToSchema)]
 pub struct PaymentIn {
     /// Id of a payment type.
-    pub payment_id: i64,
+    pub payment_id: PaymentTypeId,
     pub value: Money,
 }
 
@@ -62,7 +63,7 @@ pub struct ReceiptIn {
     pub count_clients: Option<i64>,
     /// The cashier of this receipt (an employee's id); default: the shift's.
     #[serde(default)]
-    pub employee_id: Option<i64>,
+    pub employee_id: Option<EmployeeId>,
     #[schema(min_items = 1)]
     pub lines: Vec<ReceiptLineIn>,
     #[serde(default, deserialize_with = "lenient::list")]
@@ -74,7 +75,7 @@ pub struct ReceiptIn {
 pub struct ReceiptLineIn {
     #[serde(default)]
     pub uuid: Option<String>,
-    pub product_id: i64,
+    pub product_id: ProductId,
     pub count: Qty,
     /// Price per unit, with modifiers.
     pub price: UnitCost,

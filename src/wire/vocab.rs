@@ -55,42 +55,13 @@ vocabulary! {
     CancellationName = ["no_cancel", "cancel_dish", "cancel_ingredients"]
 }
 
-/// The states of a delivery order or a receipt, in the order of the flow.
-pub const ORDER_STATUSES: [&str; 8] = [
-    "wait_cashier",
-    "active",
-    "cooking",
-    "cooked",
-    "packed",
-    "closed",
-    "cancel",
-    "annuled",
-];
-
-/// The state of a delivery order or a receipt: `wait_cashier` → `active` → `cooking` →
-/// `cooked` → `packed` → `closed`; `cancel` before closing, `annuled` after.
-pub struct OrderStatus;
-
-impl utoipa::PartialSchema for OrderStatus {
-    fn schema() -> RefOr<Schema> {
-        one_of_words(
-            &ORDER_STATUSES,
-            "The state of a delivery order or a receipt: `wait_cashier` → `active` → `cooking` → \
-`cooked` → `packed` → `closed`; `cancel` before closing, `annuled` after.",
-        )
-    }
-}
-
-impl utoipa::ToSchema for OrderStatus {}
+/// The state of a delivery order or a receipt, and what an employee does: the domain's
+/// enums, which describe themselves.
+pub use crate::domain::sales::{EmployeeRole, OrderStatus};
 
 vocabulary! {
     /// A step a terminal moves an order to (forward only, steps may be skipped), or `cancel`.
     OrderStep = ["active", "cooking", "cooked", "packed", "cancel"]
-}
-
-vocabulary! {
-    /// What an employee does.
-    EmployeeRole = ["cashier", "waiter", "manager"]
 }
 
 vocabulary! {

@@ -1,5 +1,6 @@
 //! API.md §0–§1: authentication and tenancy by key and host.
 
+use caffesta::db::Query;
 use caffesta::service::admin::{self, KeySpec};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -99,7 +100,7 @@ async fn a_terminal_key_cannot_use_the_integration_api(backend: Backend) {
     let demo = server.demo().await;
     let spec = KeySpec {
         scope: "terminal",
-        shop_id: Some(1),
+        shop_id: Some(caffesta::domain::ids::ShopId::new(1)),
         label: "till 1",
     };
     let (_, key) = admin::create_key(&server.db, "demo", spec)
@@ -119,10 +120,16 @@ async fn keys_are_stored_only_as_digests(backend: Backend) {
         .db
         .read()
         .await
-        .fetch_all("SELECT key_hash || key_prefix || label FROM api_keys", &[])
+        .rows(
+            "SELECT key_hash || key_prefix || label AS stored FROM api_keys",
+            caffesta::params! {},
+        )
         .await
         .expect("keys");
-    let stored: Vec<String> = rows.iter().map(|r| r.text(0).expect("text")).collect();
+    let stored: Vec<String> = rows
+        .iter()
+        .map(|r| r.get::<String>("stored").expect("text"))
+        .collect();
     assert!(!stored.is_empty());
     assert!(
         stored.iter().all(|row| !row.contains(&demo.key)),

@@ -364,9 +364,12 @@ async fn check_verifies_the_ledger_and_names_a_balance_that_disagrees(backend: B
     assert_eq!(checked, "ok: 1 balances equal the sum of the ledger");
     // a balance changed behind the ledger's back
     let mut tx = server.db.begin_write().await.expect("tx");
-    tx.execute("UPDATE stock_balances SET qty = qty + 1", &[])
-        .await
-        .expect("update");
+    tx.run(
+        "UPDATE stock_balances SET qty = qty + 1",
+        caffesta::params! {},
+    )
+    .await
+    .expect("update");
     caffesta::db::commit(tx).await.expect("commit");
     let stderr = tokio::task::spawn_blocking(move || fails(&url, &["check", "--account", "demo"]))
         .await

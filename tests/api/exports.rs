@@ -100,7 +100,12 @@ async fn run(server: &TestServer, case: usize, sales: &[Sale]) -> Result<(), Tes
     caffesta::service::admin::create_storage(&server.db, &name, "Склад")
         .await
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
-    caffesta::service::admin::create_shop(&server.db, &name, "Кафе", 1)
+    caffesta::service::admin::create_shop(
+        &server.db,
+        &name,
+        "Кафе",
+        caffesta::domain::ids::StorageId::new(1),
+    )
         .await
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
     caffesta::service::admin::create_payment_type(&server.db, &name, "Безнал", "cashless")

@@ -259,7 +259,7 @@ impl TestServer {
         admin::create_storage(&self.db, &account.name, "Склад")
             .await
             .expect("storage");
-        admin::create_shop(&self.db, &account.name, "Кафе", 1)
+        admin::create_shop(&self.db, &account.name, "Кафе", caffesta::domain::ids::StorageId::new(1))
             .await
             .expect("shop");
     }
@@ -268,7 +268,7 @@ impl TestServer {
     pub async fn terminal(&self, account: &TestAccount, shop: i64) -> TestAccount {
         let spec = KeySpec {
             scope: "terminal",
-            shop_id: Some(shop),
+            shop_id: Some(caffesta::domain::ids::ShopId::new(shop)),
             label: "till",
         };
         let (_, key) = admin::create_key(&self.db, &account.name, spec)
@@ -358,8 +358,19 @@ pub fn assert_error(status: StatusCode, body: &Value, expected: StatusCode) -> V
 
 /// The first column of every row of `sql`, as integers (for checks on stored state).
 pub async fn ints(db: &Db, sql: &str) -> Vec<i64> {
-    let rows = db.read().await.fetch_all(sql, &[]).await.expect("query");
-    rows.iter().map(|r| r.int(0).expect("integer")).collect()
+    use caffesta::db::Query;
+    let rows = db
+        .read()
+        .await
+        .rows(sql, caffesta::params! {})
+        .await
+        .expect("query");
+    rows.iter()
+        .map(|r| {
+            let first = r.column_names().swap_remove(0);
+            r.get::<i64>(&first).expect("integer")
+        })
+        .collect()
 }
 
 /// The one integer `sql` answers.

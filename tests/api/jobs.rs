@@ -240,7 +240,7 @@ async fn several_servers_and_racing_workers_never_run_a_job_twice(backend: Backe
         done += outcomes
             .iter()
             .flatten()
-            .filter(|o| o.status == "success")
+            .filter(|o| o.status == caffesta::domain::sales::JobStatus::Success)
             .count();
     }
     assert_eq!(done, 30);

@@ -3,9 +3,10 @@
 //! sales at a till written off and annulled, keeps the ledger invariant (balances = sum of movements) and gives the balances of
 //! a simple model.
 
+use caffesta::db::Query;
 use std::collections::BTreeMap;
 
-use caffesta::db::documents::DocKind;
+use caffesta::domain::ids::{AdjustmentId, InvoiceId, MoveId};
 use caffesta::db::products::{self, Key};
 use caffesta::domain::decimal::{Money, Qty, UnitCost};
 use caffesta::domain::stock::Balance;
@@ -61,7 +62,7 @@ type Model = BTreeMap<(i64, usize), (i64, i64)>;
 
 /// A posted document: its id, what it moved per (storage, product), and whether it stands.
 type Posted<Id> = (Id, Vec<((i64, usize), (i64, i64))>, bool);
-type Transfer = Posted<i64>;
+type Transfer = Posted<MoveId>;
 
 /// Takes an unwired document's movements back out of the model, if it was wired.
 fn take_back<Id>(model: &mut Model, doc: &mut Posted<Id>) {
@@ -85,7 +86,7 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
             .await
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
     }
-    admin::create_shop(db, &name, "S", 1)
+    admin::create_shop(db, &name, "S", caffesta::domain::ids::StorageId::new(1))
         .await
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
     let till = sales::Till {
@@ -94,7 +95,7 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
             user_id: 1,
             timezone: jiff::tz::TimeZone::UTC,
         },
-        shop_id: 1,
+        shop_id: caffesta::domain::ids::ShopId::new(1),
     };
     sales::open_shift(db, &till, &ShiftOpenIn::default())
         .await
@@ -106,12 +107,12 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
         user_id: 1,
         timezone: jiff::tz::TimeZone::UTC,
     };
-    let mut docs: Vec<(i64, Vec<Line>, bool)> = Vec::new();
+    let mut docs: Vec<(InvoiceId, Vec<Line>, bool)> = Vec::new();
     let mut model = Model::new();
     // transfers: id, and what wiring moved: (storage, product) → delta, and whether wired
     let mut transfers: Vec<Transfer> = Vec::new();
     // adjustments the counts posted, in the same shape
-    let mut counts: Vec<Transfer> = Vec::new();
+    let mut counts: Vec<Posted<AdjustmentId>> = Vec::new();
     for op in ops {
         match op {
             Op::Create(lines) => {
@@ -149,7 +150,7 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
                 let id = moves::create(db, &actor, &input)
                     .await
                     .map_err(|e| TestCaseError::fail(e.to_string()))?;
-                documents::set_wired(db, &actor, DocKind::Move, id, true)
+                documents::set_wired(db, &actor, id, true)
                     .await
                     .map_err(|e| TestCaseError::fail(e.to_string()))?;
                 let (qty, value) = model.get(&(*from, *p)).copied().unwrap_or((0, 0));
@@ -235,9 +236,7 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
                 let Some(adjustment) = counts.get_mut(n % count) else {
                     continue;
                 };
-                let outcome =
-                    documents::set_wired(db, &actor, DocKind::Adjustment, adjustment.0, false)
-                        .await;
+                let outcome = documents::set_wired(db, &actor, adjustment.0, false).await;
                 prop_assert_eq!(outcome.is_ok(), adjustment.2);
                 take_back(&mut model, adjustment);
             }
@@ -246,8 +245,7 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
                 let Some(transfer) = transfers.get_mut(n % count) else {
                     continue;
                 };
-                let outcome =
-                    documents::set_wired(db, &actor, DocKind::Move, transfer.0, false).await;
+                let outcome = documents::set_wired(db, &actor, transfer.0, false).await;
                 prop_assert_eq!(outcome.is_ok(), transfer.2);
                 take_back(&mut model, transfer);
             }
@@ -257,7 +255,7 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
                     continue;
                 };
                 let wire = matches!(op, Op::Wire(_));
-                let outcome = documents::set_wired(db, &actor, DocKind::Invoice, doc.0, wire).await;
+                let outcome = documents::set_wired(db, &actor, doc.0, wire).await;
                 prop_assert_eq!(
                     outcome.is_ok(),
                     doc.2 != wire,
@@ -284,21 +282,29 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
     let rows = db
         .read()
         .await
-        .fetch_all(
+        .rows(
             "SELECT b.storage_id, p.ref_code, b.qty, b.value FROM stock_balances b \
-             JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id WHERE b.account_id = $1",
-            &[account_id.into()],
+             JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
+             WHERE b.account_id = :account_id",
+            caffesta::params! { account_id },
         )
         .await
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let cell =
-        |r: &caffesta::db::Row, i: usize| r.int(i).map_err(|e| TestCaseError::fail(e.to_string()));
+    let cell = |r: &caffesta::db::Row, name: &str| {
+        r.get::<i64>(name)
+            .map_err(|e| TestCaseError::fail(e.to_string()))
+    };
     let mut stored = Model::new();
     for r in &rows {
-        let code = r.text(1).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let (qty, value) = (cell(r, 2)?, cell(r, 3)?);
+        let code = r
+            .get::<String>("ref_code")
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let (qty, value) = (cell(r, "qty")?, cell(r, "value")?);
         if qty != 0 || value != 0 {
-            stored.insert((cell(r, 0)?, code[1..].parse().unwrap_or(9)), (qty, value));
+            stored.insert(
+                (cell(r, "storage_id")?, code[1..].parse().unwrap_or(9)),
+                (qty, value),
+            );
         }
     }
     let expected: Model = model.into_iter().filter(|(_, v)| *v != (0, 0)).collect();

@@ -1,6 +1,7 @@
 //! API.md §5: the menu import over HTTP: the vendor's example verbatim, idempotence, full vs
 //! partial, deleted items, inventory adjustments, and errors that change nothing.
 
+use caffesta::db::Query;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -27,17 +28,22 @@ async fn links(server: &TestServer, account: &TestAccount) -> Vec<(String, Strin
         .db
         .read()
         .await
-        .fetch_all(
-            "SELECT s.ref_code, p.ref_code FROM menu_items m \
+        .rows(
+            "SELECT s.ref_code AS section, p.ref_code AS product FROM menu_items m \
              JOIN menu_sections s ON s.account_id = m.account_id AND s.id = m.section_id \
              JOIN products p ON p.account_id = m.account_id AND p.id = m.product_id \
-             WHERE m.account_id = $1 ORDER BY s.ref_code, p.ref_code",
-            &[account.id.into()],
+             WHERE m.account_id = :account_id ORDER BY s.ref_code, p.ref_code",
+            caffesta::params! { account_id: account.id },
         )
         .await
         .expect("links");
     rows.iter()
-        .map(|r| (r.text(0).expect("section"), r.text(1).expect("product")))
+        .map(|r| {
+            (
+                r.get::<String>("section").expect("section"),
+                r.get::<String>("product").expect("product"),
+            )
+        })
         .collect()
 }
 

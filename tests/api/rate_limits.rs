@@ -283,7 +283,7 @@ async fn a_keys_own_limit_set_through_the_admin_api_applies_at_once(backend: Bac
         (&keys[0]["rate"], &keys[0]["burst"]),
         (&json!(null), &json!(null))
     );
-    assert_eq!(keys[1]["id"], admin_id);
+    assert_eq!(keys[1]["id"], admin_id.get());
     assert!(!listed.to_string().contains(&account.key[..12]));
 
     let (status, set) = server

@@ -32,12 +32,13 @@ async fn storages_are_listed_in_id_order_and_ids_start_at_one_per_account(backen
         let id = admin::create_storage(&server.db, "cafe", &format!("Склад {n}"))
             .await
             .expect("storage");
-        assert_eq!(id, n);
+        assert_eq!(id.get(), n);
     }
     assert_eq!(
         admin::create_storage(&server.db, "other", "Первый")
             .await
-            .expect("storage"),
+            .expect("storage")
+            .get(),
         1
     );
     let response = server
