@@ -9,7 +9,7 @@ use super::{DbError, Param, Query, Row, Tx, Value};
 const CHUNK_ROWS: usize = 200;
 
 /// `(…), (…)` placeholders for `rows` rows of `width` values, numbered from `first`.
-pub fn placeholders(rows: usize, width: usize, first: usize) -> String {
+fn placeholders(rows: usize, width: usize, first: usize) -> String {
     let mut sql = String::with_capacity(rows * width * 5);
     for row in 0..rows {
         sql.push_str(if row == 0 { "(" } else { ", (" });
@@ -32,7 +32,7 @@ pub fn placeholders(rows: usize, width: usize, first: usize) -> String {
 /// sixth run on) filters the list row by row over the whole key prefix instead of probing the
 /// index, 100 ms for 500 keys against 20,000 balances. A joined list is probed key by key on
 /// both backends (CROSS JOIN also tells SQLite to loop over the list outside).
-pub fn wanted(count: usize, first: usize) -> String {
+fn wanted(count: usize, first: usize) -> String {
     format!("(VALUES {}) AS wanted", placeholders(count, 1, first))
 }
 
@@ -134,67 +134,6 @@ pub async fn insert(tx: &mut Tx, table: &str, rows: &[Record], tail: &str) -> Re
         );
         let values: Vec<&Value> = chunk.iter().flatten().map(|(_, value)| value).collect();
         tx.run_generated(&sql, &values).await?;
-    }
-    Ok(())
-}
-
-// ---- by position: only until every caller names its columns (removed then) ----
-
-pub struct LegacyLookup<'a> {
-    pub columns: &'a str,
-    pub from: &'a str,
-    pub condition: &'a str,
-    pub key: &'a str,
-}
-
-pub async fn legacy_lookup(
-    tx: &mut Tx,
-    query: &LegacyLookup<'_>,
-    params: &[Value],
-    keys: &[Value],
-    mut each: impl FnMut(&super::Row) -> Result<(), DbError>,
-) -> Result<(), DbError> {
-    let mut unique: Vec<&Value> = Vec::with_capacity(keys.len());
-    let mut seen = std::collections::HashSet::with_capacity(keys.len());
-    for k in keys {
-        if seen.insert(k.dedup_key()) {
-            unique.push(k);
-        }
-    }
-    for chunk in unique.chunks(LOOKUP_CHUNK) {
-        let sql = format!(
-            "SELECT {} FROM {} CROSS JOIN {} WHERE {} AND {} = wanted.column1",
-            query.columns,
-            wanted(chunk.len(), params.len() + 1),
-            query.from,
-            query.condition,
-            query.key
-        );
-        let mut bound: Vec<Value> = params.to_vec();
-        bound.extend(chunk.iter().map(|v| (*v).clone()));
-        for row in tx.fetch_all(&sql, &bound).await? {
-            each(&row)?;
-        }
-    }
-    Ok(())
-}
-
-pub async fn legacy_insert(
-    tx: &mut Tx,
-    head: &str,
-    rows: &[Vec<Value>],
-    tail: &str,
-) -> Result<(), DbError> {
-    let Some(width) = rows.first().map(Vec::len) else {
-        return Ok(());
-    };
-    for chunk in rows.chunks(CHUNK_ROWS) {
-        let sql = format!(
-            "{head} VALUES {} {tail}",
-            placeholders(chunk.len(), width, 1)
-        );
-        let params: Vec<Value> = chunk.iter().flatten().cloned().collect();
-        tx.execute(&sql, &params).await?;
     }
     Ok(())
 }

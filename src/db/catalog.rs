@@ -9,7 +9,8 @@ use super::ids::Kind;
 use super::{DbError, Query, Row, Tx, Value};
 use crate::domain::decimal::{Percent, Qty, UnitCost};
 use crate::domain::ids::{
-    AccountId, CategoryId, Id, PackageId, ProductId, ShipperId, ShopId, StorageId, TaxId, WorkspaceId,
+    AccountId, CategoryId, Id, PackageId, ProductId, ShipperId, ShopId, StorageId, TaxId,
+    WorkspaceId,
 };
 use crate::{from_row, params, record};
 

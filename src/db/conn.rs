@@ -325,32 +325,6 @@ impl Tx {
         }
     }
 
-    // ---- by position: only until every query names its parameters (removed then) ----
-
-    pub async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError> {
-        let values: Vec<&Value> = params.iter().collect();
-        self.changed(sql, &values).await
-    }
-
-    pub async fn fetch_all(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
-        let values: Vec<&Value> = params.iter().collect();
-        self.fetched(sql, &values).await
-    }
-
-    pub async fn fetch_optional(
-        &mut self,
-        sql: &str,
-        params: &[Value],
-    ) -> Result<Option<Row>, DbError> {
-        Ok(self.fetch_all(sql, params).await?.into_iter().next())
-    }
-
-    pub async fn fetch_one(&mut self, sql: &str, params: &[Value]) -> Result<Row, DbError> {
-        self.fetch_optional(sql, params)
-            .await?
-            .ok_or(DbError::Sqlx(sqlx::Error::RowNotFound))
-    }
-
     /// Notes that this transaction changed `section` of `account_id`.
     pub fn touch(&mut self, account_id: AccountId, section: super::marks::Section) {
         self.touched.insert((account_id, section));
@@ -420,27 +394,6 @@ impl Reader {
                 .map(Row::pg)
                 .collect()),
         }
-    }
-
-    // ---- by position: only until every query names its parameters (removed then) ----
-
-    pub async fn fetch_all(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
-        let values: Vec<&Value> = params.iter().collect();
-        self.fetched(sql, &values).await
-    }
-
-    pub async fn fetch_optional(
-        &mut self,
-        sql: &str,
-        params: &[Value],
-    ) -> Result<Option<Row>, DbError> {
-        Ok(self.fetch_all(sql, params).await?.into_iter().next())
-    }
-
-    pub async fn fetch_one(&mut self, sql: &str, params: &[Value]) -> Result<Row, DbError> {
-        self.fetch_optional(sql, params)
-            .await?
-            .ok_or(DbError::Sqlx(sqlx::Error::RowNotFound))
     }
 }
 

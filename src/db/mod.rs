@@ -55,6 +55,8 @@ pub use error::DbError;
 pub use query::{Param, Query};
 pub use row::{Column, FromRow, Row, Scalar};
 
+use crate::params;
+
 /// Which engine a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -190,7 +192,10 @@ impl Db {
 
     /// Checks that the database answers (the health check).
     pub async fn ping(&self) -> Result<(), DbError> {
-        self.read().await.fetch_one("SELECT 1", &[]).await?;
+        self.read()
+            .await
+            .one::<Scalar<i64>>("SELECT CAST(1 AS BIGINT) AS value", params! {})
+            .await?;
         Ok(())
     }
 
@@ -298,23 +303,27 @@ mod tests {
               WHERE b.account_id = 1 AND b.storage_id = 3 ORDER BY b.product_id", "SEARCH b USING PRIMARY KEY (account_id=? AND storage_id=?)"),
         ];
         for (sql, expected) in plans {
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
             let rows = db
                 .read()
                 .await
-                .fetch_all(&format!("EXPLAIN QUERY PLAN {sql}"), &[])
+                .rows(&explain, params! {})
                 .await
                 .expect("plan");
-            let plan: Vec<String> = rows.iter().map(|r| r.text(3).expect("detail")).collect();
+            let plan: Vec<String> = rows
+                .iter()
+                .map(|r| r.get("detail").expect("detail"))
+                .collect();
             assert!(
                 plan.iter().any(|step| step.contains(expected)),
                 "{sql}: {plan:?}"
             );
             let mut tx = db.begin_write().await.expect("tx");
-            let rows = tx
-                .fetch_all(&format!("EXPLAIN QUERY PLAN {sql}"), &[])
-                .await
-                .expect("plan");
-            let plan: Vec<String> = rows.iter().map(|r| r.text(3).expect("detail")).collect();
+            let rows = tx.rows(&explain, params! {}).await.expect("plan");
+            let plan: Vec<String> = rows
+                .iter()
+                .map(|r| r.get("detail").expect("detail"))
+                .collect();
             assert!(
                 plan.iter().any(|step| step.contains(expected)),
                 "writer: {sql}: {plan:?}"

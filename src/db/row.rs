@@ -112,58 +112,6 @@ impl Row {
     }
 }
 
-// ---- read by position: only until every query reads by name (removed then) ----
-impl Row {
-    fn at(&self, i: usize) -> Result<&Cell, DbError> {
-        match &self.0 {
-            Inner::Sqlite { cells, .. } => cells.get(i).ok_or_else(|| missing(&i.to_string())),
-            Inner::Pg(_) => Err(missing(&i.to_string())),
-        }
-    }
-
-    fn pg_at<'r, T>(row: &'r PgRow, i: usize) -> Result<T, DbError>
-    where
-        T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
-    {
-        use sqlx::Row as _;
-        row.try_get(i).map_err(DbError::from)
-    }
-
-    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, DbError> {
-        match &self.0 {
-            Inner::Pg(row) => Self::pg_at(row, i),
-            Inner::Sqlite { .. } => match self.at(i)? {
-                Cell::Int(v) => Ok(Some(*v)),
-                Cell::Null => Ok(None),
-                other => Err(corrupt(&i.to_string(), other)),
-            },
-        }
-    }
-
-    pub fn opt_text(&self, i: usize) -> Result<Option<String>, DbError> {
-        match &self.0 {
-            Inner::Pg(row) => Self::pg_at(row, i),
-            Inner::Sqlite { .. } => match self.at(i)? {
-                Cell::Text(v) => Ok(Some(v.clone())),
-                Cell::Null => Ok(None),
-                other => Err(corrupt(&i.to_string(), other)),
-            },
-        }
-    }
-
-    pub fn int(&self, i: usize) -> Result<i64, DbError> {
-        self.opt_int(i)?.ok_or_else(|| null(&i.to_string()))
-    }
-
-    pub fn text(&self, i: usize) -> Result<String, DbError> {
-        self.opt_text(i)?.ok_or_else(|| null(&i.to_string()))
-    }
-
-    pub fn flag(&self, i: usize) -> Result<bool, DbError> {
-        Ok(self.int(i)? != 0)
-    }
-}
-
 fn missing(name: &str) -> DbError {
     DbError::Corrupt {
         column: "result column",

@@ -162,27 +162,27 @@ impl ProductSpec<'_> {
         if let Some(tax) = p.caf_tax_id {
             refs.known.require_tax(tax, &self.field("caf_tax_id"))?;
         }
-        for (code, map, name, what) in [
+        let known_category = |c: &String| refs.categories.contains_key(c);
+        let known_workspace = |c: &String| refs.workspaces.contains_key(c);
+        for (code, known, name, what) in [
             (
                 &p.category_ref_code,
-                refs.categories,
+                p.category_ref_code.as_ref().is_none_or(known_category),
                 "category_ref_code",
                 "category",
             ),
             (
                 &p.workspace_ref_code,
-                refs.workspaces,
+                p.workspace_ref_code.as_ref().is_none_or(known_workspace),
                 "workspace_ref_code",
                 "workspace",
             ),
         ] {
-            if let Some(code) = code {
-                if !map.contains_key(code) {
-                    return Err(ServiceError::invalid(
-                        self.field(name),
-                        format!("no {what} {code:?} in the payload or the account"),
-                    ));
-                }
+            if let (Some(code), false) = (code, known) {
+                return Err(ServiceError::invalid(
+                    self.field(name),
+                    format!("no {what} {code:?} in the payload or the account"),
+                ));
             }
         }
         for (j, price) in p.prices.iter().enumerate() {

@@ -88,13 +88,9 @@ pub async fn import(
         .iter()
         .filter_map(|i| i.work_space_code.clone())
         .collect();
-    let workspaces = ensure_coded::<WorkspaceId>(
-        import.tx,
-        actor.account_id,
-        &workspace_codes,
-        import.now,
-    )
-    .await?;
+    let workspaces =
+        ensure_coded::<WorkspaceId>(import.tx, actor.account_id, &workspace_codes, import.now)
+            .await?;
     let known = Known::load(import.tx, actor.account_id).await?;
     let refs = Refs {
         categories: &categories,

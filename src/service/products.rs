@@ -83,20 +83,12 @@ async fn write(
     let (account_id, now) = (actor.account_id, time::now_unix());
     let known = Known::load(tx, account_id).await?;
     let codes = |code: &Option<String>| code.iter().cloned().collect::<Vec<_>>();
-    let categories = ensure_coded::<CategoryId>(
-        tx,
-        account_id,
-        &codes(&spec.input.category_ref_code),
-        now,
-    )
-    .await?;
-    let workspaces = ensure_coded::<WorkspaceId>(
-        tx,
-        account_id,
-        &codes(&spec.input.workspace_ref_code),
-        now,
-    )
-    .await?;
+    let categories =
+        ensure_coded::<CategoryId>(tx, account_id, &codes(&spec.input.category_ref_code), now)
+            .await?;
+    let workspaces =
+        ensure_coded::<WorkspaceId>(tx, account_id, &codes(&spec.input.workspace_ref_code), now)
+            .await?;
     let refs = CatalogRefs {
         categories: &categories,
         workspaces: &workspaces,

@@ -106,8 +106,8 @@ async fn run(server: &TestServer, case: usize, sales: &[Sale]) -> Result<(), Tes
         "Кафе",
         caffesta::domain::ids::StorageId::new(1),
     )
-        .await
-        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    .await
+    .map_err(|e| TestCaseError::fail(e.to_string()))?;
     caffesta::service::admin::create_payment_type(&server.db, &name, "Безнал", "cashless")
         .await
         .map_err(|e| TestCaseError::fail(e.to_string()))?;

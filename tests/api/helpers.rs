@@ -259,9 +259,14 @@ impl TestServer {
         admin::create_storage(&self.db, &account.name, "Склад")
             .await
             .expect("storage");
-        admin::create_shop(&self.db, &account.name, "Кафе", caffesta::domain::ids::StorageId::new(1))
-            .await
-            .expect("shop");
+        admin::create_shop(
+            &self.db,
+            &account.name,
+            "Кафе",
+            caffesta::domain::ids::StorageId::new(1),
+        )
+        .await
+        .expect("shop");
     }
 
     /// The same account with a `terminal` key bound to `shop`.

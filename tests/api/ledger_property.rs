@@ -6,9 +6,9 @@
 use caffesta::db::Query;
 use std::collections::BTreeMap;
 
-use caffesta::domain::ids::{AdjustmentId, InvoiceId, MoveId};
 use caffesta::db::products::{self, Key};
 use caffesta::domain::decimal::{Money, Qty, UnitCost};
+use caffesta::domain::ids::{AdjustmentId, InvoiceId, MoveId};
 use caffesta::domain::stock::Balance;
 use caffesta::service::menu_import::{self, Mode};
 use caffesta::service::{admin, documents, invoices, ledger, moves, sales, Actor};
