@@ -1,4 +1,4 @@
-//! Marks the build for the PostgreSQL run of the test suite when CAFFESTA_TEST_POSTGRES_URL is
+//! Marks the build for the PostgreSQL run of the test suite when `CAFFESTA_TEST_POSTGRES_URL` is
 //! set, so that tests of that backend show as "ignored" (with the reason) when it is not.
 
 fn main() {

@@ -8,8 +8,8 @@
 //!
 //! (`get_updates` throughput is in `cargo bench --bench http`.)
 //!
-//! Env: BENCH_DATABASE (default a fresh SQLite file; seeding 5M lines takes a few minutes),
-//! BENCH_LINES, BENCH_DAYS, BENCH_SHOPS, BENCH_PRODUCTS, BENCH_ROUNDS (default 15), BENCH_SEED=0
+//! Env: `BENCH_DATABASE` (default a fresh SQLite file; seeding 5M lines takes a few minutes),
+//! `BENCH_LINES`, `BENCH_DAYS`, `BENCH_SHOPS`, `BENCH_PRODUCTS`, `BENCH_ROUNDS` (default 15), `BENCH_SEED=0`
 //! to reuse a database seeded before.
 
 mod support;

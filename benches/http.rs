@@ -1,8 +1,8 @@
 //! HTTP benchmark: requests per second and latency percentiles of the read endpoints, against
 //! the release binary in its own process, over loopback with keep-alive connections.
 //!
-//! `cargo bench --bench http` (env: BENCH_SECONDS, default 10; BENCH_CONNECTIONS, default 50;
-//! BENCH_DATABASE, default a fresh SQLite file, or a postgres:// URL of an empty database).
+//! `cargo bench --bench http` (env: `BENCH_SECONDS`, default 10; `BENCH_CONNECTIONS`, default 50;
+//! `BENCH_DATABASE`, default a fresh SQLite file, or a postgres:// URL of an empty database).
 
 mod support;
 
@@ -37,7 +37,7 @@ async fn connection(addr: SocketAddr, request: Vec<u8>, deadline: Instant) -> (V
             filled += stream.read(&mut buf[filled..]).await.expect("read body");
         }
         if status == 200 {
-            latencies.push(started.elapsed().as_micros() as u32);
+            latencies.push(u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX));
         } else {
             failures += 1;
         }
@@ -62,14 +62,24 @@ fn parse_response(bytes: &[u8]) -> Option<(u16, usize)> {
     Some((status, head_end + length))
 }
 
+#[expect(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "the rank of a percentile: a whole number in 0..len, from a display statistic"
+)]
 fn percentile(sorted: &[u32], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
     let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[rank] as f64 / 1000.0
+    f64::from(sorted[rank]) / 1000.0
 }
 
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "a benchmark statistic shown to a person; the float is display only"
+)]
 async fn measure(server: &Server, path: &str, connections: usize, seconds: u64) {
     let request = format!(
         "GET {path} HTTP/1.1\r\nHost: demo.localhost\r\nX-API-KEY: {}\r\n\r\n",

@@ -4,8 +4,8 @@
 //! ≤ 2 s), then the same payload again, which must change nothing (target ≤ 1 s).
 //!
 //! Each round uses new item codes, so each first import creates 20,000 products and posts a
-//! 40,000-line adjustment. Env: BENCH_DATABASE (a postgres:// URL of an empty database;
-//! default a fresh SQLite file), BENCH_ITEMS (default 20000), BENCH_ROUNDS (default 3).
+//! 40,000-line adjustment. Env: `BENCH_DATABASE` (a postgres:// URL of an empty database;
+//! default a fresh SQLite file), `BENCH_ITEMS` (default 20000), `BENCH_ROUNDS` (default 3).
 
 mod support;
 
@@ -52,6 +52,10 @@ fn summary(name: &str, mut times: Vec<Duration>, target: &str) {
     );
 }
 
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "a benchmark statistic shown to a person; the float is display only"
+)]
 fn main() {
     let items = env_or("BENCH_ITEMS", 20_000usize);
     let rounds = env_or("BENCH_ROUNDS", 3usize);

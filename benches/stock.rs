@@ -3,9 +3,9 @@
 //! - `/draft/store` of a storage holding 50,000 products (target ≤ 150 ms);
 //! - 5-line invoices of known products created and wired back to back (target ≥ 1,000/s).
 //!
-//! Env: BENCH_DATABASE (a postgres:// URL of an empty database; default a fresh SQLite file),
-//! BENCH_SECONDS for the back-to-back run (default 10), BENCH_ONLY=big|small|store for one part,
-//! BENCH_RUST_LOG for the server's log filter (e.g. tower_http=debug for per-request latency).
+//! Env: `BENCH_DATABASE` (a postgres:// URL of an empty database; default a fresh SQLite file),
+//! `BENCH_SECONDS` for the back-to-back run (default 10), `BENCH_ONLY=big|small|store` for one part,
+//! `BENCH_RUST_LOG` for the server's log filter (e.g. `tower_http=debug` for per-request latency).
 
 mod support;
 
@@ -103,6 +103,10 @@ async fn bench_store(client: &Client) {
     );
 }
 
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "a benchmark statistic shown to a person; the float is display only"
+)]
 async fn bench_small_invoices(client: &Client, seconds: u64) {
     // the products exist already (from the big invoices)
     let small = |n: usize| {

@@ -77,7 +77,7 @@ impl Default for HttpConfig {
             key_cache_ttl: Duration::from_secs(5),
             workers: 1,
             header_timeout: Duration::from_secs(10),
-            keep_alive_timeout: Duration::from_secs(60),
+            keep_alive_timeout: Duration::from_mins(1),
             rate_limit: DEFAULT_RATE_LIMIT,
             metrics_token: None,
         }

@@ -108,7 +108,7 @@ pub async fn run(
         // small answers go out at once rather than waiting on Nagle's algorithm
         let _ = tcp.set_nodelay(true);
         let activity = Arc::new(conn::Activity::default());
-        let io = conn::Watched::new(tcp, Arc::clone(&activity), limits, Arc::clone(&pressure));
+        let io = conn::Watched::new(tcp, Arc::clone(&activity), limits, &pressure);
         let router = app.clone();
         let service = service_fn(move |request: Request<Incoming>| {
             activity.begin();

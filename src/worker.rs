@@ -50,7 +50,7 @@ async fn run(db: Db, queue: Arc<Queue>) {
                         tracing::warn!(account_id = %job.account_id, job_id = %job.id, error = %e, "job left pending");
                     }
                 }
-                pending.len() as i64 == BATCH
+                i64::try_from(pending.len()).unwrap_or(i64::MAX) == BATCH
             }
             Err(e) => {
                 tracing::warn!(error = %e, "cannot look for jobs");

@@ -16,7 +16,7 @@ pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
-/// The database to run against: BENCH_DATABASE (a postgres:// URL of an empty database), else
+/// The database to run against: `BENCH_DATABASE` (a postgres:// URL of an empty database), else
 /// a fresh SQLite file in `dir`.
 pub fn database(dir: &std::path::Path) -> String {
     std::env::var("BENCH_DATABASE").unwrap_or_else(|_| dir.join("bench.db").display().to_string())
@@ -83,7 +83,7 @@ pub fn start_server(database: &str) -> Server {
     for line in lines.by_ref() {
         let line = line.expect("line");
         if let Some(rest) = line.split("API key for it: ").nth(1) {
-            key = rest.trim().to_owned();
+            rest.trim().clone_into(&mut key);
             break;
         }
     }

@@ -233,6 +233,10 @@ impl KeyCache {
         Ok(grant)
     }
 
+    #[expect(
+        clippy::option_option,
+        reason = "outer None is a cache miss, inner None a cached unknown key"
+    )]
     fn fresh(&self, digest: &str) -> Option<Option<Arc<Caller>>> {
         let entries = self.entries.read().ok()?;
         let (at, grant) = entries.get(digest)?;

@@ -119,16 +119,17 @@ async fn run_order(
         status: outcome.status,
         message: outcome.message,
     };
-    Ok(match failed {
-        false => Json(Envelope::ok(body)).into_response(),
-        true => (
+    Ok(if failed {
+        (
             StatusCode::UNPROCESSABLE_ENTITY,
             Json(Envelope {
                 success: false,
                 data: body,
             }),
         )
-            .into_response(),
+            .into_response()
+    } else {
+        Json(Envelope::ok(body)).into_response()
     })
 }
 

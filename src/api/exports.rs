@@ -224,9 +224,10 @@ fn shift_day_receipt(
         .collect();
     // kept, not tendered: the change comes off cash first, as in the totals export
     let (paid, change) = exports::paid_and_change(&details.payments, kinds, r.total_sum);
-    let (bill_dishes, order_dishes) = match v1_1 {
-        false => (Some(dishes), None),
-        true => (None, Some(dishes)),
+    let (bill_dishes, order_dishes) = if v1_1 {
+        (None, Some(dishes))
+    } else {
+        (Some(dishes), None)
     };
     ShiftDayReceipt {
         id: r.uuid.clone(),

@@ -21,12 +21,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(req, state)
             .await
-            .map_err(body_rejection)?;
+            .map_err(|rejection| body_rejection(&rejection))?;
         parse_json(&bytes).map(ApiJson)
     }
 }
 
-fn body_rejection(rejection: BytesRejection) -> ApiError {
+fn body_rejection(rejection: &BytesRejection) -> ApiError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::PayloadTooLarge
     } else {
@@ -81,7 +81,7 @@ fn data_error(path: String, message: &str) -> ApiError {
     ApiError::BadRequest { message, field }
 }
 
-/// serde_json's message without its ` at line L column C` (the field path says where).
+/// `serde_json`'s message without its ` at line L column C` (the field path says where).
 fn without_location(message: &str) -> &str {
     let Some((text, location)) = message.rsplit_once(" at line ") else {
         return message;
@@ -183,7 +183,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
         let axum::extract::Path(raw) =
             axum::extract::Path::<String>::from_request_parts(parts, state)
                 .await
-                .map_err(not_found)?;
+                .map_err(|rejection| not_found(&rejection))?;
         raw.parse::<i64>()
             .map(IdPath)
             .map_err(|_| ApiError::NotFound(format!("no object with id {raw:?}")))
@@ -201,14 +201,14 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ObjectP
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let axum::extract::Path(value) = axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
-            .map_err(not_found)?;
+            .map_err(|rejection| not_found(&rejection))?;
         Ok(ObjectPath(value))
     }
 }
 
-fn not_found(rejection: PathRejection) -> ApiError {
+fn not_found(rejection: &PathRejection) -> ApiError {
     use axum::extract::path::ErrorKind;
-    if let PathRejection::FailedToDeserializePathParams(failed) = &rejection {
+    if let PathRejection::FailedToDeserializePathParams(failed) = rejection {
         match failed.kind() {
             ErrorKind::ParseErrorAtKey { key, value, .. } => {
                 return ApiError::NotFound(format!("no object with {key} {value:?}"));

@@ -330,6 +330,10 @@ pub struct CategoryRef {
 
 /// A product as an invoice line shows it.
 #[derive(Debug, Serialize, ToSchema)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent product flags, as the API and the table name them"
+)]
 pub struct ProductJson {
     #[schema(value_type = i64)]
     id: ProductId,

@@ -158,7 +158,7 @@ fn sections() -> OpenApiRouter<AppState> {
 }
 
 /// How often stored idempotency answers past their retention are forgotten.
-const IDEMPOTENCY_PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+const IDEMPOTENCY_PURGE_EVERY: std::time::Duration = std::time::Duration::from_mins(10);
 
 /// The whole application and its OpenAPI description.
 pub fn router(
@@ -218,7 +218,7 @@ pub fn router(
 
 /// The same handlers answer under both version prefixes; operation ids must stay unique.
 fn versioned_operation_ids(mut spec: Spec) -> Spec {
-    for (path, item) in spec.paths.paths.iter_mut() {
+    for (path, item) in &mut spec.paths.paths {
         if !path.starts_with("/a/v1.1/") {
             continue;
         }

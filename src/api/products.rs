@@ -124,6 +124,10 @@ async fn get_product_by_ref_code(
 
 /// A product card, exactly the fields of `reference/items.md` §4.
 #[derive(Debug, Serialize, ToSchema)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent product flags, as the API and the table name them"
+)]
 pub struct ProductOut {
     id: ProductId,
     ref_code: String,

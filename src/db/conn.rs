@@ -274,14 +274,14 @@ impl Tx {
         conn.execute_batch(begin)?;
         Ok(Tx {
             inner: TxInner::Sqlite { conn, open: true },
-            touched: Default::default(),
+            touched: std::collections::BTreeSet::default(),
         })
     }
 
     pub(super) fn pg(tx: sqlx::Transaction<'static, Postgres>) -> Tx {
         Tx {
             inner: TxInner::Pg(Some(tx)),
-            touched: Default::default(),
+            touched: std::collections::BTreeSet::default(),
         }
     }
 

@@ -129,11 +129,11 @@ struct WorkspaceKey<'a> {
 }
 
 /// Adds rows to the daily, monthly and (by the products' workspaces) workspace aggregates.
-pub async fn add(
+pub async fn add<S: std::hash::BuildHasher>(
     tx: &mut Tx,
     account_id: AccountId,
     rows: &[DailyRow],
-    workspaces: &HashMap<i64, i64>,
+    workspaces: &HashMap<i64, i64, S>,
 ) -> Result<(), DbError> {
     let daily = grouped(rows, |r| DailyKey {
         day: &r.day,
@@ -454,7 +454,7 @@ from_row!(ProductName {
     deleted
 });
 
-/// Name, ref_code and deleted flag of every product, by id.
+/// Name, `ref_code` and deleted flag of every product, by id.
 pub async fn product_names(
     db: &Db,
     account_id: AccountId,

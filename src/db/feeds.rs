@@ -2,6 +2,8 @@
 //! storage, clients, and the small lists. `since`: `None` for everything alive, else rows
 //! changed at or after that second, deleted ones included.
 
+use std::fmt::Write as _;
+
 use super::{Db, DbError, Param, Query, Value};
 use crate::domain::decimal::{Money, Percent, Qty, UnitCost};
 use crate::domain::ids::{
@@ -16,6 +18,10 @@ pub const PAGE: i64 = 1000;
 /// A product as the products feeds show it, with its price (and declared cost) at the shop
 /// and its balance in the shop's storage.
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent product flags, as the API and the table name them"
+)]
 pub struct FeedProduct {
     pub id: ProductId,
     pub name: String,
@@ -117,7 +123,8 @@ pub async fn products(
         params.push(("kind", Value::from(kind)));
         sql.push_str(" AND p.entity_type = :kind");
     }
-    sql.push_str(&format!(" ORDER BY p.id LIMIT {PAGE}"));
+    // writing into a `String` cannot fail
+    let _ = write!(sql, " ORDER BY p.id LIMIT {PAGE}");
     db.read().await.all(&sql, &params).await
 }
 

@@ -68,7 +68,7 @@ pub async fn insert(
             record! {
                 account_id,
                 invoice_id: invoice.id,
-                line_no: line as i64 + 1,
+                line_no: i64::try_from(line + 1).unwrap_or(i64::MAX),
                 product_id: item.product_id,
                 package_id: item.package_id,
                 amount: item.amount,
@@ -226,6 +226,10 @@ pub struct PackageOut {
 
 /// A product's columns as the API shows them.
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent product flags, as the API and the table name them"
+)]
 pub struct ProductOut {
     pub id: ProductId,
     pub ref_code: String,

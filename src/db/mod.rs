@@ -278,6 +278,7 @@ mod tests {
             panic!("sqlite")
         };
         for conn in std::iter::once(&conns.writer).chain(&conns.readers) {
+            use rusqlite::types::Value as V;
             let conn = conn.lock().await;
             let pragma = |name: &str| {
                 conn.query_row(&format!("PRAGMA {name}"), [], |r| {
@@ -285,7 +286,6 @@ mod tests {
                 })
                 .expect("pragma")
             };
-            use rusqlite::types::Value as V;
             assert_eq!(pragma("synchronous"), V::Integer(1));
             assert_eq!(pragma("busy_timeout"), V::Integer(10_000));
             assert_eq!(pragma("journal_mode"), V::Text("wal".into()));

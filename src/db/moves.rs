@@ -54,7 +54,7 @@ pub async fn insert(
             record! {
                 account_id,
                 move_id: doc.id,
-                line_no: n as i64 + 1,
+                line_no: i64::try_from(n + 1).unwrap_or(i64::MAX),
                 product_id: line.product_id,
                 qty: line.qty,
             }

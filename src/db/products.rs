@@ -10,7 +10,7 @@ use crate::domain::ids::{AccountId, CategoryId, ProductId, TaxId, WorkspaceId};
 use crate::domain::product::{CancellationType, EntityType, Measure};
 use crate::{from_row, params, record};
 
-fn corrupt(column: &'static str, value: impl ToString) -> DbError {
+fn corrupt(column: &'static str, value: &impl ToString) -> DbError {
     DbError::Corrupt {
         column,
         value: value.to_string(),
@@ -21,7 +21,7 @@ fn corrupt(column: &'static str, value: impl ToString) -> DbError {
 impl Column for EntityType {
     fn read(row: &Row, name: &str) -> Result<Self, DbError> {
         let word: String = row.get(name)?;
-        EntityType::parse(&word).ok_or_else(|| corrupt("products.entity_type", word))
+        EntityType::parse(&word).ok_or_else(|| corrupt("products.entity_type", &word))
     }
 }
 
@@ -29,7 +29,7 @@ impl Column for EntityType {
 impl Column for Measure {
     fn read(row: &Row, name: &str) -> Result<Self, DbError> {
         let word: String = row.get(name)?;
-        Measure::parse(&word).ok_or_else(|| corrupt("products.measure", word))
+        Measure::parse(&word).ok_or_else(|| corrupt("products.measure", &word))
     }
 }
 
@@ -37,12 +37,17 @@ impl Column for Measure {
 impl Column for CancellationType {
     fn read(row: &Row, name: &str) -> Result<Self, DbError> {
         let code: i64 = row.get(name)?;
-        CancellationType::from_code(code).ok_or_else(|| corrupt("products.cancellation_type", code))
+        CancellationType::from_code(code)
+            .ok_or_else(|| corrupt("products.cancellation_type", &code))
     }
 }
 
 /// A product's card as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent product flags, as the API and the table name them"
+)]
 pub struct ProductRow {
     pub id: ProductId,
     pub ref_code: String,

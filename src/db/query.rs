@@ -196,12 +196,11 @@ fn translate(sql: &str) -> Result<Compiled, DbError> {
             }
             if end > start && !bytes[start].is_ascii_digit() {
                 let name = &sql[start..end];
-                let number = match names.iter().position(|known| &**known == name) {
-                    Some(at) => at + 1,
-                    None => {
-                        names.push(name.into());
-                        names.len()
-                    }
+                let number = if let Some(at) = names.iter().position(|known| &**known == name) {
+                    at + 1
+                } else {
+                    names.push(name.into());
+                    names.len()
                 };
                 out.push_str(&sql[copied..i]);
                 out.push('$');

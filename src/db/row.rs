@@ -51,7 +51,9 @@ impl Row {
     /// as the tests' checks on stored state; code reads a known column with [`Row::get`]).
     pub fn column_names(&self) -> Vec<String> {
         match &self.0 {
-            Inner::Sqlite { names, .. } => names.iter().map(|n| n.to_string()).collect(),
+            Inner::Sqlite { names, .. } => {
+                names.iter().map(std::string::ToString::to_string).collect()
+            }
             Inner::Pg(row) => {
                 use sqlx::{Column as _, Row as _};
                 row.columns().iter().map(|c| c.name().to_owned()).collect()
@@ -95,7 +97,7 @@ impl Row {
             Inner::Sqlite { .. } => match self.cell(name)? {
                 Cell::Int(v) => Ok(Some(*v)),
                 Cell::Null => Ok(None),
-                other => Err(corrupt(name, other)),
+                other @ Cell::Text(_) => Err(corrupt(name, other)),
             },
         }
     }
@@ -106,7 +108,7 @@ impl Row {
             Inner::Sqlite { .. } => match self.cell(name)? {
                 Cell::Text(v) => Ok(Some(v.clone())),
                 Cell::Null => Ok(None),
-                other => Err(corrupt(name, other)),
+                other @ Cell::Int(_) => Err(corrupt(name, other)),
             },
         }
     }

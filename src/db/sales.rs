@@ -591,7 +591,7 @@ pub struct CodedLine {
     pub ref_code: String,
 }
 
-/// A receipt's lines (each with its product's ref_code) and payments.
+/// A receipt's lines (each with its product's `ref_code`) and payments.
 #[derive(Debug, Clone, Default)]
 pub struct Details {
     pub lines: Vec<CodedLine>,

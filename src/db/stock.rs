@@ -42,7 +42,13 @@ pub async fn post(
     if movements.is_empty() {
         return Ok(());
     }
-    let first_id = ids::reserve(tx, account_id, Kind::Movement, movements.len() as i64).await?;
+    let first_id = ids::reserve(
+        tx,
+        account_id,
+        Kind::Movement,
+        i64::try_from(movements.len()).unwrap_or(i64::MAX),
+    )
+    .await?;
     let doc_type = doc.kind.as_str();
     let rows: Vec<batch::Record> = movements
         .iter()
@@ -50,7 +56,7 @@ pub async fn post(
         .map(|(n, m)| {
             record! {
                 account_id,
-                id: MovementId::new(first_id + n as i64),
+                id: MovementId::new(first_id + i64::try_from(n).unwrap_or(i64::MAX)),
                 storage_id: m.storage_id,
                 product_id: m.product_id,
                 doc_type,

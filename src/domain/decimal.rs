@@ -8,7 +8,7 @@
 //!
 //! In the database a value is its count of smallest units as an `i64` (`1.250` kg is `1250`),
 //! so sums in SQL stay exact on both backends. In JSON, inputs accept numbers (read exactly,
-//! thanks to serde_json's `arbitrary_precision`) and numeric strings; outputs are written with
+//! thanks to `serde_json`'s `arbitrary_precision`) and numeric strings; outputs are written with
 //! exactly the kind's places, as a string or a number as the vendor documents each field.
 
 use std::fmt;
@@ -224,7 +224,7 @@ impl<'de, const S: u32, const K: u8> Deserialize<'de> for Fixed<S, K> {
 
 struct FixedVisitor<const S: u32, const K: u8>;
 
-/// The key under which serde_json's `arbitrary_precision` hands a number's exact text.
+/// The key under which `serde_json`'s `arbitrary_precision` hands a number's exact text.
 pub(crate) const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 impl<'de, const S: u32, const K: u8> Visitor<'de> for FixedVisitor<S, K> {
@@ -366,7 +366,7 @@ mod tests {
     fn json_numbers_and_strings_are_read_exactly() {
         let v: Vec<UnitCost> =
             serde_json::from_str(r#"[0.475, "0.475", 3, "1e-3"]"#).expect("json");
-        let shown: Vec<String> = v.iter().map(|c| c.to_string()).collect();
+        let shown: Vec<String> = v.iter().map(std::string::ToString::to_string).collect();
         assert_eq!(shown, ["0.475000", "0.475000", "3.000000", "0.001000"]);
         // a float literal that binary floating point cannot hold exactly stays exact
         let m: Money = serde_json::from_str("0.285").expect("json");
@@ -421,7 +421,7 @@ mod tests {
             Ok("123456789012.000".into())
         );
         let m: Vec<Money> = serde_json::from_str("[1e-29, 4.9e-3, 5e-3, -0.0]").expect("json");
-        let shown: Vec<String> = m.iter().map(|c| c.to_string()).collect();
+        let shown: Vec<String> = m.iter().map(std::string::ToString::to_string).collect();
         assert_eq!(shown, ["0.00", "0.00", "0.01", "0.00"]);
     }
 

@@ -2,7 +2,7 @@
 //! sub-product made of the dish) and parent chains (a category its own ancestor).
 
 use std::collections::{HashMap, HashSet};
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash};
 
 /// A path `start → … → start` when `start` can reach itself, else `None`. Depth-first, each
 /// node expanded once, so a graph of n edges costs O(n).
@@ -38,7 +38,9 @@ where
 
 /// The depth of every node of a forest given as child → parent (a root, whose parent is
 /// absent from the map, has depth 1), or a cycle `a → … → a` when a chain of parents loops.
-pub fn depths<K: Clone + Eq + Hash>(parent_of: &HashMap<K, K>) -> Result<HashMap<K, i64>, Vec<K>> {
+pub fn depths<K: Clone + Eq + Hash, S: BuildHasher>(
+    parent_of: &HashMap<K, K, S>,
+) -> Result<HashMap<K, i64>, Vec<K>> {
     let mut depth: HashMap<K, i64> = HashMap::with_capacity(parent_of.len());
     for start in parent_of.keys() {
         let mut chain: Vec<K> = Vec::new();
@@ -62,7 +64,7 @@ pub fn depths<K: Clone + Eq + Hash>(parent_of: &HashMap<K, K>) -> Result<HashMap
             }
         };
         for (n, k) in chain.into_iter().rev().enumerate() {
-            depth.insert(k, base + n as i64 + 1);
+            depth.insert(k, base + i64::try_from(n).unwrap_or(i64::MAX) + 1);
         }
     }
     Ok(depth)

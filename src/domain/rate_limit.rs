@@ -95,9 +95,10 @@ impl Budget {
             return Some(Budget::Unlimited);
         }
         let rate = u32::try_from(rate.min(MAX_RATE)).unwrap_or(u32::MAX);
-        let burst = burst
-            .map(|b| u32::try_from(b.clamp(1, MAX_BURST)).unwrap_or(u32::MAX))
-            .unwrap_or_else(|| rate.saturating_mul(2));
+        let burst = burst.map_or_else(
+            || rate.saturating_mul(2),
+            |b| u32::try_from(b.clamp(1, MAX_BURST)).unwrap_or(u32::MAX),
+        );
         Some(Budget::Limited { rate, burst })
     }
 }

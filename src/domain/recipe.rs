@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Display;
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash};
 
 use rust_decimal::Decimal;
 
@@ -35,11 +35,11 @@ pub struct TooDeep(pub String);
 
 /// The products and quantities that selling `count` of `product` writes off. A product sold
 /// "by ingredients" without a tech map is written off itself.
-pub fn write_off<K: ProductKey>(
+pub fn write_off<K: ProductKey, C: BuildHasher, R: BuildHasher>(
     product: K,
     count: Qty,
-    cancellation: &HashMap<K, CancellationType>,
-    recipes: &HashMap<K, Recipe<K>>,
+    cancellation: &HashMap<K, CancellationType, C>,
+    recipes: &HashMap<K, Recipe<K>, R>,
 ) -> Result<BTreeMap<K, Qty>, TooDeep> {
     let mut exact: BTreeMap<K, Decimal> = BTreeMap::new();
     explode(
@@ -57,11 +57,11 @@ pub fn write_off<K: ProductKey>(
         .collect())
 }
 
-fn explode<K: ProductKey>(
+fn explode<K: ProductKey, C: BuildHasher, R: BuildHasher>(
     product: K,
     count: Decimal,
-    cancellation: &HashMap<K, CancellationType>,
-    recipes: &HashMap<K, Recipe<K>>,
+    cancellation: &HashMap<K, CancellationType, C>,
+    recipes: &HashMap<K, Recipe<K>, R>,
     depth: usize,
     out: &mut BTreeMap<K, Decimal>,
 ) -> Result<(), TooDeep> {
@@ -157,10 +157,10 @@ mod tests {
     fn quantities_round_once_per_written_off_product() {
         use CancellationType::*;
         // a third of 0.001 per portion, three portions: exactly 0.001, not 3 × 0.000
-        let c = [(1, CancelIngredients), (2, CancelDish)]
+        let c: HashMap<_, _> = [(1, CancelIngredients), (2, CancelDish)]
             .into_iter()
             .collect();
-        let r = [(
+        let r: HashMap<_, _> = [(
             1,
             Recipe {
                 output: q("3"),
@@ -178,10 +178,10 @@ mod tests {
     #[test]
     fn a_loop_in_stored_recipes_is_an_error_not_a_hang() {
         use CancellationType::*;
-        let c = [(1, CancelIngredients), (2, CancelIngredients)]
+        let c: HashMap<_, _> = [(1, CancelIngredients), (2, CancelIngredients)]
             .into_iter()
             .collect();
-        let r = [
+        let r: HashMap<_, _> = [
             (
                 1,
                 Recipe {

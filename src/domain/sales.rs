@@ -194,6 +194,7 @@ impl ByKind {
     }
 
     /// Each amount changed by `f`.
+    #[must_use]
     pub fn map(self, f: impl FnMut(i64) -> i64) -> ByKind {
         ByKind(self.0.map(f))
     }
@@ -252,7 +253,7 @@ pub fn paid_by_kind(
         kinds[kind] += value.units();
     }
     let mut change = kinds.total() - total_sum.units();
-    for amount in kinds.0.iter_mut() {
+    for amount in &mut kinds.0 {
         if change <= 0 {
             break;
         }
@@ -319,7 +320,9 @@ pub fn split(paid: ByKind, line_totals: &[i64]) -> Vec<ByKind> {
         let (mut before, mut given) = (0i128, 0i64);
         for (i, &line) in line_totals.iter().enumerate() {
             before += i128::from(line);
-            let upto = (i128::from(amount) * before / i128::from(total)) as i64;
+            // a share of `amount` (`before` ≤ `total`), so within `i64`
+            let upto =
+                i64::try_from(i128::from(amount) * before / i128::from(total)).unwrap_or(amount);
             shares[i][kind] = upto - given;
             given = upto;
         }

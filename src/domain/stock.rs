@@ -49,6 +49,7 @@ impl Balance {
     }
 
     /// The balance after `movement`.
+    #[must_use]
     pub fn apply(self, movement: Movement) -> Balance {
         Balance {
             qty: Qty::round(self.qty.decimal() + movement.qty.decimal()),

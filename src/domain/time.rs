@@ -97,9 +97,38 @@ pub fn day_end(date_text: &str, zone: &TimeZone) -> Result<i64, String> {
     Ok(zoned.timestamp().as_second())
 }
 
+/// Noon, in `zone`, of the calendar day `days` days before the local day of `now` (the
+/// demo cafe's past days: "yesterday" is the local yesterday whatever the hour in UTC).
+pub fn noon_days_before(now: i64, days: i64, zone: &TimeZone) -> i64 {
+    jiff::Timestamp::from_second(now)
+        .ok()
+        .and_then(|t| {
+            t.to_zoned(zone.clone())
+                .date()
+                .checked_sub(jiff::Span::new().days(days))
+                .ok()
+        })
+        .and_then(|day| day.at(12, 0, 0, 0).to_zoned(zone.clone()).ok())
+        .map_or(now - days * 86_400, |noon| noon.timestamp().as_second())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn noon_days_before_counts_local_days_not_utc_ones() {
+        let minsk = parse_timezone("Europe/Minsk").expect("zone");
+        // 21:07 UTC on the 23rd is already 00:07 on the 24th in Minsk
+        let now = parse_instant("2026-11-23T21:07:00Z", &minsk).expect("now");
+        let yesterday = noon_days_before(now, 1, &minsk);
+        assert_eq!(day_of(yesterday, &minsk), "2026-11-23");
+        assert_eq!(time_of(yesterday, &minsk), "12:00:00");
+        assert_eq!(
+            day_of(noon_days_before(now, 30, &minsk), &minsk),
+            "2026-10-25"
+        );
+    }
 
     #[test]
     fn input_instants_in_every_documented_form() {

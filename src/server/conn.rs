@@ -16,8 +16,8 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::task::{ready, Context, Poll, Waker};
+use std::sync::Arc;
+use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -56,14 +56,26 @@ impl Pressure {
 }
 
 /// What the requests of one connection tell its socket.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Activity {
     /// A request's headers were read and its answer is not finished.
     busy: AtomicBool,
     /// Answers finished so far.
     answered: AtomicU64,
-    /// The reader that saw a request being answered: it must start the clock when it ends.
-    reader: Mutex<Option<Waker>>,
+    /// When the last answer finished, in nanoseconds after `origin`.
+    ended: AtomicU64,
+    origin: Instant,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Activity {
+            busy: AtomicBool::new(false),
+            answered: AtomicU64::new(0),
+            ended: AtomicU64::new(0),
+            origin: Instant::now(),
+        }
+    }
 }
 
 impl Activity {
@@ -72,27 +84,23 @@ impl Activity {
         self.busy.store(true, Ordering::Release);
     }
 
-    /// The answer's body has been handed to hyper whole.
+    /// The answer's body has been handed to hyper whole. Nothing is woken: the connection's
+    /// timer is already set (see [`Watched::tick_while_busy`]), and when it rings the
+    /// keep-alive clock is counted from here.
     fn end(&self) {
+        let since = u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.ended.store(since, Ordering::Release);
         self.answered.fetch_add(1, Ordering::AcqRel);
         self.busy.store(false, Ordering::Release);
-        // hyper may be waiting on the socket already, with no clock running
-        let reader = self.reader.lock().ok().and_then(|mut r| r.take());
-        if let Some(reader) = reader {
-            reader.wake();
-        }
     }
 
-    /// Whether a request is being answered; if so, `waker` is woken when it ends.
-    fn busy_or_wake(&self, waker: &Waker) -> bool {
-        if !self.busy.load(Ordering::Acquire) {
-            return false;
-        }
-        if let Ok(mut reader) = self.reader.lock() {
-            *reader = Some(waker.clone());
-        }
-        // it may have ended meanwhile, before the waker was left
+    fn busy(&self) -> bool {
         self.busy.load(Ordering::Acquire)
+    }
+
+    /// When the last answer finished.
+    fn ended_at(&self) -> Instant {
+        self.origin + Duration::from_nanos(self.ended.load(Ordering::Acquire))
     }
 }
 
@@ -173,7 +181,7 @@ impl Watched {
         io: TcpStream,
         activity: Arc<Activity>,
         limits: Limits,
-        pressure: Arc<Pressure>,
+        pressure: &Pressure,
     ) -> Self {
         let opened = Instant::now();
         Watched {
@@ -200,7 +208,7 @@ impl Watched {
                 self.due = if answered == 0 {
                     self.opened + self.limits.header
                 } else {
-                    Instant::now() + self.limits.keep_alive
+                    self.activity.ended_at() + self.limits.keep_alive
                 };
                 // one subscription a connection: a new one per request took the shared
                 // notifier's lock twice per request, across cores (a pressure raised while a
@@ -237,6 +245,24 @@ impl Watched {
         false
     }
 
+    /// While a request is answered the socket keeps no time, but its timer stays set no
+    /// later than a keep-alive from now, and registered with this connection: when it rings
+    /// after the answer has ended, the keep-alive clock is counted from the answer's end.
+    /// (Waking the connection at the end of each answer instead cost a second poll of the
+    /// whole connection per request.)
+    fn tick_while_busy(&mut self, cx: &mut Context<'_>) {
+        let latest = Instant::now() + self.limits.keep_alive;
+        if self.armed > latest {
+            self.armed = latest;
+            self.deadline.as_mut().reset(latest);
+        }
+        while self.deadline.as_mut().poll(cx).is_ready() {
+            // a handler longer than the keep-alive: look again a keep-alive later
+            self.armed = Instant::now() + self.limits.keep_alive;
+            self.deadline.as_mut().reset(self.armed);
+        }
+    }
+
     /// Writes what is left of our own answer.
     fn poll_own(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         while self.own_written < self.own.len() {
@@ -267,9 +293,10 @@ impl AsyncRead for Watched {
             ready!(this.poll_own(cx))?;
             return Poll::Ready(Ok(()));
         }
-        if this.activity.busy_or_wake(cx.waker()) {
+        if this.activity.busy() {
             // the request's body, or hyper looking out for a hang-up: the handler's time
             this.waiting = Waiting::No;
+            this.tick_while_busy(cx);
             return Pin::new(&mut this.io).poll_read(cx, buf);
         }
         this.wait_for_request(this.activity.answered.load(Ordering::Acquire));

@@ -61,7 +61,7 @@ pub async fn post_counts(
         }
         *balance = balance.apply(movement);
         lines.push(AdjustmentLine {
-            line_no: lines.len() as i64 + 1,
+            line_no: i64::try_from(lines.len() + 1).unwrap_or(i64::MAX),
             storage_id: c.storage_id,
             product_id: c.product_id,
             target: c.target,

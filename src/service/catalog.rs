@@ -1,8 +1,8 @@
 //! What every way of making products shares (invoices, the products API, the menu import):
 //! checking a product's fields, resolving what it refers to, the administrator-made objects a
-//! payload may name, and finding or creating ref_code objects.
+//! payload may name, and finding or creating `ref_code` objects.
 //!
-//! **Find-or-create** (API.md §0, ref_code objects) must find one object even when requests
+//! **Find-or-create** (API.md §0, `ref_code` objects) must find one object even when requests
 //! naming the same new code run at the same moment, on PostgreSQL too, where transactions do
 //! not queue for one writer as on SQLite. Every creator follows the same steps:
 //! 1. read the codes; those found are done (the common case takes no lock);
@@ -124,7 +124,9 @@ pub fn check_product(p: &ProductIn, prefix: String) -> ServiceResult<ProductSpec
             ("price", price.price.is_negative()),
             (
                 "self_cost",
-                price.self_cost.is_some_and(|c| c.is_negative()),
+                price
+                    .self_cost
+                    .is_some_and(super::super::domain::decimal::Fixed::is_negative),
             ),
         ] {
             if negative {
@@ -199,10 +201,10 @@ impl ProductSpec<'_> {
 
     /// The row to write under `id` (references already checked).
     pub fn row(&self, id: ProductId, refs: &CatalogRefs<'_>) -> NewProduct {
-        let p = self.input;
-        fn lookup<T: Copy>(code: &Option<String>, map: &HashMap<String, T>) -> Option<T> {
-            code.as_ref().and_then(|c| map.get(c).copied())
+        fn lookup<T: Copy>(code: Option<&String>, map: &HashMap<String, T>) -> Option<T> {
+            code.and_then(|c| map.get(c).copied())
         }
+        let p = self.input;
         NewProduct {
             id,
             ref_code: p.ref_code.clone(),
@@ -215,8 +217,8 @@ impl ProductSpec<'_> {
             country: p.country.clone().unwrap_or_default(),
             weight_in_gram: p.weight_in_gram.unwrap_or(0),
             tax_id: p.caf_tax_id,
-            category_id: lookup(&p.category_ref_code, refs.categories),
-            workspace_id: lookup(&p.workspace_ref_code, refs.workspaces),
+            category_id: lookup(p.category_ref_code.as_ref(), refs.categories),
+            workspace_id: lookup(p.workspace_ref_code.as_ref(), refs.workspaces),
             use_discounts: p.use_discounts.unwrap_or(true),
             description: String::new(),
             deleted: false,
@@ -276,17 +278,23 @@ pub struct NewCode {
 
 /// Steps 2–4 of find-or-create (see the module's documentation) for `new`, codes not in
 /// `found` (distinct, each parent before its children); adds them to `found`.
-pub async fn create_coded<T: CodedId>(
+pub async fn create_coded<T: CodedId, S: std::hash::BuildHasher>(
     tx: &mut Tx,
     account_id: AccountId,
-    found: &mut HashMap<String, T>,
+    found: &mut HashMap<String, T, S>,
     new: Vec<NewCode>,
     now: i64,
 ) -> ServiceResult<()> {
     if new.is_empty() {
         return Ok(());
     }
-    let first = ids::reserve(tx, account_id, T::TABLE.kind(), new.len() as i64).await?;
+    let first = ids::reserve(
+        tx,
+        account_id,
+        T::TABLE.kind(),
+        i64::try_from(new.len()).unwrap_or(i64::MAX),
+    )
+    .await?;
     let codes: Vec<String> = new.iter().map(|n| n.ref_code.clone()).collect();
     found.extend(catalog::ids_by_code(tx, account_id, &codes).await?);
     let still_missing: Vec<NewCode> = new
@@ -295,7 +303,7 @@ pub async fn create_coded<T: CodedId>(
         .collect();
     let mut rows = Vec::with_capacity(still_missing.len());
     for (n, code) in still_missing.into_iter().enumerate() {
-        let id = T::new(first + n as i64);
+        let id = T::new(first + i64::try_from(n).unwrap_or(i64::MAX));
         let parent_id = code.parent.as_ref().and_then(|p| found.get(p).copied());
         found.insert(code.ref_code.clone(), id);
         rows.push(NewCoded {

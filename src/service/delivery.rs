@@ -168,14 +168,20 @@ fn check_bill(bill: &BillIn) -> ServiceResult<()> {
             ));
         }
         for (name, negative) in [
-            ("price", item.price.is_some_and(|p| p.is_negative())),
+            (
+                "price",
+                item.price
+                    .is_some_and(super::super::domain::decimal::Fixed::is_negative),
+            ),
             (
                 "origin_price",
-                item.origin_price.is_some_and(|p| p.is_negative()),
+                item.origin_price
+                    .is_some_and(super::super::domain::decimal::Fixed::is_negative),
             ),
             (
                 "discount_sum",
-                item.discount_sum.is_some_and(|d| d.is_negative()),
+                item.discount_sum
+                    .is_some_and(super::super::domain::decimal::Fixed::is_negative),
             ),
             ("total_sum", item.total_sum.is_negative()),
         ] {
@@ -265,7 +271,7 @@ async fn make_order(
                 .or(item.origin_price)
                 .unwrap_or_else(|| unit_price(item.total_sum, item.count));
             LineRow {
-                line_no: i as i64 + 1,
+                line_no: i64::try_from(i + 1).unwrap_or(i64::MAX),
                 uuid: uuid::Uuid::new_v4().to_string(),
                 product_id: item.product_id,
                 parent_line: None,

@@ -108,7 +108,8 @@ const GOODS: [(&str, &str, &str, &str); 3] = [
 #[tracing::instrument(skip_all, fields(account = %actor.account_id))]
 pub async fn populate(db: &Db, actor: &Actor) -> ServiceResult<()> {
     let today = time::now_unix();
-    let day = |days_ago: i64| today - days_ago * 86_400;
+    // past days are local days: "yesterday" is the cafe's yesterday at any hour in UTC
+    let day = |days_ago: i64| time::noon_days_before(today, days_ago, &actor.timezone);
     buy(db, actor, day(DAYS + 2), 1, "ПН-00171", 60).await?;
     buy(db, actor, day(DAYS + 2), 4, "ПН-00172", 100).await?;
     buy(db, actor, day(12), 1, "ПН-00263", 60).await?;
@@ -368,10 +369,22 @@ impl History<'_> {
     async fn today(&mut self, cashier: i64, now: i64) -> ServiceResult<()> {
         let till = self.till(1);
         let mut tx = self.db.begin_write().await?;
-        let shift = self.open(&mut tx, 1, cashier, now - 3_600).await?;
+        // opened an hour ago, but on today's cash day even just after midnight
+        let midnight = time::day_start(
+            &time::day_of(now, &self.actor.timezone),
+            &self.actor.timezone,
+        )
+        .unwrap_or(now - 3_600);
+        let opened = (now - 3_600).max(midnight);
+        let shift = self.open(&mut tx, 1, cashier, opened).await?;
         for n in 0..5 {
-            self.sell(&mut tx, &till, &shift, now - 3_000 + n * 500)
-                .await?;
+            self.sell(
+                &mut tx,
+                &till,
+                &shift,
+                opened + (n + 1) * (now - opened) / 6,
+            )
+            .await?;
         }
         db::commit(tx).await?;
         let (latte, price) = self.menu[2];

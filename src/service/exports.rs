@@ -256,9 +256,10 @@ pub async fn sales(
 fn sales_of(rows: &[DailyRow], by_product_only: bool) -> Vec<Sums> {
     let mut grouped: BTreeMap<(i64, i64, i64), DailyRow> = BTreeMap::new();
     for r in rows {
-        let key = match by_product_only {
-            true => (0, r.product_id, 0),
-            false => (r.shop_id, r.product_id, r.price),
+        let key = if by_product_only {
+            (0, r.product_id, 0)
+        } else {
+            (r.shop_id, r.product_id, r.price)
         };
         grouped.entry(key).or_default().add(r);
     }

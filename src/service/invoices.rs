@@ -217,7 +217,13 @@ impl Writer<'_> {
         if new.is_empty() {
             return Ok(found);
         }
-        let first = ids::reserve(self.tx, self.account_id, Kind::Package, new.len() as i64).await?;
+        let first = ids::reserve(
+            self.tx,
+            self.account_id,
+            Kind::Package,
+            i64::try_from(new.len()).unwrap_or(i64::MAX),
+        )
+        .await?;
         let new_codes: Vec<String> = new.iter().map(|p| p.ref_code.clone()).collect();
         found.extend(catalog::packages_by_code(self.tx, self.account_id, &new_codes).await?);
         let rows: Vec<NewPackage> = new
@@ -225,7 +231,7 @@ impl Writer<'_> {
             .filter(|spec| !found.contains_key(&spec.ref_code))
             .enumerate()
             .map(|(n, spec)| NewPackage {
-                id: PackageId::new(first + n as i64),
+                id: PackageId::new(first + i64::try_from(n).unwrap_or(i64::MAX)),
                 ref_code: spec.ref_code.clone(),
                 name: spec.name.clone(),
                 measure: spec.measure.as_str(),
@@ -373,7 +379,13 @@ impl Writer<'_> {
         if new.is_empty() {
             return Ok(found);
         }
-        let first = ids::reserve(self.tx, self.account_id, Kind::Product, new.len() as i64).await?;
+        let first = ids::reserve(
+            self.tx,
+            self.account_id,
+            Kind::Product,
+            i64::try_from(new.len()).unwrap_or(i64::MAX),
+        )
+        .await?;
         let new_codes: Vec<String> = new.iter().map(|p| p.input.ref_code.clone()).collect();
         found.extend(catalog::products_by_code(self.tx, self.account_id, &new_codes).await?);
         new.retain(|spec| !found.contains_key(&spec.input.ref_code));
@@ -383,7 +395,12 @@ impl Writer<'_> {
         let rows: Vec<_> = new
             .iter()
             .enumerate()
-            .map(|(n, spec)| spec.row(ProductId::new(first + n as i64), refs))
+            .map(|(n, spec)| {
+                spec.row(
+                    ProductId::new(first + i64::try_from(n).unwrap_or(i64::MAX)),
+                    refs,
+                )
+            })
             .collect();
         products::insert_missing(self.tx, self.account_id, &rows, self.now).await?;
         let inserted: Vec<String> = rows.iter().map(|r| r.ref_code.clone()).collect();

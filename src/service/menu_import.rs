@@ -172,16 +172,12 @@ impl ItemSpec<'_> {
 
     /// The product row for `id`, keeping what the import does not speak of from `current`.
     fn row(&self, id: ProductId, current: Option<&ProductRow>, refs: &Refs<'_>) -> NewProduct {
-        let p = self.input;
-        let entity_type = current
-            .map(|c| c.entity_type)
-            .unwrap_or(EntityType::Product);
-        let cancellation = current
-            .map(|c| c.cancellation_type)
-            .unwrap_or(CancellationType::CancelDish);
-        fn lookup<T: Copy>(code: &Option<String>, map: &HashMap<String, T>) -> Option<T> {
-            code.as_ref().and_then(|c| map.get(c).copied())
+        fn lookup<T: Copy>(code: Option<&String>, map: &HashMap<String, T>) -> Option<T> {
+            code.and_then(|c| map.get(c).copied())
         }
+        let p = self.input;
+        let entity_type = current.map_or(EntityType::Product, |c| c.entity_type);
+        let cancellation = current.map_or(CancellationType::CancelDish, |c| c.cancellation_type);
         NewProduct {
             id,
             ref_code: p.id.clone(),
@@ -194,8 +190,8 @@ impl ItemSpec<'_> {
             country: p.country.clone().unwrap_or_default(),
             weight_in_gram: self.weight_in_gram,
             tax_id: p.tax_id,
-            category_id: lookup(&p.category_id, refs.categories),
-            workspace_id: lookup(&p.work_space_code, refs.workspaces),
+            category_id: lookup(p.category_id.as_ref(), refs.categories),
+            workspace_id: lookup(p.work_space_code.as_ref(), refs.workspaces),
             use_discounts: p.use_discounts.unwrap_or(true),
             description: p
                 .description
@@ -341,8 +337,13 @@ impl Import<'_> {
             .iter()
             .filter(|c| !existing.contains_key(&c.id))
             .count();
-        let mut next =
-            ids::reserve(self.tx, self.account_id(), Kind::Category, new_codes as i64).await?;
+        let mut next = ids::reserve(
+            self.tx,
+            self.account_id(),
+            Kind::Category,
+            i64::try_from(new_codes).unwrap_or(i64::MAX),
+        )
+        .await?;
         let mut id_of: HashMap<String, CategoryId> = existing
             .iter()
             .map(|(code, c)| (code.clone(), c.id))
@@ -396,9 +397,10 @@ impl Import<'_> {
         rows.sort_by_key(|(_, row)| depth.get(&row.id).copied().unwrap_or(1));
         let rows: Vec<CategoryRow> = rows.into_iter().map(|(_, row)| row).collect();
         for row in &rows {
-            match existing.contains_key(&row.ref_code) {
-                true => self.report.categories_updated += 1,
-                false => self.report.categories_created += 1,
+            if existing.contains_key(&row.ref_code) {
+                self.report.categories_updated += 1;
+            } else {
+                self.report.categories_created += 1;
             }
         }
         catalog::upsert_categories(self.tx, self.account_id(), &rows, self.now).await?;
@@ -414,6 +416,10 @@ impl Import<'_> {
 
     /// Writes the payload's sections (a full import removes the others); returns the live
     /// sections by code. Without `menus` in the payload, sections stay as they are.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one pass over the sections: find, create, update, remove, in order"
+    )]
     async fn sections(
         &mut self,
         input: Option<&[ImportSectionIn]>,
@@ -454,7 +460,7 @@ impl Import<'_> {
             self.tx,
             self.account_id(),
             Kind::MenuSection,
-            new_codes as i64,
+            i64::try_from(new_codes).unwrap_or(i64::MAX),
         )
         .await?;
         for (i, s) in input.iter().enumerate() {
@@ -464,12 +470,11 @@ impl Import<'_> {
                     format!("menu {} does not exist in this account", s.caf_id),
                 ));
             }
-            let id = match existing.get(&s.id) {
-                Some(row) => row.id,
-                None => {
-                    next += 1;
-                    MenuSectionId::new(next - 1)
-                }
+            let id = if let Some(row) = existing.get(&s.id) {
+                row.id
+            } else {
+                next += 1;
+                MenuSectionId::new(next - 1)
             };
             kept.insert(s.id.clone(), (id, s.caf_id));
         }
@@ -526,9 +531,10 @@ impl Import<'_> {
         rows.sort_by_key(|row| row.level);
         rows.retain(|row| existing.get(&row.ref_code) != Some(row));
         for row in &rows {
-            match existing.contains_key(&row.ref_code) {
-                true => self.report.sections_updated += 1,
-                false => self.report.sections_created += 1,
+            if existing.contains_key(&row.ref_code) {
+                self.report.sections_updated += 1;
+            } else {
+                self.report.sections_created += 1;
             }
         }
         if self.mode == Mode::Full {
@@ -561,18 +567,22 @@ impl Import<'_> {
             .iter()
             .filter(|i| !existing.contains_key(&i.input.id))
             .count();
-        let mut next =
-            ids::reserve(self.tx, self.account_id(), Kind::Product, new_count as i64).await?;
+        let mut next = ids::reserve(
+            self.tx,
+            self.account_id(),
+            Kind::Product,
+            i64::try_from(new_count).unwrap_or(i64::MAX),
+        )
+        .await?;
         let mut ids = Vec::with_capacity(items.len());
         let mut rows = Vec::new();
         for item in items {
             let current = existing.get(&item.input.id);
-            let id = match current {
-                Some(c) => c.id,
-                None => {
-                    next += 1;
-                    ProductId::new(next - 1)
-                }
+            let id = if let Some(c) = current {
+                c.id
+            } else {
+                next += 1;
+                ProductId::new(next - 1)
             };
             ids.push(id);
             let row = item.row(id, current, refs);

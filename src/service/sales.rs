@@ -159,11 +159,12 @@ pub async fn upload(db: &Db, till: &Till, input: &ReceiptIn) -> ServiceResult<St
     let uuid = checked.uuid.clone();
     let mut tx = db.begin_write().await?;
     if let Some(known) = sales::by_uuid(&mut tx, till.account_id(), &uuid).await? {
-        return match known.shop_id == Some(till.shop_id) && known.source == ReceiptSource::Pos {
-            true => Ok(uuid),
-            false => Err(ServiceError::Conflict(format!(
+        return if known.shop_id == Some(till.shop_id) && known.source == ReceiptSource::Pos {
+            Ok(uuid)
+        } else {
+            Err(ServiceError::Conflict(format!(
                 "receipt {uuid} exists and is not this till's"
-            ))),
+            )))
         };
     }
     let shift = current_shift(&mut tx, till).await?;
@@ -398,9 +399,10 @@ pub async fn close_order(
         )));
     }
     let shift = current_shift(&mut tx, till).await?;
-    let payments = match given.is_empty() {
-        true => sales::payments(&mut tx, account_id, order.id).await?,
-        false => given,
+    let payments = if given.is_empty() {
+        sales::payments(&mut tx, account_id, order.id).await?
+    } else {
+        given
     };
     let kinds = payment_kinds(&mut tx, account_id, &payments).await?;
     require_covered(&payments, order.total_sum)?;
@@ -501,11 +503,12 @@ async fn this_tills(tx: &mut Tx, till: &Till, uuid: &str) -> ServiceResult<Recei
 
 async fn this_tills_order(tx: &mut Tx, till: &Till, uuid: &str) -> ServiceResult<ReceiptRow> {
     let receipt = this_tills(tx, till, uuid).await?;
-    match receipt.sent && receipt.source == ReceiptSource::Delivery {
-        true => Ok(receipt),
-        false => Err(ServiceError::NotFound(format!(
+    if receipt.sent && receipt.source == ReceiptSource::Delivery {
+        Ok(receipt)
+    } else {
+        Err(ServiceError::NotFound(format!(
             "no order {uuid} sent to this shop"
-        ))),
+        )))
     }
 }
 
@@ -568,15 +571,18 @@ pub fn check_payments(payments: &[PaymentIn]) -> ServiceResult<Vec<PaymentRow>> 
     payments
         .iter()
         .enumerate()
-        .map(|(j, p)| match p.value.is_negative() {
-            true => Err(ServiceError::invalid(
-                format!("payments[{j}].value"),
-                "a payment must not be negative",
-            )),
-            false => Ok(PaymentRow {
-                payment_type_id: p.payment_id,
-                value: p.value,
-            }),
+        .map(|(j, p)| {
+            if p.value.is_negative() {
+                Err(ServiceError::invalid(
+                    format!("payments[{j}].value"),
+                    "a payment must not be negative",
+                ))
+            } else {
+                Ok(PaymentRow {
+                    payment_type_id: p.payment_id,
+                    value: p.value,
+                })
+            }
         })
         .collect()
 }
@@ -638,7 +644,7 @@ fn check_lines(lines: &[ReceiptLineIn]) -> ServiceResult<Vec<LineRow>> {
                 })?),
             };
             Ok(LineRow {
-                line_no: i as i64 + 1,
+                line_no: i64::try_from(i + 1).unwrap_or(i64::MAX),
                 uuid: uuids[i].clone(),
                 product_id: l.product_id,
                 parent_line,
@@ -667,7 +673,7 @@ fn parent_line(parent: &str, uuids: &[String], own: usize) -> Option<i64> {
                 .filter(|n| (1..=uuids.len()).contains(n))
                 .map(|n| n - 1)
         })?;
-    (index != own).then_some(index as i64 + 1)
+    (index != own).then_some(i64::try_from(index + 1).unwrap_or(i64::MAX))
 }
 
 /// A line's price when only its total is known.

@@ -53,14 +53,13 @@ pub async fn seed_sales(
         ));
     }
     let name = account.trim().to_ascii_lowercase();
-    let found = match accounts::find_by_name(db, &name).await? {
-        Some(found) => found,
-        None => {
-            admin::create_account(db, &name, None).await?;
-            accounts::find_by_name(db, &name)
-                .await?
-                .ok_or_else(|| ServiceError::NotFound(format!("no account named {name:?}")))?
-        }
+    let found = if let Some(found) = accounts::find_by_name(db, &name).await? {
+        found
+    } else {
+        admin::create_account(db, &name, None).await?;
+        accounts::find_by_name(db, &name)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no account named {name:?}")))?
     };
     let (account_id, timezone) = (
         found.id,
@@ -116,7 +115,8 @@ async fn ensure_shops(
     let mut tx = db.begin_write().await?;
     let have = objects::live_ids::<crate::domain::ids::ShopId>(&mut tx, account_id)
         .await?
-        .len() as i64;
+        .len();
+    let have = i64::try_from(have).unwrap_or(i64::MAX);
     drop(tx);
     for n in have + 1..=shops {
         let storage = admin::create_storage(db, account, &format!("Склад {n}")).await?;
@@ -200,7 +200,7 @@ impl<P: Fn(i64)> Seeder<'_, P> {
         let shift_id = shift.id;
         for n in 1..=count {
             let input = receipt(day, self.prices, &mut self.rng)?;
-            self.made.lines += input.lines.len() as i64;
+            self.made.lines += i64::try_from(input.lines.len()).unwrap_or(i64::MAX);
             self.made.receipts += 1;
             let checked = sales::check(&input, &self.actor.timezone, now)?;
             sales::record(&mut tx, &till, &shift, checked, now).await?;

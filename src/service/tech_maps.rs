@@ -63,16 +63,15 @@ pub async fn set(
 /// The recipe of product `product_id`: 404 when the product or its recipe does not exist.
 #[tracing::instrument(skip_all, fields(account = %account_id, product = %product_id))]
 pub async fn get(db: &Db, account_id: AccountId, product_id: ProductId) -> ServiceResult<TechMap> {
-    match tech_maps::find(db, account_id, product_id).await? {
-        Some(map) => Ok(map),
-        None => {
-            products::find(db, account_id, Key::Id(product_id))
-                .await?
-                .ok_or_else(|| not_found(Key::Id(product_id)))?;
-            Err(ServiceError::NotFound(format!(
-                "product {product_id} has no tech map"
-            )))
-        }
+    if let Some(map) = tech_maps::find(db, account_id, product_id).await? {
+        Ok(map)
+    } else {
+        products::find(db, account_id, Key::Id(product_id))
+            .await?
+            .ok_or_else(|| not_found(Key::Id(product_id)))?;
+        Err(ServiceError::NotFound(format!(
+            "product {product_id} has no tech map"
+        )))
     }
 }
 

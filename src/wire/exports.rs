@@ -173,6 +173,10 @@ pub struct DishRef {
 }
 
 /// An optional amount that is present (absent ones are skipped) as a JSON number.
+#[expect(
+    clippy::ref_option,
+    reason = "a serde `serialize_with` function receives the field, an `&Option<_>`"
+)]
 fn some_number<S: Serializer>(value: &Option<Money>, serializer: S) -> Result<S::Ok, S::Error> {
     match value {
         Some(money) => as_number::serialize(money, serializer),

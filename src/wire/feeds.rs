@@ -83,6 +83,10 @@ pub struct IdOnly {
 /// A product of `get_products0`, spelled as the vendor's feed.
 #[allow(non_snake_case)]
 #[derive(Debug, Serialize, ToSchema)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent product flags, as the vendor's feed names them"
+)]
 pub struct FeedProductOut {
     id: ProductId,
     name: String,
@@ -277,6 +281,10 @@ impl ClientOut {
 }
 
 /// An optional decimal as a JSON number (`null` when absent).
+#[expect(
+    clippy::ref_option,
+    reason = "a serde `serialize_with` function receives the field, an `&Option<_>`"
+)]
 fn optional_number<const S: u32, const K: u8, Z: Serializer>(
     value: &Option<crate::domain::decimal::Fixed<S, K>>,
     serializer: Z,
@@ -288,6 +296,10 @@ fn optional_number<const S: u32, const K: u8, Z: Serializer>(
 }
 
 /// An optional percentage as a fraction, a JSON number (`5.00` → `0.05`).
+#[expect(
+    clippy::ref_option,
+    reason = "a serde `serialize_with` function receives the field, an `&Option<_>`"
+)]
 fn optional_fraction<Z: Serializer>(
     value: &Option<Percent>,
     serializer: Z,
@@ -527,7 +539,7 @@ mod tests {
         let now = 1_000_000;
         let updates = Updates::of(&[(Section::Clients, 5), (Section::Taxes, now - 1)], now);
         let json = serde_json::to_value(&updates).expect("json");
-        assert_eq!(json.as_object().map(|o| o.len()), Some(14));
+        assert_eq!(json.as_object().map(serde_json::Map::len), Some(14));
         assert_eq!(json["clients"], sync::reported(5, now));
         assert_eq!(json["taxes"], sync::reported(now - 1, now));
         assert_eq!(json["desks"], 0);

@@ -94,7 +94,7 @@ pub struct CategoryIn {
     #[schema(value_type = super::vocab::TextOrNumber)]
     pub ref_code: String,
     pub name: String,
-    /// ref_code of a category earlier in this list or already in the account.
+    /// `ref_code` of a category earlier in this list or already in the account.
     #[serde(default, deserialize_with = "lenient::opt_string")]
     #[schema(value_type = Option<super::vocab::TextOrNumber>)]
     pub parent: Option<String>,

@@ -211,6 +211,10 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Checked<V> {
     fn visit_f32<E: de::Error>(self, v: f32) -> Result<Self::Value, E> {
         self.visitor.visit_f32(v)
     }
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "only a whole number within ±2^53 is cast, which `i64` holds exactly"
+    )]
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         // an id or count written `2.0`: exact below 2^53, so no value is ever rounded
         if self.shape == Shape::Integer && v.fract() == 0.0 && v.abs() <= EXACT_INTEGER {

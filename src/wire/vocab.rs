@@ -151,9 +151,10 @@ fn text_or_number(max: usize, not_blank: bool, description: &str) -> RefOr<Schem
         .schema_type(SchemaType::Array(vec![Type::String, Type::Number]))
         .max_length(Some(max))
         .description(Some(description));
-    match not_blank {
-        true => schema.min_length(Some(1)).pattern(Some("\\S")),
-        false => schema,
+    if not_blank {
+        schema.min_length(Some(1)).pattern(Some("\\S"))
+    } else {
+        schema
     }
     .into()
 }

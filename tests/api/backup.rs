@@ -42,7 +42,7 @@ async fn a_backup_taken_while_eight_clients_write_passes_check(backend: Backend)
                 let Ok(answer) = answer else { continue };
                 let created: serde_json::Value = answer.json().await.unwrap_or_default();
                 if let Some(id) = created["data"]["id"].as_i64() {
-                    let wire = format!("{}/{id}", url);
+                    let wire = format!("{url}/{id}");
                     let _ = server_client.put(&wire).header("Host", &host).header("X-API-KEY", &key)
                         .json(&json!({"action": "wire"})).send().await;
                 }

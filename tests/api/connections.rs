@@ -17,9 +17,8 @@ use crate::helpers::{Backend, TestDatabase, TestServer};
 async fn read_until_closed(stream: &mut TcpStream, limit: Duration) -> Option<Vec<u8>> {
     let mut answer = Vec::new();
     match tokio::time::timeout(limit, stream.read_to_end(&mut answer)).await {
-        Ok(Ok(_)) => Some(answer),
         // a reset after the answer is a close as well
-        Ok(Err(_)) => Some(answer),
+        Ok(Ok(_) | Err(_)) => Some(answer),
         Err(_) => None,
     }
 }

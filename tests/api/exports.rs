@@ -94,8 +94,8 @@ async fn receipts_of(
     rows.as_array().expect("receipts").clone()
 }
 
-async fn run(server: &TestServer, case: usize, sales: &[Sale]) -> Result<(), TestCaseError> {
-    let demo = server.account(&format!("exp{case}")).await;
+async fn run(server: &TestServer, case_no: usize, sales: &[Sale]) -> Result<(), TestCaseError> {
+    let demo = server.account(&format!("exp{case_no}")).await;
     let name = demo.name.clone();
     caffesta::service::admin::create_storage(&server.db, &name, "Склад")
         .await
@@ -144,7 +144,7 @@ async fn run(server: &TestServer, case: usize, sales: &[Sale]) -> Result<(), Tes
         let line = json!({"product_id": ids[*p], "count": format!("{}.{:03}", count / 1000, count % 1000), "price": "1.5", "total_sum": total});
         let cents = cents * times;
         let (paid, cash) = payments(*pay, cents);
-        let body = json!({"created_at": at, "lines": vec![line; times as usize], "payments": paid});
+        let body = json!({"created_at": at, "lines": vec![line; usize::try_from(times).expect("1 or 2")], "payments": paid});
         let (status, answer) = server.post(&till, "/a/v1.0/pos/receipts", &body).await;
         prop_assert_eq!(status, StatusCode::OK, "{}", answer);
         let uuid = answer["data"]["id"].as_str().unwrap_or_default().to_owned();

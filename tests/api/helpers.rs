@@ -19,7 +19,7 @@ pub enum Backend {
 }
 
 /// Generates, for each named `async fn(Backend)`, one test per backend: `sqlite::name` and
-/// `postgres::name`. The PostgreSQL ones run when CAFFESTA_TEST_POSTGRES_URL is set at build
+/// `postgres::name`. The PostgreSQL ones run when `CAFFESTA_TEST_POSTGRES_URL` is set at build
 /// time and are listed as ignored, with the reason, otherwise.
 #[macro_export]
 macro_rules! backend_tests {

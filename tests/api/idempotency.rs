@@ -99,7 +99,7 @@ async fn a_keyed_invoice_killed_at_any_moment_is_made_exactly_once_by_its_retry(
         let invoices = int(&db, "SELECT COUNT(*) FROM invoices").await;
         assert_eq!(
             invoices,
-            before + round as i64 + 1,
+            before + i64::try_from(round).expect("a small round") + 1,
             "exactly one invoice per key"
         );
         db.close().await;

@@ -234,8 +234,7 @@ async fn several_servers_and_racing_workers_never_run_a_job_twice(backend: Backe
         assert_eq!(
             outcomes.iter().flatten().count(),
             1,
-            "job {job} ran {:?}",
-            outcomes
+            "job {job} ran {outcomes:?}"
         );
         done += outcomes
             .iter()

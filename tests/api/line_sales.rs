@@ -17,7 +17,7 @@ async fn export(server: &TestServer, account: &TestAccount, query: &str) -> (Sta
         .await
 }
 
-fn receipt(cappuccino: i64, employee: Option<i64>, payments: Value) -> Value {
+fn receipt(cappuccino: i64, employee: Option<i64>, payments: &Value) -> Value {
     let mut receipt = json!({"type": "sale", "lines": [{"product_id": cappuccino, "count": 2, "price": 6.83,
                              "discount_sum": 0.66, "total_sum": 13.00}], "payments": payments});
     if let Some(employee) = employee {
@@ -89,7 +89,7 @@ async fn sales_by_line_name_the_receipt_its_cashier_and_how_it_was_paid(backend:
             &receipt(
                 cappuccino,
                 Some(99),
-                json!([{"payment_id": 1, "value": 13}]),
+                &json!([{"payment_id": 1, "value": 13}]),
             ),
         )
         .await;
@@ -104,20 +104,20 @@ async fn sales_by_line_name_the_receipt_its_cashier_and_how_it_was_paid(backend:
         &server,
         &till,
         "/a/v1.0/pos/receipts",
-        receipt(cappuccino, None, json!([{"payment_id": 2, "value": 13}])),
+        receipt(cappuccino, None, &json!([{"payment_id": 2, "value": 13}])),
     )
     .await;
     let mixed = receipt(
         cappuccino,
         Some(boris),
-        json!([{"payment_id": 1, "value": 5}, {"payment_id": 2, "value": 8}]),
+        &json!([{"payment_id": 1, "value": 5}, {"payment_id": 2, "value": 8}]),
     );
     ok(&server, &till, "/a/v1.0/pos/receipts", mixed).await;
     let cash = ok(
         &server,
         &till,
         "/a/v1.0/pos/receipts",
-        receipt(cappuccino, None, json!([{"payment_id": 1, "value": 20}])),
+        receipt(cappuccino, None, &json!([{"payment_id": 1, "value": 20}])),
     )
     .await;
     let cash_uuid = cash["id"].as_str().expect("uuid");

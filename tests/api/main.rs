@@ -1,5 +1,10 @@
 //! Integration tests: the whole server over real HTTP, on SQLite and on PostgreSQL.
 
+#![expect(
+    clippy::too_many_lines,
+    reason = "each test reads as one scenario, start to end"
+)]
+
 mod helpers;
 
 mod auth;

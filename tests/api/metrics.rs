@@ -89,6 +89,10 @@ async fn scrape(server: &TestServer, token: Option<&str>) -> Metrics {
 
 /// Each histogram series: buckets cumulative, `+Inf` = `_count` = the requests counted for its
 /// route and method, `_sum` positive.
+#[expect(
+    clippy::float_cmp,
+    reason = "request counters are small whole numbers, exact in an `f64`"
+)]
 fn assert_histograms_agree(metrics: &Metrics) {
     let name = "caffesta_http_request_duration_seconds";
     assert_eq!(metrics.kinds.get(name), Some(&Type::Histogram));
@@ -129,6 +133,10 @@ fn assert_histograms_agree(metrics: &Metrics) {
     }
 }
 
+#[expect(
+    clippy::float_cmp,
+    reason = "request counters are small whole numbers, exact in an `f64`"
+)]
 async fn metrics_count_requests_by_route_template_and_the_histograms_agree(backend: Backend) {
     let server = TestServer::start(backend).await;
     let account = server.account("cafe").await;
@@ -246,6 +254,10 @@ async fn receipts_and_documents_posted_are_counted_from_the_database(backend: Ba
     server.stop().await;
 }
 
+#[expect(
+    clippy::float_cmp,
+    reason = "request counters are small whole numbers, exact in an `f64`"
+)]
 async fn metrics_need_the_token_when_the_server_has_one(backend: Backend) {
     let server = TestServer::start_with(
         backend,

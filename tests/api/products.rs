@@ -1,4 +1,4 @@
-//! API.md §5: products over HTTP: create, read by ref_code, update by id and by ref_code,
+//! API.md §5: products over HTTP: create, read by `ref_code`, update by id and by `ref_code`,
 //! with the documented fields exactly, and the errors.
 
 use reqwest::StatusCode;

@@ -28,16 +28,14 @@ async fn flags(server: &TestServer, demo: &TestAccount, product: i64) -> (Value,
     let in_products = products["data"]
         .as_array()
         .and_then(|all| all.iter().find(|p| p["id"] == product))
-        .map(|p| p["in_stop_list"].clone())
-        .unwrap_or(Value::Null);
+        .map_or(Value::Null, |p| p["in_stop_list"].clone());
     let (_, shop) = server
         .get(demo, "/a/v1.0/draft/get_product_shop_data/1/0")
         .await;
     let in_shop = shop["data"]
         .as_array()
         .and_then(|all| all.iter().find(|p| p["product_id"] == product))
-        .map(|p| p["inStopList"].clone())
-        .unwrap_or(Value::Null);
+        .map_or(Value::Null, |p| p["inStopList"].clone());
     (in_products, in_shop)
 }
 

@@ -56,15 +56,14 @@ struct Operation<'a> {
 
 /// The anchor of an operation: `op-` and its operationId (else its method and path).
 pub fn anchor(method: &str, path: &str, op: &Value) -> String {
-    match op.get("operationId").and_then(Value::as_str) {
-        Some(id) => format!("op-{id}"),
-        None => {
-            let slug: String = path
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                .collect();
-            format!("op-{method}{slug}")
-        }
+    if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+        format!("op-{id}")
+    } else {
+        let slug: String = path
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        format!("op-{method}{slug}")
     }
 }
 
@@ -722,8 +721,10 @@ fn write_example(
                 let value = parameter
                     .get("example")
                     .and_then(Value::as_str)
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| examples::path_value(id, op.path, name, &dates.today));
+                    .map_or_else(
+                        || examples::path_value(id, op.path, name, &dates.today),
+                        str::to_owned,
+                    );
                 url = url.replace(&format!("{{{name}}}"), &value);
             }
             "query" => query_names.push(name),

@@ -40,7 +40,7 @@ pub fn ref_name(reference: &str) -> &str {
 
 impl<'a> Spec<'a> {
     /// What a local `$ref` (`#/components/…`) points to.
-    pub fn resolve(&self, reference: &str) -> Option<&'a Value> {
+    pub fn resolve(self, reference: &str) -> Option<&'a Value> {
         reference
             .strip_prefix('#')
             .and_then(|pointer| self.root.pointer(pointer))
@@ -48,7 +48,7 @@ impl<'a> Spec<'a> {
 
     /// The schema itself, through `$ref`s, single `allOf`s and nullable `oneOf`/`anyOf`s,
     /// with the names of the components passed on the way.
-    fn unwrap(&self, schema: &'a Value) -> (&'a Value, Vec<String>) {
+    fn unwrap(self, schema: &'a Value) -> (&'a Value, Vec<String>) {
         let mut names = Vec::new();
         let mut current = schema;
         for _ in 0..MAX_DEPTH {
@@ -74,7 +74,7 @@ impl<'a> Spec<'a> {
     }
 
     /// The fields of `schema`, flattened, nested objects and arrays of objects followed.
-    pub fn fields(&self, schema: &'a Value, max_depth: usize) -> Vec<Field> {
+    pub fn fields(self, schema: &'a Value, max_depth: usize) -> Vec<Field> {
         let mut out = Vec::new();
         let mut stack = Vec::new();
         self.walk(schema, "", 0, max_depth, &mut stack, &mut out);
@@ -82,7 +82,7 @@ impl<'a> Spec<'a> {
     }
 
     fn walk(
-        &self,
+        self,
         schema: &'a Value,
         prefix: &str,
         depth: usize,
@@ -133,11 +133,11 @@ impl<'a> Spec<'a> {
 
     /// A small value that fits `schema`: its example where it has one, else only the
     /// required fields, each with a plain value of its type.
-    pub fn synthesize(&self, schema: &'a Value) -> Value {
+    pub fn synthesize(self, schema: &'a Value) -> Value {
         self.synth(schema, 0, &mut Vec::new())
     }
 
-    fn synth(&self, schema: &'a Value, depth: usize, stack: &mut Vec<String>) -> Value {
+    fn synth(self, schema: &'a Value, depth: usize, stack: &mut Vec<String>) -> Value {
         if depth > MAX_DEPTH {
             return Value::Null;
         }
@@ -202,7 +202,7 @@ impl<'a> Spec<'a> {
                 Some(items) => Value::Array(vec![self.synth(items, depth + 1, stack)]),
                 None => Value::Array(Vec::new()),
             },
-            Some("integer") | Some("number") => {
+            Some("integer" | "number") => {
                 Value::from(schema.get("minimum").and_then(Value::as_i64).unwrap_or(1))
             }
             Some("boolean") => Value::Bool(true),
@@ -422,10 +422,10 @@ mod tests {
     fn types_read_as_words() {
         let cases = [
             (
-                json(r##"{"type": "integer", "format": "int64"}"##),
+                json(r#"{"type": "integer", "format": "int64"}"#),
                 "integer (int64)",
             ),
-            (json(r##"{"type": ["string", "null"]}"##), "string or null"),
+            (json(r#"{"type": ["string", "null"]}"#), "string or null"),
             (
                 json(r##"{"type": "array", "items": {"$ref": "#/components/schemas/A"}}"##),
                 "array of <A>",
@@ -435,12 +435,12 @@ mod tests {
                 "<B> or null",
             ),
             (
-                json(r##"{"type": "string", "enum": ["wire", "unwire"]}"##),
+                json(r#"{"type": "string", "enum": ["wire", "unwire"]}"#),
                 "string: one of \"wire\", \"unwire\"",
             ),
-            (json(r##"{}"##), "any"),
+            (json(r"{}"), "any"),
             (
-                json(r##"{"enum": [0, "no_cancel"]}"##),
+                json(r#"{"enum": [0, "no_cancel"]}"#),
                 "one of 0, \"no_cancel\"",
             ),
         ];
@@ -469,6 +469,6 @@ mod tests {
         assert!(fields[1].required && !fields[0].required);
         assert_eq!(fields[1].description, "its name");
         let value = spec.synthesize(&schema);
-        assert_eq!(value, json(r##"{"name": "string"}"##));
+        assert_eq!(value, json(r#"{"name": "string"}"#));
     }
 }
