@@ -35,12 +35,34 @@ impl Serialize for StorageList {
     }
 }
 
+/// An object of strings by id, with the vendor's example.
+impl utoipa::PartialSchema for StorageList {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
+        let example: serde_json::Map<String, serde_json::Value> = [
+            ("1", "(id:1) Склад кафе Буран"),
+            ("2", "(id:2) Общий склад"),
+        ]
+        .into_iter()
+        .map(|(id, name)| (id.to_owned(), name.into()))
+        .collect();
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .additional_properties(Some(AdditionalProperties::RefOr(
+                ObjectBuilder::new().schema_type(Type::String).into(),
+            )))
+            .examples([serde_json::Value::Object(example)])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for StorageList {}
+
 /// Lists the live storages of the account as a bare object, id → `"(id:N) name"`.
 #[utoipa::path(
     get, path = "/draft/storages", tag = "storage",
     responses(
-        (status = 200, body = std::collections::BTreeMap<String, String>,
-            example = json!({"1": "(id:1) Склад кафе Буран", "2": "(id:2) Общий склад"})),
+        (status = 200, body = StorageList),
         (status = 401, body = ErrorEnvelope),
     ),
     security(("api_key" = []))
