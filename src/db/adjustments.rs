@@ -3,7 +3,7 @@
 use super::batch;
 use super::documents::Table;
 use super::{Db, DbError, FromRow, Query, Row, Scalar, Tx};
-use crate::domain::decimal::{Money, Qty};
+use crate::domain::decimal::{Money, Qty, UnitCost};
 use crate::domain::ids::{AccountId, AdjustmentId, ProductId, StorageId};
 use crate::{from_row, params, record};
 
@@ -15,13 +15,15 @@ pub struct NewAdjustment {
     pub by: i64,
 }
 
-/// A line: the counted `target` and the movement (`qty`, `value`) that reached it.
+/// A line: the counted `target`, the cost declared for stock found on an empty shelf, and
+/// the movement (`qty`, `value`) that reached it when the adjustment was made.
 #[derive(Debug, Clone)]
 pub struct AdjustmentLine {
     pub line_no: i64,
     pub storage_id: StorageId,
     pub product_id: ProductId,
     pub target: Qty,
+    pub cost: Option<UnitCost>,
     pub qty: Qty,
     pub value: Money,
 }
@@ -31,6 +33,7 @@ from_row!(AdjustmentLine {
     storage_id,
     product_id,
     target,
+    cost,
     qty,
     value
 });
@@ -65,6 +68,7 @@ pub async fn insert(
                 storage_id: l.storage_id,
                 product_id: l.product_id,
                 target: l.target,
+                cost: l.cost,
                 qty: l.qty,
                 value: l.value,
             }
@@ -155,7 +159,7 @@ pub async fn recorded(
     };
     let lines = q
         .all(
-            "SELECT line_no, storage_id, product_id, target, qty, value FROM adjustment_items \
+            "SELECT line_no, storage_id, product_id, target, cost, qty, value FROM adjustment_items \
              WHERE account_id = :account_id AND adjustment_id = :id ORDER BY line_no",
             params! { account_id, id },
         )

@@ -36,6 +36,7 @@ pub mod moves;
 pub mod objects;
 pub mod products;
 mod query;
+pub mod recost;
 mod row;
 pub mod sales;
 pub mod stock;

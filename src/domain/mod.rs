@@ -7,6 +7,7 @@ pub mod graph;
 pub mod host;
 pub mod ids;
 pub mod key;
+pub mod ledger;
 pub mod names;
 pub mod product;
 pub mod rate_limit;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::db::adjustments::{self as adjustment_db, AdjustmentLine, AdjustmentRow, NewAdjustment};
 use crate::db::documents::Table;
 use crate::db::ids::{self, Kind};
-use crate::db::stock::{self, NewMovement};
+use crate::db::stock::{self, NewMovement, Posting};
 use crate::db::Tx;
 use crate::domain::decimal::{Qty, UnitCost};
 use crate::domain::document::DocRef;
@@ -65,6 +65,7 @@ pub async fn post_counts(
             storage_id: c.storage_id,
             product_id: c.product_id,
             target: c.target,
+            cost: Some(c.fallback_cost),
             qty: movement.qty,
             value: movement.value,
         });
@@ -79,13 +80,22 @@ pub async fn post_counts(
         doc_date: now,
         by: actor.user_id,
     };
+    let posted = stock::post(tx, account_id, DocRef::of(id), &recorded(now, &lines), now).await?;
+    let lines: Vec<AdjustmentLine> = lines
+        .into_iter()
+        .zip(posted)
+        .map(|(line, m)| AdjustmentLine {
+            qty: m.qty,
+            value: m.value,
+            ..line
+        })
+        .collect();
     adjustment_db::insert(tx, account_id, &doc, &lines, now).await?;
-    stock::post(tx, account_id, DocRef::of(id), &recorded(now, &lines), now).await?;
     Ok(Some(id))
 }
 
-/// Adjustments as stock documents: wiring posts exactly the movements recorded when the
-/// adjustment was made.
+/// Adjustments as stock documents: wiring brings each line's balance to its counted quantity
+/// as of the adjustment's date.
 impl StockDocument for AdjustmentId {
     type Header = AdjustmentRow;
 
@@ -111,8 +121,10 @@ fn recorded(doc_date: i64, lines: &[AdjustmentLine]) -> Vec<NewMovement> {
             product_id: l.product_id,
             line_no: l.line_no,
             doc_date,
-            qty: l.qty,
-            value: l.value,
+            rule: Posting::Count {
+                target: l.target,
+                fallback: l.cost,
+            },
         })
         .collect()
 }

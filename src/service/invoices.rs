@@ -14,7 +14,7 @@ use crate::db::documents::Table;
 use crate::db::ids::{self, Kind};
 use crate::db::invoices::{self as invoice_db, InvoiceRow, NewInvoice, NewItem};
 use crate::db::products;
-use crate::db::stock::NewMovement;
+use crate::db::stock::{NewMovement, Posting};
 use crate::db::{self, accounts, Db, Tx};
 use crate::domain::decimal::{Money, Qty, UnitCost};
 use crate::domain::ids::{
@@ -99,8 +99,10 @@ impl StockDocument for InvoiceId {
                 product_id: l.product_id,
                 line_no: l.line_no,
                 doc_date: l.doc_date,
-                qty: l.qty,
-                value: l.cost,
+                rule: Posting::Fixed {
+                    qty: l.qty,
+                    value: l.cost,
+                },
             })
             .collect())
     }

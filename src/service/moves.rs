@@ -1,14 +1,15 @@
 //! Transfers between storages (API.md §4): creation, and wiring that moves stock out of the
-//! source at its current average cost and into the destination at that value.
+//! source at its average cost as of the transfer's date and into the destination at that
+//! value.
 
 use crate::db::documents::Table;
 use crate::db::ids::{self, Kind};
 use crate::db::moves::{self as move_db, MoveRow, NewMove, NewMoveLine};
 use crate::db::objects;
-use crate::db::stock::{self, NewMovement};
+use crate::db::stock::{NewMovement, Posting, Source};
 use crate::db::{self, Db, Tx};
-use crate::domain::decimal::{Money, Qty};
-use crate::domain::ids::{AccountId, MoveId, ProductId, StorageId};
+use crate::domain::decimal::Qty;
+use crate::domain::ids::{AccountId, MoveId, StorageId};
 use crate::domain::time;
 use crate::wire::moves::MoveIn;
 
@@ -64,7 +65,7 @@ pub async fn create(db: &Db, actor: &Actor, input: &MoveIn) -> ServiceResult<Mov
 }
 
 /// Transfers as stock documents: wiring posts each line out of the source at the source's
-/// running average cost, and into the destination at that value.
+/// average cost as of the date, and into the destination as its mirror.
 impl StockDocument for MoveId {
     type Header = MoveRow;
 
@@ -77,24 +78,23 @@ impl StockDocument for MoveId {
     ) -> ServiceResult<Vec<NewMovement>> {
         let head = header_in(tx, account_id, self).await?;
         let lines = move_db::lines(tx, account_id, self).await?;
-        let product_ids: Vec<ProductId> = lines.iter().map(|l| l.product_id).collect();
-        let mut running = stock::balances(tx, account_id, head.from.id, &product_ids).await?;
         let mut movements = Vec::with_capacity(lines.len() * 2);
         for line in &lines {
-            let balance = running.entry(line.product_id).or_default();
-            let out = balance.take(line.qty);
-            *balance = balance.apply(out);
-            let sides: [(StorageId, i64); 2] = [(head.from.id, 1), (head.to.id, -1)];
-            for (storage_id, sign) in sides {
-                movements.push(NewMovement {
-                    storage_id,
-                    product_id: line.product_id,
-                    line_no: line.line_no,
-                    doc_date: head.doc_date,
-                    qty: Qty::from_units(sign * out.qty.units()),
-                    value: Money::from_units(sign * out.value.units()),
-                });
-            }
+            let out = NewMovement {
+                storage_id: head.from.id,
+                product_id: line.product_id,
+                line_no: line.line_no,
+                doc_date: head.doc_date,
+                rule: Posting::Average {
+                    qty: Qty::from_units(-line.qty.units()),
+                },
+            };
+            let into = NewMovement {
+                storage_id: head.to.id,
+                rule: Posting::Mirror(Source::Batch(movements.len())),
+                ..out.clone()
+            };
+            movements.extend([out, into]);
         }
         Ok(movements)
     }

@@ -3,12 +3,12 @@
 //! the shop (else the shop's default storage), at the running average cost. Lines of one
 //! receipt that take the same stock see each other's takings.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::db::catalog;
 use crate::db::objects;
 use crate::db::products;
-use crate::db::stock::{self, NewMovement};
+use crate::db::stock::{self, NewMovement, Posting, Source};
 use crate::db::tech_maps;
 use crate::db::Tx;
 use crate::domain::decimal::{Money, Qty};
@@ -16,7 +16,6 @@ use crate::domain::document::DocRef;
 use crate::domain::ids::{AccountId, ProductId, ShopId, StorageId};
 use crate::domain::product::CancellationType;
 use crate::domain::recipe::{self, Recipe};
-use crate::domain::stock::Balance;
 
 use super::{ServiceError, ServiceResult};
 
@@ -73,39 +72,24 @@ pub async fn post(
             qty,
         }));
     }
-    let mut by_storage: BTreeMap<StorageId, Vec<ProductId>> = BTreeMap::new();
-    for take in &takes {
-        by_storage
-            .entry(take.storage_id)
-            .or_default()
-            .push(take.product_id);
-    }
-    let mut running: HashMap<(StorageId, ProductId), Balance> = HashMap::new();
-    for (storage, products) in by_storage {
-        for (product, balance) in stock::balances(tx, account_id, storage, &products).await? {
-            running.insert((storage, product), balance);
-        }
-    }
-    let mut costs: HashMap<i64, Money> = lines.iter().map(|l| (l.line_no, Money::ZERO)).collect();
-    let mut movements = Vec::with_capacity(takes.len());
-    for take in takes {
-        let balance = running
-            .entry((take.storage_id, take.product_id))
-            .or_default();
-        let out = balance.take(take.qty);
-        *balance = balance.apply(out);
-        let cost = costs.entry(take.line_no).or_default();
-        *cost = Money::from_units(cost.units() - out.value.units());
-        movements.push(NewMovement {
+    let movements: Vec<NewMovement> = takes
+        .iter()
+        .map(|take| NewMovement {
             storage_id: take.storage_id,
             product_id: take.product_id,
             line_no: take.line_no,
             doc_date,
-            qty: out.qty,
-            value: out.value,
-        });
+            rule: Posting::Average {
+                qty: Qty::from_units(-take.qty.units()),
+            },
+        })
+        .collect();
+    let posted = stock::post(tx, account_id, doc, &movements, now).await?;
+    let mut costs: HashMap<i64, Money> = lines.iter().map(|l| (l.line_no, Money::ZERO)).collect();
+    for (take, out) in takes.iter().zip(posted) {
+        let cost = costs.entry(take.line_no).or_default();
+        *cost = Money::from_units(cost.units() - out.value.units());
     }
-    stock::post(tx, account_id, doc, &movements, now).await?;
     Ok(costs)
 }
 
@@ -131,10 +115,11 @@ pub async fn reverse(
         .await?
         .into_iter()
         .map(|m| NewMovement {
-            qty: Qty::from_units(-m.qty.units()),
-            value: Money::from_units(-m.value.units()),
+            storage_id: m.storage_id,
+            product_id: m.product_id,
+            line_no: m.line_no,
             doc_date,
-            ..m
+            rule: Posting::Mirror(Source::Posted(m.id)),
         })
         .collect();
     stock::post(tx, account_id, counter, &movements, now).await?;

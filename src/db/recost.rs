@@ -1,0 +1,309 @@
+//! Re-valuing the ledger after a change in its past (API.md §11, the date rule): a movement
+//! inserted or removed before later ones changes the balance every later movement of its
+//! storage and product was valued from. Those are valued again in date order; a changed
+//! transfer source changes its destination side in another storage (and so on down the
+//! chain), a changed sale changes its annulment and the `self_cost_sum` of its receipt line.
+//!
+//! Only what is affected is read: each stream (storage × product) from the first changed
+//! key on, with its opening balance taken as the stored balance less the rows read (the
+//! balance is always the sum of the rows). Streams are taken in the order of their first
+//! changed key, and a dependent always comes after its source, so each stream is usually
+//! read once.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use super::stock::Stream;
+use super::{batch, DbError, FromRow, Query, Tx, Value};
+use crate::domain::decimal::{Money, Qty, UnitCost};
+use crate::domain::document::DocKind;
+use crate::domain::ids::{AccountId, MovementId, ReceiptId};
+use crate::domain::ledger::{Key, Rule, State, Valuation};
+use crate::domain::stock::{Balance, Movement};
+use crate::{from_row, params};
+
+/// A movement as the re-valuation reads it, with the movement it mirrors as now stored.
+struct Row {
+    id: MovementId,
+    doc_type: String,
+    doc_id: i64,
+    rule: String,
+    qty: Qty,
+    value: Money,
+    source_id: Option<MovementId>,
+    target: Option<Qty>,
+    cost: Option<UnitCost>,
+    source_qty: Option<Qty>,
+    source_value: Option<Money>,
+}
+
+from_row!(Row {
+    id,
+    doc_type,
+    doc_id,
+    rule,
+    qty,
+    value,
+    source_id,
+    target,
+    cost,
+    source_qty,
+    source_value
+});
+
+/// A movement that depends on a changed one.
+struct Dependent {
+    id: MovementId,
+    storage_id: crate::domain::ids::StorageId,
+    product_id: crate::domain::ids::ProductId,
+    doc_date: i64,
+}
+
+from_row!(Dependent {
+    id,
+    storage_id,
+    product_id,
+    doc_date
+});
+
+/// Values again every stream of `dirty` from its key on, and whatever depends on what
+/// changes; returns the movements whose quantity or value changed, as they now are.
+pub async fn run(
+    tx: &mut Tx,
+    account_id: AccountId,
+    dirty: impl IntoIterator<Item = (Stream, Key)>,
+    now: i64,
+) -> Result<HashMap<MovementId, Movement>, DbError> {
+    let mut queue: BTreeSet<(Key, Stream)> = BTreeSet::new();
+    let mut queued: HashMap<Stream, Key> = HashMap::new();
+    for (stream, key) in dirty {
+        enqueue(&mut queue, &mut queued, stream, key);
+    }
+    let mut changed: HashMap<MovementId, Movement> = HashMap::new();
+    let mut receipts: HashSet<ReceiptId> = HashSet::new();
+    while let Some((key, stream)) = queue.pop_first() {
+        queued.remove(&stream);
+        let newly = replay(tx, account_id, stream, key, &mut changed, now).await?;
+        if newly.is_empty() {
+            continue;
+        }
+        for (_, kind, doc_id) in &newly {
+            if kind == DocKind::Receipt.as_str() {
+                receipts.insert(ReceiptId::new(*doc_id));
+            }
+        }
+        let ids: Vec<Value> = newly.iter().map(|(id, _, _)| Value::from(*id)).collect();
+        for d in dependents(tx, account_id, &ids).await? {
+            enqueue(
+                &mut queue,
+                &mut queued,
+                (d.storage_id, d.product_id),
+                (d.doc_date, d.id.get()),
+            );
+        }
+    }
+    set_receipt_costs(tx, account_id, &receipts).await?;
+    Ok(changed)
+}
+
+/// Queues `stream` from `key`, or from an earlier key already queued.
+fn enqueue(
+    queue: &mut BTreeSet<(Key, Stream)>,
+    queued: &mut HashMap<Stream, Key>,
+    stream: Stream,
+    key: Key,
+) {
+    if let Some(&earlier) = queued.get(&stream) {
+        if earlier <= key {
+            return;
+        }
+        queue.remove(&(earlier, stream));
+    }
+    queued.insert(stream, key);
+    queue.insert((key, stream));
+}
+
+/// Values `stream` again from `key` on, writes what changed and the balance; returns the
+/// changed movements with their document kind and id.
+async fn replay(
+    tx: &mut Tx,
+    account_id: AccountId,
+    stream: Stream,
+    key: Key,
+    changed: &mut HashMap<MovementId, Movement>,
+    now: i64,
+) -> Result<Vec<(MovementId, String, i64)>, DbError> {
+    let (storage_id, product_id) = stream;
+    let (date, id) = key;
+    let rows: Vec<Row> = tx
+        .all(
+            "SELECT m.id, m.doc_type, m.doc_id, m.rule, m.qty, m.value, m.source_id, \
+             m.target, m.cost, s.qty AS source_qty, s.value AS source_value \
+             FROM stock_movements m LEFT JOIN stock_movements s \
+             ON s.account_id = m.account_id AND s.id = m.source_id \
+             WHERE m.account_id = :account_id AND m.storage_id = :storage_id \
+             AND m.product_id = :product_id AND (m.doc_date > :date OR (m.doc_date = :date AND m.id >= :id)) \
+             ORDER BY m.doc_date, m.id",
+            params! { account_id, storage_id, product_id, date, id },
+        )
+        .await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stored: Option<Balance> = balance(tx, account_id, stream).await?;
+    let stored = stored.unwrap_or_default();
+    let (mut qty, mut value) = (stored.qty.units(), stored.value.units());
+    for r in &rows {
+        qty -= r.qty.units();
+        value -= r.value.units();
+    }
+    let needs_last_cost = rows
+        .iter()
+        .any(|r| r.rule == Rule::Count.as_str() && r.cost.is_none());
+    let last_cost = if needs_last_cost {
+        super::stock::last_cost(tx, account_id, stream, key).await?
+    } else {
+        None
+    };
+    let mut state = State {
+        balance: Balance {
+            qty: Qty::from_units(qty),
+            value: Money::from_units(value),
+        },
+        last_cost,
+    };
+    let mut newly = Vec::new();
+    for r in &rows {
+        let valuation = valuation(r, changed)?;
+        let movement = state.step(valuation);
+        if movement.qty != r.qty || movement.value != r.value {
+            changed.insert(r.id, movement);
+            newly.push((r.id, r.doc_type.clone(), r.doc_id));
+            tx.run(
+                "UPDATE stock_movements SET qty = :qty, value = :value \
+                 WHERE account_id = :account_id AND id = :id",
+                params! { account_id, id: r.id, qty: movement.qty, value: movement.value },
+            )
+            .await?;
+        }
+    }
+    if !newly.is_empty() {
+        tx.run(
+            "UPDATE stock_balances SET qty = :qty, value = :value, updated_at = :now \
+             WHERE account_id = :account_id AND storage_id = :storage_id AND product_id = :product_id",
+            params! {
+                account_id,
+                storage_id,
+                product_id,
+                qty: state.balance.qty,
+                value: state.balance.value,
+                now,
+            },
+        )
+        .await?;
+        super::marks::bump(tx, account_id, super::marks::Section::Balances);
+    }
+    Ok(newly)
+}
+
+/// How a stored movement is valued, its source's changes in this run seen first.
+fn valuation(r: &Row, changed: &HashMap<MovementId, Movement>) -> Result<Valuation, DbError> {
+    let rule = Rule::parse(&r.rule).ok_or_else(|| DbError::Corrupt {
+        column: "stock_movements.rule",
+        value: r.rule.clone(),
+    })?;
+    Ok(match rule {
+        Rule::Fixed => Valuation::Fixed {
+            qty: r.qty,
+            value: r.value,
+        },
+        Rule::Average => Valuation::Average { qty: r.qty },
+        Rule::Mirror => {
+            let of = r
+                .source_id
+                .and_then(|s| changed.get(&s).copied())
+                .or_else(|| {
+                    Some(Movement {
+                        qty: r.source_qty?,
+                        value: r.source_value?,
+                    })
+                })
+                .ok_or_else(|| DbError::Corrupt {
+                    column: "stock_movements.source_id",
+                    value: format!("movement {} mirrors a missing movement", r.id),
+                })?;
+            Valuation::Mirror { of }
+        }
+        Rule::Count => Valuation::Count {
+            target: r.target.unwrap_or(Qty::ZERO),
+            fallback: r.cost,
+        },
+    })
+}
+
+/// The stored balance of a stream.
+async fn balance(
+    tx: &mut Tx,
+    account_id: AccountId,
+    stream: Stream,
+) -> Result<Option<Balance>, DbError> {
+    let (storage_id, product_id) = stream;
+    struct Stored {
+        qty: Qty,
+        value: Money,
+    }
+    from_row!(Stored { qty, value });
+    let found: Option<Stored> = tx
+        .optional(
+            "SELECT qty, value FROM stock_balances WHERE account_id = :account_id \
+             AND storage_id = :storage_id AND product_id = :product_id",
+            params! { account_id, storage_id, product_id },
+        )
+        .await?;
+    Ok(found.map(|s| Balance {
+        qty: s.qty,
+        value: s.value,
+    }))
+}
+
+/// The movements that mirror any of `ids`.
+async fn dependents(
+    tx: &mut Tx,
+    account_id: AccountId,
+    ids: &[Value],
+) -> Result<Vec<Dependent>, DbError> {
+    let mut found = Vec::new();
+    let query = batch::Lookup {
+        columns: "m.id, m.storage_id, m.product_id, m.doc_date",
+        from: "stock_movements m",
+        condition: "m.account_id = :account_id",
+        key: "m.source_id",
+    };
+    batch::lookup(tx, &query, params! { account_id }, ids, |r| {
+        found.push(Dependent::from_row(r)?);
+        Ok(())
+    })
+    .await?;
+    Ok(found)
+}
+
+/// Sets each line's `self_cost_sum` of these receipts to what its movements now take (a
+/// sale's are negative, its annulment's positive: the line shows the amount either way).
+async fn set_receipt_costs(
+    tx: &mut Tx,
+    account_id: AccountId,
+    receipts: &HashSet<ReceiptId>,
+) -> Result<(), DbError> {
+    let doc_type = DocKind::Receipt.as_str();
+    for &id in receipts {
+        tx.run(
+            "UPDATE receipt_lines SET self_cost_sum = COALESCE((SELECT ABS(SUM(m.value)) \
+             FROM stock_movements m WHERE m.account_id = receipt_lines.account_id \
+             AND m.doc_type = :doc_type AND m.doc_id = receipt_lines.receipt_id \
+             AND m.line_no = receipt_lines.line_no), 0) \
+             WHERE account_id = :account_id AND receipt_id = :id",
+            params! { account_id, doc_type, id },
+        )
+        .await?;
+    }
+    Ok(())
+}
