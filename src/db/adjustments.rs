@@ -134,7 +134,7 @@ pub async fn lines(
     db.read()
         .await
         .all(
-            "SELECT i.line_no, i.storage_id, i.product_id, i.target, i.qty, i.value, p.ref_code, p.name, p.measure \
+            "SELECT i.line_no, i.storage_id, i.product_id, i.target, i.cost, i.qty, i.value, p.ref_code, p.name, p.measure \
              FROM adjustment_items i JOIN products p ON p.account_id = i.account_id AND p.id = i.product_id \
              WHERE i.account_id = :account_id AND i.adjustment_id = :id ORDER BY i.line_no",
             params! { account_id, id },

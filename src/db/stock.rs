@@ -85,7 +85,10 @@ pub async fn post(
     let count = i64::try_from(movements.len()).unwrap_or(i64::MAX);
     let first_id = ids::reserve(tx, account_id, Kind::Movement, count).await?;
     let id_of = |n: usize| MovementId::new(first_id + i64::try_from(n).unwrap_or(i64::MAX));
-    let streams: Vec<Stream> = movements.iter().map(|m| (m.storage_id, m.product_id)).collect();
+    let streams: Vec<Stream> = movements
+        .iter()
+        .map(|m| (m.storage_id, m.product_id))
+        .collect();
     let mut heads = heads(tx, account_id, &streams).await?;
     let posted_sources = posted_sources(tx, account_id, movements).await?;
     // streams whose new movements must wait for a re-valuation, from which key
@@ -115,14 +118,20 @@ pub async fn post(
                 } else {
                     None
                 };
-                e.insert(State { balance: head.balance, last_cost })
+                e.insert(State {
+                    balance: head.balance,
+                    last_cost,
+                })
             }
         };
         let valuation = match m.rule {
             Posting::Fixed { qty, value } => Valuation::Fixed { qty, value },
             Posting::Average { qty } => Valuation::Average { qty },
             Posting::Mirror(_) => Valuation::Mirror {
-                of: source.flatten().unwrap_or(Movement { qty: Qty::ZERO, value: Money::ZERO }),
+                of: source.flatten().unwrap_or(Movement {
+                    qty: Qty::ZERO,
+                    value: Money::ZERO,
+                }),
             },
             Posting::Count { target, fallback } => Valuation::Count { target, fallback },
         };
@@ -137,8 +146,14 @@ pub async fn post(
         .map(|(m, done)| {
             done.unwrap_or(match m.rule {
                 Posting::Fixed { qty, value } => Movement { qty, value },
-                Posting::Average { qty } => Movement { qty, value: Money::ZERO },
-                _ => Movement { qty: Qty::ZERO, value: Money::ZERO },
+                Posting::Average { qty } => Movement {
+                    qty,
+                    value: Money::ZERO,
+                },
+                _ => Movement {
+                    qty: Qty::ZERO,
+                    value: Money::ZERO,
+                },
             })
         })
         .collect();

@@ -26,7 +26,7 @@ use crate::domain::time;
 use crate::wire::invoices::{InvoiceIn, InvoiceItemIn, PackageIn, ProductIn};
 
 use super::catalog::{check_product, create_coded, CatalogRefs, Known, NewCode, ProductSpec};
-use super::documents::{doc_date, StockDocument};
+use super::documents::{doc_date, require_unlocked, StockDocument};
 
 use super::{Actor, ServiceError, ServiceResult};
 
@@ -45,6 +45,7 @@ pub async fn create(db: &Db, actor: &Actor, input: &InvoiceIn) -> ServiceResult<
         ));
     }
     let mut tx = db.begin_write().await?;
+    require_unlocked(&mut tx, actor.account_id, doc_date).await?;
     let mut writer = Writer {
         tx: &mut tx,
         account_id: actor.account_id,

@@ -14,7 +14,7 @@ use crate::domain::time;
 use crate::wire::moves::MoveIn;
 
 use super::catalog::{check_amounts, resolve_amounts};
-use super::documents::{doc_date, header_in, StockDocument};
+use super::documents::{doc_date, header_in, require_unlocked, StockDocument};
 use super::{Actor, ServiceError, ServiceResult};
 
 /// Creates a transfer, not wired, and returns its id.
@@ -36,6 +36,7 @@ pub async fn create(db: &Db, actor: &Actor, input: &MoveIn) -> ServiceResult<Mov
         ));
     }
     let mut tx = db.begin_write().await?;
+    require_unlocked(&mut tx, actor.account_id, doc_date).await?;
     let storages = objects::live_ids::<StorageId>(&mut tx, actor.account_id).await?;
     for (field, id) in [("storage_from.caf_id", from), ("storage_to.caf_id", to)] {
         if !storages.contains(&id) {

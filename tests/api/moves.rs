@@ -25,10 +25,12 @@ async fn line(server: &TestServer, account: &TestAccount, storage: i64) -> Value
     body[0].clone()
 }
 
-/// Buys 10 kg of beans at 100.00 and 10 kg at 130.00 into storage 1.
+/// Buys 10 kg of beans at 100.00 and 10 kg at 130.00 into storage 1, before the transfers
+/// below are dated (the ledger values a transfer as of its date).
 async fn stock_beans(server: &TestServer, demo: &TestAccount) {
     for cost in ["100", "130"] {
         let invoice = json!({
+            "date": "2022-05-01 09:00",
             "storage": {"caf_id": 1},
             "products": [{"ref_code": "beans", "name": "Зерно", "measure": "kg"}],
             "items": [{"amount": 10, "product_code": "beans", "cost": cost}]
