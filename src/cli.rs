@@ -636,18 +636,24 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
     Ok(printed)
 }
 
-/// Runs the ledger check: the count on success, every mismatch as an error otherwise.
+/// Runs the ledger check: the counts on success, every mismatch and the first differences
+/// from the date-order replay as an error otherwise.
 async fn check(db: &Db, account: &str) -> anyhow::Result<String> {
     let report = ledger::check(db, admin::account_id(db, account).await?).await?;
-    if report.mismatches.is_empty() {
+    if report.is_clean() {
         return Ok(format!(
-            "ok: {} balances equal the sum of the ledger",
-            report.balances
+            "ok: {} balances equal the sum of the ledger; {} movements, their balances and \
+             receipt-line costs equal a replay in date order",
+            report.balances, report.movements
         ));
     }
-    let lines: Vec<String> = report.mismatches.iter().map(ToString::to_string).collect();
+    let mut lines: Vec<String> = report.mismatches.iter().map(ToString::to_string).collect();
+    lines.extend(report.differences.iter().cloned());
     anyhow::bail!(
-        "{} balances disagree with the ledger:\n{}",
+        "{} balances disagree with the ledger, {} differences from the date-order replay \
+         (the first {} named):\n{}",
+        report.mismatches.len(),
+        report.differences.len(),
         lines.len(),
         lines.join("\n")
     )

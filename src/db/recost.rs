@@ -17,7 +17,7 @@ use super::{batch, DbError, FromRow, Query, Tx, Value};
 use crate::domain::decimal::{Money, Qty, UnitCost};
 use crate::domain::document::DocKind;
 use crate::domain::ids::{AccountId, MovementId, ReceiptId};
-use crate::domain::ledger::{Key, Rule, State, Valuation};
+use crate::domain::ledger::{Key, Rule, State, Stored, Valuation};
 use crate::domain::stock::{Balance, Movement};
 use crate::{from_row, params};
 
@@ -211,32 +211,26 @@ fn valuation(r: &Row, changed: &HashMap<MovementId, Movement>) -> Result<Valuati
         column: "stock_movements.rule",
         value: r.rule.clone(),
     })?;
-    Ok(match rule {
-        Rule::Fixed => Valuation::Fixed {
-            qty: r.qty,
-            value: r.value,
-        },
-        Rule::Average => Valuation::Average { qty: r.qty },
-        Rule::Mirror => {
-            let of = r
-                .source_id
-                .and_then(|s| changed.get(&s).copied())
-                .or_else(|| {
-                    Some(Movement {
-                        qty: r.source_qty?,
-                        value: r.source_value?,
-                    })
-                })
-                .ok_or_else(|| DbError::Corrupt {
-                    column: "stock_movements.source_id",
-                    value: format!("movement {} mirrors a missing movement", r.id),
-                })?;
-            Valuation::Mirror { of }
-        }
-        Rule::Count => Valuation::Count {
-            target: r.target.unwrap_or(Qty::ZERO),
-            fallback: r.cost,
-        },
+    let source = r
+        .source_id
+        .and_then(|s| changed.get(&s).copied())
+        .or_else(|| {
+            Some(Movement {
+                qty: r.source_qty?,
+                value: r.source_value?,
+            })
+        });
+    let stored = Stored {
+        rule,
+        qty: r.qty,
+        value: r.value,
+        target: r.target,
+        cost: r.cost,
+        source,
+    };
+    stored.valuation().ok_or_else(|| DbError::Corrupt {
+        column: "stock_movements.source_id",
+        value: format!("movement {} mirrors a missing movement", r.id),
     })
 }
 

@@ -566,3 +566,77 @@ pub async fn balances(
     .await?;
     Ok(found)
 }
+
+/// A movement as the date-order check replays it.
+#[derive(Debug, Clone)]
+pub struct LedgerRow {
+    pub id: MovementId,
+    pub storage_id: StorageId,
+    pub product_id: ProductId,
+    pub doc_type: String,
+    pub doc_id: i64,
+    pub line_no: i64,
+    pub doc_date: i64,
+    pub rule: String,
+    pub qty: Qty,
+    pub value: Money,
+    pub source_id: Option<MovementId>,
+    pub target: Option<Qty>,
+    pub cost: Option<UnitCost>,
+}
+
+from_row!(LedgerRow {
+    id,
+    storage_id,
+    product_id,
+    doc_type,
+    doc_id,
+    line_no,
+    doc_date,
+    rule,
+    qty,
+    value,
+    source_id,
+    target,
+    cost
+});
+
+/// Every movement of the account in ledger order (date, then posting order).
+pub async fn in_date_order(tx: &mut Tx, account_id: AccountId) -> Result<Vec<LedgerRow>, DbError> {
+    tx.all(
+        "SELECT id, storage_id, product_id, doc_type, doc_id, line_no, doc_date, rule, qty, value, \
+         source_id, target, cost FROM stock_movements WHERE account_id = :account_id \
+         ORDER BY doc_date, id",
+        params! { account_id },
+    )
+    .await
+}
+
+/// A receipt line's recorded cost.
+#[derive(Debug, Clone, Copy)]
+pub struct LineCost {
+    pub receipt_id: i64,
+    pub line_no: i64,
+    pub self_cost_sum: Money,
+}
+
+from_row!(LineCost {
+    receipt_id,
+    line_no,
+    self_cost_sum
+});
+
+/// The recorded cost of every receipt line that moved stock.
+pub async fn receipt_line_costs(
+    tx: &mut Tx,
+    account_id: AccountId,
+) -> Result<Vec<LineCost>, DbError> {
+    tx.all(
+        "SELECT l.receipt_id, l.line_no, l.self_cost_sum FROM receipt_lines l \
+         WHERE l.account_id = :account_id AND EXISTS (SELECT 1 FROM stock_movements m \
+         WHERE m.account_id = l.account_id AND m.doc_type = 'receipt' AND m.doc_id = l.receipt_id \
+         AND m.line_no = l.line_no)",
+        params! { account_id },
+    )
+    .await
+}

@@ -58,6 +58,36 @@ pub enum Valuation {
     },
 }
 
+/// A movement as stored: its rule, its quantity and value as they stand, the counted target
+/// and declared cost of a count, and the movement a mirror mirrors (as valued now).
+#[derive(Debug, Clone, Copy)]
+pub struct Stored {
+    pub rule: Rule,
+    pub qty: Qty,
+    pub value: Money,
+    pub target: Option<Qty>,
+    pub cost: Option<UnitCost>,
+    pub source: Option<Movement>,
+}
+
+impl Stored {
+    /// How the movement is valued again; `None` for a mirror whose source is gone.
+    pub fn valuation(self) -> Option<Valuation> {
+        Some(match self.rule {
+            Rule::Fixed => Valuation::Fixed {
+                qty: self.qty,
+                value: self.value,
+            },
+            Rule::Average => Valuation::Average { qty: self.qty },
+            Rule::Mirror => Valuation::Mirror { of: self.source? },
+            Rule::Count => Valuation::Count {
+                target: self.target.unwrap_or(Qty::ZERO),
+                fallback: self.cost,
+            },
+        })
+    }
+}
+
 /// The running state of one storage × product: the balance, and the unit cost of the last
 /// stock that came in (a count's cost when the shelf was empty).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

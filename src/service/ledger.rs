@@ -1,5 +1,8 @@
 //! The stock ledger's invariant: every balance equals the sum of its movements, checked from
-//! one snapshot (`caffesta check`).
+//! one snapshot (`caffesta check`); and the date rule: every movement, balance and receipt-line
+//! cost equals what replaying the ledger in date order into an empty one gives ([`replay`]).
+
+mod replay;
 
 use crate::db::{stock, Db};
 use crate::domain::decimal::{Money, Qty};
@@ -32,17 +35,32 @@ impl std::fmt::Display for Mismatch {
     }
 }
 
-/// The outcome of a check: how many balances were compared, and where they disagree.
+/// The outcome of a check: how many balances and movements were compared, where balances
+/// disagree with the sum of their movements, and where the ledger differs from replaying it
+/// in date order into an empty ledger (the date rule), in ledger order.
 pub struct Report {
     pub balances: usize,
     pub mismatches: Vec<Mismatch>,
+    pub movements: usize,
+    pub differences: Vec<String>,
+}
+
+impl Report {
+    /// Both invariants hold.
+    pub fn is_clean(&self) -> bool {
+        self.mismatches.is_empty() && self.differences.is_empty()
+    }
 }
 
 #[tracing::instrument(skip_all, fields(account = %account_id))]
 pub async fn check(db: &Db, account_id: AccountId) -> ServiceResult<Report> {
     let mut tx = db.begin_snapshot().await?;
     let (balances, ledger) = stock::balances_and_ledger(&mut tx, account_id).await?;
+    let rows = stock::in_date_order(&mut tx, account_id).await?;
+    let costs = stock::receipt_line_costs(&mut tx, account_id).await?;
     drop(tx);
+    let movements = rows.len();
+    let differences = replay::differences(&rows, &balances, &costs);
     let mut keys: Vec<(StorageId, ProductId)> =
         balances.keys().chain(ledger.keys()).copied().collect();
     keys.sort_unstable();
@@ -64,5 +82,7 @@ pub async fn check(db: &Db, account_id: AccountId) -> ServiceResult<Report> {
     Ok(Report {
         balances: balances.len(),
         mismatches,
+        movements,
+        differences,
     })
 }
