@@ -138,6 +138,50 @@ pub async fn insert(tx: &mut Tx, table: &str, rows: &[Record], tail: &str) -> Re
     Ok(())
 }
 
+/// Updates many rows of `table` in the account at once: each record names the key column
+/// first, then the columns to set to its values (a joined list, so one statement per chunk
+/// instead of one per row). Every row names the same columns in the same order.
+pub async fn update(
+    tx: &mut Tx,
+    table: &str,
+    account_id: crate::domain::ids::AccountId,
+    rows: &[Record],
+) -> Result<(), DbError> {
+    let Some(first) = rows.first() else {
+        return Ok(());
+    };
+    let columns: Vec<&str> = first.iter().map(|(name, _)| *name).collect();
+    let Some((key, set)) = columns.split_first() else {
+        return Ok(());
+    };
+    let assignments: Vec<String> = set.iter().map(|c| format!("{c} = v.{c}")).collect();
+    let account = Value::from(account_id);
+    for chunk in rows.chunks(CHUNK_ROWS) {
+        let width = columns.len();
+        let sql = format!(
+            "WITH v ({}) AS (VALUES {}) UPDATE {table} SET {} FROM v \
+             WHERE {table}.account_id = ${} AND {table}.{key} = v.{key}",
+            columns.join(", "),
+            placeholders(chunk.len(), width, 1),
+            assignments.join(", "),
+            chunk.len() * width + 1
+        );
+        let mut values: Vec<&Value> = Vec::with_capacity(chunk.len() * width + 1);
+        for row in chunk {
+            if row.len() != width || !row.iter().map(|(n, _)| *n).eq(columns.iter().copied()) {
+                return Err(DbError::Corrupt {
+                    column: "parameters",
+                    value: format!("row {row:?} does not have the columns {columns:?} of {table}"),
+                });
+            }
+            values.extend(row.iter().map(|(_, value)| value));
+        }
+        values.push(&account);
+        tx.run_generated(&sql, &values).await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,7 +19,7 @@ use crate::domain::document::DocKind;
 use crate::domain::ids::{AccountId, MovementId, ReceiptId};
 use crate::domain::ledger::{Key, Rule, State, Stored, Valuation};
 use crate::domain::stock::{Balance, Movement};
-use crate::{from_row, params};
+use crate::{from_row, params, record};
 
 /// A movement as the re-valuation reads it, with the movement it mirrors as now stored.
 struct Row {
@@ -172,20 +172,17 @@ async fn replay(
         last_cost,
     };
     let mut newly = Vec::new();
+    let mut updates: Vec<batch::Record> = Vec::new();
     for r in &rows {
         let valuation = valuation(r, changed)?;
         let movement = state.step(valuation);
         if movement.qty != r.qty || movement.value != r.value {
             changed.insert(r.id, movement);
             newly.push((r.id, r.doc_type.clone(), r.doc_id));
-            tx.run(
-                "UPDATE stock_movements SET qty = :qty, value = :value \
-                 WHERE account_id = :account_id AND id = :id",
-                params! { account_id, id: r.id, qty: movement.qty, value: movement.value },
-            )
-            .await?;
+            updates.push(record! { id: r.id, qty: movement.qty, value: movement.value });
         }
     }
+    batch::update(tx, "stock_movements", account_id, &updates).await?;
     if !newly.is_empty() {
         tx.run(
             "UPDATE stock_balances SET qty = :qty, value = :value, updated_at = :now \
@@ -287,17 +284,22 @@ async fn set_receipt_costs(
     account_id: AccountId,
     receipts: &HashSet<ReceiptId>,
 ) -> Result<(), DbError> {
-    let doc_type = DocKind::Receipt.as_str();
-    for &id in receipts {
-        tx.run(
-            "UPDATE receipt_lines SET self_cost_sum = COALESCE((SELECT ABS(SUM(m.value)) \
-             FROM stock_movements m WHERE m.account_id = receipt_lines.account_id \
-             AND m.doc_type = :doc_type AND m.doc_id = receipt_lines.receipt_id \
-             AND m.line_no = receipt_lines.line_no), 0) \
-             WHERE account_id = :account_id AND receipt_id = :id",
-            params! { account_id, doc_type, id },
-        )
-        .await?;
+    if receipts.is_empty() {
+        return Ok(());
     }
+    let doc_type = DocKind::Receipt.as_str();
+    let keys: Vec<Value> = receipts.iter().map(|&id| Value::from(id)).collect();
+    // an UPDATE over a key list: `keyed` runs it chunk by chunk and it returns no rows
+    batch::keyed(
+        tx,
+        "UPDATE receipt_lines SET self_cost_sum = COALESCE((SELECT ABS(SUM(m.value)) \
+         FROM stock_movements m WHERE m.account_id = receipt_lines.account_id \
+         AND m.doc_type = :doc_type AND m.doc_id = receipt_lines.receipt_id \
+         AND m.line_no = receipt_lines.line_no), 0) \
+         WHERE account_id = :account_id AND receipt_id IN (SELECT column1 FROM {wanted})",
+        params! { account_id, doc_type },
+        &keys,
+    )
+    .await?;
     Ok(())
 }
