@@ -30,7 +30,8 @@ enum Op {
     Unwire(usize),
     /// Move `qty` thousandths of product p out of storage s into the other, dated `day`; wired.
     Transfer(usize, i64, i64, i64),
-    /// Sell `qty` thousandths of product p at the till (storage 1), closed on `day`.
+    /// Sell `qty` thousandths of product p at the till (storage 1), closed on `day`; product
+    /// `PRODUCTS` is the dish, sold by its recipe (2 of p0 and 1 of p1 each).
     Sell(usize, i64, i64),
     /// Annul the n-th sale (dated now, after everything).
     Annul(usize),
@@ -45,7 +46,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0usize..12).prop_map(Op::Unwire),
         2 => (0..PRODUCTS, 1i64..3, 1i64..30_000, 0i64..30)
             .prop_map(|(p, s, q, day)| Op::Transfer(p, s, q, day)),
-        3 => (0..PRODUCTS, 1i64..20_000, 0i64..30).prop_map(|(p, q, day)| Op::Sell(p, q, day)),
+        3 => (0..=PRODUCTS, 1i64..20_000, 0i64..30).prop_map(|(p, q, day)| Op::Sell(p, q, day)),
         1 => (0usize..8).prop_map(Op::Annul),
     ]
 }
@@ -99,6 +100,15 @@ fn div_round(n: i128, d: i128) -> i64 {
     i64::try_from(q).expect("fits")
 }
 
+/// What selling `qty` of product `p` takes, by ingredient.
+fn ingredients(p: usize, qty: i64) -> Vec<(usize, i64)> {
+    if p == PRODUCTS {
+        vec![(0, 2 * qty), (1, qty)]
+    } else {
+        vec![(p, qty)]
+    }
+}
+
 /// What taking `qty` out of a balance takes: (qty, value), both negative or zero.
 fn take(balance: (i64, i64), qty: i64) -> (i64, i64) {
     let (on_hand, value) = balance;
@@ -119,8 +129,8 @@ fn replay(docs: &[Doc]) -> (Movements, Balances, BTreeMap<i64, i64>) {
     order.sort_by_key(|&i| (docs[i].date, docs[i].seq));
     let mut balances = Balances::new();
     let mut movements = Movements::new();
-    // a sale's movement, by document index, for its annulment to mirror
-    let mut taken: BTreeMap<usize, (i64, i64)> = BTreeMap::new();
+    // a sale's movements (ingredient, taken), by document index, for its annulment to mirror
+    let mut taken: BTreeMap<usize, Vec<(usize, (i64, i64))>> = BTreeMap::new();
     let mut costs = BTreeMap::new();
     let mut put = |doc: &Doc, storage: i64, product: usize, m: (i64, i64), b: &mut Balances| {
         let e = b.entry((storage, product)).or_insert((0, 0));
@@ -149,22 +159,21 @@ fn replay(docs: &[Doc]) -> (Movements, Balances, BTreeMap<i64, i64>) {
                 put(doc, 3 - from, *product, (-out.0, -out.1), &mut balances);
             }
             Fact::Sale { product, qty } => {
-                let out = take(
-                    balances.get(&(1, *product)).copied().unwrap_or((0, 0)),
-                    *qty,
-                );
-                put(doc, 1, *product, out, &mut balances);
-                taken.insert(i, out);
-                costs.insert(doc.id, -out.1);
+                let mut outs = Vec::new();
+                for (p, q) in ingredients(*product, *qty) {
+                    let out = take(balances.get(&(1, p)).copied().unwrap_or((0, 0)), q);
+                    put(doc, 1, p, out, &mut balances);
+                    outs.push((p, out));
+                }
+                costs.insert(doc.id, -outs.iter().map(|(_, o)| o.1).sum::<i64>());
+                taken.insert(i, outs);
             }
             Fact::Annulment { sale } => {
-                let out = taken.get(sale).copied().unwrap_or((0, 0));
-                let product = match docs[*sale].fact {
-                    Fact::Sale { product, .. } => product,
-                    _ => unreachable!("an annulment annuls a sale"),
-                };
-                put(doc, 1, product, (-out.0, -out.1), &mut balances);
-                costs.insert(doc.id, -out.1);
+                let outs = taken.get(sale).cloned().unwrap_or_default();
+                for &(p, out) in &outs {
+                    put(doc, 1, p, (-out.0, -out.1), &mut balances);
+                }
+                costs.insert(doc.id, -outs.iter().map(|(_, o)| o.1).sum::<i64>());
             }
         }
     }
@@ -207,16 +216,17 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
         .map_err(fail)?;
     // the products, made by an invoice that is never wired
     let start = caffesta::domain::time::now_unix() - 40 * 86_400;
-    let products: Vec<_> = (0..PRODUCTS)
+    let mut products: Vec<_> = (0..PRODUCTS)
         .map(|p| json!({"ref_code": format!("p{p}"), "name": format!("P{p}")}))
         .collect();
+    products.push(json!({"ref_code": format!("p{PRODUCTS}"), "name": "Dish", "type": "tech_map", "cancellation_type": 2}));
     let body = json!({"date": instant(start - 86_400), "storage": {"caf_id": 1}, "products": products,
                       "items": (0..PRODUCTS).map(|p| json!({"amount": 1, "product_code": format!("p{p}"), "cost": 0})).collect::<Vec<_>>()});
     invoices::create(db, &actor, &serde_json::from_value(body).map_err(fail)?)
         .await
         .map_err(fail)?;
     let mut product_ids = Vec::new();
-    for p in 0..PRODUCTS {
+    for p in 0..=PRODUCTS {
         let code = format!("p{p}");
         let found = caffesta::db::products::find(
             db,
@@ -228,6 +238,15 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
         .ok_or_else(|| fail("no product"))?;
         product_ids.push(found.id);
     }
+    let recipe = json!({"items": [{"product_code": "p0", "amount": 2}, {"product_code": "p1", "amount": 1}]});
+    caffesta::service::tech_maps::set(
+        db,
+        &actor,
+        product_ids[PRODUCTS],
+        &serde_json::from_value(recipe).map_err(fail)?,
+    )
+    .await
+    .map_err(fail)?;
     let mut docs: Vec<Doc> = Vec::new();
     // documents that can be wired and unwired (invoices, transfers), and sales, by index
     let mut wirable: Vec<usize> = Vec::new();
@@ -445,7 +464,7 @@ async fn documents_wired_in_any_order_cost_as_a_date_order_replay(backend: Backe
     let db = database.open().await;
     let handle = tokio::runtime::Handle::current();
     let mut runner = TestRunner::new(Config {
-        cases: 24,
+        cases: 48,
         failure_persistence: None,
         ..Config::default()
     });
