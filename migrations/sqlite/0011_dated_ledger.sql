@@ -36,3 +36,7 @@ UPDATE stock_movements SET rule = 'mirror', source_id = id
 
 -- cost: what stock found on an empty shelf is valued at (millionths), as the count declared it.
 ALTER TABLE adjustment_items ADD COLUMN cost INTEGER;
+
+-- planner statistics for the new index (see 0003)
+INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
+    ('stock_movements', 'stock_movements_by_source', '1000000 100000 2');

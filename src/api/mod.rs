@@ -15,6 +15,7 @@ pub mod exports;
 pub mod extract;
 pub mod feeds;
 mod idempotency;
+pub mod inventories;
 pub mod invoices;
 pub mod line_sales;
 pub mod menu_import;
@@ -25,9 +26,11 @@ pub mod observe;
 pub mod pos;
 pub mod products;
 pub mod rate_limit;
+pub mod returns;
 pub mod stop_list;
 pub mod storage;
 pub mod tech_maps;
+pub mod writeoffs;
 
 use std::sync::Arc;
 
@@ -149,6 +152,9 @@ fn sections() -> OpenApiRouter<AppState> {
         .merge(tech_maps::router())
         .merge(menu_import::router())
         .merge(adjustments::router())
+        .merge(writeoffs::router())
+        .merge(inventories::router())
+        .merge(returns::router())
         .merge(pos::router())
         .merge(stop_list::router())
         .merge(delivery::router())

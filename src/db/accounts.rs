@@ -57,6 +57,65 @@ pub async fn stock_module(tx: &mut Tx, account_id: AccountId) -> Result<bool, Db
     Ok(on)
 }
 
+/// What decides whether a document date is locked: the account's time zone and its lock date
+/// (`YYYY-MM-DD`, a day in that zone), if any.
+#[derive(Debug, Clone)]
+pub struct Lock {
+    pub timezone: String,
+    pub lock_date: Option<String>,
+}
+
+from_row!(Lock {
+    timezone,
+    lock_date
+});
+
+/// The account's time zone and lock date.
+pub async fn lock(q: &mut impl Query, account_id: AccountId) -> Result<Lock, DbError> {
+    q.one(
+        "SELECT timezone, lock_date FROM accounts WHERE id = :account_id",
+        params! { account_id },
+    )
+    .await
+}
+
+/// The account's settings as the admin API shows them.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub timezone: String,
+    pub stock_module: bool,
+    pub lock_date: Option<String>,
+}
+
+from_row!(Settings {
+    timezone,
+    stock_module,
+    lock_date
+});
+
+/// The account's settings.
+pub async fn settings(q: &mut impl Query, account_id: AccountId) -> Result<Settings, DbError> {
+    q.one(
+        "SELECT timezone, stock_module, lock_date FROM accounts WHERE id = :account_id",
+        params! { account_id },
+    )
+    .await
+}
+
+/// Sets (`Some(day)`) or clears (`None`) the account's lock date.
+pub async fn set_lock_date(
+    tx: &mut Tx,
+    account_id: AccountId,
+    lock_date: Option<String>,
+) -> Result<(), DbError> {
+    tx.run(
+        "UPDATE accounts SET lock_date = :lock_date WHERE id = :account_id",
+        params! { account_id, lock_date },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Changes the account's settings; `None` leaves one as it is.
 pub async fn update_settings(
     tx: &mut Tx,

@@ -4,7 +4,7 @@
 
 use std::marker::PhantomData;
 
-use super::{Db, DbError, FromRow, Query, Tx};
+use super::{Db, DbError, FromRow, Query, Scalar, Tx};
 use crate::domain::ids::{AccountId, Id};
 use crate::params;
 
@@ -64,6 +64,23 @@ impl<T: FromRow + Send> Table<T> {
             self.name
         );
         q.exists(&sql, params! { account_id, id: id.get() }).await
+    }
+
+    /// The date of document `id` (`None` when there is none).
+    pub async fn doc_date(
+        &self,
+        q: &mut impl Query,
+        account_id: AccountId,
+        id: impl Id,
+    ) -> Result<Option<i64>, DbError> {
+        let sql = format!(
+            "SELECT doc_date AS value FROM {} WHERE account_id = :account_id AND id = :id",
+            self.name
+        );
+        let date: Option<Scalar<i64>> = q
+            .optional(&sql, params! { account_id, id: id.get() })
+            .await?;
+        Ok(date.map(|Scalar(date)| date))
     }
 
     /// The header of document `id`.

@@ -40,6 +40,9 @@ pub enum Kind {
     ModifierGroup,
     ModifierItem,
     Employee,
+    WriteOff,
+    Inventory,
+    Return,
 }
 
 impl Kind {
@@ -69,6 +72,9 @@ impl Kind {
             Kind::ModifierGroup => "modifier_group",
             Kind::ModifierItem => "modifier_item",
             Kind::Employee => "employee",
+            Kind::WriteOff => "writeoff",
+            Kind::Inventory => "inventory",
+            Kind::Return => "return",
         }
     }
 }

@@ -134,6 +134,7 @@ async fn replay(
 ) -> Result<Vec<(MovementId, String, i64)>, DbError> {
     let (storage_id, product_id) = stream;
     let (date, id) = key;
+    count_in_full_stocktakings(tx, account_id, stream, date).await?;
     let rows: Vec<Row> = tx
         .all(
             "SELECT m.id, m.doc_type, m.doc_id, m.rule, m.qty, m.value, m.source_id, \
@@ -200,6 +201,61 @@ async fn replay(
         super::marks::bump(tx, account_id, super::marks::Section::Balances);
     }
     Ok(newly)
+}
+
+/// A wired full stocktaking counts every product of its storage as of its date: one dated at
+/// or after `date` that has no count for this product yet (the product had nothing in the
+/// book when it was wired, and something placed before it changes that) gets a count to 0,
+/// numbered after its lines, for the replay to value.
+async fn count_in_full_stocktakings(
+    tx: &mut Tx,
+    account_id: AccountId,
+    stream: Stream,
+    date: i64,
+) -> Result<(), DbError> {
+    struct Uncounted {
+        id: i64,
+        doc_date: i64,
+        line_no: i64,
+    }
+    from_row!(Uncounted {
+        id,
+        doc_date,
+        line_no
+    });
+    let (storage_id, product_id) = stream;
+    let doc_type = DocKind::Inventory.as_str();
+    let uncounted: Vec<Uncounted> = tx
+        .all(
+            "SELECT i.id, i.doc_date, COALESCE((SELECT MAX(m.line_no) FROM stock_movements m \
+             WHERE m.account_id = i.account_id AND m.doc_type = :doc_type AND m.doc_id = i.id), 0) + 1 AS line_no \
+             FROM inventories i WHERE i.account_id = :account_id AND i.storage_id = :storage_id \
+             AND i.full_count = 1 AND i.wired = 1 AND i.doc_date >= :date \
+             AND NOT EXISTS (SELECT 1 FROM stock_movements m WHERE m.account_id = i.account_id \
+             AND m.doc_type = :doc_type AND m.doc_id = i.id AND m.product_id = :product_id)",
+            params! { account_id, storage_id, product_id, date, doc_type },
+        )
+        .await?;
+    for u in uncounted {
+        let id =
+            MovementId::new(super::ids::next(tx, account_id, super::ids::Kind::Movement).await?);
+        let row = record! {
+            account_id,
+            id,
+            storage_id,
+            product_id,
+            doc_type,
+            doc_id: u.id,
+            line_no: u.line_no,
+            doc_date: u.doc_date,
+            qty: Qty::ZERO,
+            value: Money::ZERO,
+            rule: Rule::Count.as_str(),
+            target: Qty::ZERO,
+        };
+        batch::insert(tx, "stock_movements", &[row], "").await?;
+    }
+    Ok(())
 }
 
 /// How a stored movement is valued, its source's changes in this run seen first.

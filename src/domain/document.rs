@@ -1,9 +1,12 @@
 //! The kinds of document the stock ledger knows: every movement names the document that made
-//! it by kind (`stock_movements.doc_type`, stored as [`DocKind::as_str`]) and id.
+//! it by kind (`stock_movements.doc_type`, stored as [`DocKind::as_str`]) and id. And the
+//! reasons a write-off act gives.
 
 use std::fmt;
 
-use super::ids::{AdjustmentId, Id, InvoiceId, MoveId, ReceiptId};
+use super::ids::{
+    AdjustmentId, Id, InventoryId, InvoiceId, MoveId, ReceiptId, ReturnId, WriteOffId,
+};
 
 /// A kind of document that moves stock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -16,6 +19,12 @@ pub enum DocKind {
     Adjustment,
     /// A receipt (a sale, or the counter-receipt of an annulled one).
     Receipt,
+    /// A write-off act.
+    WriteOff,
+    /// A stocktaking.
+    Inventory,
+    /// A return to the supplier.
+    Return,
 }
 
 impl DocKind {
@@ -26,6 +35,9 @@ impl DocKind {
             DocKind::Move => "move",
             DocKind::Adjustment => "adjustment",
             DocKind::Receipt => "receipt",
+            DocKind::WriteOff => "writeoff",
+            DocKind::Inventory => "inventory",
+            DocKind::Return => "return",
         }
     }
 }
@@ -57,6 +69,52 @@ impl DocumentId for ReceiptId {
     const KIND: DocKind = DocKind::Receipt;
 }
 
+impl DocumentId for WriteOffId {
+    const KIND: DocKind = DocKind::WriteOff;
+}
+
+impl DocumentId for InventoryId {
+    const KIND: DocKind = DocKind::Inventory;
+}
+
+impl DocumentId for ReturnId {
+    const KIND: DocKind = DocKind::Return;
+}
+
+/// Why stock is written off (API.md §11); stored and shown as [`WriteOffReason::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WriteOffReason {
+    Spoilage,
+    StaffMeal,
+    Tasting,
+    Breakage,
+    Other,
+}
+
+impl WriteOffReason {
+    pub const ALL: [WriteOffReason; 5] = [
+        WriteOffReason::Spoilage,
+        WriteOffReason::StaffMeal,
+        WriteOffReason::Tasting,
+        WriteOffReason::Breakage,
+        WriteOffReason::Other,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            WriteOffReason::Spoilage => "spoilage",
+            WriteOffReason::StaffMeal => "staff_meal",
+            WriteOffReason::Tasting => "tasting",
+            WriteOffReason::Breakage => "breakage",
+            WriteOffReason::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<WriteOffReason> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
 /// Which document a movement belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DocRef {
@@ -85,9 +143,27 @@ mod tests {
             DocKind::Move,
             DocKind::Adjustment,
             DocKind::Receipt,
+            DocKind::WriteOff,
+            DocKind::Inventory,
+            DocKind::Return,
         ];
         let names: Vec<&str> = all.iter().map(|k| k.as_str()).collect();
-        assert_eq!(names, ["invoice", "move", "adjustment", "receipt"]);
+        assert_eq!(
+            names,
+            [
+                "invoice",
+                "move",
+                "adjustment",
+                "receipt",
+                "writeoff",
+                "inventory",
+                "return"
+            ]
+        );
+        for reason in WriteOffReason::ALL {
+            assert_eq!(WriteOffReason::parse(reason.as_str()), Some(reason));
+        }
+        assert_eq!(WriteOffReason::parse("theft"), None);
         assert_eq!(
             DocRef::of(MoveId::new(7)),
             DocRef {

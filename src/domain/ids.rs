@@ -82,6 +82,12 @@ ids! {
     MoveId,
     /// A write-off or stocktaking adjustment.
     AdjustmentId,
+    /// A write-off act (spoilage, staff meals, tastings, breakage).
+    WriteOffId,
+    /// A stocktaking: counted quantities against the book as of its date.
+    InventoryId,
+    /// A return of goods to their supplier.
+    ReturnId,
     /// A stock movement (one line of the ledger).
     MovementId,
     ShiftId,

@@ -12,7 +12,7 @@ use std::future::Future;
 
 use crate::db::documents::Table;
 use crate::db::stock::{self, NewMovement};
-use crate::db::{self, Db, FromRow, Tx};
+use crate::db::{self, accounts, Db, FromRow, Tx};
 use crate::domain::document::{DocRef, DocumentId};
 use crate::domain::ids::AccountId;
 use crate::domain::time;
@@ -36,7 +36,7 @@ pub trait StockDocument: DocumentId {
 }
 
 /// Wires (`true`) or unwires (`false`) a document: 404 when it does not exist, 409 when it is
-/// already in that state.
+/// already in that state or dated on or before the account's lock date.
 #[tracing::instrument(skip_all, fields(account = %actor.account_id, kind = %D::KIND, id = %id))]
 pub async fn set_wired<D: StockDocument>(
     db: &Db,
@@ -47,6 +47,11 @@ pub async fn set_wired<D: StockDocument>(
     let now = time::now_unix();
     let account_id = actor.account_id;
     let mut tx = db.begin_write().await?;
+    let date = D::TABLE
+        .doc_date(&mut tx, account_id, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    require_unlocked(&mut tx, account_id, date).await?;
     flip(&mut tx, actor, id, wired, now).await?;
     if wired {
         let movements = id.movements(&mut tx, account_id).await?;
@@ -87,6 +92,36 @@ async fn flip<D: StockDocument>(
 
 fn not_found<D: DocumentId>(id: D) -> ServiceError {
     ServiceError::NotFound(format!("no {} with id {id}", D::KIND))
+}
+
+/// Refuses (409, naming the lock date) a document dated `doc_date` when the account's lock
+/// date is set and `doc_date` falls before the end of that day in the account's time zone.
+/// Creating, wiring and unwiring a stock document call it inside their transaction; receipts
+/// never do (they are facts).
+pub async fn require_unlocked(
+    tx: &mut Tx,
+    account_id: AccountId,
+    doc_date: i64,
+) -> ServiceResult<()> {
+    let lock = accounts::lock(tx, account_id).await?;
+    let Some(lock_date) = lock.lock_date else {
+        return Ok(());
+    };
+    let zone = time::parse_timezone(&lock.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let end = time::day_end(&lock_date, &zone).map_err(|_| {
+        ServiceError::Db(db::DbError::Corrupt {
+            column: "accounts.lock_date",
+            value: lock_date.clone(),
+        })
+    })?;
+    if doc_date < end {
+        return Err(ServiceError::Conflict(format!(
+            "the account is locked up to {lock_date}; a document dated {} cannot be created, \
+             wired or unwired",
+            time::day_of(doc_date, &zone)
+        )));
+    }
+    Ok(())
 }
 
 /// The header of document `id`: 404 when there is none.

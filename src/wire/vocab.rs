@@ -46,6 +46,11 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Why stock is written off.
+    WriteOffReason = ["spoilage", "staff_meal", "tasting", "breakage", "other"]
+}
+
+vocabulary! {
     /// How a product is sold: by weight (`weighting`, for kg and l) or by piece (`simple`).
     SellingKind = ["simple", "weighting"]
 }

@@ -35,6 +35,13 @@ enum Op {
     Sell(usize, i64, i64),
     /// Annul the n-th sale (dated now, after everything).
     Annul(usize),
+    /// Write off `qty` thousandths of product p in storage s on `day`; wired.
+    WriteOff(usize, i64, i64, i64),
+    /// Count products in storage s on `day` (`full`: every other product with a book counts
+    /// as 0); wired.
+    Count(i64, Vec<(usize, i64)>, bool, i64),
+    /// Return `qty` thousandths of product p from storage s to the supplier on `day`; wired.
+    Return(usize, i64, i64, i64),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -48,12 +55,29 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(p, s, q, day)| Op::Transfer(p, s, q, day)),
         3 => (0..=PRODUCTS, 1i64..20_000, 0i64..30).prop_map(|(p, q, day)| Op::Sell(p, q, day)),
         1 => (0usize..8).prop_map(Op::Annul),
+        1 => (0..PRODUCTS, 1i64..3, 1i64..20_000, 0i64..30)
+            .prop_map(|(p, s, q, day)| Op::WriteOff(p, s, q, day)),
+        1 => (1i64..3, prop::collection::btree_map(0..PRODUCTS, 0i64..40_000, 0..3), any::<bool>(), 0i64..30)
+            .prop_map(|(s, counts, full, day)| Op::Count(s, counts.into_iter().collect(), full, day)),
+        1 => (0..PRODUCTS, 1i64..3, 1i64..20_000, 0i64..30)
+            .prop_map(|(p, s, q, day)| Op::Return(p, s, q, day)),
     ]
 }
 
 /// What a document does, for the model.
 #[derive(Debug, Clone)]
 enum Fact {
+    /// A write-off or a supplier return: out at the average cost.
+    Out {
+        product: usize,
+        storage: i64,
+        qty: i64,
+    },
+    Count {
+        storage: i64,
+        counts: Vec<(usize, i64)>,
+        full: bool,
+    },
     Invoice {
         storage: i64,
         lines: Vec<Line>,
@@ -109,6 +133,27 @@ fn ingredients(p: usize, qty: i64) -> Vec<(usize, i64)> {
     }
 }
 
+/// `value / qty` as a unit cost in millionths (the cost of stock that came in).
+fn unit_cost(m: (i64, i64)) -> i64 {
+    div_round(i128::from(m.1) * 10_000_000, i128::from(m.0))
+}
+
+/// What counting `target` against a balance moves: a shortfall goes out at the average
+/// cost; otherwise the balance ends at `target` × the average cost, or × `last_cost` (the
+/// last cost that came in) when nothing is on hand.
+fn count(balance: (i64, i64), last_cost: i64, target: i64) -> (i64, i64) {
+    let (on_hand, value) = balance;
+    if on_hand > 0 && target <= on_hand {
+        return take(balance, on_hand - target);
+    }
+    let ends_at = if on_hand > 0 {
+        div_round(i128::from(target) * i128::from(value), i128::from(on_hand))
+    } else {
+        div_round(i128::from(target) * i128::from(last_cost), 10_000_000)
+    };
+    (target - on_hand, ends_at - value)
+}
+
 /// What taking `qty` out of a balance takes: (qty, value), both negative or zero.
 fn take(balance: (i64, i64), qty: i64) -> (i64, i64) {
     let (on_hand, value) = balance;
@@ -132,10 +177,18 @@ fn replay(docs: &[Doc]) -> (Movements, Balances, BTreeMap<i64, i64>) {
     // a sale's movements (ingredient, taken), by document index, for its annulment to mirror
     let mut taken: BTreeMap<usize, Vec<(usize, (i64, i64))>> = BTreeMap::new();
     let mut costs = BTreeMap::new();
-    let mut put = |doc: &Doc, storage: i64, product: usize, m: (i64, i64), b: &mut Balances| {
+    let mut last_costs: BTreeMap<(i64, usize), i64> = BTreeMap::new();
+    let mut put = |doc: &Doc,
+                   storage: i64,
+                   product: usize,
+                   m: (i64, i64),
+                   (b, last): (&mut Balances, &mut BTreeMap<(i64, usize), i64>)| {
         let e = b.entry((storage, product)).or_insert((0, 0));
         e.0 += m.0;
         e.1 += m.1;
+        if m.0 > 0 && m.1 > 0 {
+            last.insert((storage, product), unit_cost(m));
+        }
         let e = movements
             .entry((doc.kind, doc.id, storage, product))
             .or_insert((0, 0));
@@ -147,7 +200,13 @@ fn replay(docs: &[Doc]) -> (Movements, Balances, BTreeMap<i64, i64>) {
         match &doc.fact {
             Fact::Invoice { storage, lines } => {
                 for &(p, amount, cents) in lines {
-                    put(doc, *storage, p, (amount * 1000, cents), &mut balances);
+                    put(
+                        doc,
+                        *storage,
+                        p,
+                        (amount * 1000, cents),
+                        (&mut balances, &mut last_costs),
+                    );
                 }
             }
             Fact::Transfer { product, from, qty } => {
@@ -155,14 +214,20 @@ fn replay(docs: &[Doc]) -> (Movements, Balances, BTreeMap<i64, i64>) {
                     balances.get(&(*from, *product)).copied().unwrap_or((0, 0)),
                     *qty,
                 );
-                put(doc, *from, *product, out, &mut balances);
-                put(doc, 3 - from, *product, (-out.0, -out.1), &mut balances);
+                put(doc, *from, *product, out, (&mut balances, &mut last_costs));
+                put(
+                    doc,
+                    3 - from,
+                    *product,
+                    (-out.0, -out.1),
+                    (&mut balances, &mut last_costs),
+                );
             }
             Fact::Sale { product, qty } => {
                 let mut outs = Vec::new();
                 for (p, q) in ingredients(*product, *qty) {
                     let out = take(balances.get(&(1, p)).copied().unwrap_or((0, 0)), q);
-                    put(doc, 1, p, out, &mut balances);
+                    put(doc, 1, p, out, (&mut balances, &mut last_costs));
                     outs.push((p, out));
                 }
                 costs.insert(doc.id, -outs.iter().map(|(_, o)| o.1).sum::<i64>());
@@ -171,9 +236,61 @@ fn replay(docs: &[Doc]) -> (Movements, Balances, BTreeMap<i64, i64>) {
             Fact::Annulment { sale } => {
                 let outs = taken.get(sale).cloned().unwrap_or_default();
                 for &(p, out) in &outs {
-                    put(doc, 1, p, (-out.0, -out.1), &mut balances);
+                    put(
+                        doc,
+                        1,
+                        p,
+                        (-out.0, -out.1),
+                        (&mut balances, &mut last_costs),
+                    );
                 }
                 costs.insert(doc.id, -outs.iter().map(|(_, o)| o.1).sum::<i64>());
+            }
+            Fact::Out {
+                product,
+                storage,
+                qty,
+            } => {
+                let out = take(
+                    balances
+                        .get(&(*storage, *product))
+                        .copied()
+                        .unwrap_or((0, 0)),
+                    *qty,
+                );
+                put(
+                    doc,
+                    *storage,
+                    *product,
+                    out,
+                    (&mut balances, &mut last_costs),
+                );
+            }
+            Fact::Count {
+                storage,
+                counts,
+                full,
+            } => {
+                let mut counted: Vec<(usize, i64)> = counts.clone();
+                if *full {
+                    for p in 0..PRODUCTS {
+                        let book = balances.get(&(*storage, p)).copied().unwrap_or((0, 0));
+                        if book != (0, 0) && !counts.iter().any(|(c, _)| *c == p) {
+                            counted.push((p, 0));
+                        }
+                    }
+                }
+                for (p, target) in counted {
+                    let book = balances.get(&(*storage, p)).copied().unwrap_or((0, 0));
+                    let last = last_costs.get(&(*storage, p)).copied().unwrap_or(0);
+                    put(
+                        doc,
+                        *storage,
+                        p,
+                        count(book, last, target),
+                        (&mut balances, &mut last_costs),
+                    );
+                }
             }
         }
     }
@@ -221,6 +338,7 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
         .collect();
     products.push(json!({"ref_code": format!("p{PRODUCTS}"), "name": "Dish", "type": "tech_map", "cancellation_type": 2}));
     let body = json!({"date": instant(start - 86_400), "storage": {"caf_id": 1}, "products": products,
+                      "shipper": {"ref_code": "sh", "name": "Supplier"},
                       "items": (0..PRODUCTS).map(|p| json!({"amount": 1, "product_code": format!("p{p}"), "cost": 0})).collect::<Vec<_>>()});
     invoices::create(db, &actor, &serde_json::from_value(body).map_err(fail)?)
         .await
@@ -300,19 +418,77 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
                     wired: true,
                 });
             }
+            Op::WriteOff(p, storage, qty, day) | Op::Return(p, storage, qty, day) => {
+                let amount = format!("{}.{:03}", qty / 1000, qty % 1000);
+                let (kind, id) = if matches!(op, Op::WriteOff(..)) {
+                    let body = json!({"date": instant(date(*day)), "storage": {"caf_id": storage}, "reason": "spoilage",
+                                      "items": [{"product_code": format!("p{p}"), "amount": amount}]});
+                    let input = serde_json::from_value(body).map_err(fail)?;
+                    let id = caffesta::service::writeoffs::create(db, &actor, &input)
+                        .await
+                        .map_err(fail)?;
+                    ("writeoff", id.get())
+                } else {
+                    let body = json!({"date": instant(date(*day)), "storage": {"caf_id": storage}, "shipper": {"ref_code": "sh"},
+                                      "items": [{"product_code": format!("p{p}"), "amount": amount, "price": "1.5"}]});
+                    let input = serde_json::from_value(body).map_err(fail)?;
+                    let id = caffesta::service::returns::create(db, &actor, &input)
+                        .await
+                        .map_err(fail)?;
+                    ("return", id.get())
+                };
+                set_wired(db, &actor, kind, id, true).await.map_err(fail)?;
+                wirable.push(docs.len());
+                docs.push(Doc {
+                    kind,
+                    id,
+                    fact: Fact::Out {
+                        product: *p,
+                        storage: *storage,
+                        qty: *qty,
+                    },
+                    date: date(*day),
+                    seq,
+                    wired: true,
+                });
+            }
+            Op::Count(storage, counts, full, day) => {
+                let items: Vec<_> = counts
+                    .iter()
+                    .map(|(p, q)| json!({"product_code": format!("p{p}"), "counted": format!("{}.{:03}", q / 1000, q % 1000)}))
+                    .collect();
+                if items.is_empty() && !full {
+                    continue;
+                }
+                let body = json!({"date": instant(date(*day)), "storage": {"caf_id": storage}, "full": full, "items": items});
+                let input = serde_json::from_value(body).map_err(fail)?;
+                let id = caffesta::service::inventories::create(db, &actor, &input)
+                    .await
+                    .map_err(fail)?;
+                set_wired(db, &actor, "inventory", id.get(), true)
+                    .await
+                    .map_err(fail)?;
+                wirable.push(docs.len());
+                docs.push(Doc {
+                    kind: "inventory",
+                    id: id.get(),
+                    fact: Fact::Count {
+                        storage: *storage,
+                        counts: counts.clone(),
+                        full: *full,
+                    },
+                    date: date(*day),
+                    seq,
+                    wired: true,
+                });
+            }
             Op::Wire(k) | Op::Unwire(k) => {
                 let Some(&i) = wirable.get(k % wirable.len().max(1)) else {
                     continue;
                 };
                 let wire = matches!(op, Op::Wire(_));
                 let doc = &mut docs[i];
-                let outcome = if doc.kind == "invoice" {
-                    let id = caffesta::domain::ids::InvoiceId::new(doc.id);
-                    documents::set_wired(db, &actor, id, wire).await
-                } else {
-                    let id = caffesta::domain::ids::MoveId::new(doc.id);
-                    documents::set_wired(db, &actor, id, wire).await
-                };
+                let outcome = set_wired(db, &actor, doc.kind, doc.id, wire).await;
                 prop_assert_eq!(outcome.is_ok(), doc.wired != wire, "{:?}", outcome.err());
                 if doc.wired != wire {
                     doc.wired = wire;
@@ -383,10 +559,17 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
         .map_err(fail)?
     {
         let kind: String = r.get("doc_type").map_err(fail)?;
-        let kind = ["invoice", "move", "receipt"]
-            .into_iter()
-            .find(|k| *k == kind)
-            .ok_or_else(|| fail(format!("unexpected kind {kind}")))?;
+        let kind = [
+            "invoice",
+            "move",
+            "receipt",
+            "writeoff",
+            "inventory",
+            "return",
+        ]
+        .into_iter()
+        .find(|k| *k == kind)
+        .ok_or_else(|| fail(format!("unexpected kind {kind}")))?;
         let key = (
             kind,
             r.get::<i64>("doc_id").map_err(fail)?,
@@ -397,6 +580,12 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
         e.0 += r.get::<i64>("qty").map_err(fail)?;
         e.1 += r.get::<i64>("value").map_err(fail)?;
     }
+    // a count that moved nothing (a full stocktaking's product with an empty book) is no movement
+    stored.retain(|_, m| *m != (0, 0));
+    let movements: Movements = movements
+        .into_iter()
+        .filter(|(_, m)| *m != (0, 0))
+        .collect();
     prop_assert_eq!(&stored, &movements, "movements");
     let mut stored = Balances::new();
     for r in reader
@@ -439,6 +628,24 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
     Ok(())
 }
 
+/// Wires or unwires document `id` of `kind`.
+async fn set_wired(
+    db: &caffesta::db::Db,
+    actor: &Actor,
+    kind: &str,
+    id: i64,
+    wire: bool,
+) -> Result<(), caffesta::service::ServiceError> {
+    use caffesta::domain::ids::{InventoryId, InvoiceId, MoveId, ReturnId, WriteOffId};
+    match kind {
+        "invoice" => documents::set_wired(db, actor, InvoiceId::new(id), wire).await,
+        "move" => documents::set_wired(db, actor, MoveId::new(id), wire).await,
+        "writeoff" => documents::set_wired(db, actor, WriteOffId::new(id), wire).await,
+        "inventory" => documents::set_wired(db, actor, InventoryId::new(id), wire).await,
+        _ => documents::set_wired(db, actor, ReturnId::new(id), wire).await,
+    }
+}
+
 async fn receipt_id(
     db: &caffesta::db::Db,
     account_id: caffesta::domain::ids::AccountId,
@@ -464,7 +671,11 @@ async fn documents_wired_in_any_order_cost_as_a_date_order_replay(backend: Backe
     let db = database.open().await;
     let handle = tokio::runtime::Handle::current();
     let mut runner = TestRunner::new(Config {
-        cases: 48,
+        // LEDGER_CASES=1000 for a longer search
+        cases: std::env::var("LEDGER_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(48),
         failure_persistence: None,
         ..Config::default()
     });

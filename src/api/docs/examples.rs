@@ -67,13 +67,38 @@ pub fn body(operation_id: &str) -> Option<&'static str> {
   "items": [{"product_code": "milk", "amount": 20, "price": "2.40", "caf_tax_id": 2}]
 }"#
         }
-        "wire_invoice" | "wire_move" => r#"{"action": "wire"}"#,
+        "wire_invoice" | "wire_move" | "wire_writeoff" | "wire_inventory" | "wire_return" => {
+            r#"{"action": "wire"}"#
+        }
         "wire_adjustment" => r#"{"action": "unwire"}"#,
         "create_move" => {
             r#"{
   "storage_from": {"caf_id": 1},
   "storage_to": {"caf_id": 4},
   "comment": "to the shop",
+  "items": [{"product_code": "milk", "amount": 2}]
+}"#
+        }
+        "create_writeoff" => {
+            r#"{
+  "storage": {"caf_id": 1},
+  "reason": "spoilage",
+  "comment": "sour milk",
+  "items": [{"product_code": "milk", "amount": "1.5"}]
+}"#
+        }
+        "create_inventory" => {
+            r#"{
+  "storage": {"caf_id": 1},
+  "comment": "the milk shelf",
+  "items": [{"product_code": "milk", "counted": 12}]
+}"#
+        }
+        "create_return" => {
+            r#"{
+  "storage": {"caf_id": 1},
+  "shipper": {"ref_code": "milk-farm"},
+  "invoice_id": 1,
   "items": [{"product_code": "milk", "amount": 2}]
 }"#
         }
@@ -197,6 +222,13 @@ pub fn note(operation_id: &str, path: &str) -> Option<&'static str> {
         "wire_adjustment" => {
             "`1`: the adjustment the menu import example posted (wired); send `wire` to post it \
              again."
+        }
+        "wire_writeoff" | "wire_inventory" | "wire_return" => {
+            "`1`: the document the create example made (a new account's first)."
+        }
+        "create_return" => {
+            "Prices default to the demo's invoice 1, from the same shipper; without `invoice_id` \
+             each line needs its `price`."
         }
         "get_tech_map" | "set_tech_map" => "`16`: the demo's latte.",
         "annul_receipt" | "receipt_info" => {
