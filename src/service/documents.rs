@@ -169,3 +169,19 @@ pub fn doc_date(date: Option<&str>) -> ServiceResult<i64> {
         None => Ok(time::now_unix()),
     }
 }
+
+/// The instant the account's lock ends (the start of the day after its lock date, in its
+/// zone), if it has one.
+pub async fn lock_end(tx: &mut Tx, account_id: AccountId) -> ServiceResult<Option<i64>> {
+    let lock = accounts::lock(tx, account_id).await?;
+    let Some(lock_date) = lock.lock_date else {
+        return Ok(None);
+    };
+    let zone = time::parse_timezone(&lock.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    time::day_end(&lock_date, &zone).map(Some).map_err(|_| {
+        ServiceError::Db(db::DbError::Corrupt {
+            column: "accounts.lock_date",
+            value: lock_date,
+        })
+    })
+}

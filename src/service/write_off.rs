@@ -53,6 +53,7 @@ pub async fn post(
             format!("unknown product_id {}", line.product_id),
         ));
     }
+    let doc_date = after_lock(tx, account_id, doc_date).await?;
     let sold: Vec<ProductId> = lines.iter().map(|l| l.product_id).collect();
     let chosen = catalog::sale_storages(tx, account_id, shop_id, &sold).await?;
     let default = objects::shop_storage(tx, account_id, shop_id)
@@ -111,6 +112,7 @@ pub async fn reverse(
     doc_date: i64,
     now: i64,
 ) -> ServiceResult<()> {
+    let doc_date = after_lock(tx, account_id, doc_date).await?;
     let movements: Vec<NewMovement> = stock::movements_of(tx, account_id, original)
         .await?
         .into_iter()
@@ -124,6 +126,15 @@ pub async fn reverse(
         .collect();
     stock::post(tx, account_id, counter, &movements, now).await?;
     Ok(())
+}
+
+/// The date a receipt enters the ledger at: its own, or the end of the account's lock when
+/// it is older (a receipt is a fact and is never refused, but nothing before the lock moves).
+async fn after_lock(tx: &mut Tx, account_id: AccountId, doc_date: i64) -> ServiceResult<i64> {
+    Ok(match super::documents::lock_end(tx, account_id).await? {
+        Some(end) if doc_date < end => end,
+        _ => doc_date,
+    })
 }
 
 /// The cancellation types of the sold products and, level by level, the recipes and

@@ -743,7 +743,121 @@ async fn check_names_the_first_movement_that_breaks_the_date_rule(backend: Backe
     );
 }
 
+/// A till's receipt older than the lock date is taken (receipts are facts) but enters the
+/// ledger at the lock's end, so nothing dated before the lock changes value.
+async fn a_receipt_older_than_the_lock_enters_the_ledger_at_the_lock_end(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.open().await;
+    let account_id = admin::create_account(&db, "locked", None)
+        .await
+        .expect("account");
+    for storage in ["A", "B"] {
+        admin::create_storage(&db, "locked", storage)
+            .await
+            .expect("storage");
+    }
+    admin::create_shop(&db, "locked", "S", caffesta::domain::ids::StorageId::new(1))
+        .await
+        .expect("shop");
+    let actor = Actor {
+        account_id,
+        user_id: 1,
+        timezone: jiff::tz::TimeZone::UTC,
+    };
+    let invoice = json!({"date": "2026-01-01T09:00:00Z", "storage": {"caf_id": 1},
+                         "products": [{"ref_code": "p0", "name": "P0"}],
+                         "items": [{"amount": 10, "product_code": "p0", "cost": "100"}]});
+    let id = invoices::create(
+        &db,
+        &actor,
+        &serde_json::from_value(invoice).expect("invoice"),
+    )
+    .await
+    .expect("create");
+    documents::set_wired(&db, &actor, id, true)
+        .await
+        .expect("wire");
+    let transfer = json!({"date": "2026-03-01T09:00:00Z", "storage_from": {"caf_id": 1}, "storage_to": {"caf_id": 2},
+                          "items": [{"amount": 5, "product_code": "p0"}]});
+    let id = moves::create(
+        &db,
+        &actor,
+        &serde_json::from_value(transfer).expect("transfer"),
+    )
+    .await
+    .expect("create");
+    documents::set_wired(&db, &actor, id, true)
+        .await
+        .expect("wire");
+    let mut tx = db.begin_write().await.expect("tx");
+    caffesta::db::accounts::set_lock_date(&mut tx, account_id, Some("2026-03-31".into()))
+        .await
+        .expect("lock");
+    caffesta::db::commit(tx).await.expect("commit");
+    let till = sales::Till {
+        actor: actor.clone(),
+        shop_id: caffesta::domain::ids::ShopId::new(1),
+    };
+    sales::open_shift(&db, &till, &ShiftOpenIn::default())
+        .await
+        .expect("shift");
+    let product =
+        caffesta::db::products::find(&db, account_id, caffesta::db::products::Key::RefCode("p0"))
+            .await
+            .expect("find")
+            .expect("product");
+    let receipt = json!({"created_at": "2026-02-10T12:00:00Z",
+                         "lines": [{"product_id": product.id, "count": 5, "price": 1, "total_sum": 1}],
+                         "payments": [{"payment_id": 1, "value": 1}]});
+    sales::upload(
+        &db,
+        &till,
+        &serde_json::from_value(receipt).expect("receipt"),
+    )
+    .await
+    .expect("a receipt is never refused");
+    let rows = db
+        .read()
+        .await
+        .rows(
+            "SELECT doc_type, doc_date, qty, value FROM stock_movements WHERE account_id = :account_id \
+             AND storage_id = 1 ORDER BY doc_date, id",
+            caffesta::params! { account_id },
+        )
+        .await
+        .expect("movements");
+    let seen: Vec<(String, i64, i64, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.get("doc_type").expect("doc_type"),
+                r.get("doc_date").expect("doc_date"),
+                r.get("qty").expect("qty"),
+                r.get("value").expect("value"),
+            )
+        })
+        .collect();
+    let lock_end = caffesta::domain::time::parse_instant(
+        "2026-04-01T00:00:00+03:00",
+        &jiff::tz::TimeZone::UTC,
+    )
+    .expect("instant");
+    // the transfer still took half the stock at 50.00; the sale took the rest at the lock's end
+    // (the start of April 1 in the account's zone, Europe/Minsk)
+    assert_eq!(
+        seen[1..].to_vec(),
+        vec![
+            ("move".to_owned(), seen[1].1, -5000, -5000),
+            ("receipt".to_owned(), lock_end, -5000, -5000),
+        ]
+    );
+    let report = ledger::check(&db, account_id).await.expect("check");
+    assert!(report.is_clean(), "{:?}", report.differences);
+    db.close().await;
+}
+
 crate::backend_tests!(
     documents_wired_in_any_order_cost_as_a_date_order_replay,
     check_names_the_first_movement_that_breaks_the_date_rule,
+    a_receipt_older_than_the_lock_enters_the_ledger_at_the_lock_end,
 );
