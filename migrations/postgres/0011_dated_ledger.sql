@@ -10,6 +10,8 @@ ALTER TABLE stock_movements ADD COLUMN source_id BIGINT;
 ALTER TABLE stock_movements ADD COLUMN target BIGINT;
 ALTER TABLE stock_movements ADD COLUMN cost BIGINT;
 CREATE INDEX stock_movements_by_source ON stock_movements (account_id, source_id);
+-- a storage's movements by date: the movement report, and balances at an instant
+CREATE INDEX stock_movements_by_date ON stock_movements (account_id, storage_id, doc_date);
 
 -- last_date: the latest doc_date among the balance's movements (an upper bound): a movement
 -- dated at or after it is the latest and is valued at once.

@@ -45,18 +45,26 @@ pub struct DateRange {
 impl DateRange {
     /// `[from, to)` in Unix seconds.
     pub fn bounds(&self, zone: &TimeZone) -> ApiResult<(i64, i64)> {
-        let from = match &self.start {
-            Some(day) => {
-                time::day_start(day, zone).map_err(|e| ApiError::unprocessable("start", e))?
-            }
-            None => i64::MIN,
-        };
-        let to = match &self.end {
-            Some(day) => time::day_end(day, zone).map_err(|e| ApiError::unprocessable("end", e))?,
-            None => i64::MAX,
-        };
-        Ok((from, to))
+        day_bounds(self.start.as_deref(), self.end.as_deref(), zone)
     }
+}
+
+/// The instants of a range of calendar days in `zone`, `[start of start, end of end)`; an
+/// open side is unbounded. 422 naming `start` or `end` when it is not a date.
+pub fn day_bounds(
+    start: Option<&str>,
+    end: Option<&str>,
+    zone: &TimeZone,
+) -> ApiResult<(i64, i64)> {
+    let from = match start {
+        Some(day) => time::day_start(day, zone).map_err(|e| ApiError::unprocessable("start", e))?,
+        None => i64::MIN,
+    };
+    let to = match end {
+        Some(day) => time::day_end(day, zone).map_err(|e| ApiError::unprocessable("end", e))?,
+        None => i64::MAX,
+    };
+    Ok((from, to))
 }
 
 /// Wires or unwires document `id` as `body` says.

@@ -27,6 +27,7 @@ pub mod pos;
 pub mod products;
 pub mod rate_limit;
 pub mod returns;
+pub mod stock_report;
 pub mod stop_list;
 pub mod storage;
 pub mod tech_maps;
@@ -155,6 +156,7 @@ fn sections() -> OpenApiRouter<AppState> {
         .merge(writeoffs::router())
         .merge(inventories::router())
         .merge(returns::router())
+        .merge(stock_report::router())
         .merge(pos::router())
         .merge(stop_list::router())
         .merge(delivery::router())

@@ -1,6 +1,6 @@
 //! API section 2, storage (`reference/storage.md`): the storages of the account.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::Json;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use utoipa_axum::router::OpenApiRouter;
@@ -13,7 +13,11 @@ use super::AppState;
 use crate::db::{objects, stock};
 use crate::domain::ids::{ProductId, StorageId};
 use crate::domain::stock::Balance;
+use crate::domain::time;
+use crate::service::stock_report;
+use serde::Deserialize;
 use serde::Serialize as SerializeDerive;
+use utoipa::IntoParams;
 use utoipa::ToSchema;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -91,20 +95,57 @@ pub struct StoreLine {
     balance: String,
 }
 
-/// Lists every product that has ever moved in the storage with its balance, average cost and
-/// value.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct StoreQuery {
+    /// The balances just before this instant (API.md §11): `2026-11-01T00:00`, or a date alone
+    /// for the start of that day, both in the account's time zone unless an offset is given.
+    /// Default: now.
+    #[param(example = "2026-11-01T00:00")]
+    at: Option<String>,
+}
+
+impl StoreLine {
+    fn of(id: ProductId, name: String, measure: String, balance: Balance) -> StoreLine {
+        StoreLine {
+            id,
+            name,
+            measure,
+            cost: balance.cost().to_string(),
+            summ: balance.shown_value().to_string(),
+            balance: balance.qty.to_string(),
+        }
+    }
+}
+
+/// Lists every product that has ever moved in the storage (by `at`, when given) with its
+/// balance, average cost and value.
 #[utoipa::path(
     get, path = "/draft/store/{caf_storage_id}", tag = "storage",
-    params(("caf_storage_id" = i64, Path, description = "storage id")),
-    responses((status = 200, body = Vec<StoreLine>), (status = 404, body = ErrorEnvelope)),
+    params(("caf_storage_id" = i64, Path, description = "storage id"), StoreQuery),
+    responses(
+        (status = 200, body = Vec<StoreLine>),
+        (status = 404, body = ErrorEnvelope),
+        (status = 422, description = "`at` is not a date or an instant", body = ErrorEnvelope),
+    ),
     security(("api_key" = []))
 )]
 async fn store(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     IdPath(storage_id): IdPath,
+    Query(query): Query<StoreQuery>,
 ) -> ApiResult<Json<Vec<StoreLine>>> {
     let storage_id = StorageId::new(storage_id);
+    if let Some(at) = &query.at {
+        let at = time::parse_instant(at, &caller.timezone)
+            .map_err(|e| ApiError::unprocessable("at", e))?;
+        let rows = stock_report::store_at(&state.db, caller.account_id, storage_id, at).await?;
+        let lines = rows
+            .into_iter()
+            .map(|r| StoreLine::of(r.product_id, r.name, r.measure, r.balance))
+            .collect();
+        return Ok(Json(lines));
+    }
     let rows = stock::store(&state.db, caller.account_id, storage_id).await?;
     if rows.is_empty() && !objects::storage_exists(&state.db, caller.account_id, storage_id).await?
     {
@@ -119,14 +160,7 @@ async fn store(
                 qty: row.qty,
                 value: row.value,
             };
-            StoreLine {
-                id: row.product_id,
-                name: row.name,
-                measure: row.measure,
-                cost: balance.cost().to_string(),
-                summ: balance.shown_value().to_string(),
-                balance: balance.qty.to_string(),
-            }
+            StoreLine::of(row.product_id, row.name, row.measure, balance)
         })
         .collect();
     Ok(Json(lines))

@@ -43,6 +43,7 @@ pub mod returns;
 mod row;
 pub mod sales;
 pub mod stock;
+pub mod stock_report;
 pub mod stop_list;
 pub mod tech_maps;
 pub mod writeoffs;

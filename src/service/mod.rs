@@ -22,6 +22,7 @@ pub mod products;
 pub mod returns;
 pub mod sales;
 pub mod seed;
+pub mod stock_report;
 pub mod stop_list;
 pub mod tech_maps;
 pub mod write_off;

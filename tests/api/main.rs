@@ -34,6 +34,7 @@ mod returns;
 mod sandbox;
 mod schema;
 mod selling;
+mod stock_reports;
 mod stop_list;
 mod storages;
 mod tech_maps;

@@ -28,6 +28,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/a/v1.0/storage/adjustments"),
     ("put", "/a/v1.0/storage/adjustments/{id}"),
     ("get", "/a/v1.0/storage/adjustments/{id}"),
+    ("get", "/a/v1.0/storage/report/movements"),
+    ("get", "/a/v1.0/storage/report/ledger"),
     ("post", "/a/v1.0/storage/writeoffs"),
     ("get", "/a/v1.0/storage/writeoffs"),
     ("put", "/a/v1.0/storage/writeoffs/{id}"),

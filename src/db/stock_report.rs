@@ -1,0 +1,215 @@
+//! Reads for the stock reports (API.md §11): a storage's balances at an instant, its
+//! movements of a period summed by product, kind and direction, and one product's movements
+//! in ledger order. Movements carry their value as of their date, so a sum of them up to an
+//! instant is exactly the ledger replayed up to that instant.
+
+use super::{batch, DbError, FromRow, Query, Value};
+use crate::domain::decimal::{Money, Qty};
+use crate::domain::ids::{AccountId, MovementId, ProductId, StorageId};
+use crate::{from_row, params};
+
+/// A product's quantity and value in a storage at an instant, with its card.
+#[derive(Debug, Clone)]
+pub struct ProductSum {
+    pub product_id: ProductId,
+    pub ref_code: String,
+    pub name: String,
+    pub measure: String,
+    pub qty: Qty,
+    pub value: Money,
+}
+
+from_row!(ProductSum {
+    product_id,
+    ref_code,
+    name,
+    measure,
+    qty,
+    value
+});
+
+/// A product's card, as the reports name it.
+#[derive(Debug, Clone)]
+pub struct Card {
+    pub product_id: ProductId,
+    pub ref_code: String,
+    pub name: String,
+    pub measure: String,
+}
+
+from_row!(Card {
+    product_id,
+    ref_code,
+    name,
+    measure
+});
+
+/// The cards of these products, by id.
+pub async fn cards(
+    q: &mut impl Query,
+    account_id: AccountId,
+    ids: &[ProductId],
+) -> Result<std::collections::HashMap<ProductId, Card>, DbError> {
+    let keys: Vec<Value> = ids.iter().map(|&id| Value::from(id)).collect();
+    let query = batch::Lookup {
+        columns: "p.id AS product_id, p.ref_code, p.name, p.measure",
+        from: "products p",
+        condition: "p.account_id = :account_id",
+        key: "p.id",
+    };
+    let mut found = std::collections::HashMap::new();
+    batch::lookup(q, &query, params! { account_id }, &keys, |r| {
+        let card = Card::from_row(r)?;
+        found.insert(card.product_id, card);
+        Ok(())
+    })
+    .await?;
+    Ok(found)
+}
+
+/// The balances of a storage just before `at` (movements dated before it), by product id:
+/// every product that had moved by then. Computed from the current balances less what came
+/// at or after `at` when that is the recent side (`from_now`), else summed from the start.
+pub async fn balances_at(
+    q: &mut impl Query,
+    account_id: AccountId,
+    storage_id: StorageId,
+    at: i64,
+    from_now: bool,
+) -> Result<Vec<ProductSum>, DbError> {
+    if !from_now {
+        return q
+            .all(
+                "SELECT p.id AS product_id, p.ref_code, p.name, p.measure, s.qty, s.value FROM \
+                 (SELECT product_id, CAST(SUM(qty) AS BIGINT) AS qty, CAST(SUM(value) AS BIGINT) AS value \
+                 FROM stock_movements WHERE account_id = :account_id AND storage_id = :storage_id \
+                 AND doc_date < :at GROUP BY product_id) s \
+                 JOIN products p ON p.account_id = :account_id AND p.id = s.product_id ORDER BY p.id",
+                params! { account_id, storage_id, at },
+            )
+            .await;
+    }
+    // every product with a balance, less the movements at or after `at`; a product whose
+    // every movement came after `at` had not moved by then
+    q.all(
+        "SELECT b.product_id, p.ref_code, p.name, p.measure, \
+         b.qty - COALESCE(a.qty, 0) AS qty, b.value - COALESCE(a.value, 0) AS value \
+         FROM stock_balances b JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
+         LEFT JOIN (SELECT product_id, CAST(SUM(qty) AS BIGINT) AS qty, \
+         CAST(SUM(value) AS BIGINT) AS value FROM stock_movements \
+         WHERE account_id = :account_id AND storage_id = :storage_id AND doc_date >= :at \
+         GROUP BY product_id) a ON a.product_id = b.product_id \
+         WHERE b.account_id = :account_id AND b.storage_id = :storage_id \
+         AND EXISTS (SELECT 1 FROM stock_movements m WHERE m.account_id = b.account_id \
+         AND m.storage_id = b.storage_id AND m.product_id = b.product_id AND m.doc_date < :at) \
+         ORDER BY b.product_id",
+        params! { account_id, storage_id, at },
+    )
+    .await
+}
+
+/// Movements of a period summed by product, document kind and direction (`incoming`: the
+/// quantity is positive).
+#[derive(Debug, Clone)]
+pub struct KindSum {
+    pub product_id: ProductId,
+    pub doc_type: String,
+    pub incoming: bool,
+    pub qty: Qty,
+    pub value: Money,
+}
+
+from_row!(KindSum {
+    product_id,
+    doc_type,
+    incoming,
+    qty,
+    value
+});
+
+/// The movements of a storage dated in `[from, to)`, summed by product, kind and direction.
+pub async fn period_sums(
+    q: &mut impl Query,
+    account_id: AccountId,
+    storage_id: StorageId,
+    from: i64,
+    to: i64,
+) -> Result<Vec<KindSum>, DbError> {
+    q.all(
+        "SELECT product_id, doc_type, CAST(CASE WHEN qty > 0 THEN 1 ELSE 0 END AS BIGINT) AS incoming, \
+         CAST(SUM(qty) AS BIGINT) AS qty, CAST(SUM(value) AS BIGINT) AS value \
+         FROM stock_movements WHERE account_id = :account_id AND storage_id = :storage_id \
+         AND doc_date >= :from AND doc_date < :to \
+         GROUP BY product_id, doc_type, CASE WHEN qty > 0 THEN 1 ELSE 0 END",
+        params! { account_id, storage_id, from, to },
+    )
+    .await
+}
+
+/// One product's sum of movements in a storage before `at`.
+pub async fn product_before(
+    q: &mut impl Query,
+    account_id: AccountId,
+    storage_id: StorageId,
+    product_id: ProductId,
+    at: i64,
+) -> Result<(Qty, Money), DbError> {
+    struct Total {
+        qty: Qty,
+        value: Money,
+    }
+    from_row!(Total { qty, value });
+    let total: Total = q
+        .one(
+            "SELECT CAST(COALESCE(SUM(qty), 0) AS BIGINT) AS qty, CAST(COALESCE(SUM(value), 0) AS BIGINT) AS value \
+             FROM stock_movements WHERE account_id = :account_id AND storage_id = :storage_id \
+             AND product_id = :product_id AND doc_date < :at",
+            params! { account_id, storage_id, product_id, at },
+        )
+        .await?;
+    Ok((total.qty, total.value))
+}
+
+/// A movement as the product's ledger shows it, with its document's number where the kind
+/// has one (an invoice's).
+#[derive(Debug, Clone)]
+pub struct LedgerLine {
+    pub id: MovementId,
+    pub doc_type: String,
+    pub doc_id: i64,
+    pub number: Option<String>,
+    pub doc_date: i64,
+    pub qty: Qty,
+    pub value: Money,
+}
+
+from_row!(LedgerLine {
+    id,
+    doc_type,
+    doc_id,
+    number,
+    doc_date,
+    qty,
+    value
+});
+
+/// One product's movements in a storage dated in `[from, to)`, in ledger order.
+pub async fn product_movements(
+    q: &mut impl Query,
+    account_id: AccountId,
+    storage_id: StorageId,
+    product_id: ProductId,
+    from: i64,
+    to: i64,
+) -> Result<Vec<LedgerLine>, DbError> {
+    q.all(
+        "SELECT m.id, m.doc_type, m.doc_id, i.number, m.doc_date, m.qty, m.value \
+         FROM stock_movements m LEFT JOIN invoices i ON m.doc_type = 'invoice' \
+         AND i.account_id = m.account_id AND i.id = m.doc_id \
+         WHERE m.account_id = :account_id AND m.storage_id = :storage_id \
+         AND m.product_id = :product_id AND m.doc_date >= :from AND m.doc_date < :to \
+         ORDER BY m.doc_date, m.id",
+        params! { account_id, storage_id, product_id, from, to },
+    )
+    .await
+}
