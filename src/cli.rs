@@ -364,7 +364,7 @@ enum DevCommand {
 
 #[derive(Debug, Subcommand)]
 enum SettingsCommand {
-    /// Set the account's time zone or stock module; prints the account id.
+    /// Set the account's time zone, stock module or lock date; prints the account id.
     Set {
         #[arg(long)]
         account: String,
@@ -373,6 +373,10 @@ enum SettingsCommand {
         /// `off`: costs come from the products' declared `self_cost` instead of the ledger.
         #[arg(long, value_parser = ["on", "off"])]
         stock_module: Option<String>,
+        /// `YYYY-MM-DD`: no stock document dated on or before that day (in the account's zone)
+        /// can be created, wired or unwired; `none` lifts the lock.
+        #[arg(long)]
+        lock_date: Option<String>,
     },
 }
 
@@ -619,9 +623,16 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
             account,
             timezone,
             stock_module,
+            lock_date,
         }) => {
-            let stock_module = stock_module.map(|s| s == "on");
-            admin::set_settings(db, &account, timezone.as_deref(), stock_module)
+            let change = admin::SettingsChange {
+                timezone: timezone.as_deref(),
+                stock_module: stock_module.map(|s| s == "on"),
+                lock_date: lock_date
+                    .as_deref()
+                    .map(|d| Some(d).filter(|d| !d.eq_ignore_ascii_case("none"))),
+            };
+            admin::set_settings(db, &account, &change)
                 .await?
                 .to_string()
         }

@@ -1,6 +1,7 @@
 //! The admin JSON API (API.md §10), under `/admin/v1/` on the account's host, for an `admin`
-//! key: what the CLI does for one account. So far: employees, the stop list of any shop, and
-//! the account's keys with their rate limits.
+//! key: what the CLI does for one account. So far: employees, the stop list of any shop, the
+//! account's keys with their rate limits, its settings (lock date included) and the minimums.
+//! (Stock documents and reports answer an admin key on their `/a/v1.0/` paths.)
 
 use axum::extract::State;
 use axum::Json;
@@ -19,9 +20,10 @@ use crate::domain::ids::{KeyId, ShopId};
 use crate::domain::key::Scope;
 use crate::domain::rate_limit::Budget;
 use crate::domain::time;
-use crate::service::{admin, employees, stop_list};
+use crate::service::{admin, employees, minimums, stop_list};
 use crate::wire::employees::EmployeeIn;
 use crate::wire::keys::KeyRateIn;
+use crate::wire::settings::{MinimumIn, MinimumOut, SettingsIn, SettingsOut};
 use crate::wire::stop_list::StopListIn;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -30,6 +32,120 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(shop_stop_list, set_shop_stop_list))
         .routes(routes!(list_keys))
         .routes(routes!(set_key_rate))
+        .routes(routes!(get_settings, put_settings))
+        .routes(routes!(list_minimums, set_minimum))
+}
+
+fn settings_out(s: crate::db::accounts::Settings) -> SettingsOut {
+    SettingsOut {
+        timezone: s.timezone,
+        stock_module: s.stock_module,
+        lock_date: s.lock_date,
+    }
+}
+
+/// The account's settings: time zone, stock module, lock date.
+#[utoipa::path(
+    get, path = "/settings", tag = "admin",
+    responses((status = 200, body = Envelope<SettingsOut>), (status = 403, description = "not an admin key", body = ErrorEnvelope)),
+    security(("api_key" = []))
+)]
+async fn get_settings(
+    State(state): State<AppState>,
+    AdminCaller(caller): AdminCaller,
+) -> ApiResult<Json<Envelope<SettingsOut>>> {
+    let settings = admin::settings(&state.db, caller.account_id).await?;
+    Ok(Json(Envelope::ok(settings_out(settings))))
+}
+
+/// Changes the account's settings (absent fields stay); answers them as they now are.
+#[utoipa::path(
+    put, path = "/settings", tag = "admin", request_body = SettingsIn,
+    responses(
+        (status = 200, body = Envelope<SettingsOut>),
+        (status = 403, description = "not an admin key", body = ErrorEnvelope),
+        (status = 422, description = "an unknown time zone or a bad lock date; `field` names it", body = ErrorEnvelope),
+    ),
+    security(("api_key" = []))
+)]
+async fn put_settings(
+    State(state): State<AppState>,
+    AdminCaller(caller): AdminCaller,
+    ApiJson(input): ApiJson<SettingsIn>,
+) -> ApiResult<Json<Envelope<SettingsOut>>> {
+    let change = admin::SettingsChange {
+        timezone: input.timezone.as_deref(),
+        stock_module: input.stock_module,
+        lock_date: input.lock_date.as_ref().map(Option::as_deref),
+    };
+    let settings = admin::update_settings(&state.db, caller.account_id, &change).await?;
+    // the callers cached here carry the time zone: forget them so a new one applies now
+    state.keys.clear();
+    Ok(Json(Envelope::ok(settings_out(settings))))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct MinimumsQuery {
+    /// `true`: only the products whose balance is below their minimum.
+    #[serde(default)]
+    below: bool,
+}
+
+/// The minimums per storage and product, with the balances now.
+#[utoipa::path(
+    get, path = "/minimums", tag = "admin", params(MinimumsQuery),
+    responses(
+        (status = 200, body = Envelope<Vec<MinimumOut>>),
+        (status = 400, description = "`below` is not true or false", body = ErrorEnvelope),
+        (status = 403, description = "not an admin key", body = ErrorEnvelope),
+    ),
+    security(("api_key" = []))
+)]
+async fn list_minimums(
+    State(state): State<AppState>,
+    AdminCaller(caller): AdminCaller,
+    axum::extract::Query(query): axum::extract::Query<MinimumsQuery>,
+) -> ApiResult<Json<Envelope<Vec<MinimumOut>>>> {
+    let rows = minimums::list(&state.db, caller.account_id, query.below).await?;
+    let out = rows
+        .into_iter()
+        .map(|r| MinimumOut {
+            storage_id: r.storage_id,
+            product_id: r.product_id,
+            product_code: r.ref_code,
+            name: r.name,
+            measure: r.measure,
+            minimum: r.minimum.to_string(),
+            balance: r.qty.to_string(),
+        })
+        .collect();
+    Ok(Json(Envelope::ok(out)))
+}
+
+/// Sets the minimum of a product in a storage (`minimum: null` removes it).
+#[utoipa::path(
+    put, path = "/minimums", tag = "admin", request_body = MinimumIn,
+    responses(
+        (status = 200, body = Success),
+        (status = 403, description = "not an admin key", body = ErrorEnvelope),
+        (status = 422, description = "unknown storage or product, a negative minimum; `field` names it", body = ErrorEnvelope),
+    ),
+    security(("api_key" = []))
+)]
+async fn set_minimum(
+    State(state): State<AppState>,
+    AdminCaller(caller): AdminCaller,
+    ApiJson(input): ApiJson<MinimumIn>,
+) -> ApiResult<Json<Success>> {
+    minimums::set(
+        &state.db,
+        caller.account_id,
+        input.storage_id,
+        &input.product_code,
+        input.minimum,
+    )
+    .await?;
+    Ok(Json(Success { success: true }))
 }
 
 /// An employee.

@@ -32,6 +32,7 @@ pub mod line_sales;
 pub mod marks;
 pub mod menus;
 pub mod metrics;
+pub mod minimums;
 pub mod modifiers;
 pub mod moves;
 pub mod objects;

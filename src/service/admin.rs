@@ -270,17 +270,52 @@ pub async fn create_menu(db: &Db, account: &str, name: &str) -> ServiceResult<Me
 pub async fn set_settings(
     db: &Db,
     account: &str,
-    timezone: Option<&str>,
-    stock_module: Option<bool>,
+    change: &SettingsChange<'_>,
 ) -> ServiceResult<AccountId> {
     let account_id = account_id(db, account).await?;
-    if let Some(tz) = timezone {
+    update_settings(db, account_id, change).await?;
+    Ok(account_id)
+}
+
+/// A change to an account's settings; `None` leaves one as it is. `lock_date`:
+/// `Some(None)` clears the lock, `Some(Some(day))` sets it.
+#[derive(Debug, Default)]
+pub struct SettingsChange<'a> {
+    pub timezone: Option<&'a str>,
+    pub stock_module: Option<bool>,
+    pub lock_date: Option<Option<&'a str>>,
+}
+
+/// Applies `change` to the account in one transaction; 422 naming `timezone` or `lock_date`.
+#[tracing::instrument(skip_all, fields(account = %account_id))]
+pub async fn update_settings(
+    db: &Db,
+    account_id: AccountId,
+    change: &SettingsChange<'_>,
+) -> ServiceResult<accounts::Settings> {
+    if let Some(tz) = change.timezone {
         time::parse_timezone(tz).map_err(|e| ServiceError::invalid("timezone", e))?;
     }
+    let lock_date = match change.lock_date {
+        Some(Some(day)) => Some(Some(
+            time::parse_day(day).map_err(|e| ServiceError::invalid("lock_date", e))?,
+        )),
+        Some(None) => Some(None),
+        None => None,
+    };
     let mut tx = db.begin_write().await?;
-    accounts::update_settings(&mut tx, account_id, timezone, stock_module).await?;
+    accounts::update_settings(&mut tx, account_id, change.timezone, change.stock_module).await?;
+    if let Some(lock_date) = lock_date {
+        accounts::set_lock_date(&mut tx, account_id, lock_date).await?;
+    }
+    let settings = accounts::settings(&mut tx, account_id).await?;
     db::commit(tx).await?;
-    Ok(account_id)
+    Ok(settings)
+}
+
+/// The account's settings.
+pub async fn settings(db: &Db, account_id: AccountId) -> ServiceResult<accounts::Settings> {
+    Ok(accounts::settings(&mut db.read().await, account_id).await?)
 }
 
 /// A discount group to create; rates are percentages.

@@ -13,6 +13,7 @@ pub mod menu_import;
 pub mod moves;
 pub mod returns;
 pub mod sales;
+pub mod settings;
 pub mod stop_list;
 pub mod strict;
 pub mod tech_maps;

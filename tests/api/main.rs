@@ -22,6 +22,7 @@ mod isolation;
 mod jobs;
 mod ledger_property;
 mod line_sales;
+mod lock_date;
 mod menu_import;
 mod metrics;
 mod mirror;

@@ -289,9 +289,16 @@ async fn self_cost_is_kept_only_while_the_stock_module_is_off(backend: Backend) 
         -1,
         "stock module on: ignored"
     );
-    caffesta::service::admin::set_settings(&server.db, "demo", None, Some(false))
-        .await
-        .expect("settings");
+    caffesta::service::admin::set_settings(
+        &server.db,
+        "demo",
+        &caffesta::service::admin::SettingsChange {
+            stock_module: Some(false),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("settings");
     let (status, answer) = server
         .put(&demo, &format!("/a/v1.0/product/{id}"), &wine())
         .await;
