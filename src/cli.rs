@@ -360,6 +360,23 @@ enum DevCommand {
         #[arg(long, default_value_t = 5_000_000)]
         lines: i64,
     },
+    /// Fill an account (created if missing) with a year of a chain's stock ledger: weekly
+    /// invoices and transfers, daily sales by recipe at two shops, in date order.
+    SeedLedger {
+        #[arg(long)]
+        account: String,
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        /// Goods (a fifth as many dishes are sold).
+        #[arg(long, default_value_t = 800)]
+        goods: i64,
+        /// About how many movements the sales make.
+        #[arg(long, default_value_t = 800_000)]
+        movements: i64,
+        /// Products of an extra storage stocked by two invoices (0: none).
+        #[arg(long, default_value_t = 0)]
+        wide: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -591,6 +608,22 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
             admin::attach_modifier_group(db, &account, ModifierGroupId::new(group), &product_code)
                 .await?
                 .to_string()
+        }
+        Command::Dev(DevCommand::SeedLedger {
+            account,
+            days,
+            goods,
+            movements,
+            wide,
+        }) => {
+            let spec = crate::service::seed_ledger::LedgerSpec {
+                days,
+                goods,
+                movements,
+                wide,
+            };
+            let made = crate::service::seed_ledger::seed_ledger(db, &account, spec, |_| {}).await?;
+            format!("{} movements, {} receipts", made.movements, made.receipts)
         }
         Command::Dev(DevCommand::SeedSales {
             account,

@@ -23,6 +23,7 @@ pub mod products;
 pub mod returns;
 pub mod sales;
 pub mod seed;
+pub mod seed_ledger;
 pub mod stock_report;
 pub mod stop_list;
 pub mod tech_maps;

@@ -141,18 +141,35 @@ async fn products(db: &Db, actor: &Actor, spec: SeedSpec) -> ServiceResult<Vec<(
             let prices: Vec<_> = (1..=spec.shops)
                 .map(|s| json!({"shop_id": s, "value": money(cents / 3), "value_day": money(cents)}))
                 .collect();
-            let balances: Vec<_> = (1..=spec.shops).map(|s| json!({"storage_id": s, "balance": 1_000_000})).collect();
             json!({"id": format!("s{n}"), "name": format!("Блюдо {n}"), "measure": if by_weight(n) { "kg" } else { "pcs" },
-                   "prices": prices, "balances": balances, "category_id": format!("c{}", n % 20), "work_space_code": format!("ws{}", n % 5)})
+                   "prices": prices, "category_id": format!("c{}", n % 20), "work_space_code": format!("ws{}", n % 5)})
         })
         .collect();
     let categories: Vec<_> = (0..20)
         .map(|c| json!({"id": format!("c{c}"), "name": format!("Категория {c}"), "level": 1}))
         .collect();
-    let body = json!({"update_balances": true, "categories": categories, "items": items});
+    let body = json!({"categories": categories, "items": items});
     let input =
         serde_json::from_value(body).map_err(|e| ServiceError::invalid("seed", e.to_string()))?;
     menu_import::import(db, actor, &input, menu_import::Mode::Partial).await?;
+    // stock in every shop's storage, bought the day before the first day of sales (the
+    // ledger values each sale as of its date: stock must come in before it goes out)
+    let bought = time::format_rfc3339(
+        time::now_unix() - (spec.days + 1) * 86_400,
+        &jiff::tz::TimeZone::UTC,
+    );
+    for storage in 1..=spec.shops {
+        let lines: Vec<serde_json::Value> = cents
+            .iter()
+            .enumerate()
+            .map(|(n, &c)| json!({"product_code": format!("s{n}"), "amount": 1_000_000, "price": money(c / 3)}))
+            .collect();
+        let invoice = json!({"date": bought, "storage": {"caf_id": storage}, "items": lines});
+        let input = serde_json::from_value(invoice)
+            .map_err(|e| ServiceError::invalid("seed", e.to_string()))?;
+        let id = super::invoices::create(db, actor, &input).await?;
+        super::documents::set_wired(db, actor, id, true).await?;
+    }
     let mut tx = db.begin_snapshot().await?;
     let all = crate::db::products::all_by_code(&mut tx, actor.account_id).await?;
     cents
@@ -198,8 +215,12 @@ impl<P: Fn(i64)> Seeder<'_, P> {
         };
         sales_db::open_shift(&mut tx, account_id, shop, &shift, now).await?;
         let shift_id = shift.id;
-        for n in 1..=count {
-            let input = receipt(day, self.prices, &mut self.rng)?;
+        // the day's receipts in the order they were closed, as a till uploads them
+        let mut receipts = (0..count)
+            .map(|_| receipt(day, self.prices, &mut self.rng))
+            .collect::<ServiceResult<Vec<ReceiptIn>>>()?;
+        receipts.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+        for (n, input) in (1..).zip(receipts) {
             self.made.lines += i64::try_from(input.lines.len()).unwrap_or(i64::MAX);
             self.made.receipts += 1;
             let checked = sales::check(&input, &self.actor.timezone, now)?;
