@@ -150,25 +150,47 @@ pub async fn update(
     let Some(first) = rows.first() else {
         return Ok(());
     };
-    let columns: Vec<&str> = first.iter().map(|(name, _)| *name).collect();
-    let Some((key, set)) = columns.split_first() else {
+    let set: Vec<String> = first
+        .iter()
+        .skip(1)
+        .map(|(c, _)| format!("{c} = v.{c}"))
+        .collect();
+    update_by(tx, table, account_id, 1, &set.join(", "), rows).await
+}
+
+/// Updates many rows of `table` in the account at once: each record names the `keys` key
+/// columns first, then values the `set` clause reads as `v.<name>` (e.g. `n = t.n + v.delta`).
+pub async fn update_by(
+    tx: &mut Tx,
+    table: &str,
+    account_id: crate::domain::ids::AccountId,
+    keys: usize,
+    set: &str,
+    rows: &[Record],
+) -> Result<(), DbError> {
+    let Some(first) = rows.first() else {
         return Ok(());
     };
-    let assignments: Vec<String> = set.iter().map(|c| format!("{c} = v.{c}")).collect();
+    let columns: Vec<&str> = first.iter().map(|(name, _)| *name).collect();
+    let matched: Vec<String> = columns
+        .iter()
+        .take(keys)
+        .map(|k| format!(" AND {table}.{k} = v.{k}"))
+        .collect();
     let account = Value::from(account_id);
+    let width = columns.len();
     for chunk in rows.chunks(CHUNK_ROWS) {
-        let width = columns.len();
         let sql = format!(
-            "WITH v ({}) AS (VALUES {}) UPDATE {table} SET {} FROM v \
-             WHERE {table}.account_id = ${} AND {table}.{key} = v.{key}",
+            "WITH v ({}) AS (VALUES {}) UPDATE {table} SET {set} FROM v \
+             WHERE {table}.account_id = ${}{}",
             columns.join(", "),
             placeholders(chunk.len(), width, 1),
-            assignments.join(", "),
-            chunk.len() * width + 1
+            chunk.len() * width + 1,
+            matched.concat()
         );
         let mut values: Vec<&Value> = Vec::with_capacity(chunk.len() * width + 1);
         for row in chunk {
-            if row.len() != width || !row.iter().map(|(n, _)| *n).eq(columns.iter().copied()) {
+            if !row.iter().map(|(n, _)| *n).eq(columns.iter().copied()) {
                 return Err(DbError::Corrupt {
                     column: "parameters",
                     value: format!("row {row:?} does not have the columns {columns:?} of {table}"),

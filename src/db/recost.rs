@@ -10,7 +10,7 @@
 //! changed key, and a dependent always comes after its source, so each stream is usually
 //! read once.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use super::stock::Stream;
 use super::{batch, DbError, FromRow, Query, Tx, Value};
@@ -26,6 +26,7 @@ struct Row {
     id: MovementId,
     doc_type: String,
     doc_id: i64,
+    line_no: i64,
     rule: String,
     qty: Qty,
     value: Money,
@@ -40,6 +41,7 @@ from_row!(Row {
     id,
     doc_type,
     doc_id,
+    line_no,
     rule,
     qty,
     value,
@@ -49,6 +51,17 @@ from_row!(Row {
     source_qty,
     source_value
 });
+
+/// A movement whose quantity or value changed: what its document needs to follow.
+struct Revalued {
+    id: MovementId,
+    doc_type: String,
+    doc_id: i64,
+    line_no: i64,
+    rule: Rule,
+    /// The change of value, in units.
+    delta: i64,
+}
 
 /// A movement that depends on a changed one.
 struct Dependent {
@@ -79,20 +92,31 @@ pub async fn run(
         enqueue(&mut queue, &mut queued, stream, key);
     }
     let mut changed: HashMap<MovementId, Movement> = HashMap::new();
-    let mut receipts: HashSet<ReceiptId> = HashSet::new();
+    // (receipt, line) → the change of its `self_cost_sum`, in units
+    let mut costs: HashMap<(ReceiptId, i64), i64> = HashMap::new();
     while let Some((key, stream)) = queue.pop_first() {
         queued.remove(&stream);
         let newly = replay(tx, account_id, stream, key, &mut changed, now).await?;
-        if newly.is_empty() {
-            continue;
-        }
-        for (_, kind, doc_id) in &newly {
-            if kind == DocKind::Receipt.as_str() {
-                receipts.insert(ReceiptId::new(*doc_id));
+        let mut sources: Vec<Value> = Vec::new();
+        for r in &newly {
+            let is_receipt = r.doc_type == DocKind::Receipt.as_str();
+            if is_receipt {
+                // a sale's line shows what its movements take, an annulment's what they give back
+                let sign = if r.rule == Rule::Mirror { 1 } else { -1 };
+                *costs
+                    .entry((ReceiptId::new(r.doc_id), r.line_no))
+                    .or_default() += sign * r.delta;
+            }
+            // only what goes out at the average cost is mirrored: a transfer's source side,
+            // a sale (by its annulment)
+            if r.rule == Rule::Average && (is_receipt || r.doc_type == DocKind::Move.as_str()) {
+                sources.push(Value::from(r.id));
             }
         }
-        let ids: Vec<Value> = newly.iter().map(|(id, _, _)| Value::from(*id)).collect();
-        for d in dependents(tx, account_id, &ids).await? {
+        if sources.is_empty() {
+            continue;
+        }
+        for d in dependents(tx, account_id, &sources).await? {
             enqueue(
                 &mut queue,
                 &mut queued,
@@ -101,7 +125,7 @@ pub async fn run(
             );
         }
     }
-    set_receipt_costs(tx, account_id, &receipts).await?;
+    set_receipt_costs(tx, account_id, &costs).await?;
     Ok(changed)
 }
 
@@ -131,13 +155,13 @@ async fn replay(
     key: Key,
     changed: &mut HashMap<MovementId, Movement>,
     now: i64,
-) -> Result<Vec<(MovementId, String, i64)>, DbError> {
+) -> Result<Vec<Revalued>, DbError> {
     let (storage_id, product_id) = stream;
     let (date, id) = key;
     count_in_full_stocktakings(tx, account_id, stream, date).await?;
     let rows: Vec<Row> = tx
         .all(
-            "SELECT m.id, m.doc_type, m.doc_id, m.rule, m.qty, m.value, m.source_id, \
+            "SELECT m.id, m.doc_type, m.doc_id, m.line_no, m.rule, m.qty, m.value, m.source_id, \
              m.target, m.cost, s.qty AS source_qty, s.value AS source_value \
              FROM stock_movements m LEFT JOIN stock_movements s \
              ON s.account_id = m.account_id AND s.id = m.source_id \
@@ -174,13 +198,20 @@ async fn replay(
     };
     let mut newly = Vec::new();
     let mut updates: Vec<batch::Record> = Vec::new();
-    for r in &rows {
-        let valuation = valuation(r, changed)?;
+    for r in rows {
+        let (rule, valuation) = valuation(&r, changed)?;
         let movement = state.step(valuation);
         if movement.qty != r.qty || movement.value != r.value {
             changed.insert(r.id, movement);
-            newly.push((r.id, r.doc_type.clone(), r.doc_id));
             updates.push(record! { id: r.id, qty: movement.qty, value: movement.value });
+            newly.push(Revalued {
+                id: r.id,
+                doc_type: r.doc_type,
+                doc_id: r.doc_id,
+                line_no: r.line_no,
+                rule,
+                delta: movement.value.units() - r.value.units(),
+            });
         }
     }
     batch::update(tx, "stock_movements", account_id, &updates).await?;
@@ -259,7 +290,10 @@ async fn count_in_full_stocktakings(
 }
 
 /// How a stored movement is valued, its source's changes in this run seen first.
-fn valuation(r: &Row, changed: &HashMap<MovementId, Movement>) -> Result<Valuation, DbError> {
+fn valuation(
+    r: &Row,
+    changed: &HashMap<MovementId, Movement>,
+) -> Result<(Rule, Valuation), DbError> {
     let rule = Rule::parse(&r.rule).ok_or_else(|| DbError::Corrupt {
         column: "stock_movements.rule",
         value: r.rule.clone(),
@@ -281,10 +315,11 @@ fn valuation(r: &Row, changed: &HashMap<MovementId, Movement>) -> Result<Valuati
         cost: r.cost,
         source,
     };
-    stored.valuation().ok_or_else(|| DbError::Corrupt {
+    let valuation = stored.valuation().ok_or_else(|| DbError::Corrupt {
         column: "stock_movements.source_id",
         value: format!("movement {} mirrors a missing movement", r.id),
-    })
+    })?;
+    Ok((rule, valuation))
 }
 
 /// The stored balance of a stream.
@@ -333,29 +368,25 @@ async fn dependents(
     Ok(found)
 }
 
-/// Sets each line's `self_cost_sum` of these receipts to what its movements now take (a
-/// sale's are negative, its annulment's positive: the line shows the amount either way).
+/// Moves each receipt line's `self_cost_sum` by the change of its movements' values (lines not
+/// written yet, of a receipt being recorded, are left to their writer).
 async fn set_receipt_costs(
     tx: &mut Tx,
     account_id: AccountId,
-    receipts: &HashSet<ReceiptId>,
+    costs: &HashMap<(ReceiptId, i64), i64>,
 ) -> Result<(), DbError> {
-    if receipts.is_empty() {
-        return Ok(());
-    }
-    let doc_type = DocKind::Receipt.as_str();
-    let keys: Vec<Value> = receipts.iter().map(|&id| Value::from(id)).collect();
-    // an UPDATE over a key list: `keyed` runs it chunk by chunk and it returns no rows
-    batch::keyed(
+    let rows: Vec<batch::Record> = costs
+        .iter()
+        .filter(|(_, delta)| **delta != 0)
+        .map(|(&(receipt_id, line_no), &delta)| record! { receipt_id, line_no, delta })
+        .collect();
+    batch::update_by(
         tx,
-        "UPDATE receipt_lines SET self_cost_sum = COALESCE((SELECT ABS(SUM(m.value)) \
-         FROM stock_movements m WHERE m.account_id = receipt_lines.account_id \
-         AND m.doc_type = :doc_type AND m.doc_id = receipt_lines.receipt_id \
-         AND m.line_no = receipt_lines.line_no), 0) \
-         WHERE account_id = :account_id AND receipt_id IN (SELECT column1 FROM {wanted})",
-        params! { account_id, doc_type },
-        &keys,
+        "receipt_lines",
+        account_id,
+        2,
+        "self_cost_sum = receipt_lines.self_cost_sum + v.delta",
+        &rows,
     )
-    .await?;
-    Ok(())
+    .await
 }
