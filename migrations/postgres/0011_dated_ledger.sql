@@ -10,8 +10,9 @@ ALTER TABLE stock_movements ADD COLUMN source_id BIGINT;
 ALTER TABLE stock_movements ADD COLUMN target BIGINT;
 ALTER TABLE stock_movements ADD COLUMN cost BIGINT;
 CREATE INDEX stock_movements_by_source ON stock_movements (account_id, source_id);
--- a storage's movements by date: the movement report, and balances at an instant
-CREATE INDEX stock_movements_by_date ON stock_movements (account_id, storage_id, doc_date);
+-- a storage's movements by date, covering what the movement report and balances at an instant
+-- sum (read from the index alone, not from rows spread over the table)
+CREATE INDEX stock_movements_by_date ON stock_movements (account_id, storage_id, doc_date, product_id, doc_type, qty, value);
 
 -- last_date: the latest doc_date among the balance's movements (an upper bound): a movement
 -- dated at or after it is the latest and is valued at once.

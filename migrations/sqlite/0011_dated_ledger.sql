@@ -10,8 +10,9 @@ ALTER TABLE stock_movements ADD COLUMN source_id INTEGER;
 ALTER TABLE stock_movements ADD COLUMN target INTEGER;
 ALTER TABLE stock_movements ADD COLUMN cost INTEGER;
 CREATE INDEX stock_movements_by_source ON stock_movements (account_id, source_id);
--- a storage's movements by date: the movement report, and balances at an instant
-CREATE INDEX stock_movements_by_date ON stock_movements (account_id, storage_id, doc_date);
+-- a storage's movements by date, covering what the movement report and balances at an instant
+-- sum (read from the index alone, not from rows spread over the table)
+CREATE INDEX stock_movements_by_date ON stock_movements (account_id, storage_id, doc_date, product_id, doc_type, qty, value);
 
 -- last_date: the latest doc_date among the balance's movements (an upper bound): a movement
 -- dated at or after it is the latest and is valued at once.
@@ -42,4 +43,4 @@ ALTER TABLE adjustment_items ADD COLUMN cost INTEGER;
 -- planner statistics for the new index (see 0003)
 INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
     ('stock_movements', 'stock_movements_by_source', '1000000 100000 2'),
-    ('stock_movements', 'stock_movements_by_date', '1000000 100000 20000 10');
+    ('stock_movements', 'stock_movements_by_date', '1000000 100000 20000 10 2 2 1 1');
