@@ -35,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses(
         (status = 200, body = Envelope<Created>),
         (status = 400, description = "malformed JSON or a value of the wrong type", body = ErrorEnvelope),
+        (status = 409, description = "dated on or before the account's lock date", body = ErrorEnvelope),
         (status = 422, description = "a reference or value is invalid; `field` names it; nothing was written", body = ErrorEnvelope),
     ),
     security(("api_key" = []))
@@ -55,7 +56,7 @@ async fn create_invoice(
     responses(
         (status = 200, body = Success),
         (status = 404, body = ErrorEnvelope),
-        (status = 409, description = "already wired / not wired", body = ErrorEnvelope),
+        (status = 409, description = "already wired / not wired, or dated on or before the lock date", body = ErrorEnvelope),
         (status = 422, description = "unknown action", body = ErrorEnvelope),
     ),
     security(("api_key" = []))

@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     post, path = "/storage/moves", tag = "moves", request_body = MoveIn,
     responses(
         (status = 200, body = Envelope<Created>),
+        (status = 409, description = "dated on or before the account's lock date", body = ErrorEnvelope),
         (status = 422, description = "unknown storage or product, same storage twice, amount not positive; `field` names it", body = ErrorEnvelope),
     ),
     security(("api_key" = []))

@@ -71,6 +71,8 @@ pub fn body(operation_id: &str) -> Option<&'static str> {
             r#"{"action": "wire"}"#
         }
         "wire_adjustment" => r#"{"action": "unwire"}"#,
+        "set_minimum" => r#"{"storage_id": 1, "product_code": "milk", "minimum": "20"}"#,
+        "put_settings" => r#"{"lock_date": "2025-12-31"}"#,
         "create_move" => {
             r#"{
   "storage_from": {"caf_id": 1},
@@ -268,9 +270,16 @@ pub fn path_value(operation_id: &str, path: &str, name: &str, today: &str) -> St
     value.to_owned()
 }
 
-/// The query an example sends: a date range where the operation takes one.
+/// The query an example sends: a date range where the operation takes one, and the demo
+/// cafe's storage 1 and its milk where a report asks for a storage and a product.
 pub fn query(names: &[&str], today: &str, month_ago: &str) -> Vec<(String, String)> {
     let mut query = Vec::new();
+    if names.contains(&"storage") {
+        query.push(("storage".to_owned(), "1".to_owned()));
+    }
+    if names.contains(&"product_code") {
+        query.push(("product_code".to_owned(), "milk".to_owned()));
+    }
     if names.contains(&"start") {
         query.push(("start".to_owned(), month_ago.to_owned()));
         if names.contains(&"end") {
