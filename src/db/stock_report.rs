@@ -67,6 +67,11 @@ pub async fn cards(
     Ok(found)
 }
 
+/// Sums by `product_id + 0`, not `product_id`: grouping by the bare column leads SQLite's
+/// planner to walk every movement of the storage in product order (`stock_movements_by_item`)
+/// instead of only the dated range of the covering `stock_movements_by_date` (1.2 s against
+/// 0.06 s for two months of a storage of 500,000 movements).
+///
 /// The balances of a storage just before `at` (movements dated before it), by product id:
 /// every product that had moved by then. Computed from the current balances less what came
 /// at or after `at` when that is the recent side (`from_now`), else summed from the start.
@@ -81,9 +86,9 @@ pub async fn balances_at(
         return q
             .all(
                 "SELECT p.id AS product_id, p.ref_code, p.name, p.measure, s.qty, s.value FROM \
-                 (SELECT product_id, CAST(SUM(qty) AS BIGINT) AS qty, CAST(SUM(value) AS BIGINT) AS value \
+                 (SELECT product_id + 0 AS product_id, CAST(SUM(qty) AS BIGINT) AS qty, CAST(SUM(value) AS BIGINT) AS value \
                  FROM stock_movements WHERE account_id = :account_id AND storage_id = :storage_id \
-                 AND doc_date < :at GROUP BY product_id) s \
+                 AND doc_date < :at GROUP BY product_id + 0) s \
                  JOIN products p ON p.account_id = :account_id AND p.id = s.product_id ORDER BY p.id",
                 params! { account_id, storage_id, at },
             )
@@ -95,10 +100,10 @@ pub async fn balances_at(
         "SELECT b.product_id, p.ref_code, p.name, p.measure, \
          b.qty - COALESCE(a.qty, 0) AS qty, b.value - COALESCE(a.value, 0) AS value \
          FROM stock_balances b JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
-         LEFT JOIN (SELECT product_id, CAST(SUM(qty) AS BIGINT) AS qty, \
+         LEFT JOIN (SELECT product_id + 0 AS product_id, CAST(SUM(qty) AS BIGINT) AS qty, \
          CAST(SUM(value) AS BIGINT) AS value FROM stock_movements \
          WHERE account_id = :account_id AND storage_id = :storage_id AND doc_date >= :at \
-         GROUP BY product_id) a ON a.product_id = b.product_id \
+         GROUP BY product_id + 0) a ON a.product_id = b.product_id \
          WHERE b.account_id = :account_id AND b.storage_id = :storage_id \
          AND EXISTS (SELECT 1 FROM stock_movements m WHERE m.account_id = b.account_id \
          AND m.storage_id = b.storage_id AND m.product_id = b.product_id AND m.doc_date < :at) \
