@@ -566,7 +566,12 @@ async fn thirty_two_clients_wiring_and_unwiring_at_random_keep_the_ledger_invari
     let report = caffesta::service::ledger::check(&server.db, demo.id)
         .await
         .expect("check");
-    assert!(report.is_clean(), "{:?} {:?}", report.mismatches, report.differences);
+    assert!(
+        report.is_clean(),
+        "{:?} {:?}",
+        report.mismatches,
+        report.differences
+    );
     // and the balances are what the wired invoices add up to
     let wired: Vec<i64> = crate::helpers::ints(
         &server.db,
@@ -720,7 +725,12 @@ async fn thirty_two_simultaneous_invoices_naming_the_same_new_objects_all_succee
     let report = caffesta::service::ledger::check(&server.db, demo.id)
         .await
         .expect("check");
-    assert!(report.is_clean(), "{:?} {:?}", report.mismatches, report.differences);
+    assert!(
+        report.is_clean(),
+        "{:?} {:?}",
+        report.mismatches,
+        report.differences
+    );
     // each round brings 10 × (1 + 2 + … + 32) pieces of its product
     let stock = store(&server, &demo, 1).await;
     let per_round = format!("{}.000", 10 * CLIENTS * (CLIENTS + 1) / 2);

@@ -294,7 +294,12 @@ async fn update_balances_posts_an_adjustment_to_the_counted_quantity_that_unwire
     let report = caffesta::service::ledger::check(&server.db, demo.id)
         .await
         .expect("check");
-    assert!(report.is_clean(), "{:?} {:?}", report.mismatches, report.differences);
+    assert!(
+        report.is_clean(),
+        "{:?} {:?}",
+        report.mismatches,
+        report.differences
+    );
 }
 
 async fn bad_imports_are_refused_naming_the_field_and_change_nothing(backend: Backend) {

@@ -100,7 +100,12 @@ async fn a_transfer_moves_value_at_the_average_cost_and_unwire_restores_both_sto
     let report = caffesta::service::ledger::check(&server.db, demo.id)
         .await
         .expect("check");
-    assert!(report.is_clean(), "{:?} {:?}", report.mismatches, report.differences);
+    assert!(
+        report.is_clean(),
+        "{:?} {:?}",
+        report.mismatches,
+        report.differences
+    );
 
     assert_eq!(act(&server, &demo, &path, "unwire").await, StatusCode::OK);
     assert_eq!(line(&server, &demo, 1).await, before);

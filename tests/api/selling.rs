@@ -235,7 +235,12 @@ async fn a_delivery_order_is_cooked_closed_written_off_by_recipe_and_annulled_ex
     let report = caffesta::service::ledger::check(&server.db, demo.id)
         .await
         .expect("check");
-    assert!(report.is_clean(), "{:?} {:?}", report.mismatches, report.differences);
+    assert!(
+        report.is_clean(),
+        "{:?} {:?}",
+        report.mismatches,
+        report.differences
+    );
 }
 
 /// A till receipt of one cappuccino paid by card.
