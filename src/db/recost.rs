@@ -328,13 +328,13 @@ async fn balance(
     account_id: AccountId,
     stream: Stream,
 ) -> Result<Option<Balance>, DbError> {
-    let (storage_id, product_id) = stream;
-    struct Stored {
+    struct Held {
         qty: Qty,
         value: Money,
     }
-    from_row!(Stored { qty, value });
-    let found: Option<Stored> = tx
+    from_row!(Held { qty, value });
+    let (storage_id, product_id) = stream;
+    let found: Option<Held> = tx
         .optional(
             "SELECT qty, value FROM stock_balances WHERE account_id = :account_id \
              AND storage_id = :storage_id AND product_id = :product_id",

@@ -47,6 +47,22 @@ pub enum Source {
 }
 
 impl Posting {
+    /// What a movement waiting for its re-valuation is written as: its own quantity where it
+    /// has one, so that the balance stays the sum of the rows meanwhile.
+    fn placeholder(self) -> Movement {
+        match self {
+            Posting::Fixed { qty, value } => Movement { qty, value },
+            Posting::Average { qty } => Movement {
+                qty,
+                value: Money::ZERO,
+            },
+            _ => Movement {
+                qty: Qty::ZERO,
+                value: Money::ZERO,
+            },
+        }
+    }
+
     fn rule(self) -> Rule {
         match self {
             Posting::Fixed { .. } => Rule::Fixed,
@@ -142,55 +158,12 @@ pub async fn post(
         posted.push(Some(state.step(valuation)));
         head.last_date = head.last_date.max(m.doc_date);
     }
-    // a movement waiting for its re-valuation goes in at its own quantity where it has one,
-    // so that the balance stays the sum of the rows meanwhile
     let shown: Vec<Movement> = movements
         .iter()
         .zip(&posted)
-        .map(|(m, done)| {
-            done.unwrap_or(match m.rule {
-                Posting::Fixed { qty, value } => Movement { qty, value },
-                Posting::Average { qty } => Movement {
-                    qty,
-                    value: Money::ZERO,
-                },
-                _ => Movement {
-                    qty: Qty::ZERO,
-                    value: Money::ZERO,
-                },
-            })
-        })
+        .map(|(m, done)| done.unwrap_or_else(|| m.rule.placeholder()))
         .collect();
-    let doc_type = doc.kind.as_str();
-    let rows: Vec<batch::Record> = movements
-        .iter()
-        .zip(&shown)
-        .enumerate()
-        .map(|(n, (m, shown))| {
-            let (source_id, target, cost) = match m.rule {
-                Posting::Mirror(Source::Batch(i)) => (Some(id_of(i)), None, None),
-                Posting::Mirror(Source::Posted(id)) => (Some(id), None, None),
-                Posting::Count { target, fallback } => (None, Some(target), fallback),
-                _ => (None, None, None),
-            };
-            record! {
-                account_id,
-                id: id_of(n),
-                storage_id: m.storage_id,
-                product_id: m.product_id,
-                doc_type,
-                doc_id: doc.id,
-                line_no: m.line_no,
-                doc_date: m.doc_date,
-                qty: shown.qty,
-                value: shown.value,
-                rule: m.rule.rule().as_str(),
-                source_id,
-                target,
-                cost,
-            }
-        })
-        .collect();
+    let rows = records(account_id, doc, movements, &shown, first_id);
     batch::insert(tx, "stock_movements", &rows, "").await?;
     let mut deltas = Deltas::new();
     for (m, shown) in movements.iter().zip(&shown) {
@@ -216,6 +189,48 @@ pub async fn post(
         out.push(placed);
     }
     Ok(out)
+}
+
+/// The rows of a document's movements, numbered from `first_id`, at the quantity and value
+/// they are shown with until re-valued.
+fn records(
+    account_id: AccountId,
+    doc: DocRef,
+    movements: &[NewMovement],
+    shown: &[Movement],
+    first_id: i64,
+) -> Vec<batch::Record> {
+    let id_of = |n: usize| MovementId::new(first_id + i64::try_from(n).unwrap_or(i64::MAX));
+    let doc_type = doc.kind.as_str();
+    movements
+        .iter()
+        .zip(shown)
+        .enumerate()
+        .map(|(n, (m, shown))| {
+            let (source_id, target, cost) = match m.rule {
+                Posting::Mirror(Source::Batch(i)) => (Some(id_of(i)), None, None),
+                Posting::Mirror(Source::Posted(id)) => (Some(id), None, None),
+                Posting::Count { target, fallback } => (None, Some(target), fallback),
+                _ => (None, None, None),
+            };
+            record! {
+                account_id,
+                id: id_of(n),
+                storage_id: m.storage_id,
+                product_id: m.product_id,
+                doc_type,
+                doc_id: doc.id,
+                line_no: m.line_no,
+                doc_date: m.doc_date,
+                qty: shown.qty,
+                value: shown.value,
+                rule: m.rule.rule().as_str(),
+                source_id,
+                target,
+                cost,
+            }
+        })
+        .collect()
 }
 
 /// The balances and latest dates of these streams.

@@ -94,24 +94,58 @@ pub async fn balances_at(
             )
             .await;
     }
-    // every product with a balance, less the movements at or after `at`; a product whose
-    // every movement came after `at` had not moved by then
-    q.all(
-        "SELECT b.product_id, p.ref_code, p.name, p.measure, \
-         b.qty - COALESCE(a.qty, 0) AS qty, b.value - COALESCE(a.value, 0) AS value \
-         FROM stock_balances b JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
-         LEFT JOIN (SELECT product_id + 0 AS product_id, CAST(SUM(qty) AS BIGINT) AS qty, \
-         CAST(SUM(value) AS BIGINT) AS value FROM stock_movements \
-         WHERE account_id = :account_id AND storage_id = :storage_id AND doc_date >= :at \
-         GROUP BY product_id + 0) a ON a.product_id = b.product_id \
-         WHERE b.account_id = :account_id AND b.storage_id = :storage_id \
-         AND EXISTS (SELECT 1 FROM stock_movements m WHERE m.account_id = b.account_id \
-         AND m.storage_id = b.storage_id AND m.product_id = b.product_id AND m.doc_date < :at) \
-         ORDER BY b.product_id",
-        params! { account_id, storage_id, at },
-    )
-    .await
+    // every product with a balance, less the movements at or after `at` (summed apart and
+    // subtracted here: joined to the balances, the grouped sums would be probed row by row); a
+    // product whose every movement came after `at` had not moved by then
+    let since: Vec<Since> = q
+        .all(
+            "SELECT product_id + 0 AS product_id, CAST(SUM(qty) AS BIGINT) AS qty, \
+             CAST(SUM(value) AS BIGINT) AS value FROM stock_movements \
+             WHERE account_id = :account_id AND storage_id = :storage_id AND doc_date >= :at \
+             GROUP BY product_id + 0",
+            params! { account_id, storage_id, at },
+        )
+        .await?;
+    let since: std::collections::HashMap<ProductId, (i64, i64)> = since
+        .into_iter()
+        .map(|s| (s.product_id, (s.qty.units(), s.value.units())))
+        .collect();
+    let now: Vec<ProductSum> = q
+        .all(
+            "SELECT b.product_id, p.ref_code, p.name, p.measure, b.qty, b.value \
+             FROM stock_balances b JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
+             WHERE b.account_id = :account_id AND b.storage_id = :storage_id \
+             AND EXISTS (SELECT 1 FROM stock_movements m WHERE m.account_id = b.account_id \
+             AND m.storage_id = b.storage_id AND m.product_id = b.product_id AND m.doc_date < :at) \
+             ORDER BY b.product_id",
+            params! { account_id, storage_id, at },
+        )
+        .await?;
+    Ok(now
+        .into_iter()
+        .map(|p| {
+            let (qty, value) = since.get(&p.product_id).copied().unwrap_or((0, 0));
+            ProductSum {
+                qty: Qty::from_units(p.qty.units() - qty),
+                value: Money::from_units(p.value.units() - value),
+                ..p
+            }
+        })
+        .collect())
 }
+
+/// A product's movements since an instant, summed.
+struct Since {
+    product_id: ProductId,
+    qty: Qty,
+    value: Money,
+}
+
+from_row!(Since {
+    product_id,
+    qty,
+    value
+});
 
 /// Movements of a period summed by product, document kind and direction (`incoming`: the
 /// quantity is positive).

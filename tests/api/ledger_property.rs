@@ -114,6 +114,9 @@ type Movements = BTreeMap<(&'static str, i64, i64, usize), (i64, i64)>;
 /// (storage, product) → (qty, value)
 type Balances = BTreeMap<(i64, usize), (i64, i64)>;
 
+/// What a sale took: (ingredient, (qty, value)) per movement.
+type Takings = Vec<(usize, (i64, i64))>;
+
 /// `n / d` rounded half away from zero, `d > 0`.
 fn div_round(n: i128, d: i128) -> i64 {
     let q = if n >= 0 {
@@ -175,7 +178,7 @@ fn replay(docs: &[Doc]) -> (Movements, Balances, BTreeMap<i64, i64>) {
     let mut balances = Balances::new();
     let mut movements = Movements::new();
     // a sale's movements (ingredient, taken), by document index, for its annulment to mirror
-    let mut taken: BTreeMap<usize, Vec<(usize, (i64, i64))>> = BTreeMap::new();
+    let mut taken: BTreeMap<usize, Takings> = BTreeMap::new();
     let mut costs = BTreeMap::new();
     let mut last_costs: BTreeMap<(i64, usize), i64> = BTreeMap::new();
     let mut put = |doc: &Doc,
