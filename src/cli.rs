@@ -78,6 +78,9 @@ enum Command {
     /// Manage the stop lists of shops (products sold out for now).
     #[command(name = "stop-list", subcommand)]
     StopList(StopListCommand),
+    /// Manage webhook subscriptions.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
     /// Development tools.
     #[command(subcommand)]
     Dev(DevCommand),
@@ -142,6 +145,38 @@ struct ServeArgs {
     /// Log JSON lines instead of text.
     #[arg(long, env = "CAFFESTA_LOG_JSON")]
     log_json: bool,
+    /// Deliver webhooks to private, loopback and link-local addresses too (tests, receivers
+    /// on the premises); by default they are refused.
+    #[arg(long, env = "CAFFESTA_WEBHOOKS_ALLOW_PRIVATE")]
+    webhooks_allow_private: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum WebhookCommand {
+    /// Create a subscription; prints its id, then on a second line the signing secret.
+    Create {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        url: String,
+        /// Event types, comma-separated (API.md §12).
+        #[arg(long, value_delimiter = ',')]
+        events: Vec<String>,
+        /// The signing secret; a random one when absent.
+        #[arg(long)]
+        secret: Option<String>,
+    },
+    /// List the account's subscriptions: id, state, URL, events.
+    List {
+        #[arg(long)]
+        account: String,
+    },
+    /// Delete a subscription and its delivery log; prints its id.
+    Delete {
+        #[arg(long)]
+        account: String,
+        id: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -669,6 +704,7 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
                 .await?
                 .to_string()
         }
+        Command::Webhook(command) => webhook_command(db, command).await?,
         Command::Backup { to } => {
             db.backup_to(&to).await?;
             to.display().to_string()
@@ -678,6 +714,43 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
         Command::Check { account } => check(db, &account).await?,
     };
     Ok(printed)
+}
+
+/// Runs a `webhook` command and returns what it prints.
+async fn webhook_command(db: &Db, command: WebhookCommand) -> anyhow::Result<String> {
+    use crate::service::webhooks;
+    Ok(match command {
+        WebhookCommand::Create {
+            account,
+            url,
+            events,
+            secret,
+        } => {
+            let spec = webhooks::Spec {
+                url: &url,
+                events: events.iter().map(String::as_str).collect(),
+                secret: secret.as_deref(),
+                allow_private: true,
+            };
+            let created = webhooks::create(db, admin::account_id(db, &account).await?, &spec).await?;
+            format!("{}\n{}", created.id, created.secret)
+        }
+        WebhookCommand::List { account } => {
+            let rows = webhooks::list(db, admin::account_id(db, &account).await?).await?;
+            rows.iter()
+                .map(|w| {
+                    let state = if w.enabled { "enabled" } else { "disabled" };
+                    format!("{}\t{state}\t{}\t{}", w.id, w.url, w.events)
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+        WebhookCommand::Delete { account, id } => {
+            let id = crate::domain::ids::WebhookId::new(id);
+            webhooks::delete(db, admin::account_id(db, &account).await?, id).await?;
+            id.to_string()
+        }
+    })
 }
 
 /// Runs the ledger check: the counts on success, every mismatch and the first differences
@@ -741,6 +814,8 @@ async fn serve(database: DatabaseUrl, args: ServeArgs) -> anyhow::Result<()> {
             .metrics_token
             .filter(|t| !t.trim().is_empty())
             .map(crate::config::Secret),
+        webhook_sender: true,
+        webhooks_allow_private: args.webhooks_allow_private,
     };
     let config = ServeConfig {
         listen: args.listen,

@@ -65,6 +65,11 @@ pub struct HttpConfig {
     pub rate_limit: u32,
     /// The bearer token `GET /metrics` requires; `None`: it is open.
     pub metrics_token: Option<Secret>,
+    /// Whether this server sends webhook deliveries (off: it records events and leaves them
+    /// to other servers on the database, or to a test's own clock).
+    pub webhook_sender: bool,
+    /// Whether webhooks may be delivered to private, loopback or link-local addresses.
+    pub webhooks_allow_private: bool,
 }
 
 /// The published default rate limit of a key, in requests a second (README, "Rate limits").
@@ -80,6 +85,8 @@ impl Default for HttpConfig {
             keep_alive_timeout: Duration::from_mins(1),
             rate_limit: DEFAULT_RATE_LIMIT,
             metrics_token: None,
+            webhook_sender: true,
+            webhooks_allow_private: false,
         }
     }
 }

@@ -36,6 +36,12 @@ use crate::db::Db;
 pub fn app(db: Db, http: &HttpConfig) -> Router {
     let jobs = std::sync::Arc::new(crate::worker::Queue::default());
     crate::worker::spawn(&db, &jobs, http.workers);
+    if http.webhook_sender {
+        match crate::service::webhook_delivery::Sender::new(http.webhooks_allow_private) {
+            Ok(sender) => crate::worker::spawn_webhooks(&db, sender),
+            Err(e) => tracing::error!(error = %e, "cannot start the webhook sender"),
+        }
+    }
     let trace = TraceLayer::new_for_http()
         .make_span_with(|request: &Request<_>| {
             let id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");

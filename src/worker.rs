@@ -62,3 +62,24 @@ async fn run(db: Db, queue: Arc<Queue>) {
         }
     }
 }
+
+/// Starts the webhook sender: a round whenever a committed transaction recorded events, and
+/// otherwise every second (for retries that come due, and events other servers recorded).
+pub fn spawn_webhooks(db: &Db, sender: crate::service::webhook_delivery::Sender) {
+    let db = db.clone();
+    tokio::spawn(async move {
+        loop {
+            let woken = crate::db::webhooks::OUTBOX.notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
+            let now = crate::domain::time::now_millis();
+            match crate::service::webhook_delivery::round(&db, &sender, now).await {
+                // a busy round may have left more due: look again at once
+                Ok(attempts) if attempts > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot look for webhook deliveries"),
+            }
+            let _ = tokio::time::timeout(POLL, woken).await;
+        }
+    });
+}

@@ -31,6 +31,7 @@ pub mod stock_report;
 pub mod stop_list;
 pub mod storage;
 pub mod tech_maps;
+pub mod webhooks;
 pub mod writeoffs;
 
 use std::sync::Arc;
@@ -80,6 +81,8 @@ pub struct State {
     pub limits: Arc<rate_limit::Limiter>,
     /// The request counters `/metrics` shows.
     pub metrics: Arc<metrics::Metrics>,
+    /// Whether webhook URLs may name private, loopback or link-local addresses.
+    pub webhooks_allow_private: bool,
 }
 
 /// `{"success": true, "data": …}`, the envelope of most answers.
@@ -177,7 +180,7 @@ pub fn router(
     let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/a/v1.0", sections())
         .nest("/a/v1.1", sections())
-        .nest("/admin/v1", admin::router())
+        .nest("/admin/v1", admin::router().merge(webhooks::router()))
         .merge(meta::router())
         .merge(metrics::router())
         .merge(docs::router())
@@ -199,6 +202,7 @@ pub fn router(
         metrics: Arc::new(metrics::Metrics::new(
             config.metrics_token.as_ref().map(|t| t.0.as_str()),
         )),
+        webhooks_allow_private: config.webhooks_allow_private,
     }));
     idempotency::spawn_purge(state.db.clone(), IDEMPOTENCY_PURGE_EVERY);
     router

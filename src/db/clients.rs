@@ -203,3 +203,35 @@ pub async fn add_balances(
     super::marks::bump(tx, account_id, super::marks::Section::Clients);
     Ok(())
 }
+
+/// A client as its webhook events show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ClientCard {
+    #[serde(rename = "id")]
+    pub uuid: String,
+    pub name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub card_number: String,
+    pub bonus_balance: Money,
+    pub pay_balance: Money,
+}
+
+from_row!(ClientCard {
+    uuid,
+    name,
+    last_name,
+    phone,
+    card_number,
+    bonus_balance,
+    pay_balance
+});
+
+pub async fn card(tx: &mut Tx, account_id: AccountId, uuid: &str) -> Result<Option<ClientCard>, DbError> {
+    tx.optional(
+        "SELECT uuid, name, last_name, phone, card_number, bonus_balance, pay_balance FROM clients \
+         WHERE account_id = :account_id AND uuid = :uuid",
+        params! { account_id, uuid },
+    )
+    .await
+}

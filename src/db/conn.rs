@@ -250,6 +250,8 @@ fn pg_query<'q>(sql: &'q str, params: &'q [&'q Value]) -> SqlxQuery<'q, Postgres
 pub struct Tx {
     inner: TxInner,
     touched: std::collections::BTreeSet<(AccountId, super::marks::Section)>,
+    /// Whether it recorded webhook events: committing it wakes the senders.
+    events: bool,
 }
 
 enum TxInner {
@@ -277,6 +279,7 @@ impl Tx {
         Ok(Tx {
             inner: TxInner::Sqlite { conn, open: true },
             touched: std::collections::BTreeSet::default(),
+            events: false,
         })
     }
 
@@ -284,7 +287,14 @@ impl Tx {
         Tx {
             inner: TxInner::Pg(Some(tx)),
             touched: std::collections::BTreeSet::default(),
+            events: false,
         }
+    }
+
+    /// Notes that this transaction recorded webhook events, so that its commit wakes the
+    /// senders at once instead of at their next look.
+    pub fn mark_events(&mut self) {
+        self.events = true;
     }
 
     /// Runs a write (`:name` parameters), answering how many rows it changed.
@@ -357,7 +367,12 @@ impl Tx {
 /// calls it once the answer is stored).
 pub(super) async fn finish(mut tx: Tx) -> Result<(), DbError> {
     super::marks::flush(&mut tx).await?;
-    tx.commit().await
+    let events = tx.events;
+    tx.commit().await?;
+    if events {
+        super::webhooks::OUTBOX.notify_waiters();
+    }
+    Ok(())
 }
 
 impl Query for Tx {

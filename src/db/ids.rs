@@ -43,6 +43,9 @@ pub enum Kind {
     WriteOff,
     Inventory,
     Return,
+    Webhook,
+    /// Webhook events and their deliveries, numbered from one counter.
+    WebhookEvent,
 }
 
 impl Kind {
@@ -75,6 +78,8 @@ impl Kind {
             Kind::WriteOff => "writeoff",
             Kind::Inventory => "inventory",
             Kind::Return => "return",
+            Kind::Webhook => "webhook",
+            Kind::WebhookEvent => "webhook_event",
         }
     }
 }

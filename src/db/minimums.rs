@@ -80,3 +80,59 @@ pub async fn list(
     )
     .await
 }
+
+/// What a document moved, per storage and product.
+#[derive(Debug, Clone, Copy)]
+pub struct Moved {
+    pub storage_id: StorageId,
+    pub product_id: ProductId,
+    pub qty: Qty,
+}
+
+from_row!(Moved {
+    storage_id,
+    product_id,
+    qty
+});
+
+/// The sums the movements of document `doc_type` `doc_id` moved, per storage and product.
+pub async fn moved_by(
+    tx: &mut Tx,
+    account_id: AccountId,
+    doc_type: &str,
+    doc_id: i64,
+) -> Result<Vec<Moved>, DbError> {
+    tx.all(
+        "SELECT storage_id, product_id, CAST(SUM(qty) AS BIGINT) AS qty FROM stock_movements \
+         WHERE account_id = :account_id AND doc_type = :doc_type AND doc_id = :doc_id \
+         GROUP BY storage_id, product_id",
+        params! { account_id, doc_type, doc_id },
+    )
+    .await
+}
+
+/// A minimum and the balance now.
+#[derive(Debug, Clone, Copy)]
+pub struct Standing {
+    pub minimum: Qty,
+    pub balance: Qty,
+}
+
+from_row!(Standing { minimum, balance });
+
+/// The minimum of a product in a storage, with its balance now; `None` when it has none.
+pub async fn standing(
+    tx: &mut Tx,
+    account_id: AccountId,
+    storage_id: StorageId,
+    product_id: ProductId,
+) -> Result<Option<Standing>, DbError> {
+    tx.optional(
+        "SELECT m.qty AS minimum, COALESCE(b.qty, 0) AS balance FROM stock_minimums m \
+         LEFT JOIN stock_balances b ON b.account_id = m.account_id AND b.storage_id = m.storage_id \
+         AND b.product_id = m.product_id \
+         WHERE m.account_id = :account_id AND m.storage_id = :storage_id AND m.product_id = :product_id",
+        params! { account_id, storage_id, product_id },
+    )
+    .await
+}

@@ -47,6 +47,7 @@ pub mod stock;
 pub mod stock_report;
 pub mod stop_list;
 pub mod tech_maps;
+pub mod webhooks;
 pub mod writeoffs;
 
 use std::str::FromStr;

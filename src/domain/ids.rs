@@ -94,4 +94,10 @@ ids! {
     /// A receipt (and the order it was, before it was paid).
     ReceiptId,
     JobId,
+    /// A webhook subscription.
+    WebhookId,
+    /// A webhook event: one change, recorded with it.
+    EventId,
+    /// One event's delivery to one subscription, with its attempts.
+    DeliveryId,
 }

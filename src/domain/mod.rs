@@ -16,3 +16,4 @@ pub mod sales;
 pub mod stock;
 pub mod sync;
 pub mod time;
+pub mod webhook;

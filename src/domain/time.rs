@@ -17,6 +17,11 @@ pub fn now_unix() -> i64 {
     Timestamp::now().as_second()
 }
 
+/// Now, as Unix milliseconds (webhook deliveries retry a second apart).
+pub fn now_millis() -> i64 {
+    Timestamp::now().as_millisecond()
+}
+
 /// An instant as RFC 3339 with the account's offset, to the second (`2023-05-25T11:46:00+03:00`).
 pub fn format_rfc3339(unix: i64, tz: &TimeZone) -> String {
     match Timestamp::from_second(unix) {

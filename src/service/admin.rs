@@ -395,6 +395,13 @@ pub async fn create_client(db: &Db, account: &str, spec: ClientSpec<'_>) -> Serv
         ..clients::NewClient::default()
     };
     clients::insert(&mut tx, account_id, &client, time::now_unix()).await?;
+    super::loyalty::announce(
+        &mut tx,
+        account_id,
+        crate::domain::webhook::EventType::ClientCreated,
+        &client.uuid,
+    )
+    .await?;
     db::commit(tx).await?;
     Ok(client.uuid)
 }

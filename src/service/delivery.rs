@@ -18,8 +18,11 @@ use crate::domain::sales::{self as rules, JobStatus, OrderStatus, ReceiptSource}
 use crate::domain::time;
 use crate::wire::delivery::{BillIn, ClientIn};
 
+use crate::domain::webhook::EventType;
+use crate::wire::webhooks::{JobEvent, OrderEvent};
 use super::sales::{check_payments, parse_uuid, payment_kinds, require_products, unit_price};
 use super::stop_list;
+use super::webhooks;
 use super::{Actor, ServiceError, ServiceResult};
 
 const KIND: &str = "delivery";
@@ -104,6 +107,13 @@ pub async fn process(
     if !jobs::finish(&mut tx, account_id, job_id, status, &message, now).await? {
         return Ok(None);
     }
+    let data = JobEvent {
+        job_id: job_id.get(),
+        status: status.as_str().to_owned(),
+        order_uuid: (status == JobStatus::Success).then(|| message.clone()),
+        error: (status != JobStatus::Success).then(|| message.clone()),
+    };
+    webhooks::emit(&mut tx, account_id, EventType::JobFinished, &data).await?;
     db::commit(tx).await?;
     Ok(Some(Outcome {
         job_id,
@@ -317,6 +327,13 @@ async fn make_order(
         )
     };
     sales::insert(tx, account_id, &order, &lines, &payments, now).await?;
+    let data = OrderEvent {
+        uuid: uuid.clone(),
+        status: order.status.as_str(),
+        terminal_number: order.shop_id,
+        total_sum: order.total_sum,
+    };
+    webhooks::emit(tx, account_id, EventType::OrderCreated, &data).await?;
     Ok(uuid)
 }
 
@@ -432,5 +449,6 @@ async fn create_client(
         group_id,
     };
     clients::insert(tx, account_id, &client, now).await?;
+    super::loyalty::announce(tx, account_id, EventType::ClientCreated, &client.uuid).await?;
     Ok(client.uuid)
 }

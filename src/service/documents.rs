@@ -12,12 +12,15 @@ use std::future::Future;
 
 use crate::db::documents::Table;
 use crate::db::stock::{self, NewMovement};
-use crate::db::{self, accounts, Db, FromRow, Tx};
+use crate::db::{self, accounts, minimums, Db, FromRow, Tx};
 use crate::domain::document::{DocRef, DocumentId};
 use crate::domain::ids::AccountId;
 use crate::domain::time;
+use crate::domain::decimal::Qty;
+use crate::domain::webhook::{self, EventType};
+use crate::wire::webhooks::DocumentEvent;
 
-use super::{Actor, ServiceError, ServiceResult};
+use super::{webhooks, Actor, ServiceError, ServiceResult};
 
 /// A kind of stock document, implemented by its id type.
 pub trait StockDocument: DocumentId {
@@ -53,14 +56,60 @@ pub async fn set_wired<D: StockDocument>(
         .ok_or_else(|| not_found(id))?;
     require_unlocked(&mut tx, account_id, date).await?;
     flip(&mut tx, actor, id, wired, now).await?;
-    if wired {
+    let doc = DocRef::of(id);
+    // what the document moved, when someone listens for minimums crossed
+    let watch = webhooks::listens(&mut tx, account_id, EventType::StockBelowMinimum).await?;
+    let moved = if wired {
         let movements = id.movements(&mut tx, account_id).await?;
-        stock::post(&mut tx, account_id, DocRef::of(id), &movements, now).await?;
+        stock::post(&mut tx, account_id, doc, &movements, now).await?;
+        moved(&mut tx, account_id, id, watch, 1).await?
     } else {
-        stock::unpost(&mut tx, account_id, DocRef::of(id), now).await?;
-    }
+        let moved = moved(&mut tx, account_id, id, watch, -1).await?;
+        stock::unpost(&mut tx, account_id, doc, now).await?;
+        moved
+    };
+    announce(&mut tx, actor, id, wired, date, &moved).await?;
     db::commit(tx).await?;
     Ok(())
+}
+
+/// What document `id`'s movements move per storage and product, times `sign`; nothing when
+/// no one `watch`es.
+async fn moved<D: StockDocument>(
+    tx: &mut Tx,
+    account_id: AccountId,
+    id: D,
+    watch: bool,
+    sign: i64,
+) -> ServiceResult<Vec<minimums::Moved>> {
+    if !watch {
+        return Ok(Vec::new());
+    }
+    let mut moved = minimums::moved_by(tx, account_id, D::KIND.as_str(), id.get()).await?;
+    for m in &mut moved {
+        m.qty = Qty::from_units(sign * m.qty.units());
+    }
+    Ok(moved)
+}
+
+/// The webhook events of a wiring: the document's own, and any minimum it crossed.
+async fn announce<D: StockDocument>(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: D,
+    wired: bool,
+    date: i64,
+    moved: &[minimums::Moved],
+) -> ServiceResult<()> {
+    if let Some(event) = webhook::document_event(D::KIND, wired) {
+        let data = DocumentEvent {
+            id: id.get(),
+            status: if wired { "wired" } else { "not_wired" },
+            doc_date: time::format_rfc3339(date, &actor.timezone),
+        };
+        webhooks::emit(tx, actor.account_id, event, &data).await?;
+    }
+    super::minimums::emit_crossed(tx, actor.account_id, moved).await
 }
 
 /// Flips the document's wired flag to `wired` inside `tx`: 404 when it does not exist, 409

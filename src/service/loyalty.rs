@@ -12,7 +12,9 @@ use crate::domain::decimal::Money;
 use crate::domain::ids::AccountId;
 use crate::domain::sales::{tendered, PaymentKind};
 
+use crate::domain::webhook::EventType;
 use super::sales::PaymentKinds;
+use super::webhooks;
 use super::{ServiceError, ServiceResult};
 
 /// What a receipt did to its client's bonus.
@@ -72,6 +74,7 @@ pub async fn apply(
         now,
     )
     .await?;
+    announce(tx, account_id, EventType::ClientUpdated, uuid).await?;
     Ok(Bonus { accrued, spent })
 }
 
@@ -94,6 +97,24 @@ pub async fn reverse(
             now,
         )
         .await?;
+        announce(tx, account_id, EventType::ClientUpdated, uuid).await?;
+    }
+    Ok(())
+}
+
+/// Emits `event` (`client.created`, `client.updated`) for client `uuid` as it now is, when
+/// someone listens.
+pub async fn announce(
+    tx: &mut Tx,
+    account_id: AccountId,
+    event: EventType,
+    uuid: &str,
+) -> ServiceResult<()> {
+    if !webhooks::listens(tx, account_id, event).await? {
+        return Ok(());
+    }
+    if let Some(card) = clients::card(tx, account_id, uuid).await? {
+        webhooks::emit(tx, account_id, event, &card).await?;
     }
     Ok(())
 }

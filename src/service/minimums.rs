@@ -8,7 +8,7 @@ use crate::domain::decimal::Qty;
 use crate::domain::ids::{AccountId, StorageId};
 use crate::domain::time;
 
-use super::{ServiceError, ServiceResult};
+use super::{webhooks, ServiceError, ServiceResult};
 
 /// Sets the minimum of product `product_code` in `storage_id` (`None`: removes it); 422
 /// naming `storage_id`, `product_code` or `minimum`.
@@ -59,4 +59,31 @@ pub async fn set(
 #[tracing::instrument(skip_all, fields(account = %account_id))]
 pub async fn list(db: &Db, account_id: AccountId, below: bool) -> ServiceResult<Vec<MinimumRow>> {
     Ok(minimums::list(&mut db.read().await, account_id, below).await?)
+}
+
+/// Emits `stock.below_minimum` for every balance that `moved` (what a change just did to the
+/// balances) took from at or above its minimum to below it. Callers gather `moved` only
+/// when [`webhooks::listens`] for the event, sparing the lookups otherwise.
+pub async fn emit_crossed(
+    tx: &mut crate::db::Tx,
+    account_id: AccountId,
+    moved: &[minimums::Moved],
+) -> ServiceResult<()> {
+    use crate::domain::webhook::EventType;
+    for m in moved {
+        let Some(s) = minimums::standing(tx, account_id, m.storage_id, m.product_id).await? else {
+            continue;
+        };
+        let before = s.balance.units() - m.qty.units();
+        if s.balance < s.minimum && before >= s.minimum.units() {
+            let data = crate::wire::webhooks::BelowMinimumEvent {
+                storage_id: m.storage_id,
+                product_id: m.product_id,
+                minimum: s.minimum,
+                balance: s.balance,
+            };
+            webhooks::emit(tx, account_id, EventType::StockBelowMinimum, &data).await?;
+        }
+    }
+    Ok(())
 }

@@ -27,6 +27,8 @@ pub mod seed_ledger;
 pub mod stock_report;
 pub mod stop_list;
 pub mod tech_maps;
+pub mod webhook_delivery;
+pub mod webhooks;
 pub mod write_off;
 pub mod writeoffs;
 

@@ -8,10 +8,12 @@ use crate::db::products::{self, Key, ProductRow};
 use crate::db::{self, accounts, Db, DbError, Tx};
 use crate::domain::ids::{AccountId, CategoryId, ProductId, WorkspaceId};
 use crate::domain::time;
+use crate::domain::webhook::EventType;
 use crate::wire::invoices::ProductIn;
+use crate::wire::webhooks::ProductEvent;
 
 use super::catalog::{check_product, ensure_coded, CatalogRefs, Known, ProductSpec};
-use super::{Actor, ServiceError, ServiceResult};
+use super::{webhooks, Actor, ServiceError, ServiceResult};
 
 /// Creates a product; 409 when its `ref_code` is taken.
 #[tracing::instrument(skip_all, fields(account = %actor.account_id))]
@@ -20,6 +22,7 @@ pub async fn create(db: &Db, actor: &Actor, input: &ProductIn) -> ServiceResult<
     let mut tx = db.begin_write().await?;
     refuse_taken_code(&mut tx, actor.account_id, &input.ref_code, None).await?;
     let id = write(&mut tx, actor, &spec, None).await?;
+    changed(&mut tx, actor.account_id, id, input).await?;
     db::commit(tx).await?;
     Ok(id)
 }
@@ -40,8 +43,24 @@ pub async fn update(
         .ok_or_else(|| not_found(key))?;
     refuse_taken_code(&mut tx, actor.account_id, &input.ref_code, Some(current.id)).await?;
     write(&mut tx, actor, &spec, Some(&current)).await?;
+    changed(&mut tx, actor.account_id, current.id, input).await?;
     db::commit(tx).await?;
     Ok(current.id)
+}
+
+/// Emits `product.changed` for product `id`, now as `input` says.
+async fn changed(
+    tx: &mut Tx,
+    account_id: AccountId,
+    id: ProductId,
+    input: &ProductIn,
+) -> ServiceResult<()> {
+    let data = ProductEvent {
+        id,
+        ref_code: input.ref_code.clone(),
+        name: input.name.clone(),
+    };
+    webhooks::emit(tx, account_id, EventType::ProductChanged, &data).await
 }
 
 #[tracing::instrument(skip_all, fields(account = %account_id))]

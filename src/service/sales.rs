@@ -7,22 +7,26 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use crate::db::ids::{self, Kind};
+use crate::db::minimums as db_minimums;
 use crate::db::objects;
 use crate::db::products;
 use crate::db::sales::{self, Closing, LineCost, LineRow, OpenShift, PaymentRow, ReceiptRow};
 use crate::db::{self, Db, DbError, Tx};
 use crate::domain::decimal::{Money, Qty, UnitCost};
-use crate::domain::document::DocRef;
+use crate::domain::document::{DocKind, DocRef};
 use crate::domain::ids::{
     AccountId, EmployeeId, PaymentTypeId, ProductId, ReceiptId, ShiftId, ShopId,
 };
 use crate::domain::sales::{self as rules, OrderStatus, PaymentKind, ReceiptSource, Totals};
 use crate::domain::time;
+use crate::domain::webhook::EventType;
 use crate::wire::sales::{CloseOrderIn, PaymentIn, ReceiptIn, ReceiptLineIn, ShiftOpenIn};
+use crate::wire::webhooks::{OrderEvent, ReceiptEvent};
 
 use super::employees;
 use super::exports;
 use super::loyalty::{self, Bonus};
+use super::webhooks;
 use super::write_off::{self, Sold};
 use super::{Actor, ServiceError, ServiceResult};
 
@@ -255,6 +259,30 @@ pub async fn record(
         &kinds,
     )
     .await?;
+    announce(tx, till, EventType::ReceiptClosed, &receipt, None, &lines, &payments).await
+}
+
+/// The webhook events of a receipt recorded: its own (`receipt.closed`, or
+/// `receipt.annulled` for a counter-receipt of the annulled `origin`) and the minimums its
+/// stock crossed. Each is built only when someone listens.
+async fn announce(
+    tx: &mut Tx,
+    till: &Till,
+    event: EventType,
+    receipt: &ReceiptRow,
+    origin: Option<&str>,
+    lines: &[LineRow],
+    payments: &[PaymentRow],
+) -> ServiceResult<()> {
+    let account_id = till.account_id();
+    if webhooks::listens(tx, account_id, event).await? {
+        let data = ReceiptEvent::new(receipt, origin, lines, payments, &till.actor.timezone);
+        webhooks::emit(tx, account_id, event, &data).await?;
+    }
+    if webhooks::listens(tx, account_id, EventType::StockBelowMinimum).await? {
+        let moved = db_minimums::moved_by(tx, account_id, DocKind::Receipt.as_str(), receipt.id.get()).await?;
+        super::minimums::emit_crossed(tx, account_id, &moved).await?;
+    }
     Ok(())
 }
 
@@ -339,6 +367,7 @@ pub async fn annul_in(tx: &mut Tx, till: &Till, uuid: &str, now: i64) -> Service
         &kinds,
     )
     .await?;
+    announce(tx, till, EventType::ReceiptAnnulled, &counter, Some(uuid), &lines, &payments).await?;
     Ok(counter.uuid)
 }
 
@@ -374,8 +403,25 @@ pub async fn set_order_status(db: &Db, till: &Till, uuid: &str, status: &str) ->
             "order {uuid} changed meanwhile"
         )));
     }
+    order_changed(&mut tx, till.account_id(), &order, target).await?;
     db::commit(tx).await?;
     Ok(())
+}
+
+/// Emits `order.status_changed`: `order` is now `status`.
+async fn order_changed(
+    tx: &mut Tx,
+    account_id: AccountId,
+    order: &ReceiptRow,
+    status: OrderStatus,
+) -> ServiceResult<()> {
+    let data = OrderEvent {
+        uuid: order.uuid.clone(),
+        status: status.as_str(),
+        terminal_number: order.shop_id,
+        total_sum: order.total_sum,
+    };
+    webhooks::emit(tx, account_id, EventType::OrderStatusChanged, &data).await
 }
 
 /// Closes an order sent to this till as a receipt of the open shift: its payments (given, or
@@ -466,6 +512,8 @@ pub async fn close_order(
         &kinds,
     )
     .await?;
+    order_changed(&mut tx, account_id, &order, OrderStatus::Closed).await?;
+    announce(&mut tx, till, EventType::ReceiptClosed, &closed, None, &lines, &payments).await?;
     db::commit(tx).await?;
     Ok(order.uuid)
 }

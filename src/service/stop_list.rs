@@ -7,8 +7,10 @@ use crate::db::products::{self, Key};
 use crate::db::{self, stop_list, Db, Tx};
 use crate::domain::ids::{AccountId, ProductId, ShopId};
 use crate::domain::time;
+use crate::domain::webhook::EventType;
+use crate::wire::webhooks::StopListEvent;
 
-use super::{ServiceError, ServiceResult};
+use super::{webhooks, ServiceError, ServiceResult};
 
 /// Puts a product on (`stopped`) or takes it off the stop list of a shop; `field` names the
 /// input that named the product, for the error. Returns the product's id.
@@ -37,6 +39,12 @@ pub async fn set(
         time::now_unix(),
     )
     .await?;
+    let data = StopListEvent {
+        terminal_id: shop_id,
+        product_id,
+        in_stop_list: stopped,
+    };
+    webhooks::emit(&mut tx, account_id, EventType::StopListChanged, &data).await?;
     db::commit(tx).await?;
     Ok(product_id)
 }

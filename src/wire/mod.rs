@@ -18,4 +18,5 @@ pub mod stop_list;
 pub mod strict;
 pub mod tech_maps;
 pub mod vocab;
+pub mod webhooks;
 pub mod writeoffs;

@@ -40,4 +40,5 @@ mod stop_list;
 mod storages;
 mod tech_maps;
 mod vendor_examples;
+mod webhooks;
 mod writeoffs;

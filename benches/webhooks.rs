@@ -1,0 +1,282 @@
+//! Webhook benchmarks (`cargo bench --bench webhooks`), against a receiver in this process (an
+//! axum router on 127.0.0.1 answering 200 to `POST /hook` and counting what it gets):
+//! - deliveries per second: `BENCH_EVENTS` `stop_list.changed` events recorded through the
+//!   service layer for one subscription (500 a transaction), then delivered by
+//!   `webhook_delivery::round` called back to back until the receiver has them all;
+//! - 5-line till receipts (as `cargo bench --bench selling`) back to back against the release
+//!   binary, first with no subscription, then with one to `receipt.closed`: receipts per
+//!   second of both and their ratio (target ≥ 0.90).
+//!
+//! Env: `BENCH_DATABASE` (a postgres:// URL of an empty database; default fresh SQLite files),
+//! `BENCH_EVENTS` (default 20,000), `BENCH_SECONDS` for each receipts run (default 10).
+
+mod support;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use caffesta::db::{self, Db};
+use caffesta::domain::{time, webhook::EventType};
+use caffesta::service::{admin, webhook_delivery, webhooks};
+use reqwest::Method;
+use serde_json::{json, Value};
+use support::{env_or, start_server, Client};
+
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Starts the receiver: answers its URL and the count of requests it has had.
+async fn receiver() -> (String, Arc<AtomicU64>) {
+    let count = Arc::new(AtomicU64::new(0));
+    let counted = count.clone();
+    // the body is read, so that every connection stays open for the next delivery
+    let hook = move |body: axum::body::Bytes| {
+        let counted = counted.clone();
+        async move {
+            drop(body);
+            counted.fetch_add(1, Ordering::Relaxed);
+            axum::http::StatusCode::OK
+        }
+    };
+    let app = axum::Router::new().route("/hook", axum::routing::post(hook));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("receiver binds");
+    let addr = listener.local_addr().expect("receiver address");
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("receiver serves") });
+    (format!("http://{addr}/hook"), count)
+}
+
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "a benchmark statistic shown to a person; the float is display only"
+)]
+async fn bench_deliveries(database: &str, hook: &str, received: &AtomicU64, events: u64) {
+    let db = Db::connect(database).await.expect("database");
+    db.migrate().await.expect("migrations");
+    let account = admin::create_account(&db, "bench", None)
+        .await
+        .expect("account");
+    let spec = webhooks::Spec {
+        url: hook,
+        events: vec!["stop_list.changed"],
+        secret: None,
+        allow_private: true,
+    };
+    webhooks::create(&db, account, &spec)
+        .await
+        .expect("subscription");
+    let recording = Instant::now();
+    let mut n = 0u64;
+    while n < events {
+        let mut tx = db.begin_write().await.expect("transaction");
+        for _ in 0..500u64.min(events - n) {
+            let data = json!({ "n": n });
+            webhooks::emit(&mut tx, account, EventType::StopListChanged, &data)
+                .await
+                .expect("emit");
+            n += 1;
+        }
+        db::commit(tx).await.expect("commit");
+    }
+    let recorded = recording.elapsed();
+    let sender = webhook_delivery::Sender::new(true).expect("sender");
+    let before = received.load(Ordering::Relaxed);
+    let started = Instant::now();
+    let (mut rounds, mut idle_since) = (0u64, None::<Instant>);
+    while received.load(Ordering::Relaxed) - before < events {
+        let attempts = webhook_delivery::round(&db, &sender, time::now_millis())
+            .await
+            .expect("round");
+        rounds += 1;
+        if attempts > 0 {
+            idle_since = None;
+            continue;
+        }
+        // a failed attempt is retried seconds later: wait for it, but not for ever
+        let since = *idle_since.get_or_insert_with(Instant::now);
+        assert!(
+            since.elapsed() < Duration::from_secs(60),
+            "deliveries stalled at {} of {events}",
+            received.load(Ordering::Relaxed) - before
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let took = started.elapsed();
+    println!(
+        "deliveries to a loopback receiver, one subscription: {events} in {:.2} s over {rounds} rounds = {:.0}/s (recording them took {:.0} ms)",
+        took.as_secs_f64(),
+        events as f64 / took.as_secs_f64(),
+        millis(recorded)
+    );
+    db.close().await;
+}
+
+/// Products 1–6 ingredients, 7–8 tech maps of three of them, 9–11 sold as they are; all
+/// stocked in storage 1 (as `benches/selling.rs`). Returns the ids of the five sold products.
+async fn catalog(client: &Client) -> Vec<i64> {
+    let mut products = Vec::new();
+    for n in 1..=11 {
+        let (measure, kind, cancel) = match n {
+            1..=2 => ("kg", "product", 1),
+            3..=4 => ("l", "product", 1),
+            7..=8 => ("pcs", "tech_map", 2),
+            _ => ("pcs", "product", 1),
+        };
+        products.push(json!({"ref_code": format!("p{n}"), "name": format!("Товар {n}"), "measure": measure, "type": kind, "cancellation_type": cancel}));
+    }
+    let items: Vec<Value> = [1, 2, 3, 4, 5, 6, 9, 10, 11]
+        .iter()
+        .map(|n| json!({"amount": 100_000, "product_code": format!("p{n}"), "cost": "250000"}))
+        .collect();
+    let invoice = json!({"storage": {"caf_id": 1}, "products": products, "items": items});
+    let id = client
+        .send(Method::POST, "/a/v1.0/storage/invoices", Some(&invoice))
+        .await["data"]["id"]
+        .as_i64()
+        .expect("invoice");
+    let wire = json!({"action": "wire"});
+    let path = format!("/a/v1.0/storage/invoices/{id}");
+    client.send(Method::PUT, &path, Some(&wire)).await;
+    let mut ids = Vec::new();
+    for code in ["p7", "p8", "p9", "p10", "p11"] {
+        let path = format!("/a/v1.0/product/by_ref_code/{code}");
+        let found = client.send(Method::GET, &path, None).await;
+        ids.push(found["data"]["id"].as_i64().expect("id"));
+    }
+    for (map, ingredients) in [(ids[0], ["p1", "p3", "p5"]), (ids[1], ["p2", "p4", "p6"])] {
+        let items: Vec<Value> = ingredients
+            .iter()
+            .map(|c| json!({"product_code": c, "amount": "0.015"}))
+            .collect();
+        let path = format!("/a/v1.0/product/{map}/tech_map");
+        let body = json!({"output": 1, "items": items});
+        client.send(Method::PUT, &path, Some(&body)).await;
+    }
+    ids
+}
+
+/// Uploads `receipt` back to back for `seconds`: prints and answers receipts per second.
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "a benchmark statistic shown to a person; the float is display only"
+)]
+async fn bench_receipts(till: &Client, receipt: &Value, seconds: u64, what: &str) -> (u64, f64) {
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let mut latencies = Vec::new();
+    while Instant::now() < deadline {
+        let one = Instant::now();
+        till.send(Method::POST, "/a/v1.0/pos/receipts", Some(receipt))
+            .await;
+        latencies.push(one.elapsed());
+    }
+    let rate = latencies.len() as f64 / started.elapsed().as_secs_f64();
+    latencies.sort();
+    let count = latencies.len();
+    println!(
+        "5-line receipts back to back, {what}: {count} in {seconds} s = {rate:.0}/s, p50 {:.2} ms, p99 {:.2} ms",
+        millis(latencies[count / 2]),
+        millis(latencies[count * 99 / 100])
+    );
+    (count as u64, rate)
+}
+
+fn main() {
+    let events = env_or("BENCH_EVENTS", 20_000u64);
+    let seconds = env_or("BENCH_SECONDS", 10u64);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = support::database(dir.path());
+    // SQLite: a file of its own; PostgreSQL: the same database, used before the server starts
+    let deliveries_database = if database.starts_with("postgres") {
+        database.clone()
+    } else {
+        dir.path().join("deliveries.db").display().to_string()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (hook, received) = runtime.block_on(receiver());
+    println!(
+        "caffesta webhooks benchmark: {}",
+        support::backend_name(&database)
+    );
+    runtime.block_on(bench_deliveries(
+        &deliveries_database,
+        &hook,
+        &received,
+        events,
+    ));
+
+    // the server's sender reaches the loopback receiver only when private receivers are allowed
+    std::env::set_var("CAFFESTA_WEBHOOKS_ALLOW_PRIVATE", "true");
+    let server = start_server(&database);
+    let args = [
+        "key",
+        "create",
+        "--account",
+        "demo",
+        "--scope",
+        "terminal",
+        "--shop",
+        "1",
+    ];
+    let till = Client {
+        key: support::cli(&database, &args),
+        ..Client::of(&server)
+    };
+    let receipt = runtime.block_on(async {
+        let sold = catalog(&Client::of(&server)).await;
+        till.send(Method::POST, "/a/v1.0/pos/shifts/open", Some(&json!({})))
+            .await;
+        let lines: Vec<Value> = sold
+            .iter()
+            .map(|id| json!({"product_id": id, "count": 1, "price": "3.50", "total_sum": "3.50"}))
+            .collect();
+        json!({"type": "sale", "lines": lines, "payments": [{"payment_id": 2, "value": "17.50"}]})
+    });
+    let (_, without) = runtime.block_on(async {
+        bench_receipts(&till, &receipt, 1, "warm-up").await;
+        bench_receipts(&till, &receipt, seconds, "no subscription").await
+    });
+    let create = [
+        "webhook",
+        "create",
+        "--account",
+        "demo",
+        "--url",
+        hook.as_str(),
+        "--events",
+        "receipt.closed",
+    ];
+    support::cli(&database, &create);
+    let before = received.load(Ordering::Relaxed);
+    let (count, with) = runtime.block_on(bench_receipts(
+        &till,
+        &receipt,
+        seconds,
+        "one receipt.closed subscription",
+    ));
+    let ended = Instant::now();
+    let during = received.load(Ordering::Relaxed) - before;
+    runtime.block_on(async {
+        while received.load(Ordering::Relaxed) - before < count
+            && ended.elapsed() < Duration::from_secs(60)
+        {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    });
+    println!(
+        "receipt.closed deliveries: {during} of {count} during the run, {} within {:.0} ms after it",
+        received.load(Ordering::Relaxed) - before,
+        millis(ended.elapsed())
+    );
+    println!(
+        "receipts/s with a subscription ÷ without: {:.3} (target ≥ 0.90)",
+        with / without
+    );
+}

@@ -1,0 +1,415 @@
+//! Webhook subscriptions, the event outbox and the delivery log (API.md §12).
+//!
+//! An event and its deliveries are inserted by the transaction of the change they describe;
+//! the sender later takes a subscription's queue under a lease (so two servers never send the
+//! same attempt at once), sends it in id order, and records the attempts in one transaction.
+
+use super::{DbError, Query, Scalar, Tx};
+use crate::domain::ids::{AccountId, DeliveryId, EventId, WebhookId};
+use crate::domain::webhook::DeliveryStatus;
+use crate::{from_row, params};
+
+/// A subscription as listed (never its secret).
+#[derive(Debug, Clone)]
+pub struct WebhookRow {
+    pub id: WebhookId,
+    pub url: String,
+    pub events: String,
+    pub enabled: bool,
+    pub disabled_reason: Option<String>,
+    pub failing_since_ms: Option<i64>,
+    pub created_at: i64,
+}
+
+from_row!(WebhookRow {
+    id,
+    url,
+    events,
+    enabled,
+    disabled_reason,
+    failing_since_ms,
+    created_at
+});
+
+const COLUMNS: &str = "id, url, events, enabled, disabled_reason, failing_since_ms, created_at";
+
+pub async fn insert(
+    tx: &mut Tx,
+    account_id: AccountId,
+    id: WebhookId,
+    url: &str,
+    events: &str,
+    secret: &str,
+    now: i64,
+) -> Result<(), DbError> {
+    tx.run(
+        "INSERT INTO webhooks (account_id, id, url, events, secret, created_at) \
+         VALUES (:account_id, :id, :url, :events, :secret, :now)",
+        params! { account_id, id, url, events, secret, now },
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn list(q: &mut impl Query, account_id: AccountId) -> Result<Vec<WebhookRow>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM webhooks WHERE account_id = :account_id ORDER BY id");
+    q.all(&sql, params! { account_id }).await
+}
+
+pub async fn get(
+    q: &mut impl Query,
+    account_id: AccountId,
+    id: WebhookId,
+) -> Result<Option<WebhookRow>, DbError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM webhooks WHERE account_id = :account_id AND id = :id"
+    );
+    q.optional(&sql, params! { account_id, id }).await
+}
+
+/// Deletes a subscription with its deliveries and their attempts; `false` when there is none.
+pub async fn delete(tx: &mut Tx, account_id: AccountId, id: WebhookId) -> Result<bool, DbError> {
+    Ok(tx
+        .run(
+            "DELETE FROM webhooks WHERE account_id = :account_id AND id = :id",
+            params! { account_id, id },
+        )
+        .await?
+        > 0)
+}
+
+/// The enabled subscriptions of the account that list `event_type`, in id order.
+pub async fn subscribers(
+    tx: &mut Tx,
+    account_id: AccountId,
+    event_type: &str,
+) -> Result<Vec<WebhookId>, DbError> {
+    let rows: Vec<Scalar<WebhookId>> = tx
+        .all(
+            "SELECT id AS value FROM webhooks WHERE account_id = :account_id AND enabled = 1 \
+             AND ',' || events || ',' LIKE '%,' || :event_type || ',%' ORDER BY id",
+            params! { account_id, event_type },
+        )
+        .await?;
+    Ok(rows.into_iter().map(|Scalar(id)| id).collect())
+}
+
+/// An event to record.
+#[derive(Debug)]
+pub struct NewEvent<'a> {
+    pub id: EventId,
+    pub uuid: &'a str,
+    pub event_type: &'a str,
+    pub data: &'a str,
+}
+
+/// Records `event` and one pending delivery of it per subscription, numbered from
+/// `first_delivery` in subscription order, due at `now_ms`.
+pub async fn record_event(
+    tx: &mut Tx,
+    account_id: AccountId,
+    event: &NewEvent<'_>,
+    to: &[(DeliveryId, WebhookId)],
+    now_ms: i64,
+) -> Result<(), DbError> {
+    let now = now_ms.div_euclid(1000);
+    tx.run(
+        "INSERT INTO webhook_events (account_id, id, uuid, type, created_at, data) \
+         VALUES (:account_id, :id, :uuid, :event_type, :now, :data)",
+        params! { account_id, id: event.id, uuid: event.uuid, event_type: event.event_type, now, data: event.data },
+    )
+    .await?;
+    for &(id, webhook_id) in to {
+        tx.run(
+            "INSERT INTO webhook_deliveries (account_id, id, webhook_id, event_id, next_at_ms, created_at) \
+             VALUES (:account_id, :id, :webhook_id, :event_id, :now_ms, :now)",
+            params! { account_id, id, webhook_id, event_id: event.id, now_ms, now },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A subscription with a delivery due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Due {
+    pub account_id: AccountId,
+    pub webhook_id: WebhookId,
+}
+
+from_row!(Due {
+    account_id,
+    webhook_id
+});
+
+/// Subscriptions with a pending delivery due by `now_ms` (up to `limit`).
+pub async fn due(q: &mut impl Query, now_ms: i64, limit: i64) -> Result<Vec<Due>, DbError> {
+    q.all(
+        "SELECT DISTINCT account_id, webhook_id FROM webhook_deliveries \
+         WHERE status = 'pending' AND next_at_ms <= :now_ms LIMIT :limit",
+        params! { now_ms, limit },
+    )
+    .await
+}
+
+/// What a lease on a subscription hands the sender.
+#[derive(Debug, Clone)]
+pub struct Leased {
+    pub url: String,
+    pub secret: String,
+    pub account: String,
+    pub failing_since_ms: Option<i64>,
+}
+
+from_row!(Leased {
+    url,
+    secret,
+    account,
+    failing_since_ms
+});
+
+/// Takes the subscription's queue for `owner` until `until_ms`, unless another owner holds an
+/// unexpired lease or the subscription is disabled.
+pub async fn lease(
+    tx: &mut Tx,
+    due: Due,
+    owner: &str,
+    now_ms: i64,
+    until_ms: i64,
+) -> Result<Option<Leased>, DbError> {
+    let Due {
+        account_id,
+        webhook_id,
+    } = due;
+    let taken = tx
+        .run(
+            "UPDATE webhooks SET lease_owner = :owner, lease_until_ms = :until_ms \
+             WHERE account_id = :account_id AND id = :webhook_id AND enabled = 1 \
+             AND (lease_until_ms IS NULL OR lease_until_ms < :now_ms OR lease_owner = :owner)",
+            params! { owner, until_ms, account_id, webhook_id, now_ms },
+        )
+        .await?;
+    if taken == 0 {
+        return Ok(None);
+    }
+    tx.optional(
+        "SELECT w.url, w.secret, a.name AS account, w.failing_since_ms FROM webhooks w \
+         JOIN accounts a ON a.id = w.account_id \
+         WHERE w.account_id = :account_id AND w.id = :webhook_id",
+        params! { account_id, webhook_id },
+    )
+    .await
+}
+
+/// A pending delivery with its event, as the sender needs it.
+#[derive(Debug, Clone)]
+pub struct Queued {
+    pub id: DeliveryId,
+    pub attempts: i64,
+    pub next_at_ms: i64,
+    pub created_at: i64,
+    pub uuid: String,
+    pub event_type: String,
+    pub event_at: i64,
+    pub data: String,
+}
+
+from_row!(Queued {
+    id,
+    attempts,
+    next_at_ms,
+    created_at,
+    uuid,
+    event_type,
+    event_at,
+    data
+});
+
+/// The oldest pending deliveries of a subscription, in recorded order.
+pub async fn queue(
+    q: &mut impl Query,
+    due: Due,
+    limit: i64,
+) -> Result<Vec<Queued>, DbError> {
+    let Due {
+        account_id,
+        webhook_id,
+    } = due;
+    q.all(
+        "SELECT d.id, d.attempts, d.next_at_ms, d.created_at, e.uuid, e.type AS event_type, \
+         e.created_at AS event_at, e.data FROM webhook_deliveries d \
+         JOIN webhook_events e ON e.account_id = d.account_id AND e.id = d.event_id \
+         WHERE d.account_id = :account_id AND d.webhook_id = :webhook_id AND d.status = 'pending' \
+         ORDER BY d.id LIMIT :limit",
+        params! { account_id, webhook_id, limit },
+    )
+    .await
+}
+
+/// One attempt and where it leaves its delivery.
+#[derive(Debug, Clone)]
+pub struct Attempted {
+    pub delivery_id: DeliveryId,
+    pub at_ms: i64,
+    pub status_code: Option<i64>,
+    pub error: Option<String>,
+    pub status: DeliveryStatus,
+    pub next_at_ms: i64,
+}
+
+/// Records attempts on a subscription's deliveries and the subscription's state after them,
+/// and lets go of its lease.
+pub async fn record_attempts(
+    tx: &mut Tx,
+    due: Due,
+    attempts: &[Attempted],
+    after: &Standing,
+) -> Result<(), DbError> {
+    let Due {
+        account_id,
+        webhook_id,
+    } = due;
+    for a in attempts {
+        let Scalar(no): Scalar<i64> = tx
+            .one(
+                "UPDATE webhook_deliveries SET attempts = attempts + 1, status = :status, \
+                 next_at_ms = :next_at_ms WHERE account_id = :account_id AND id = :id \
+                 RETURNING attempts AS value",
+                params! { status: a.status.as_str(), next_at_ms: a.next_at_ms, account_id, id: a.delivery_id },
+            )
+            .await?;
+        tx.run(
+            "INSERT INTO webhook_attempts (account_id, delivery_id, no, at_ms, status_code, error) \
+             VALUES (:account_id, :delivery_id, :no, :at_ms, :status_code, :error)",
+            params! { account_id, delivery_id: a.delivery_id, no, at_ms: a.at_ms, status_code: a.status_code, error: a.error.clone() },
+        )
+        .await?;
+    }
+    tx.run(
+        "UPDATE webhooks SET lease_owner = NULL, lease_until_ms = NULL, \
+         failing_since_ms = :failing_since_ms, enabled = :enabled, disabled_reason = :reason \
+         WHERE account_id = :account_id AND id = :webhook_id",
+        params! {
+            failing_since_ms: after.failing_since_ms,
+            enabled: after.disabled_reason.is_none(),
+            reason: after.disabled_reason.clone(),
+            account_id,
+            webhook_id,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A subscription's standing after a round of attempts.
+#[derive(Debug, Clone, Default)]
+pub struct Standing {
+    pub failing_since_ms: Option<i64>,
+    /// `Some`: disabled, for this reason.
+    pub disabled_reason: Option<String>,
+}
+
+/// A delivery as the log lists it.
+#[derive(Debug, Clone)]
+pub struct DeliveryRow {
+    pub id: DeliveryId,
+    pub webhook_id: WebhookId,
+    pub uuid: String,
+    pub event_type: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+from_row!(DeliveryRow {
+    id,
+    webhook_id,
+    uuid,
+    event_type,
+    status,
+    created_at
+});
+
+/// A subscription's deliveries, newest first, older than `before` when given.
+pub async fn deliveries(
+    q: &mut impl Query,
+    account_id: AccountId,
+    webhook_id: WebhookId,
+    before: Option<DeliveryId>,
+    limit: i64,
+) -> Result<Vec<DeliveryRow>, DbError> {
+    q.all(
+        "SELECT d.id, d.webhook_id, e.uuid, e.type AS event_type, d.status, d.created_at \
+         FROM webhook_deliveries d \
+         JOIN webhook_events e ON e.account_id = d.account_id AND e.id = d.event_id \
+         WHERE d.account_id = :account_id AND d.webhook_id = :webhook_id \
+         AND (:before IS NULL OR d.id < :before) ORDER BY d.id DESC LIMIT :limit",
+        params! { account_id, webhook_id, before, limit },
+    )
+    .await
+}
+
+/// One attempt as the log lists it.
+#[derive(Debug, Clone)]
+pub struct AttemptRow {
+    pub delivery_id: DeliveryId,
+    pub at_ms: i64,
+    pub status_code: Option<i64>,
+    pub error: Option<String>,
+}
+
+from_row!(AttemptRow {
+    delivery_id,
+    at_ms,
+    status_code,
+    error
+});
+
+/// The attempts of the deliveries from `low` to `high` of a subscription, in order.
+pub async fn attempts(
+    q: &mut impl Query,
+    account_id: AccountId,
+    webhook_id: WebhookId,
+    low: DeliveryId,
+    high: DeliveryId,
+) -> Result<Vec<AttemptRow>, DbError> {
+    q.all(
+        "SELECT a.delivery_id, a.at_ms, a.status_code, a.error FROM webhook_attempts a \
+         JOIN webhook_deliveries d ON d.account_id = a.account_id AND d.id = a.delivery_id \
+         WHERE a.account_id = :account_id AND d.webhook_id = :webhook_id \
+         AND a.delivery_id BETWEEN :low AND :high ORDER BY a.delivery_id, a.no",
+        params! { account_id, webhook_id, low, high },
+    )
+    .await
+}
+
+/// Puts a delivery back in its queue, due at `now_ms` (its attempts stay in the log); the
+/// subscription it belongs to, or `None` when there is no such delivery.
+pub async fn replay(
+    tx: &mut Tx,
+    account_id: AccountId,
+    id: DeliveryId,
+    now_ms: i64,
+) -> Result<Option<WebhookId>, DbError> {
+    let row: Option<Scalar<WebhookId>> = tx
+        .optional(
+            "UPDATE webhook_deliveries SET status = 'pending', next_at_ms = :now_ms \
+             WHERE account_id = :account_id AND id = :id RETURNING webhook_id AS value",
+            params! { now_ms, account_id, id },
+        )
+        .await?;
+    Ok(row.map(|Scalar(id)| id))
+}
+
+/// Enables a subscription again, as if it had never failed.
+pub async fn enable(tx: &mut Tx, account_id: AccountId, id: WebhookId) -> Result<(), DbError> {
+    tx.run(
+        "UPDATE webhooks SET enabled = 1, disabled_reason = NULL, failing_since_ms = NULL \
+         WHERE account_id = :account_id AND id = :id",
+        params! { account_id, id },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Wakes the senders of this process when a transaction that recorded events commits.
+pub static OUTBOX: tokio::sync::Notify = tokio::sync::Notify::const_new();
