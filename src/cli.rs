@@ -732,7 +732,8 @@ async fn webhook_command(db: &Db, command: WebhookCommand) -> anyhow::Result<Str
                 secret: secret.as_deref(),
                 allow_private: true,
             };
-            let created = webhooks::create(db, admin::account_id(db, &account).await?, &spec).await?;
+            let created =
+                webhooks::create(db, admin::account_id(db, &account).await?, &spec).await?;
             format!("{}\n{}", created.id, created.secret)
         }
         WebhookCommand::List { account } => {

@@ -88,7 +88,9 @@ async fn list_webhooks(
     AdminCaller(caller): AdminCaller,
 ) -> ApiResult<Json<Envelope<Vec<WebhookOut>>>> {
     let rows = webhooks::list(&state.db, caller.account_id).await?;
-    Ok(Json(Envelope::ok(rows.into_iter().map(webhook_out).collect())))
+    Ok(Json(Envelope::ok(
+        rows.into_iter().map(webhook_out).collect(),
+    )))
 }
 
 /// Subscribes a URL to event types; answers the id and the signing secret (shown this once).
@@ -242,9 +244,17 @@ async fn list_deliveries(
         });
     }
     let before = query.before.map(DeliveryId::new);
-    let rows =
-        webhooks::deliveries(&state.db, caller.account_id, WebhookId::new(id), before, limit).await?;
-    Ok(Json(Envelope::ok(rows.into_iter().map(delivery_out).collect())))
+    let rows = webhooks::deliveries(
+        &state.db,
+        caller.account_id,
+        WebhookId::new(id),
+        before,
+        limit,
+    )
+    .await?;
+    Ok(Json(Envelope::ok(
+        rows.into_iter().map(delivery_out).collect(),
+    )))
 }
 
 /// Sends a delivery again: it goes back in its subscription's queue, due now (a disabled

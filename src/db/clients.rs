@@ -227,7 +227,11 @@ from_row!(ClientCard {
     pay_balance
 });
 
-pub async fn card(tx: &mut Tx, account_id: AccountId, uuid: &str) -> Result<Option<ClientCard>, DbError> {
+pub async fn card(
+    tx: &mut Tx,
+    account_id: AccountId,
+    uuid: &str,
+) -> Result<Option<ClientCard>, DbError> {
     tx.optional(
         "SELECT uuid, name, last_name, phone, card_number, bonus_balance, pay_balance FROM clients \
          WHERE account_id = :account_id AND uuid = :uuid",

@@ -61,9 +61,7 @@ pub async fn get(
     account_id: AccountId,
     id: WebhookId,
 ) -> Result<Option<WebhookRow>, DbError> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM webhooks WHERE account_id = :account_id AND id = :id"
-    );
+    let sql = format!("SELECT {COLUMNS} FROM webhooks WHERE account_id = :account_id AND id = :id");
     q.optional(&sql, params! { account_id, id }).await
 }
 
@@ -226,11 +224,7 @@ from_row!(Queued {
 });
 
 /// The oldest pending deliveries of a subscription, in recorded order.
-pub async fn queue(
-    q: &mut impl Query,
-    due: Due,
-    limit: i64,
-) -> Result<Vec<Queued>, DbError> {
+pub async fn queue(q: &mut impl Query, due: Due, limit: i64) -> Result<Vec<Queued>, DbError> {
     let Due {
         account_id,
         webhook_id,

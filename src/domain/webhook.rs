@@ -79,9 +79,7 @@ impl EventType {
 
     /// The subscribable type spelled `text`.
     pub fn parse(text: &str) -> Option<EventType> {
-        Self::SUBSCRIBABLE
-            .into_iter()
-            .find(|t| t.as_str() == text)
+        Self::SUBSCRIBABLE.into_iter().find(|t| t.as_str() == text)
     }
 }
 

@@ -18,12 +18,12 @@ use crate::domain::sales::{self as rules, JobStatus, OrderStatus, ReceiptSource}
 use crate::domain::time;
 use crate::wire::delivery::{BillIn, ClientIn};
 
-use crate::domain::webhook::EventType;
-use crate::wire::webhooks::{JobEvent, OrderEvent};
 use super::sales::{check_payments, parse_uuid, payment_kinds, require_products, unit_price};
 use super::stop_list;
 use super::webhooks;
 use super::{Actor, ServiceError, ServiceResult};
+use crate::domain::webhook::EventType;
+use crate::wire::webhooks::{JobEvent, OrderEvent};
 
 const KIND: &str = "delivery";
 

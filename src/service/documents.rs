@@ -13,10 +13,10 @@ use std::future::Future;
 use crate::db::documents::Table;
 use crate::db::stock::{self, NewMovement};
 use crate::db::{self, accounts, minimums, Db, FromRow, Tx};
+use crate::domain::decimal::Qty;
 use crate::domain::document::{DocRef, DocumentId};
 use crate::domain::ids::AccountId;
 use crate::domain::time;
-use crate::domain::decimal::Qty;
 use crate::domain::webhook::{self, EventType};
 use crate::wire::webhooks::DocumentEvent;
 

@@ -12,10 +12,10 @@ use crate::domain::decimal::Money;
 use crate::domain::ids::AccountId;
 use crate::domain::sales::{tendered, PaymentKind};
 
-use crate::domain::webhook::EventType;
 use super::sales::PaymentKinds;
 use super::webhooks;
 use super::{ServiceError, ServiceResult};
+use crate::domain::webhook::EventType;
 
 /// What a receipt did to its client's bonus.
 #[derive(Debug, Clone, Copy, Default)]

@@ -259,7 +259,16 @@ pub async fn record(
         &kinds,
     )
     .await?;
-    announce(tx, till, EventType::ReceiptClosed, &receipt, None, &lines, &payments).await
+    announce(
+        tx,
+        till,
+        EventType::ReceiptClosed,
+        &receipt,
+        None,
+        &lines,
+        &payments,
+    )
+    .await
 }
 
 /// The webhook events of a receipt recorded: its own (`receipt.closed`, or
@@ -280,7 +289,9 @@ async fn announce(
         webhooks::emit(tx, account_id, event, &data).await?;
     }
     if webhooks::listens(tx, account_id, EventType::StockBelowMinimum).await? {
-        let moved = db_minimums::moved_by(tx, account_id, DocKind::Receipt.as_str(), receipt.id.get()).await?;
+        let moved =
+            db_minimums::moved_by(tx, account_id, DocKind::Receipt.as_str(), receipt.id.get())
+                .await?;
         super::minimums::emit_crossed(tx, account_id, &moved).await?;
     }
     Ok(())
@@ -367,7 +378,16 @@ pub async fn annul_in(tx: &mut Tx, till: &Till, uuid: &str, now: i64) -> Service
         &kinds,
     )
     .await?;
-    announce(tx, till, EventType::ReceiptAnnulled, &counter, Some(uuid), &lines, &payments).await?;
+    announce(
+        tx,
+        till,
+        EventType::ReceiptAnnulled,
+        &counter,
+        Some(uuid),
+        &lines,
+        &payments,
+    )
+    .await?;
     Ok(counter.uuid)
 }
 
@@ -513,7 +533,16 @@ pub async fn close_order(
     )
     .await?;
     order_changed(&mut tx, account_id, &order, OrderStatus::Closed).await?;
-    announce(&mut tx, till, EventType::ReceiptClosed, &closed, None, &lines, &payments).await?;
+    announce(
+        &mut tx,
+        till,
+        EventType::ReceiptClosed,
+        &closed,
+        None,
+        &lines,
+        &payments,
+    )
+    .await?;
     db::commit(tx).await?;
     Ok(order.uuid)
 }

@@ -58,7 +58,14 @@ impl Sender {
     }
 
     /// Posts `body`; `Ok` with the status code of any answer, `Err` saying why none came.
-    async fn post(&self, url: &str, q: &Queued, t: i64, body: String, secret: &str) -> Result<u16, String> {
+    async fn post(
+        &self,
+        url: &str,
+        q: &Queued,
+        t: i64,
+        body: String,
+        secret: &str,
+    ) -> Result<u16, String> {
         let url = reqwest::Url::parse(url).map_err(|e| format!("bad URL: {e}"))?;
         if !self.allow_private {
             if let Some(ip) = literal_ip(&url) {
@@ -87,7 +94,10 @@ impl Sender {
 /// sees.
 fn literal_ip(url: &reqwest::Url) -> Option<std::net::IpAddr> {
     let host = url.host_str()?;
-    host.trim_start_matches('[').trim_end_matches(']').parse().ok()
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .ok()
 }
 
 /// An error with its causes, which is where reqwest keeps the reason (a timeout, a refused
@@ -111,7 +121,8 @@ impl Resolve for PublicOnly {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let public: Vec<SocketAddr> = found
                 .into_iter()
                 .filter(|a| !webhook::is_private(a.ip()))
@@ -202,7 +213,12 @@ async fn send_in_order(
 /// Where an attempt leaves its delivery and the subscription: a 2xx delivers and clears the
 /// failing streak; anything else is retried on the schedule, the last try at 72 hours after
 /// the event, then failed; a streak of failures 72 hours long disables the subscription.
-fn judge(q: &Queued, at_ms: i64, answer: Result<u16, String>, standing: &mut Standing) -> Attempted {
+fn judge(
+    q: &Queued,
+    at_ms: i64,
+    answer: Result<u16, String>,
+    standing: &mut Standing,
+) -> Attempted {
     let (status_code, error) = match answer {
         Ok(code) => (Some(i64::from(code)), None),
         Err(reason) => (None, Some(reason)),

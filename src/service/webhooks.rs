@@ -33,7 +33,9 @@ pub async fn emit<T: Serialize + ?Sized>(
 /// Whether any enabled subscription of the account lists `event`: emitters whose `data` costs
 /// queries ask first.
 pub async fn listens(tx: &mut Tx, account_id: AccountId, event: EventType) -> ServiceResult<bool> {
-    Ok(!webhooks::subscribers(tx, account_id, event.as_str()).await?.is_empty())
+    Ok(!webhooks::subscribers(tx, account_id, event.as_str())
+        .await?
+        .is_empty())
 }
 
 async fn record<T: Serialize + ?Sized>(
@@ -99,14 +101,26 @@ pub async fn create(db: &Db, account_id: AccountId, spec: &Spec<'_>) -> ServiceR
         .join(",");
     let secret = match spec.secret {
         Some(s) if s.trim().is_empty() => {
-            return Err(ServiceError::invalid("secret", "the secret may not be blank"))
+            return Err(ServiceError::invalid(
+                "secret",
+                "the secret may not be blank",
+            ))
         }
         Some(s) => s.to_owned(),
         None => new_secret(),
     };
     let mut tx = db.begin_write().await?;
     let id = WebhookId::new(ids::next(&mut tx, account_id, Kind::Webhook).await?);
-    webhooks::insert(&mut tx, account_id, id, &url, &events, &secret, time::now_unix()).await?;
+    webhooks::insert(
+        &mut tx,
+        account_id,
+        id,
+        &url,
+        &events,
+        &secret,
+        time::now_unix(),
+    )
+    .await?;
     db::commit(tx).await?;
     Ok(Created { id, secret })
 }
@@ -128,19 +142,25 @@ async fn check_url(text: &str, allow_private: bool) -> ServiceResult<String> {
         return Err(bad("the URL must start with http:// or https://"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("the URL may not carry a user or password; the signature authenticates"));
+        return Err(bad(
+            "the URL may not carry a user or password; the signature authenticates",
+        ));
     }
     let Some(host) = url.host_str() else {
         return Err(bad("the URL names no host"));
     };
     if !allow_private {
-        let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
         let port = url.port_or_known_default().unwrap_or(443);
-        let addrs: Vec<std::net::IpAddr> = match tokio::net::lookup_host((host.as_str(), port)).await {
-            Ok(found) => found.map(|a| a.ip()).collect(),
-            // a name that does not resolve yet may later; the sender checks at each connection
-            Err(_) => Vec::new(),
-        };
+        let addrs: Vec<std::net::IpAddr> =
+            match tokio::net::lookup_host((host.as_str(), port)).await {
+                Ok(found) => found.map(|a| a.ip()).collect(),
+                // a name that does not resolve yet may later; the sender checks at each connection
+                Err(_) => Vec::new(),
+            };
         if !addrs.is_empty() && addrs.iter().all(|ip| webhook::is_private(*ip)) {
             return Err(bad(&format!(
                 "{host} is a private, loopback or link-local address; this server delivers only \
@@ -224,7 +244,10 @@ pub async fn deliveries(
             while let Some(a) = attempts.next_if(|a| a.delivery_id == row.id) {
                 mine.push(a);
             }
-            Delivery { row, attempts: mine }
+            Delivery {
+                row,
+                attempts: mine,
+            }
         })
         .collect();
     out.reverse();
@@ -238,7 +261,10 @@ pub async fn replay(db: &Db, account_id: AccountId, id: DeliveryId) -> ServiceRe
     let mut tx = db.begin_write().await?;
     let Some(webhook_id) = webhooks::replay(&mut tx, account_id, id, time::now_millis()).await?
     else {
-        return Err(ServiceError::NotFound(format!("no webhook delivery with id {}", id.get())));
+        return Err(ServiceError::NotFound(format!(
+            "no webhook delivery with id {}",
+            id.get()
+        )));
     };
     webhooks::enable(&mut tx, account_id, webhook_id).await?;
     tx.mark_events();
