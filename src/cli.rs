@@ -103,6 +103,10 @@ enum Command {
 }
 
 #[derive(Debug, Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "each is one switch of the command line"
+)]
 struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "CAFFESTA_LISTEN", default_value = "127.0.0.1:8080")]

@@ -271,30 +271,7 @@ async fn make_order(
         .as_deref()
         .map(|t| instant(t, "bill.started_at"))
         .transpose()?;
-    let lines: Vec<LineRow> = bill
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let price = item
-                .price
-                .or(item.origin_price)
-                .unwrap_or_else(|| unit_price(item.total_sum, item.count));
-            LineRow {
-                line_no: i64::try_from(i + 1).unwrap_or(i64::MAX),
-                uuid: uuid::Uuid::new_v4().to_string(),
-                product_id: item.product_id,
-                parent_line: None,
-                title: item.title.clone().unwrap_or_default(),
-                count: item.count,
-                price,
-                origin_price: item.origin_price.unwrap_or(price),
-                discount_sum: item.discount_sum.unwrap_or(Money::ZERO),
-                total_sum: item.total_sum,
-                self_cost_sum: Money::ZERO,
-            }
-        })
-        .collect();
+    let lines = order_lines(bill);
     let totals = rules::bill_totals(
         bill.total_sum,
         lines.iter().map(|l| (l.total_sum, l.discount_sum)),
@@ -327,14 +304,47 @@ async fn make_order(
         )
     };
     sales::insert(tx, account_id, &order, &lines, &payments, now).await?;
+    created(tx, account_id, &order).await?;
+    Ok(uuid)
+}
+
+/// The lines of a delivery order as its bill lists them (a price missing is the line's
+/// total over its count).
+fn order_lines(bill: &BillIn) -> Vec<LineRow> {
+    bill.items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let price = item
+                .price
+                .or(item.origin_price)
+                .unwrap_or_else(|| unit_price(item.total_sum, item.count));
+            LineRow {
+                line_no: i64::try_from(i + 1).unwrap_or(i64::MAX),
+                uuid: uuid::Uuid::new_v4().to_string(),
+                product_id: item.product_id,
+                parent_line: None,
+                title: item.title.clone().unwrap_or_default(),
+                count: item.count,
+                price,
+                origin_price: item.origin_price.unwrap_or(price),
+                discount_sum: item.discount_sum.unwrap_or(Money::ZERO),
+                total_sum: item.total_sum,
+                self_cost_sum: Money::ZERO,
+            }
+        })
+        .collect()
+}
+
+/// Emits `order.created` for an order just made.
+async fn created(tx: &mut Tx, account_id: AccountId, order: &ReceiptRow) -> ServiceResult<()> {
     let data = OrderEvent {
-        uuid: uuid.clone(),
+        uuid: order.uuid.clone(),
         status: order.status.as_str(),
         terminal_number: order.shop_id,
         total_sum: order.total_sum,
     };
-    webhooks::emit(tx, account_id, EventType::OrderCreated, &data).await?;
-    Ok(uuid)
+    webhooks::emit(tx, account_id, EventType::OrderCreated, &data).await
 }
 
 /// Unix seconds, or a date-time (UTC unless it says otherwise).

@@ -102,12 +102,12 @@ async fn announce<D: StockDocument>(
     moved: &[minimums::Moved],
 ) -> ServiceResult<()> {
     if let Some(event) = webhook::document_event(D::KIND, wired) {
-        let data = DocumentEvent {
+        let shown = DocumentEvent {
             id: id.get(),
             status: if wired { "wired" } else { "not_wired" },
             doc_date: time::format_rfc3339(date, &actor.timezone),
         };
-        webhooks::emit(tx, actor.account_id, event, &data).await?;
+        webhooks::emit(tx, actor.account_id, event, &shown).await?;
     }
     super::minimums::emit_crossed(tx, actor.account_id, moved).await
 }
