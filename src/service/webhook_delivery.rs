@@ -22,8 +22,8 @@ use super::ServiceResult;
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a lease on a subscription's queue lasts; a round stops starting attempts after
 /// half of it, so one last attempt (at most [`TIMEOUT`]) ends inside it.
-const LEASE_MS: i64 = 25_000;
-const ROUND_BUDGET: Duration = Duration::from_secs(10);
+const LEASE_MS: i64 = 15_000;
+const ROUND_BUDGET: Duration = Duration::from_secs(4);
 /// Deliveries taken from one queue per round.
 const BATCH: i64 = 500;
 /// Subscriptions served per round.

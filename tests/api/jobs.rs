@@ -30,9 +30,13 @@ pub struct DemoKeys {
     pub admin: String,
 }
 
-/// The real binary serving `database` with `--demo`, and the keys it printed.
-pub fn spawn_demo(database: &str) -> (Child, String, DemoKeys) {
-    let (child, addr, printed) = start(database, &["--demo"]);
+/// The real binary serving `database` with `--demo` and `more` arguments, and the keys it
+/// printed.
+pub fn spawn_demo(database: &str, more: &[&str]) -> (Child, String, DemoKeys) {
+    let args: Vec<&str> = std::iter::once("--demo")
+        .chain(more.iter().copied())
+        .collect();
+    let (child, addr, printed) = start(database, &args);
     let find = |label: &str| {
         printed
             .iter()

@@ -40,5 +40,6 @@ mod stop_list;
 mod storages;
 mod tech_maps;
 mod vendor_examples;
+mod webhook_crash;
 mod webhooks;
 mod writeoffs;

@@ -34,7 +34,7 @@ async fn after_serve_demo_every_example_feed_and_export_answers_real_data(backen
         .no_proxy()
         .build()
         .expect("client");
-    let (mut server, addr, keys) = spawn_demo(&database.url);
+    let (mut server, addr, keys) = spawn_demo(&database.url, &[]);
     let yesterday = jiff::Zoned::now()
         .with_time_zone(jiff::tz::TimeZone::get("Europe/Minsk").expect("zone"))
         .date()
@@ -125,7 +125,7 @@ async fn after_serve_demo_every_example_feed_and_export_answers_real_data(backen
     // made once: a restart keeps the history as it was and mints new keys
     server.kill().expect("stop");
     server.wait().expect("stopped");
-    let (mut server, _, again) = spawn_demo(&database.url);
+    let (mut server, _, again) = spawn_demo(&database.url, &[]);
     assert_ne!(again.api, keys.api);
     server.kill().expect("stop");
     server.wait().expect("stopped");

@@ -72,6 +72,13 @@ pub fn body(operation_id: &str) -> Option<&'static str> {
         }
         "wire_adjustment" => r#"{"action": "unwire"}"#,
         "set_minimum" => r#"{"storage_id": 1, "product_code": "milk", "minimum": "20"}"#,
+        "create_webhook" => {
+            r#"{
+  "url": "https://example.com/caffesta/webhooks",
+  "events": ["receipt.closed", "stock.below_minimum"],
+  "secret": "whsec_demo"
+}"#
+        }
         "put_settings" => r#"{"lock_date": "2025-12-31"}"#,
         "create_move" => {
             r#"{
@@ -245,6 +252,10 @@ pub fn note(operation_id: &str, path: &str) -> Option<&'static str> {
              answered."
         }
         "upload_receipt" => "Needs the shop's open shift (the demo has one).",
+        "get_webhook" | "test_webhook" | "list_deliveries" | "delete_webhook" => {
+            "`1`: the subscription the create example made (the account's first)."
+        }
+        "replay_delivery" => "`2`: the delivery of the test example's `ping`.",
         "job_status" => {
             "`1`: the demo's first delivery job; the delivery examples answer the `job_id` of theirs."
         }
@@ -265,6 +276,7 @@ pub fn path_value(operation_id: &str, path: &str, name: &str, today: &str) -> St
         ("id", "wire_move") => "2",
         ("id", "get_tech_map" | "set_tech_map") => "16",
         ("id", "close_shift") => "61",
+        ("id", "replay_delivery") => "2",
         _ => "1",
     };
     value.to_owned()

@@ -80,6 +80,19 @@ fn tag_rank(tag: &str) -> (usize, String) {
     (rank, tag.to_owned())
 }
 
+/// Operations shown in this order, ahead of the rest of their tag (which stay in path order):
+/// where path order would have an example use what a later one makes, or delete what a later
+/// one needs.
+const WALKTHROUGH: [&str; 7] = [
+    "create_webhook",
+    "list_webhooks",
+    "get_webhook",
+    "test_webhook",
+    "list_deliveries",
+    "replay_delivery",
+    "delete_webhook",
+];
+
 /// The operations to list in full, grouped by tag in page order. Operations under
 /// `/a/v1.1` that have a twin under `/a/v1.0` are folded into the twin's entry.
 fn operations(spec: &Value) -> Vec<(String, Vec<Operation<'_>>)> {
@@ -125,6 +138,14 @@ fn operations(spec: &Value) -> Vec<(String, Vec<Operation<'_>>)> {
                 twin,
             });
         }
+    }
+    for ops in groups.values_mut() {
+        ops.sort_by_key(|o| {
+            WALKTHROUGH
+                .iter()
+                .position(|id| *id == operation_id(o.op))
+                .unwrap_or(WALKTHROUGH.len())
+        });
     }
     groups
         .into_iter()
