@@ -79,7 +79,14 @@ pub fn spawn_webhooks(db: &Db, sender: crate::service::webhook_delivery::Sender)
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "cannot look for webhook deliveries"),
             }
-            let _ = tokio::time::timeout(POLL, woken).await;
+            if tokio::time::timeout(POLL, woken).await.is_ok() {
+                // woken by a commit: let the commits of the next moments join this round, so a
+                // busy till's receipts go out many to a round (two writes a round), not one
+                tokio::time::sleep(GATHER).await;
+            }
         }
     });
 }
+
+/// How long the webhook sender waits after a commit wakes it, gathering what follows.
+const GATHER: Duration = Duration::from_millis(50);

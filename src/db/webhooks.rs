@@ -76,20 +76,22 @@ pub async fn delete(tx: &mut Tx, account_id: AccountId, id: WebhookId) -> Result
         > 0)
 }
 
-/// The enabled subscriptions of the account that list `event_type`, in id order.
-pub async fn subscribers(
-    tx: &mut Tx,
-    account_id: AccountId,
-    event_type: &str,
-) -> Result<Vec<WebhookId>, DbError> {
-    let rows: Vec<Scalar<WebhookId>> = tx
-        .all(
-            "SELECT id AS value FROM webhooks WHERE account_id = :account_id AND enabled = 1 \
-             AND ',' || events || ',' LIKE '%,' || :event_type || ',%' ORDER BY id",
-            params! { account_id, event_type },
-        )
-        .await?;
-    Ok(rows.into_iter().map(|Scalar(id)| id).collect())
+/// An enabled subscription: its id and the types it lists (comma-separated).
+#[derive(Debug, Clone)]
+pub struct Listener {
+    pub id: WebhookId,
+    pub events: String,
+}
+
+from_row!(Listener { id, events });
+
+/// The account's enabled subscriptions, in id order.
+pub async fn enabled(tx: &mut Tx, account_id: AccountId) -> Result<Vec<Listener>, DbError> {
+    tx.all(
+        "SELECT id, events FROM webhooks WHERE account_id = :account_id AND enabled = 1 ORDER BY id",
+        params! { account_id },
+    )
+    .await
 }
 
 /// An event to record.

@@ -284,11 +284,12 @@ async fn announce(
     payments: &[PaymentRow],
 ) -> ServiceResult<()> {
     let account_id = till.account_id();
-    if webhooks::listens(tx, account_id, event).await? {
+    let listeners = webhooks::listeners(tx, account_id).await?;
+    if listeners.any(event) {
         let data = ReceiptEvent::new(receipt, origin, lines, payments, &till.actor.timezone);
-        webhooks::emit(tx, account_id, event, &data).await?;
+        webhooks::emit_to(tx, account_id, &listeners, event, &data).await?;
     }
-    if webhooks::listens(tx, account_id, EventType::StockBelowMinimum).await? {
+    if listeners.any(EventType::StockBelowMinimum) {
         let moved =
             db_minimums::moved_by(tx, account_id, DocKind::Receipt.as_str(), receipt.id.get())
                 .await?;

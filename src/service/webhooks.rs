@@ -14,6 +14,36 @@ use crate::domain::webhook::{self, EventType};
 
 use super::{ServiceError, ServiceResult};
 
+/// The account's enabled subscriptions, read once by an emitter that may emit several events
+/// (or build costly `data` only when someone listens).
+#[derive(Debug, Clone, Default)]
+pub struct Listeners(Vec<webhooks::Listener>);
+
+impl Listeners {
+    /// The subscriptions that list `event`.
+    pub fn of(&self, event: EventType) -> Vec<WebhookId> {
+        self.0
+            .iter()
+            .filter(|l| l.events.split(',').any(|t| t == event.as_str()))
+            .map(|l| l.id)
+            .collect()
+    }
+
+    pub fn any(&self, event: EventType) -> bool {
+        !self.of(event).is_empty()
+    }
+}
+
+/// The account's enabled subscriptions, as of `tx`.
+pub async fn listeners(tx: &mut Tx, account_id: AccountId) -> ServiceResult<Listeners> {
+    Ok(Listeners(webhooks::enabled(tx, account_id).await?))
+}
+
+/// Whether any enabled subscription of the account lists `event`.
+pub async fn listens(tx: &mut Tx, account_id: AccountId, event: EventType) -> ServiceResult<bool> {
+    Ok(listeners(tx, account_id).await?.any(event))
+}
+
 /// Records `event` with `data` for every subscription of the account that lists its type,
 /// inside `tx`: it commits with the change or not at all. Nothing is written when no
 /// subscription listens, so an account without webhooks pays one indexed lookup.
@@ -23,19 +53,23 @@ pub async fn emit<T: Serialize + ?Sized>(
     event: EventType,
     data: &T,
 ) -> ServiceResult<()> {
-    let to = webhooks::subscribers(tx, account_id, event.as_str()).await?;
+    let listeners = listeners(tx, account_id).await?;
+    emit_to(tx, account_id, &listeners, event, data).await
+}
+
+/// [`emit`] to the `listeners` already read.
+pub async fn emit_to<T: Serialize + ?Sized>(
+    tx: &mut Tx,
+    account_id: AccountId,
+    listeners: &Listeners,
+    event: EventType,
+    data: &T,
+) -> ServiceResult<()> {
+    let to = listeners.of(event);
     if to.is_empty() {
         return Ok(());
     }
     record(tx, account_id, event, data, &to).await
-}
-
-/// Whether any enabled subscription of the account lists `event`: emitters whose `data` costs
-/// queries ask first.
-pub async fn listens(tx: &mut Tx, account_id: AccountId, event: EventType) -> ServiceResult<bool> {
-    Ok(!webhooks::subscribers(tx, account_id, event.as_str())
-        .await?
-        .is_empty())
 }
 
 async fn record<T: Serialize + ?Sized>(
