@@ -153,6 +153,9 @@ struct ServeArgs {
     /// on the premises); by default they are refused.
     #[arg(long, env = "CAFFESTA_WEBHOOKS_ALLOW_PRIVATE")]
     webhooks_allow_private: bool,
+    /// `off`: record webhook events but leave sending them to other servers on the database.
+    #[arg(long, env = "CAFFESTA_WEBHOOK_SENDER", default_value = "on", value_parser = ["on", "off"])]
+    webhook_sender: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -819,7 +822,7 @@ async fn serve(database: DatabaseUrl, args: ServeArgs) -> anyhow::Result<()> {
             .metrics_token
             .filter(|t| !t.trim().is_empty())
             .map(crate::config::Secret),
-        webhook_sender: true,
+        webhook_sender: args.webhook_sender == "on",
         webhooks_allow_private: args.webhooks_allow_private,
     };
     let config = ServeConfig {

@@ -4,10 +4,10 @@
 //! the sender later takes a subscription's queue under a lease (so two servers never send the
 //! same attempt at once), sends it in id order, and records the attempts in one transaction.
 
-use super::{DbError, Query, Scalar, Tx};
+use super::{batch, DbError, Query, Scalar, Tx};
 use crate::domain::ids::{AccountId, DeliveryId, EventId, WebhookId};
 use crate::domain::webhook::DeliveryStatus;
-use crate::{from_row, params};
+use crate::{from_row, params, record};
 
 /// A subscription as listed (never its secret).
 #[derive(Debug, Clone)]
@@ -246,6 +246,8 @@ pub async fn queue(q: &mut impl Query, due: Due, limit: i64) -> Result<Vec<Queue
 #[derive(Debug, Clone)]
 pub struct Attempted {
     pub delivery_id: DeliveryId,
+    /// Its number among the delivery's attempts, from 1.
+    pub no: i64,
     pub at_ms: i64,
     pub status_code: Option<i64>,
     pub error: Option<String>,
@@ -254,7 +256,7 @@ pub struct Attempted {
 }
 
 /// Records attempts on a subscription's deliveries and the subscription's state after them,
-/// and lets go of its lease.
+/// and lets go of its lease: three statements for a round of any size.
 pub async fn record_attempts(
     tx: &mut Tx,
     due: Due,
@@ -265,22 +267,33 @@ pub async fn record_attempts(
         account_id,
         webhook_id,
     } = due;
-    for a in attempts {
-        let Scalar(no): Scalar<i64> = tx
-            .one(
-                "UPDATE webhook_deliveries SET attempts = attempts + 1, status = :status, \
-                 next_at_ms = :next_at_ms WHERE account_id = :account_id AND id = :id \
-                 RETURNING attempts AS value",
-                params! { status: a.status.as_str(), next_at_ms: a.next_at_ms, account_id, id: a.delivery_id },
-            )
-            .await?;
-        tx.run(
-            "INSERT INTO webhook_attempts (account_id, delivery_id, no, at_ms, status_code, error) \
-             VALUES (:account_id, :delivery_id, :no, :at_ms, :status_code, :error)",
-            params! { account_id, delivery_id: a.delivery_id, no, at_ms: a.at_ms, status_code: a.status_code, error: a.error.clone() },
-        )
-        .await?;
-    }
+    let moved: Vec<batch::Record> = attempts
+        .iter()
+        .map(|a| record! { id: a.delivery_id, status: a.status.as_str(), next_at_ms: a.next_at_ms })
+        .collect();
+    batch::update_by(
+        tx,
+        "webhook_deliveries",
+        account_id,
+        1,
+        "attempts = webhook_deliveries.attempts + 1, status = v.status, next_at_ms = v.next_at_ms",
+        &moved,
+    )
+    .await?;
+    let rows: Vec<batch::Record> = attempts
+        .iter()
+        .map(|a| {
+            record! {
+                account_id,
+                delivery_id: a.delivery_id,
+                no: a.no,
+                at_ms: a.at_ms,
+                status_code: a.status_code,
+                error: a.error.clone(),
+            }
+        })
+        .collect();
+    batch::insert(tx, "webhook_attempts", &rows, "").await?;
     tx.run(
         "UPDATE webhooks SET lease_owner = NULL, lease_until_ms = NULL, \
          failing_since_ms = :failing_since_ms, enabled = :enabled, disabled_reason = :reason \

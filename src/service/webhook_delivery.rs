@@ -226,6 +226,7 @@ fn judge(
     let delivered = status_code.is_some_and(|c| (200..300).contains(&c));
     let mut attempt = Attempted {
         delivery_id: q.id,
+        no: q.attempts + 1,
         at_ms,
         status_code,
         error,

@@ -273,10 +273,9 @@ pub fn path_value(operation_id: &str, path: &str, name: &str, today: &str) -> St
         ("date", _) => today,
         ("ts" | "start_id", _) => "0",
         ("id", "wire_invoice") => "4",
-        ("id", "wire_move") => "2",
+        ("id", "wire_move" | "replay_delivery") => "2",
         ("id", "get_tech_map" | "set_tech_map") => "16",
         ("id", "close_shift") => "61",
-        ("id", "replay_delivery") => "2",
         _ => "1",
     };
     value.to_owned()
