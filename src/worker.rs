@@ -66,6 +66,19 @@ async fn run(db: Db, queue: Arc<Queue>) {
 /// Starts the webhook sender: a round whenever a committed transaction recorded events, and
 /// otherwise every second (for retries that come due, and events other servers recorded).
 pub fn spawn_webhooks(db: &Db, sender: crate::service::webhook_delivery::Sender) {
+    let purging = db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(PURGE_EVERY);
+        loop {
+            tick.tick().await;
+            let now = crate::domain::time::now_unix();
+            match crate::service::webhook_delivery::purge(&purging, now).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(purged = n, "webhook deliveries past retention forgotten"),
+                Err(e) => tracing::warn!(error = %e, "webhook log purge failed"),
+            }
+        }
+    });
     let db = db.clone();
     tokio::spawn(async move {
         loop {
@@ -87,6 +100,9 @@ pub fn spawn_webhooks(db: &Db, sender: crate::service::webhook_delivery::Sender)
         }
     });
 }
+
+/// How often the webhook log is purged of what is past its retention.
+const PURGE_EVERY: Duration = Duration::from_hours(1);
 
 /// How long the webhook sender waits after a commit wakes it, gathering what follows.
 const GATHER: Duration = Duration::from_millis(50);

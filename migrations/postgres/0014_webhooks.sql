@@ -1,6 +1,9 @@
--- Webhooks (API.md §12): subscriptions, the outbox of events written in the transaction of
--- the change they describe, one delivery per event and subscription, and each delivery's
--- attempts. Instants of delivery in Unix milliseconds (retries start one second apart).
+-- Webhooks (API.md §12): subscriptions, and the outbox: one delivery row per event and
+-- subscription, written in the transaction of the change it describes, carrying the event
+-- (its UUID, type, instant and data, the same in every delivery of one event), with its
+-- attempts. One table for both, so that a receipt with a subscription writes one row and one
+-- pending-index entry more (each b-tree a transaction touches is a page its commit writes).
+-- Instants of delivery in Unix milliseconds (retries start one second apart).
 
 -- events: the subscribed types, comma-separated and sorted. secret: kept as given, since every
 -- delivery is signed with it; it is shown once at creation and never logged.
@@ -21,35 +24,26 @@ CREATE TABLE webhooks (
     PRIMARY KEY (account_id, id)
 );
 
+-- ids in recorded order, which is the order of delivery. status: pending | delivered | failed.
 -- data: the JSON of the event's `data`, as it will be sent.
-CREATE TABLE webhook_events (
-    account_id BIGINT  NOT NULL REFERENCES accounts (id),
-    id         BIGINT  NOT NULL,
-    uuid       TEXT    NOT NULL,
-    type       TEXT    NOT NULL,
-    created_at BIGINT  NOT NULL,
-    data       TEXT    NOT NULL,
-    PRIMARY KEY (account_id, id)
-);
-
--- status: pending | delivered | failed; ids in recorded order, which is the order of delivery.
 CREATE TABLE webhook_deliveries (
     account_id BIGINT  NOT NULL,
     id         BIGINT  NOT NULL,
     webhook_id BIGINT  NOT NULL,
-    event_id   BIGINT  NOT NULL,
+    event_uuid TEXT    NOT NULL,
+    event_type TEXT    NOT NULL,
+    data       TEXT    NOT NULL,
     status     TEXT    NOT NULL DEFAULT 'pending'
         CHECK (status IN ('pending', 'delivered', 'failed')),
     attempts   BIGINT  NOT NULL DEFAULT 0,
     next_at_ms BIGINT  NOT NULL,
     created_at BIGINT  NOT NULL,
     PRIMARY KEY (account_id, id),
-    FOREIGN KEY (account_id, webhook_id) REFERENCES webhooks (account_id, id) ON DELETE CASCADE,
-    FOREIGN KEY (account_id, event_id) REFERENCES webhook_events (account_id, id)
+    FOREIGN KEY (account_id, webhook_id) REFERENCES webhooks (account_id, id) ON DELETE CASCADE
 );
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at_ms) WHERE status = 'pending';
-CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (account_id, webhook_id, id);
-CREATE INDEX webhook_deliveries_event ON webhook_deliveries (account_id, event_id);
+-- the queues: small (only what waits), read by the sender
+CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (account_id, webhook_id, id)
+    WHERE status = 'pending';
 
 CREATE TABLE webhook_attempts (
     account_id  BIGINT  NOT NULL,

@@ -44,7 +44,7 @@ pub enum Kind {
     Inventory,
     Return,
     Webhook,
-    /// Webhook events and their deliveries, numbered from one counter.
+    /// Webhook deliveries, in recorded order.
     WebhookEvent,
 }
 

@@ -1,11 +1,12 @@
-//! Webhook subscriptions, the event outbox and the delivery log (API.md §12).
+//! Webhook subscriptions, and the outbox that is also the delivery log (API.md §12).
 //!
-//! An event and its deliveries are inserted by the transaction of the change they describe;
+//! An event's deliveries (one per subscription, each carrying the event) are inserted by the
+//! transaction of the change they describe;
 //! the sender later takes a subscription's queue under a lease (so two servers never send the
 //! same attempt at once), sends it in id order, and records the attempts in one transaction.
 
 use super::{batch, DbError, Query, Scalar, Tx};
-use crate::domain::ids::{AccountId, DeliveryId, EventId, WebhookId};
+use crate::domain::ids::{AccountId, DeliveryId, WebhookId};
 use crate::domain::webhook::DeliveryStatus;
 use crate::{from_row, params, record};
 
@@ -94,17 +95,16 @@ pub async fn enabled(tx: &mut Tx, account_id: AccountId) -> Result<Vec<Listener>
     .await
 }
 
-/// An event to record.
+/// An event to record: its `data` goes out as recorded.
 #[derive(Debug)]
 pub struct NewEvent<'a> {
-    pub id: EventId,
     pub uuid: &'a str,
     pub event_type: &'a str,
     pub data: &'a str,
 }
 
-/// Records `event` and one pending delivery of it per subscription, numbered from
-/// `first_delivery` in subscription order, due at `now_ms`.
+/// Records `event` as one pending delivery per subscription, `to` naming each delivery's id and
+/// subscription, due at `now_ms`.
 pub async fn record_event(
     tx: &mut Tx,
     account_id: AccountId,
@@ -113,17 +113,12 @@ pub async fn record_event(
     now_ms: i64,
 ) -> Result<(), DbError> {
     let now = now_ms.div_euclid(1000);
-    tx.run(
-        "INSERT INTO webhook_events (account_id, id, uuid, type, created_at, data) \
-         VALUES (:account_id, :id, :uuid, :event_type, :now, :data)",
-        params! { account_id, id: event.id, uuid: event.uuid, event_type: event.event_type, now, data: event.data },
-    )
-    .await?;
     for &(id, webhook_id) in to {
         tx.run(
-            "INSERT INTO webhook_deliveries (account_id, id, webhook_id, event_id, next_at_ms, created_at) \
-             VALUES (:account_id, :id, :webhook_id, :event_id, :now_ms, :now)",
-            params! { account_id, id, webhook_id, event_id: event.id, now_ms, now },
+            "INSERT INTO webhook_deliveries (account_id, id, webhook_id, event_uuid, event_type, data, \
+             next_at_ms, created_at) \
+             VALUES (:account_id, :id, :webhook_id, :uuid, :event_type, :data, :now_ms, :now)",
+            params! { account_id, id, webhook_id, uuid: event.uuid, event_type: event.event_type, data: event.data, now_ms, now },
         )
         .await?;
     }
@@ -232,11 +227,10 @@ pub async fn queue(q: &mut impl Query, due: Due, limit: i64) -> Result<Vec<Queue
         webhook_id,
     } = due;
     q.all(
-        "SELECT d.id, d.attempts, d.next_at_ms, d.created_at, e.uuid, e.type AS event_type, \
-         e.created_at AS event_at, e.data FROM webhook_deliveries d \
-         JOIN webhook_events e ON e.account_id = d.account_id AND e.id = d.event_id \
-         WHERE d.account_id = :account_id AND d.webhook_id = :webhook_id AND d.status = 'pending' \
-         ORDER BY d.id LIMIT :limit",
+        "SELECT id, attempts, next_at_ms, created_at, event_uuid AS uuid, event_type, \
+         created_at AS event_at, data FROM webhook_deliveries \
+         WHERE account_id = :account_id AND webhook_id = :webhook_id AND status = 'pending' \
+         ORDER BY id LIMIT :limit",
         params! { account_id, webhook_id, limit },
     )
     .await
@@ -347,11 +341,9 @@ pub async fn deliveries(
     limit: i64,
 ) -> Result<Vec<DeliveryRow>, DbError> {
     q.all(
-        "SELECT d.id, d.webhook_id, e.uuid, e.type AS event_type, d.status, d.created_at \
-         FROM webhook_deliveries d \
-         JOIN webhook_events e ON e.account_id = d.account_id AND e.id = d.event_id \
-         WHERE d.account_id = :account_id AND d.webhook_id = :webhook_id \
-         AND (:before IS NULL OR d.id < :before) ORDER BY d.id DESC LIMIT :limit",
+        "SELECT id, webhook_id, event_uuid AS uuid, event_type, status, created_at \
+         FROM webhook_deliveries WHERE account_id = :account_id AND webhook_id = :webhook_id \
+         AND (:before IS NULL OR id < :before) ORDER BY id DESC LIMIT :limit",
         params! { account_id, webhook_id, before, limit },
     )
     .await
@@ -422,3 +414,13 @@ pub async fn enable(tx: &mut Tx, account_id: AccountId, id: WebhookId) -> Result
 
 /// Wakes the senders of this process when a transaction that recorded events commits.
 pub static OUTBOX: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Forgets deliveries that ended (delivered or failed) before `before` (Unix seconds), with
+/// their attempts; answers how many.
+pub async fn purge(tx: &mut Tx, before: i64) -> Result<u64, DbError> {
+    tx.run(
+        "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < :before",
+        params! { before },
+    )
+    .await
+}

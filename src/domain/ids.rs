@@ -96,8 +96,6 @@ ids! {
     JobId,
     /// A webhook subscription.
     WebhookId,
-    /// A webhook event: one change, recorded with it.
-    EventId,
     /// One event's delivery to one subscription, with its attempts.
     DeliveryId,
 }

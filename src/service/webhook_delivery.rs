@@ -273,3 +273,14 @@ pub fn payload(account: &str, q: &Queued) -> String {
         q.data
     )
 }
+
+/// How long the delivery log keeps a delivery that ended: 30 days.
+pub const RETENTION: i64 = 30 * 24 * 3600;
+
+/// Forgets what the delivery log keeps past [`RETENTION`] at `now` (Unix seconds).
+pub async fn purge(db: &Db, now: i64) -> ServiceResult<u64> {
+    let mut tx = db.begin_write().await?;
+    let gone = webhooks::purge(&mut tx, now - RETENTION).await?;
+    db::commit(tx).await?;
+    Ok(gone)
+}

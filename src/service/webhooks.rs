@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::db::ids::{self, Kind};
 use crate::db::webhooks::{self, AttemptRow, DeliveryRow, NewEvent, WebhookRow};
 use crate::db::{self, Db, DbError, Tx};
-use crate::domain::ids::{AccountId, DeliveryId, EventId, WebhookId};
+use crate::domain::ids::{AccountId, DeliveryId, WebhookId};
 use crate::domain::time;
 use crate::domain::webhook::{self, EventType};
 
@@ -81,19 +81,18 @@ async fn record<T: Serialize + ?Sized>(
 ) -> ServiceResult<()> {
     let data = serde_json::to_string(data).map_err(|e| {
         ServiceError::Db(DbError::Corrupt {
-            column: "webhook_events.data",
+            column: "webhook_deliveries.data",
             value: e.to_string(),
         })
     })?;
-    let count = i64::try_from(to.len()).unwrap_or(i64::MAX - 1) + 1;
+    let count = i64::try_from(to.len()).unwrap_or(i64::MAX);
     let first = ids::reserve(tx, account_id, Kind::WebhookEvent, count).await?;
-    let deliveries: Vec<(DeliveryId, WebhookId)> = (first + 1..)
+    let deliveries: Vec<(DeliveryId, WebhookId)> = (first..)
         .zip(to)
         .map(|(id, &webhook)| (DeliveryId::new(id), webhook))
         .collect();
     let uuid = uuid::Uuid::new_v4().to_string();
     let new = NewEvent {
-        id: EventId::new(first),
         uuid: &uuid,
         event_type: event.as_str(),
         data: &data,

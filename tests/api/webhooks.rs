@@ -598,7 +598,7 @@ async fn order_holds_per_subscription_and_a_rolled_back_write_emits_nothing(back
     .expect("emit");
     drop(tx);
     let events = format!(
-        "SELECT COUNT(*) FROM webhook_events WHERE account_id = {}",
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE account_id = {}",
         demo.id
     );
     assert_eq!(int(&server.db, &events).await, 10);
@@ -636,6 +636,27 @@ async fn order_holds_per_subscription_and_a_rolled_back_write_emits_nothing(back
         .collect();
     ids.dedup();
     assert_eq!(ids.len(), 10);
+    // the log keeps what ended for 30 days, a pending delivery until it ends
+    toggle(&server, &admin, "milk", true).await;
+    let now = caffesta::domain::time::now_unix();
+    assert_eq!(
+        webhook_delivery::purge(&server.db, now + 29 * 86_400)
+            .await
+            .expect("purge"),
+        0
+    );
+    assert_eq!(
+        webhook_delivery::purge(&server.db, now + 31 * 86_400)
+            .await
+            .expect("purge"),
+        10
+    );
+    assert_eq!(int(&server.db, &events).await, 1);
+    let pending = format!(
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE account_id = {} AND status = 'pending'",
+        demo.id
+    );
+    assert_eq!(int(&server.db, &pending).await, 1);
     server.stop().await;
 }
 
@@ -785,7 +806,7 @@ async fn two_senders_on_one_database_never_send_a_delivery_twice(backend: Backen
     let mut q = server.db.read().await;
     let rows = q
         .rows(
-            "SELECT COUNT(*) AS n FROM webhook_deliveries GROUP BY account_id, event_id",
+            "SELECT COUNT(*) AS n FROM webhook_deliveries GROUP BY account_id, event_uuid",
             caffesta::params! {},
         )
         .await
