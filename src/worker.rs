@@ -104,5 +104,7 @@ pub fn spawn_webhooks(db: &Db, sender: crate::service::webhook_delivery::Sender)
 /// How often the webhook log is purged of what is past its retention.
 const PURGE_EVERY: Duration = Duration::from_hours(1);
 
-/// How long the webhook sender waits after a commit wakes it, gathering what follows.
-const GATHER: Duration = Duration::from_millis(50);
+/// How long the webhook sender waits after a commit wakes it, gathering what follows: a
+/// receiver hears of a change within about this long, and a busy till pays for a round a
+/// few hundred receipts.
+const GATHER: Duration = Duration::from_millis(200);
