@@ -240,51 +240,13 @@ fn main() {
         json!({"type": "sale", "lines": lines, "payments": [{"payment_id": 2, "value": "17.50"}]})
     });
     runtime.block_on(bench_receipts(&till, &receipt, 1, "warm-up"));
-    // alternate runs without and with a subscription, so the database's growth and the
-    // machine's moods fall on both alike; compare the medians
-    let (mut without, mut with) = (Vec::new(), Vec::new());
-    for _ in 0..3 {
-        without.push(
-            runtime
-                .block_on(bench_receipts(&till, &receipt, seconds, "no subscription"))
-                .1,
-        );
-        let create = [
-            "webhook",
-            "create",
-            "--account",
-            "demo",
-            "--url",
-            hook.as_str(),
-            "--events",
-            "receipt.closed",
-        ];
-        let id = support::cli(&database, &create);
-        let id = id.lines().next().unwrap_or_default().to_owned();
-        let before = received.load(Ordering::Relaxed);
-        let (count, rate) = runtime.block_on(bench_receipts(
-            &till,
-            &receipt,
-            seconds,
-            "one receipt.closed subscription",
-        ));
-        with.push(rate);
-        let ended = Instant::now();
-        let during = received.load(Ordering::Relaxed) - before;
-        runtime.block_on(async {
-            while received.load(Ordering::Relaxed) - before < count
-                && ended.elapsed() < Duration::from_mins(1)
-            {
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-        });
-        println!(
-            "  receipt.closed deliveries: {during} of {count} during the run, {} within {:.0} ms after it",
-            received.load(Ordering::Relaxed) - before,
-            millis(ended.elapsed())
-        );
-        support::cli(&database, &["webhook", "delete", "--account", "demo", &id]);
-    }
+    let run = Alternation {
+        database: &database,
+        hook: &hook,
+        received: &received,
+        seconds,
+    };
+    let (mut without, mut with) = run.receipts(&runtime, &till, &receipt);
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
@@ -294,4 +256,78 @@ fn main() {
         "receipts/s, medians of 3: {without:.0} without, {with:.0} with one subscription: ratio {:.3} (target ≥ 0.90)",
         with / without
     );
+}
+
+/// The receipts runs: alternately without and with a `receipt.closed` subscription.
+struct Alternation<'a> {
+    database: &'a str,
+    hook: &'a str,
+    received: &'a AtomicU64,
+    seconds: u64,
+}
+
+impl Alternation<'_> {
+    /// Three runs of each, alternating, so the database's growth and the machine's moods fall
+    /// on both alike: their receipts/s, without and with.
+    fn receipts(
+        &self,
+        runtime: &tokio::runtime::Runtime,
+        till: &Client,
+        receipt: &Value,
+    ) -> (Vec<f64>, Vec<f64>) {
+        // alternate runs without and with a subscription, so the database's growth and the
+        // machine's moods fall on both alike; compare the medians
+        let (mut without, mut with) = (Vec::new(), Vec::new());
+        for _ in 0..3 {
+            without.push(
+                runtime
+                    .block_on(bench_receipts(
+                        till,
+                        receipt,
+                        self.seconds,
+                        "no subscription",
+                    ))
+                    .1,
+            );
+            let create = [
+                "webhook",
+                "create",
+                "--account",
+                "demo",
+                "--url",
+                self.hook,
+                "--events",
+                "receipt.closed",
+            ];
+            let id = support::cli(self.database, &create);
+            let id = id.lines().next().unwrap_or_default().to_owned();
+            let before = self.received.load(Ordering::Relaxed);
+            let (count, rate) = runtime.block_on(bench_receipts(
+                till,
+                receipt,
+                self.seconds,
+                "one receipt.closed subscription",
+            ));
+            with.push(rate);
+            let ended = Instant::now();
+            let during = self.received.load(Ordering::Relaxed) - before;
+            runtime.block_on(async {
+                while self.received.load(Ordering::Relaxed) - before < count
+                    && ended.elapsed() < Duration::from_mins(1)
+                {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+            });
+            println!(
+                "  receipt.closed deliveries: {during} of {count} during the run, {} within {:.0} ms after it",
+                self.received.load(Ordering::Relaxed) - before,
+                millis(ended.elapsed())
+            );
+            support::cli(
+                self.database,
+                &["webhook", "delete", "--account", "demo", &id],
+            );
+        }
+        (without, with)
+    }
 }

@@ -255,7 +255,7 @@ pub fn note(operation_id: &str, path: &str) -> Option<&'static str> {
         "get_webhook" | "test_webhook" | "list_deliveries" | "delete_webhook" => {
             "`1`: the subscription the create example made (the account's first)."
         }
-        "replay_delivery" => "`2`: the delivery of the test example's `ping`.",
+        "replay_delivery" => "`1`: the delivery of the test example's `ping`.",
         "job_status" => {
             "`1`: the demo's first delivery job; the delivery examples answer the `job_id` of theirs."
         }
@@ -273,7 +273,7 @@ pub fn path_value(operation_id: &str, path: &str, name: &str, today: &str) -> St
         ("date", _) => today,
         ("ts" | "start_id", _) => "0",
         ("id", "wire_invoice") => "4",
-        ("id", "wire_move" | "replay_delivery") => "2",
+        ("id", "wire_move") => "2",
         ("id", "get_tech_map" | "set_tech_map") => "16",
         ("id", "close_shift") => "61",
         _ => "1",
