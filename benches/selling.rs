@@ -12,65 +12,10 @@ use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::{env_or, start_server, Client};
+use support::{catalog, env_or, start_server, Client};
 
 fn millis(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-/// Products 1–6 ingredients (kg, l, pcs), 7–8 tech maps of three of them, 9–11 sold as they
-/// are; all stocked in storage 1 (shop 1's). Returns the ids of the five sold products.
-async fn catalog(client: &Client) -> Vec<i64> {
-    let mut products = Vec::new();
-    for n in 1..=11 {
-        let (measure, kind, cancel) = match n {
-            1..=2 => ("kg", "product", 1),
-            3..=4 => ("l", "product", 1),
-            7..=8 => ("pcs", "tech_map", 2),
-            _ => ("pcs", "product", 1),
-        };
-        products.push(json!({"ref_code": format!("p{n}"), "name": format!("Товар {n}"), "measure": measure, "type": kind, "cancellation_type": cancel}));
-    }
-    let items: Vec<Value> = [1, 2, 3, 4, 5, 6, 9, 10, 11]
-        .iter()
-        .map(|n| json!({"amount": 100_000, "product_code": format!("p{n}"), "cost": "250000"}))
-        .collect();
-    let invoice = json!({"storage": {"caf_id": 1}, "products": products, "items": items});
-    let id = client
-        .send(Method::POST, "/a/v1.0/storage/invoices", Some(&invoice))
-        .await["data"]["id"]
-        .as_i64()
-        .expect("invoice");
-    client
-        .send(
-            Method::PUT,
-            &format!("/a/v1.0/storage/invoices/{id}"),
-            Some(&json!({"action": "wire"})),
-        )
-        .await;
-    let id_of = |code: &str| format!("/a/v1.0/product/by_ref_code/{code}");
-    let mut ids = Vec::new();
-    for code in ["p7", "p8", "p9", "p10", "p11"] {
-        ids.push(
-            client.send(Method::GET, &id_of(code), None).await["data"]["id"]
-                .as_i64()
-                .expect("id"),
-        );
-    }
-    for (map, ingredients) in [(ids[0], ["p1", "p3", "p5"]), (ids[1], ["p2", "p4", "p6"])] {
-        let items: Vec<Value> = ingredients
-            .iter()
-            .map(|c| json!({"product_code": c, "amount": "0.015"}))
-            .collect();
-        client
-            .send(
-                Method::PUT,
-                &format!("/a/v1.0/product/{map}/tech_map"),
-                Some(&json!({"output": 1, "items": items})),
-            )
-            .await;
-    }
-    ids
 }
 
 #[expect(

@@ -299,6 +299,22 @@ impl TestServer {
         }
     }
 
+    /// The account with an `admin` key of its own, for `/admin/v1/…`.
+    pub async fn admin(&self, account: &TestAccount) -> TestAccount {
+        let spec = KeySpec {
+            scope: "admin",
+            shop_id: None,
+            label: "admin",
+        };
+        let (_, key) = admin::create_key(&self.db, &account.name, spec)
+            .await
+            .expect("admin key");
+        TestAccount {
+            key,
+            ..account.clone()
+        }
+    }
+
     /// A request as the account, on the account's own host name.
     pub fn request(
         &self,

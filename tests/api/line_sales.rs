@@ -35,18 +35,7 @@ async fn sales_by_line_name_the_receipt_its_cashier_and_how_it_was_paid(backend:
     let anna: i64 = crate::cli::ok(server.database_url(), &create)
         .parse()
         .expect("id");
-    let spec = caffesta::service::admin::KeySpec {
-        scope: "admin",
-        shop_id: None,
-        label: "a",
-    };
-    let (_, key) = caffesta::service::admin::create_key(&server.db, "demo", spec)
-        .await
-        .expect("admin key");
-    let admin = TestAccount {
-        key,
-        ..demo.clone()
-    };
+    let admin = server.admin(&demo).await;
     let boris = ok(
         &server,
         &admin,

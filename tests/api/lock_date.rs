@@ -7,21 +7,6 @@ use serde_json::{json, Value};
 
 use crate::helpers::{assert_error, send, Backend, TestAccount, TestServer};
 
-async fn admin(server: &TestServer, account: &TestAccount) -> TestAccount {
-    let spec = caffesta::service::admin::KeySpec {
-        scope: "admin",
-        shop_id: None,
-        label: "admin",
-    };
-    let (_, key) = caffesta::service::admin::create_key(&server.db, &account.name, spec)
-        .await
-        .expect("admin key");
-    TestAccount {
-        key,
-        ..account.clone()
-    }
-}
-
 async fn put_settings(
     server: &TestServer,
     admin: &TestAccount,
@@ -59,7 +44,7 @@ async fn wire(
 async fn the_lock_date_refuses_documents_dated_on_or_before_it(backend: Backend) {
     let server = TestServer::start(backend).await;
     let demo = server.demo().await;
-    let admin = admin(&server, &demo).await;
+    let admin = server.admin(&demo).await;
     // an invoice of October 10, wired before the lock
     let (status, answer) = server
         .post(
@@ -189,7 +174,7 @@ async fn the_cli_sets_and_lifts_the_lock_date(backend: Backend) {
 async fn minimums_list_the_products_below_them(backend: Backend) {
     let server = TestServer::start(backend).await;
     let demo = server.demo().await;
-    let admin = admin(&server, &demo).await;
+    let admin = server.admin(&demo).await;
     let (status, answer) = server
         .post(
             &demo,

@@ -85,6 +85,19 @@ pub fn two_cappuccinos(cappuccino: i64) -> Value {
     }})
 }
 
+/// The demo's discount group 1: a 5% bonus, spent on up to half a bill.
+pub async fn bonus_group(server: &TestServer) {
+    let group = caffesta::service::admin::GroupSpec {
+        name: "Бонус 5%",
+        kind: "bonus",
+        rate: "5",
+        bonus_max_bill_rate: Some("50"),
+    };
+    caffesta::service::admin::create_discount_group(&server.db, "demo", group)
+        .await
+        .expect("group");
+}
+
 async fn client_balances(server: &TestServer, account: &TestAccount) -> Vec<i64> {
     let sql = format!("SELECT pay_balance FROM clients WHERE account_id = {a} UNION ALL SELECT bonus_balance FROM clients WHERE account_id = {a}", a = account.id);
     ints(&server.db, &sql).await
@@ -97,15 +110,7 @@ async fn a_delivery_order_is_cooked_closed_written_off_by_recipe_and_annulled_ex
     let demo = server.demo().await;
     let till = server.terminal(&demo, 1).await;
     let cappuccino = cafe(&server, &demo).await;
-    let group = caffesta::service::admin::GroupSpec {
-        name: "Бонус 5%",
-        kind: "bonus",
-        rate: "5",
-        bonus_max_bill_rate: Some("50"),
-    };
-    caffesta::service::admin::create_discount_group(&server.db, "demo", group)
-        .await
-        .expect("group");
+    bonus_group(&server).await;
     let before = store(&server, &demo).await;
 
     let accepted = ok(

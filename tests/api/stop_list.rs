@@ -7,21 +7,6 @@ use serde_json::{json, Value};
 use crate::helpers::{assert_error, send, Backend, TestAccount, TestServer};
 use crate::selling::{cafe, two_cappuccinos};
 
-async fn admin(server: &TestServer, account: &TestAccount) -> TestAccount {
-    let spec = caffesta::service::admin::KeySpec {
-        scope: "admin",
-        shop_id: None,
-        label: "admin",
-    };
-    let (_, key) = caffesta::service::admin::create_key(&server.db, &account.name, spec)
-        .await
-        .expect("admin key");
-    TestAccount {
-        key,
-        ..account.clone()
-    }
-}
-
 /// `in_stop_list` of the product in `get_products` and `inStopList` in the shop data, at shop 1.
 async fn flags(server: &TestServer, demo: &TestAccount, product: i64) -> (Value, Value) {
     let (_, products) = server.get(demo, "/a/v1.0/draft/get_products/1/0/0").await;
@@ -141,7 +126,7 @@ async fn the_admin_api_sets_any_shops_list_and_refuses_what_it_should(backend: B
     let server = TestServer::start(backend).await;
     let demo = server.demo().await;
     let cappuccino = cafe(&server, &demo).await;
-    let admin = admin(&server, &demo).await;
+    let admin = server.admin(&demo).await;
     let path = "/admin/v1/shops/2/stop_list";
     let by_code = json!({"product_code": "cappuccino", "in_stop_list": true});
     let (status, answer) = server.put(&admin, path, &by_code).await;

@@ -129,21 +129,6 @@ fn verify(secret: &str, got: &Got) {
     );
 }
 
-pub async fn admin_key(server: &TestServer, account: &TestAccount) -> TestAccount {
-    let spec = caffesta::service::admin::KeySpec {
-        scope: "admin",
-        shop_id: None,
-        label: "admin",
-    };
-    let (_, key) = caffesta::service::admin::create_key(&server.db, &account.name, spec)
-        .await
-        .expect("admin key");
-    TestAccount {
-        key,
-        ..account.clone()
-    }
-}
-
 fn allowing_private(sender: bool) -> HttpConfig {
     HttpConfig {
         key_cache_ttl: Duration::ZERO,
@@ -161,7 +146,7 @@ async fn every_event_type_fires_with_its_data_and_a_signature_that_verifies(back
     let receiver = Receiver::start(0).await;
     let server = TestServer::start_with(backend, allowing_private(true)).await;
     let demo = server.demo().await;
-    let admin = admin_key(&server, &demo).await;
+    let admin = server.admin(&demo).await;
     let till = server.terminal(&demo, 1).await;
     let all: Vec<&str> = caffesta::domain::webhook::EventType::SUBSCRIBABLE
         .iter()
@@ -178,15 +163,7 @@ async fn every_event_type_fires_with_its_data_and_a_signature_that_verifies(back
 
     // invoices wired, a product, the delivery order's flow, an annulment, a till sale
     let cappuccino = cafe(&server, &demo).await;
-    let group = caffesta::service::admin::GroupSpec {
-        name: "Бонус 5%",
-        kind: "bonus",
-        rate: "5",
-        bonus_max_bill_rate: Some("50"),
-    };
-    caffesta::service::admin::create_discount_group(&server.db, "demo", group)
-        .await
-        .expect("group");
+    crate::selling::bonus_group(&server).await;
     let accepted = ok(
         &server,
         &demo,
@@ -424,7 +401,7 @@ async fn a_failing_receiver_is_retried_on_the_schedule_then_given_up_and_disable
     let receiver = Receiver::start(3).await;
     let server = TestServer::start_with(backend, allowing_private(false)).await;
     let demo = server.demo().await;
-    let admin = admin_key(&server, &demo).await;
+    let admin = server.admin(&demo).await;
     cafe(&server, &demo).await;
     subscribe(&server, &demo, &receiver.url, &["stop_list.changed"]).await;
     let sender = Sender::new(true).expect("sender");
@@ -566,7 +543,7 @@ async fn order_holds_per_subscription_and_a_rolled_back_write_emits_nothing(back
     let receiver = Receiver::start(1).await;
     let server = TestServer::start_with(backend, allowing_private(false)).await;
     let demo = server.demo().await;
-    let admin = admin_key(&server, &demo).await;
+    let admin = server.admin(&demo).await;
     cafe(&server, &demo).await;
     subscribe(
         &server,
@@ -672,7 +649,7 @@ async fn private_receivers_are_refused_unless_the_server_allows_them(backend: Ba
     )
     .await;
     let demo = server.demo().await;
-    let admin = admin_key(&server, &demo).await;
+    let admin = server.admin(&demo).await;
     for url in [
         receiver.url.as_str(),
         "http://localhost:9/x",
@@ -761,7 +738,7 @@ async fn two_senders_on_one_database_never_send_a_delivery_twice(backend: Backen
     let receiver = Receiver::start(0).await;
     let server = TestServer::start_with(backend, allowing_private(false)).await;
     let demo = server.demo().await;
-    let admin = admin_key(&server, &demo).await;
+    let admin = server.admin(&demo).await;
     cafe(&server, &demo).await;
     for _ in 0..4 {
         subscribe(&server, &demo, &receiver.url, &["stop_list.changed"]).await;
