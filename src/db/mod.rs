@@ -307,6 +307,9 @@ mod tests {
         let plans = [
             ("SELECT id, measure FROM (VALUES ('a'), ('b')) AS wanted CROSS JOIN products t WHERE t.account_id = 1 AND t.ref_code = wanted.column1", "SEARCH t USING INDEX sqlite_autoindex_products_2 (account_id=? AND ref_code=?)"),
             ("SELECT b.qty FROM (VALUES (1), (2)) AS wanted CROSS JOIN stock_balances b WHERE b.account_id = 1 AND b.storage_id = 3 AND b.product_id = wanted.column1", "SEARCH b USING PRIMARY KEY (account_id=? AND storage_id=? AND product_id=?)"),
+            ("SELECT m.id FROM (VALUES (1), (2)) AS wanted CROSS JOIN stock_movements m \
+              WHERE m.account_id = 1 AND m.source_id IS NOT NULL AND m.source_id = wanted.column1",
+             "INDEX stock_movements_by_source (account_id=? AND source_id=?)"),
             ("SELECT b.qty FROM stock_balances b JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
               WHERE b.account_id = 1 AND b.storage_id = 3 ORDER BY b.product_id", "SEARCH b USING PRIMARY KEY (account_id=? AND storage_id=?)"),
         ];
