@@ -310,6 +310,11 @@ mod tests {
             ("SELECT m.id FROM (VALUES (1), (2)) AS wanted CROSS JOIN stock_movements m \
               WHERE m.account_id = 1 AND m.source_id IS NOT NULL AND m.source_id = wanted.column1",
              "INDEX stock_movements_by_source (account_id=? AND source_id=?)"),
+            ("SELECT m.product_id, SUM(m.qty) FROM stock_balances b CROSS JOIN stock_movements m \
+              WHERE b.account_id = 1 AND b.storage_id = 3 AND m.account_id = b.account_id \
+              AND m.storage_id = b.storage_id AND m.product_id = b.product_id \
+              AND m.doc_date >= 10 AND m.doc_date < 20 GROUP BY m.product_id",
+             "SEARCH m USING COVERING INDEX stock_movements_by_item (account_id=? AND storage_id=? AND product_id=? AND doc_date>? AND doc_date<?)"),
             ("SELECT b.qty FROM stock_balances b JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
               WHERE b.account_id = 1 AND b.storage_id = 3 ORDER BY b.product_id", "SEARCH b USING PRIMARY KEY (account_id=? AND storage_id=?)"),
         ];
