@@ -113,16 +113,22 @@ pub async fn record_event(
     now_ms: i64,
 ) -> Result<(), DbError> {
     let now = now_ms.div_euclid(1000);
-    for &(id, webhook_id) in to {
-        tx.run(
-            "INSERT INTO webhook_deliveries (account_id, id, webhook_id, event_uuid, event_type, data, \
-             next_at_ms, created_at) \
-             VALUES (:account_id, :id, :webhook_id, :uuid, :event_type, :data, :now_ms, :now)",
-            params! { account_id, id, webhook_id, uuid: event.uuid, event_type: event.event_type, data: event.data, now_ms, now },
-        )
-        .await?;
-    }
-    Ok(())
+    let rows: Vec<batch::Record> = to
+        .iter()
+        .map(|&(id, webhook_id)| {
+            record! {
+                account_id,
+                id,
+                webhook_id,
+                event_uuid: event.uuid,
+                event_type: event.event_type,
+                data: event.data,
+                next_at_ms: now_ms,
+                created_at: now,
+            }
+        })
+        .collect();
+    batch::insert(tx, "webhook_deliveries", &rows, "").await
 }
 
 /// A subscription with a delivery due.

@@ -20,7 +20,8 @@ use crate::domain::time;
 use crate::domain::webhook::{self, EventType};
 use crate::wire::webhooks::DocumentEvent;
 
-use super::{webhooks, Actor, ServiceError, ServiceResult};
+use super::webhooks::{self, Listeners};
+use super::{Actor, ServiceError, ServiceResult};
 
 /// A kind of stock document, implemented by its id type.
 pub trait StockDocument: DocumentId {
@@ -57,8 +58,10 @@ pub async fn set_wired<D: StockDocument>(
     require_unlocked(&mut tx, account_id, date).await?;
     flip(&mut tx, actor, id, wired, now).await?;
     let doc = DocRef::of(id);
-    // what the document moved, when someone listens for minimums crossed
-    let watch = webhooks::listens(&mut tx, account_id, EventType::StockBelowMinimum).await?;
+    // the subscriptions, read once; what the document moved only when someone listens for
+    // minimums crossed
+    let listeners = webhooks::listeners(&mut tx, account_id).await?;
+    let watch = listeners.any(EventType::StockBelowMinimum);
     let moved = if wired {
         let movements = id.movements(&mut tx, account_id).await?;
         stock::post(&mut tx, account_id, doc, &movements, now).await?;
@@ -68,7 +71,8 @@ pub async fn set_wired<D: StockDocument>(
         stock::unpost(&mut tx, account_id, doc, now).await?;
         moved
     };
-    announce(&mut tx, actor, id, wired, date, &moved).await?;
+    let change = Change { id, wired, date };
+    announce(&mut tx, actor, &listeners, &change, &moved).await?;
     db::commit(tx).await?;
     Ok(())
 }
@@ -96,20 +100,26 @@ async fn moved<D: StockDocument>(
 async fn announce<D: StockDocument>(
     tx: &mut Tx,
     actor: &Actor,
+    listeners: &Listeners,
+    change: &Change<D>,
+    moved: &[minimums::Moved],
+) -> ServiceResult<()> {
+    if let Some(event) = webhook::document_event(D::KIND, change.wired) {
+        let shown = DocumentEvent {
+            id: change.id.get(),
+            status: if change.wired { "wired" } else { "not_wired" },
+            doc_date: time::format_rfc3339(change.date, &actor.timezone),
+        };
+        webhooks::emit_to(tx, actor.account_id, listeners, event, &shown).await?;
+    }
+    super::minimums::emit_crossed(tx, actor.account_id, listeners, moved).await
+}
+
+/// A wiring or unwiring of document `id`, dated `date`.
+struct Change<D> {
     id: D,
     wired: bool,
     date: i64,
-    moved: &[minimums::Moved],
-) -> ServiceResult<()> {
-    if let Some(event) = webhook::document_event(D::KIND, wired) {
-        let shown = DocumentEvent {
-            id: id.get(),
-            status: if wired { "wired" } else { "not_wired" },
-            doc_date: time::format_rfc3339(date, &actor.timezone),
-        };
-        webhooks::emit(tx, actor.account_id, event, &shown).await?;
-    }
-    super::minimums::emit_crossed(tx, actor.account_id, moved).await
 }
 
 /// Flips the document's wired flag to `wired` inside `tx`: 404 when it does not exist, 409

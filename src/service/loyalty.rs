@@ -110,11 +110,12 @@ pub async fn announce(
     event: EventType,
     uuid: &str,
 ) -> ServiceResult<()> {
-    if !webhooks::listens(tx, account_id, event).await? {
+    let listeners = webhooks::listeners(tx, account_id).await?;
+    if !listeners.any(event) {
         return Ok(());
     }
     if let Some(card) = clients::card(tx, account_id, uuid).await? {
-        webhooks::emit(tx, account_id, event, &card).await?;
+        webhooks::emit_to(tx, account_id, &listeners, event, &card).await?;
     }
     Ok(())
 }

@@ -62,11 +62,13 @@ pub async fn list(db: &Db, account_id: AccountId, below: bool) -> ServiceResult<
 }
 
 /// Emits `stock.below_minimum` for every balance that `moved` (what a change just did to the
-/// balances) took from at or above its minimum to below it. Callers gather `moved` only
-/// when [`webhooks::listens`] for the event, sparing the lookups otherwise.
+/// balances) took from at or above its minimum to below it, to the `listeners` read in the
+/// same transaction. Callers gather `moved` only when one of them listens for the event,
+/// sparing the lookups otherwise.
 pub async fn emit_crossed(
     tx: &mut crate::db::Tx,
     account_id: AccountId,
+    listeners: &webhooks::Listeners,
     moved: &[minimums::Moved],
 ) -> ServiceResult<()> {
     use crate::domain::webhook::EventType;
@@ -82,7 +84,14 @@ pub async fn emit_crossed(
                 minimum: s.minimum,
                 balance: s.balance,
             };
-            webhooks::emit(tx, account_id, EventType::StockBelowMinimum, &data).await?;
+            webhooks::emit_to(
+                tx,
+                account_id,
+                listeners,
+                EventType::StockBelowMinimum,
+                &data,
+            )
+            .await?;
         }
     }
     Ok(())

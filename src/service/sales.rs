@@ -293,7 +293,7 @@ async fn announce(
         let moved =
             db_minimums::moved_by(tx, account_id, DocKind::Receipt.as_str(), receipt.id.get())
                 .await?;
-        super::minimums::emit_crossed(tx, account_id, &moved).await?;
+        super::minimums::emit_crossed(tx, account_id, &listeners, &moved).await?;
     }
     Ok(())
 }

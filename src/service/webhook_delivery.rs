@@ -161,12 +161,13 @@ pub async fn round(db: &Db, sender: &Sender, now_ms: i64) -> ServiceResult<usize
 /// Serves one subscription's queue if its lease can be taken.
 async fn serve(db: &Db, sender: &Sender, due: Due, now_ms: i64) -> ServiceResult<usize> {
     let mut tx = db.begin_write().await?;
-    let leased = webhooks::lease(&mut tx, due, &sender.owner, now_ms, now_ms + LEASE_MS).await?;
-    db::commit(tx).await?;
-    let Some(leased) = leased else {
+    let Some(leased) =
+        webhooks::lease(&mut tx, due, &sender.owner, now_ms, now_ms + LEASE_MS).await?
+    else {
         return Ok(0);
     };
-    let queue = webhooks::queue(&mut db.read().await, due, BATCH).await?;
+    let queue = webhooks::queue(&mut tx, due, BATCH).await?;
+    db::commit(tx).await?;
     let (attempts, standing) = send_in_order(sender, &leased, &queue, now_ms).await;
     let mut tx = db.begin_write().await?;
     webhooks::record_attempts(&mut tx, due, &attempts, &standing).await?;

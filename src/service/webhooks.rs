@@ -39,11 +39,6 @@ pub async fn listeners(tx: &mut Tx, account_id: AccountId) -> ServiceResult<List
     Ok(Listeners(webhooks::enabled(tx, account_id).await?))
 }
 
-/// Whether any enabled subscription of the account lists `event`.
-pub async fn listens(tx: &mut Tx, account_id: AccountId, event: EventType) -> ServiceResult<bool> {
-    Ok(listeners(tx, account_id).await?.any(event))
-}
-
 /// Records `event` with `data` for every subscription of the account that lists its type,
 /// inside `tx`: it commits with the change or not at all. Nothing is written when no
 /// subscription listens, so an account without webhooks pays one indexed lookup.
