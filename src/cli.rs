@@ -81,6 +81,9 @@ enum Command {
     /// Manage webhook subscriptions.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// Manage the users of the admin web UI.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Development tools.
     #[command(subcommand)]
     Dev(DevCommand),
@@ -180,6 +183,32 @@ enum WebhookCommand {
     },
     /// Delete a subscription and its delivery log; prints its id.
     Delete {
+        #[arg(long)]
+        account: String,
+        id: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create a user of the admin web UI; the password is read from stdin (never an
+    /// argument, which other users of the machine could see); prints the user's id.
+    Create {
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        login: String,
+        /// owner, manager, accountant or viewer.
+        #[arg(long, default_value = "owner")]
+        role: String,
+    },
+    /// List the account's users: id, login, role, state.
+    List {
+        #[arg(long)]
+        account: String,
+    },
+    /// Disable a user and end its sessions; prints its id.
+    Disable {
         #[arg(long)]
         account: String,
         id: i64,
@@ -712,6 +741,7 @@ async fn admin_command(db: &Db, command: Command) -> anyhow::Result<String> {
                 .to_string()
         }
         Command::Webhook(command) => webhook_command(db, command).await?,
+        Command::User(command) => user_command(db, command).await?,
         Command::Backup { to } => {
             db.backup_to(&to).await?;
             to.display().to_string()
@@ -756,6 +786,46 @@ async fn webhook_command(db: &Db, command: WebhookCommand) -> anyhow::Result<Str
         WebhookCommand::Delete { account, id } => {
             let id = crate::domain::ids::WebhookId::new(id);
             webhooks::delete(db, admin::account_id(db, &account).await?, id).await?;
+            id.to_string()
+        }
+    })
+}
+
+/// Runs a `user` command and returns what it prints.
+async fn user_command(db: &Db, command: UserCommand) -> anyhow::Result<String> {
+    use crate::domain::ids::UserId;
+    use crate::domain::user::Role;
+    use crate::service::users;
+    Ok(match command {
+        UserCommand::Create {
+            account,
+            login,
+            role,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                anyhow::anyhow!("--role: {role:?} is not one of {}", Role::WORDS.join(", "))
+            })?;
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let account_id = admin::account_id(db, &account).await?;
+            users::create(db, account_id, &login, password, role)
+                .await?
+                .to_string()
+        }
+        UserCommand::List { account } => {
+            let rows = users::list(db, admin::account_id(db, &account).await?).await?;
+            rows.iter()
+                .map(|u| {
+                    let state = if u.disabled { "disabled" } else { "active" };
+                    format!("{}\t{}\t{}\t{state}", u.id, u.login, u.role.as_str())
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+        UserCommand::Disable { account, id } => {
+            let id = UserId::new(id);
+            users::disable(db, admin::account_id(db, &account).await?, id).await?;
             id.to_string()
         }
     })

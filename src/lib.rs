@@ -17,5 +17,6 @@ pub mod domain;
 pub mod server;
 pub mod service;
 pub mod telemetry;
+pub mod ui;
 pub mod wire;
 pub mod worker;

@@ -206,6 +206,7 @@ pub fn router(
     }));
     idempotency::spawn_purge(state.db.clone(), IDEMPOTENCY_PURGE_EVERY);
     router
+        .merge(crate::ui::router())
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(middleware::from_fn_with_state(
@@ -266,12 +267,13 @@ async fn envelope_errors(request: Request<Body>, next: Next) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let is_json = response
+    // JSON errors are the API's own; HTML ones are the admin UI's pages
+    let written = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if is_json {
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
+    if written {
         return response;
     }
     let message = match status {

@@ -57,26 +57,44 @@ pub async fn stock_module(tx: &mut Tx, account_id: AccountId) -> Result<bool, Db
     Ok(on)
 }
 
-/// What decides whether a document date is locked: the account's time zone and its lock date
-/// (`YYYY-MM-DD`, a day in that zone), if any.
+/// What the ledger needs of the account, read in one statement: its time zone and lock date
+/// (`YYYY-MM-DD`, a day in that zone), which decide whether a date is locked, and the latest
+/// date of its wired full stocktakings (an upper bound), before which a movement is late.
 #[derive(Debug, Clone)]
 pub struct Lock {
     pub timezone: String,
     pub lock_date: Option<String>,
+    pub counted_through: Option<i64>,
 }
 
 from_row!(Lock {
     timezone,
-    lock_date
+    lock_date,
+    counted_through
 });
 
-/// The account's time zone and lock date.
+/// The account's time zone, lock date and latest full stocktaking.
 pub async fn lock(q: &mut impl Query, account_id: AccountId) -> Result<Lock, DbError> {
     q.one(
-        "SELECT timezone, lock_date FROM accounts WHERE id = :account_id",
+        "SELECT timezone, lock_date, counted_through FROM accounts WHERE id = :account_id",
         params! { account_id },
     )
     .await
+}
+
+/// Notes that a full stocktaking dated `doc_date` is wired (the mark only moves forward).
+pub async fn note_full_count(
+    tx: &mut Tx,
+    account_id: AccountId,
+    doc_date: i64,
+) -> Result<(), DbError> {
+    tx.run(
+        "UPDATE accounts SET counted_through = :doc_date \
+         WHERE id = :account_id AND (counted_through IS NULL OR counted_through < :doc_date)",
+        params! { account_id, doc_date },
+    )
+    .await?;
+    Ok(())
 }
 
 /// The account's settings as the admin API shows them.

@@ -46,6 +46,7 @@ pub enum Kind {
     Webhook,
     /// Webhook deliveries, in recorded order.
     WebhookEvent,
+    User,
 }
 
 impl Kind {
@@ -80,6 +81,7 @@ impl Kind {
             Kind::Return => "return",
             Kind::Webhook => "webhook",
             Kind::WebhookEvent => "webhook_event",
+            Kind::User => "user",
         }
     }
 }

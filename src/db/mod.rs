@@ -16,6 +16,7 @@ pub mod batch;
 pub mod catalog;
 pub mod clients;
 pub mod conn;
+pub mod dashboard;
 pub mod documents;
 pub mod employees;
 mod error;
@@ -47,6 +48,7 @@ pub mod stock;
 pub mod stock_report;
 pub mod stop_list;
 pub mod tech_maps;
+pub mod users;
 pub mod webhooks;
 pub mod writeoffs;
 

@@ -87,12 +87,15 @@ struct Head {
 /// Writes the movements of a document and values them as of their dates: a movement dated
 /// after everything in its storage and product is valued from the balance at once; one dated
 /// before later movements is inserted in its place and everything it affects after it is
-/// valued again ([`recost`]). Returns each movement as posted, in the order given.
+/// valued again ([`recost`]), as is one dated before `counted_through`, the account's latest
+/// wired full stocktaking (which may have to count it). Returns each movement as posted, in
+/// the order given.
 pub async fn post(
     tx: &mut Tx,
     account_id: AccountId,
     doc: DocRef,
     movements: &[NewMovement],
+    counted_through: Option<i64>,
     now: i64,
 ) -> Result<Vec<Movement>, DbError> {
     if movements.is_empty() {
@@ -106,7 +109,6 @@ pub async fn post(
         .map(|m| (m.storage_id, m.product_id))
         .collect();
     let mut heads = heads(tx, account_id, &streams).await?;
-    let counted = full_counts(tx, account_id).await?;
     let posted_sources = posted_sources(tx, account_id, movements).await?;
     // streams whose new movements must wait for a re-valuation, from which key
     let mut dirty: BTreeMap<Stream, Key> = BTreeMap::new();
@@ -120,9 +122,9 @@ pub async fn post(
             Posting::Mirror(Source::Posted(id)) => Some(posted_sources.get(&id).copied()),
             _ => None,
         };
-        // before a later movement of its stream, or before a full stocktaking of its storage
-        // (which counts every product, this one included)
-        let counted_at = counted.get(&m.storage_id).copied().unwrap_or(i64::MIN);
+        // before a later movement of its stream, or before a full stocktaking (which counts
+        // every product of its storage, perhaps this one)
+        let counted_at = counted_through.unwrap_or(i64::MIN);
         let late = m.doc_date < head.last_date.max(counted_at) || dirty.contains_key(&stream);
         let waiting = matches!(source, Some(None));
         if late || waiting {
@@ -266,32 +268,6 @@ async fn heads(
         .await?;
     }
     Ok(found)
-}
-
-/// The date of each storage's latest wired full stocktaking.
-async fn full_counts(
-    tx: &mut Tx,
-    account_id: AccountId,
-) -> Result<BTreeMap<StorageId, i64>, DbError> {
-    struct Counted {
-        storage_id: StorageId,
-        doc_date: i64,
-    }
-    from_row!(Counted {
-        storage_id,
-        doc_date
-    });
-    let rows: Vec<Counted> = tx
-        .all(
-            "SELECT storage_id, MAX(doc_date) AS doc_date FROM inventories \
-             WHERE account_id = :account_id AND full_count = 1 AND wired = 1 GROUP BY storage_id",
-            params! { account_id },
-        )
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|c| (c.storage_id, c.doc_date))
-        .collect())
 }
 
 /// The current quantity and value of the posted movements that new mirrors mirror.

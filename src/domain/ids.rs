@@ -98,4 +98,6 @@ ids! {
     WebhookId,
     /// One event's delivery to one subscription, with its attempts.
     DeliveryId,
+    /// A user of the admin web UI.
+    UserId,
 }

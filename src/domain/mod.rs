@@ -16,4 +16,5 @@ pub mod sales;
 pub mod stock;
 pub mod sync;
 pub mod time;
+pub mod user;
 pub mod webhook;

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::db::accounts;
 use crate::db::adjustments::{self as adjustment_db, AdjustmentLine, AdjustmentRow, NewAdjustment};
 use crate::db::documents::Table;
 use crate::db::ids::{self, Kind};
@@ -80,7 +81,17 @@ pub async fn post_counts(
         doc_date: now,
         by: actor.user_id,
     };
-    let posted = stock::post(tx, account_id, DocRef::of(id), &recorded(now, &lines), now).await?;
+    let counted_through = accounts::lock(tx, account_id).await?.counted_through;
+    let recorded = recorded(now, &lines);
+    let posted = stock::post(
+        tx,
+        account_id,
+        DocRef::of(id),
+        &recorded,
+        counted_through,
+        now,
+    )
+    .await?;
     let lines: Vec<AdjustmentLine> = lines
         .into_iter()
         .zip(posted)

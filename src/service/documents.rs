@@ -55,7 +55,7 @@ pub async fn set_wired<D: StockDocument>(
         .doc_date(&mut tx, account_id, id)
         .await?
         .ok_or_else(|| not_found(id))?;
-    require_unlocked(&mut tx, account_id, date).await?;
+    let lock = require_unlocked(&mut tx, account_id, date).await?;
     flip(&mut tx, actor, id, wired, now).await?;
     let doc = DocRef::of(id);
     // the subscriptions, read once; what the document moved only when someone listens for
@@ -64,7 +64,15 @@ pub async fn set_wired<D: StockDocument>(
     let watch = listeners.any(EventType::StockBelowMinimum);
     let moved = if wired {
         let movements = id.movements(&mut tx, account_id).await?;
-        stock::post(&mut tx, account_id, doc, &movements, now).await?;
+        stock::post(
+            &mut tx,
+            account_id,
+            doc,
+            &movements,
+            lock.counted_through,
+            now,
+        )
+        .await?;
         moved(&mut tx, account_id, id, watch, 1).await?
     } else {
         let moved = moved(&mut tx, account_id, id, watch, -1).await?;
@@ -156,31 +164,25 @@ fn not_found<D: DocumentId>(id: D) -> ServiceError {
 /// Refuses (409, naming the lock date) a document dated `doc_date` when the account's lock
 /// date is set and `doc_date` falls before the end of that day in the account's time zone.
 /// Creating, wiring and unwiring a stock document call it inside their transaction; receipts
-/// never do (they are facts).
+/// never do (they are facts). Returns what the ledger needs of the account, read once.
 pub async fn require_unlocked(
     tx: &mut Tx,
     account_id: AccountId,
     doc_date: i64,
-) -> ServiceResult<()> {
+) -> ServiceResult<accounts::Lock> {
     let lock = accounts::lock(tx, account_id).await?;
-    let Some(lock_date) = lock.lock_date else {
-        return Ok(());
+    let (Some(end), Some(lock_date)) = (lock_end(&lock)?, &lock.lock_date) else {
+        return Ok(lock);
     };
-    let zone = time::parse_timezone(&lock.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let end = time::day_end(&lock_date, &zone).map_err(|_| {
-        ServiceError::Db(db::DbError::Corrupt {
-            column: "accounts.lock_date",
-            value: lock_date.clone(),
-        })
-    })?;
     if doc_date < end {
+        let zone = time::parse_timezone(&lock.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
         return Err(ServiceError::Conflict(format!(
             "the account is locked up to {lock_date}; a document dated {} cannot be created, \
              wired or unwired",
             time::day_of(doc_date, &zone)
         )));
     }
-    Ok(())
+    Ok(lock)
 }
 
 /// The header of document `id`: 404 when there is none.
@@ -231,16 +233,15 @@ pub fn doc_date(date: Option<&str>) -> ServiceResult<i64> {
 
 /// The instant the account's lock ends (the start of the day after its lock date, in its
 /// zone), if it has one.
-pub async fn lock_end(tx: &mut Tx, account_id: AccountId) -> ServiceResult<Option<i64>> {
-    let lock = accounts::lock(tx, account_id).await?;
-    let Some(lock_date) = lock.lock_date else {
+pub fn lock_end(lock: &accounts::Lock) -> ServiceResult<Option<i64>> {
+    let Some(lock_date) = &lock.lock_date else {
         return Ok(None);
     };
     let zone = time::parse_timezone(&lock.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-    time::day_end(&lock_date, &zone).map(Some).map_err(|_| {
+    time::day_end(lock_date, &zone).map(Some).map_err(|_| {
         ServiceError::Db(db::DbError::Corrupt {
             column: "accounts.lock_date",
-            value: lock_date,
+            value: lock_date.clone(),
         })
     })
 }

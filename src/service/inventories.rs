@@ -15,7 +15,7 @@ use crate::db::inventories::{
 };
 use crate::db::posted::{self, Posted};
 use crate::db::stock::{NewMovement, Posting};
-use crate::db::{self, catalog, Db, Tx};
+use crate::db::{self, accounts, catalog, Db, Tx};
 use crate::domain::decimal::Qty;
 use crate::domain::document::DocRef;
 use crate::domain::ids::{AccountId, InventoryId};
@@ -157,6 +157,8 @@ impl StockDocument for InventoryId {
             .map(|l| count(l.line_no, l.product_id, l.counted))
             .collect();
         if head.full_count {
+            // later movements dated before it must look at it (see `stock::post`)
+            accounts::note_full_count(tx, account_id, head.doc_date).await?;
             let listed: HashSet<_> = lines.iter().map(|l| l.product_id).collect();
             let mut line_no = lines.iter().map(|l| l.line_no).max().unwrap_or(0);
             for book in

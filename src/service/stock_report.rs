@@ -40,6 +40,34 @@ async fn require_storage(
     }
 }
 
+/// The account's live storages, by id.
+pub async fn storages(db: &Db, account_id: AccountId) -> ServiceResult<Vec<objects::StorageRow>> {
+    Ok(objects::live_storages(db, account_id).await?)
+}
+
+/// The balances of a storage now, by product id.
+#[tracing::instrument(skip_all, fields(account = %account_id, storage = %storage_id))]
+pub async fn current(
+    db: &Db,
+    account_id: AccountId,
+    storage_id: StorageId,
+) -> ServiceResult<Vec<StoreAt>> {
+    require_storage(db, account_id, storage_id).await?;
+    let rows = crate::db::stock::store(db, account_id, storage_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StoreAt {
+            product_id: r.product_id,
+            name: r.name,
+            measure: r.measure,
+            balance: Balance {
+                qty: r.qty,
+                value: r.value,
+            },
+        })
+        .collect())
+}
+
 /// The balances of a storage just before `at`: every product that had moved by then.
 #[tracing::instrument(skip_all, fields(account = %account_id, storage = %storage_id))]
 pub async fn store_at(
@@ -217,21 +245,51 @@ pub struct LedgerEntry {
 /// in ledger order with the running balance after it.
 pub struct ProductLedger {
     pub product_id: ProductId,
+    /// The product's card: its code, name and measure.
+    pub card: Card,
     pub opening: Balance,
     pub entries: Vec<LedgerEntry>,
 }
 
+/// A product's ledger by its code (the API's way of naming it).
 #[tracing::instrument(skip_all, fields(account = %account_id, storage = %storage_id))]
 pub async fn product_ledger(
     db: &Db,
     account_id: AccountId,
     storage_id: StorageId,
     product_code: &str,
-    (from, to): (i64, i64),
+    range: (i64, i64),
 ) -> ServiceResult<ProductLedger> {
     require_storage(db, account_id, storage_id).await?;
     let product_id = product_by_code(db, account_id, product_code).await?;
+    ledger_rows(db, account_id, storage_id, product_id, range).await
+}
+
+/// A product's ledger by its id (the admin UI's links).
+#[tracing::instrument(skip_all, fields(account = %account_id, storage = %storage_id))]
+pub async fn product_ledger_of(
+    db: &Db,
+    account_id: AccountId,
+    storage_id: StorageId,
+    product_id: ProductId,
+    range: (i64, i64),
+) -> ServiceResult<ProductLedger> {
+    require_storage(db, account_id, storage_id).await?;
+    ledger_rows(db, account_id, storage_id, product_id, range).await
+}
+
+async fn ledger_rows(
+    db: &Db,
+    account_id: AccountId,
+    storage_id: StorageId,
+    product_id: ProductId,
+    (from, to): (i64, i64),
+) -> ServiceResult<ProductLedger> {
     let mut q = db.read().await;
+    let card = report_db::cards(&mut q, account_id, &[product_id])
+        .await?
+        .remove(&product_id)
+        .ok_or_else(|| ServiceError::NotFound(format!("no product with id {product_id}")))?;
     let (qty, value) =
         report_db::product_before(&mut q, account_id, storage_id, product_id, from).await?;
     let opening = Balance { qty, value };
@@ -253,6 +311,7 @@ pub async fn product_ledger(
         .collect();
     Ok(ProductLedger {
         product_id,
+        card,
         opening,
         entries,
     })

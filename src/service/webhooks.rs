@@ -285,7 +285,7 @@ pub async fn deliveries(
 /// Puts a delivery back in its subscription's queue, due now, and enables the subscription
 /// again if it was disabled (a replay is the owner saying "try again"): 404 when there is no
 /// such delivery.
-pub async fn replay(db: &Db, account_id: AccountId, id: DeliveryId) -> ServiceResult<()> {
+pub async fn replay(db: &Db, account_id: AccountId, id: DeliveryId) -> ServiceResult<WebhookId> {
     let mut tx = db.begin_write().await?;
     let Some(webhook_id) = webhooks::replay(&mut tx, account_id, id, time::now_millis()).await?
     else {
@@ -297,5 +297,5 @@ pub async fn replay(db: &Db, account_id: AccountId, id: DeliveryId) -> ServiceRe
     webhooks::enable(&mut tx, account_id, webhook_id).await?;
     tx.mark_events();
     db::commit(tx).await?;
-    Ok(())
+    Ok(webhook_id)
 }

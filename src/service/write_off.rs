@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::db::accounts;
 use crate::db::catalog;
 use crate::db::objects;
 use crate::db::products;
@@ -53,7 +54,8 @@ pub async fn post(
             format!("unknown product_id {}", line.product_id),
         ));
     }
-    let doc_date = after_lock(tx, account_id, doc_date).await?;
+    let lock = accounts::lock(tx, account_id).await?;
+    let doc_date = after_lock(&lock, doc_date)?;
     let sold: Vec<ProductId> = lines.iter().map(|l| l.product_id).collect();
     let chosen = catalog::sale_storages(tx, account_id, shop_id, &sold).await?;
     let default = objects::shop_storage(tx, account_id, shop_id)
@@ -85,7 +87,7 @@ pub async fn post(
             },
         })
         .collect();
-    let posted = stock::post(tx, account_id, doc, &movements, now).await?;
+    let posted = stock::post(tx, account_id, doc, &movements, lock.counted_through, now).await?;
     let mut costs: HashMap<i64, Money> = lines.iter().map(|l| (l.line_no, Money::ZERO)).collect();
     for (take, out) in takes.iter().zip(posted) {
         let cost = costs.entry(take.line_no).or_default();
@@ -112,7 +114,8 @@ pub async fn reverse(
     doc_date: i64,
     now: i64,
 ) -> ServiceResult<()> {
-    let doc_date = after_lock(tx, account_id, doc_date).await?;
+    let lock = accounts::lock(tx, account_id).await?;
+    let doc_date = after_lock(&lock, doc_date)?;
     let movements: Vec<NewMovement> = stock::movements_of(tx, account_id, original)
         .await?
         .into_iter()
@@ -124,14 +127,22 @@ pub async fn reverse(
             rule: Posting::Mirror(Source::Posted(m.id)),
         })
         .collect();
-    stock::post(tx, account_id, counter, &movements, now).await?;
+    stock::post(
+        tx,
+        account_id,
+        counter,
+        &movements,
+        lock.counted_through,
+        now,
+    )
+    .await?;
     Ok(())
 }
 
 /// The date a receipt enters the ledger at: its own, or the end of the account's lock when
 /// it is older (a receipt is a fact and is never refused, but nothing before the lock moves).
-async fn after_lock(tx: &mut Tx, account_id: AccountId, doc_date: i64) -> ServiceResult<i64> {
-    Ok(match super::documents::lock_end(tx, account_id).await? {
+fn after_lock(lock: &accounts::Lock, doc_date: i64) -> ServiceResult<i64> {
+    Ok(match super::documents::lock_end(lock)? {
         Some(end) if doc_date < end => end,
         _ => doc_date,
     })

@@ -1,0 +1,7 @@
+//! The UI's pages, one module per part of the back office.
+
+pub mod dashboard;
+pub mod documents;
+pub mod settings;
+pub mod sign_in;
+pub mod stock;

@@ -1,0 +1,264 @@
+//! Sessions, roles, CSRF and the sign-in throttle, over real HTTP on both backends.
+
+use caffesta::domain::user::Role;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::backend_tests;
+use crate::helpers::{int, Backend, TestAccount, TestServer};
+use crate::web::{user, Ui};
+
+backend_tests!(
+    signing_in_opens_the_back_office_and_signing_out_ends_the_session,
+    a_sixth_wrong_password_in_fifteen_minutes_is_throttled,
+    each_role_sees_and_does_only_what_it_may,
+    a_form_without_this_sessions_token_changes_nothing,
+    a_session_opens_nothing_on_another_accounts_host,
+    disabling_a_user_ends_its_sessions,
+);
+
+/// A not-wired supplier invoice in the demo account; its id.
+pub async fn unwired_invoice(server: &TestServer, demo: &TestAccount) -> i64 {
+    let body: Value =
+        serde_json::from_str(include_str!("../vendor/invoice.json")).expect("invoice json");
+    let (status, answer) = server.post(demo, "/a/v1.0/storage/invoices", &body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    answer["data"]["id"].as_i64().expect("id")
+}
+
+async fn wired(server: &TestServer, demo: &TestAccount, id: i64) -> bool {
+    let (status, body) = server
+        .get(demo, &format!("/a/v1.0/storage/invoices/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["data"]["status"] == json!("wired") || body["data"]["is_posted"] == json!(true)
+}
+
+async fn signing_in_opens_the_back_office_and_signing_out_ends_the_session(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let (login, password) = user(&server, &demo, Role::Owner).await;
+    let anonymous = Ui::anonymous(&server, "demo");
+    let page = anonymous.get("/admin/").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location.as_deref(), Some("/admin/sign-in"));
+
+    let (refused, _) = Ui::sign_in(&server, "demo", &login, "not-the-password").await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        refused.body.contains("Wrong login or password"),
+        "{}",
+        refused.body
+    );
+    let (refused, _) = Ui::sign_in(&server, "demo", "nobody", &password).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+
+    let (answer, ui) = Ui::sign_in(&server, "demo", &login, &password).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    assert_eq!(answer.location.as_deref(), Some("/admin/"));
+    assert!(ui.cookie.starts_with("caffesta_session="));
+    let home = ui.get("/admin/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains(&login));
+    // the cookie's token is stored only as a digest
+    let token = ui.cookie.trim_start_matches("caffesta_session=");
+    let stored = int(
+        &server.db,
+        &format!("SELECT COUNT(*) AS value FROM sessions WHERE token_hash = '{token}'"),
+    )
+    .await;
+    assert_eq!(stored, 0);
+
+    let out = ui.post("/admin/sign-out", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.location.as_deref(), Some("/admin/sign-in"));
+    let after = ui.get("/admin/").await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER, "the session ended");
+    server.stop().await;
+}
+
+async fn a_sixth_wrong_password_in_fifteen_minutes_is_throttled(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let (login, password) = user(&server, &demo, Role::Manager).await;
+    for _ in 0..5 {
+        let (page, _) = Ui::sign_in(&server, "demo", &login, "wrong-password").await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    }
+    // even the right password waits now, and a login that does not exist is throttled alike
+    let (page, _) = Ui::sign_in(&server, "demo", &login, &password).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS, "{}", page.body);
+    assert!(page.body.contains("Too many attempts"));
+    for _ in 0..5 {
+        Ui::sign_in(&server, "demo", "ghost", "wrong-password").await;
+    }
+    let (page, _) = Ui::sign_in(&server, "demo", "ghost", "wrong-password").await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    // another login of the account is not affected
+    let (owner, owner_password) = user(&server, &demo, Role::Owner).await;
+    let (page, _) = Ui::sign_in(&server, "demo", &owner, &owner_password).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    server.stop().await;
+}
+
+async fn each_role_sees_and_does_only_what_it_may(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let everyone = [
+        "/admin/",
+        "/admin/stock",
+        "/admin/documents",
+        "/admin/settings",
+    ];
+    let access = [
+        "/admin/settings/keys",
+        "/admin/settings/users",
+        "/admin/settings/webhooks",
+    ];
+    for role in Role::ALL.iter().copied() {
+        let (login, password) = user(&server, &demo, role).await;
+        let (_, ui) = Ui::sign_in(&server, "demo", &login, &password).await;
+        for path in everyone {
+            assert_eq!(ui.get(path).await.status, StatusCode::OK, "{role:?} {path}");
+        }
+        for path in access {
+            let expected = if role == Role::Owner {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(ui.get(path).await.status, expected, "{role:?} {path}");
+        }
+        // documents: everyone but the viewer wires
+        let invoice = unwired_invoice(&server, &demo).await;
+        let page = ui.get(&format!("/admin/documents/invoice/{invoice}")).await;
+        let shows_wire = page
+            .body
+            .contains(&format!("/admin/documents/invoice/{invoice}/wire"));
+        let wire = ui
+            .post(&format!("/admin/documents/invoice/{invoice}/wire"), &[])
+            .await;
+        if role == Role::Viewer {
+            assert!(!shows_wire, "a viewer is offered no button");
+            assert_eq!(wire.status, StatusCode::FORBIDDEN);
+            assert!(
+                !wired(&server, &demo, invoice).await,
+                "the viewer wired nothing"
+            );
+        } else {
+            assert!(shows_wire, "{role:?} is offered the button");
+            assert_eq!(
+                wire.status,
+                StatusCode::SEE_OTHER,
+                "{role:?}: {}",
+                wire.body
+            );
+            assert!(wired(&server, &demo, invoice).await, "{role:?} wired it");
+        }
+        // keys: the owner's alone
+        let keys_before = int(&server.db, "SELECT COUNT(*) AS value FROM api_keys").await;
+        let created = ui
+            .post("/admin/settings/keys", &[("scope", "api"), ("label", "x")])
+            .await;
+        let keys_after = int(&server.db, "SELECT COUNT(*) AS value FROM api_keys").await;
+        if role == Role::Owner {
+            assert_eq!(created.status, StatusCode::OK);
+            assert_eq!(keys_after, keys_before + 1);
+        } else {
+            assert_eq!(created.status, StatusCode::FORBIDDEN, "{role:?}");
+            assert_eq!(keys_after, keys_before, "{role:?} made no key");
+        }
+    }
+    server.stop().await;
+}
+
+async fn a_form_without_this_sessions_token_changes_nothing(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let (login, password) = user(&server, &demo, Role::Owner).await;
+    let (_, ui) = Ui::sign_in(&server, "demo", &login, &password).await;
+    let (_, other) = Ui::sign_in(&server, "demo", &login, &password).await;
+    assert_ne!(ui.csrf, other.csrf, "each session has its own token");
+    let invoice = unwired_invoice(&server, &demo).await;
+    let path = format!("/admin/documents/invoice/{invoice}/wire");
+    for form in [
+        vec![],
+        vec![("_csrf", "")],
+        vec![("_csrf", other.csrf.as_str())],
+        vec![("_csrf", "0123456789abcdef0123456789abcdef")],
+    ] {
+        let page = ui.post_raw(&path, &form).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{form:?}");
+        assert!(page.body.contains("The form has expired"), "{}", page.body);
+        assert!(!wired(&server, &demo, invoice).await);
+    }
+    // nor does signing in work from a form another site made
+    let anonymous = Ui::anonymous(&server, "demo");
+    let forged = anonymous
+        .post_raw(
+            "/admin/sign-in",
+            &[("login", login.as_str()), ("password", password.as_str())],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let page = ui.post(&path, &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(wired(&server, &demo, invoice).await);
+    server.stop().await;
+}
+
+async fn a_session_opens_nothing_on_another_accounts_host(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let other = server.account("other").await;
+    let (login, password) = user(&server, &demo, Role::Owner).await;
+    let (_, ui) = Ui::sign_in(&server, "demo", &login, &password).await;
+    let mut elsewhere = Ui::anonymous(&server, &other.name);
+    elsewhere.cookie.clone_from(&ui.cookie);
+    let page = elsewhere.get("/admin/").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location.as_deref(), Some("/admin/sign-in"));
+    // and demo's login does not exist in the other account
+    let (page, _) = Ui::sign_in(&server, &other.name, &login, &password).await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    server.stop().await;
+}
+
+async fn disabling_a_user_ends_its_sessions(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let (owner, owner_password) = user(&server, &demo, Role::Owner).await;
+    let (manager, manager_password) = user(&server, &demo, Role::Manager).await;
+    let (_, boss) = Ui::sign_in(&server, "demo", &owner, &owner_password).await;
+    let (_, staff) = Ui::sign_in(&server, "demo", &manager, &manager_password).await;
+    assert_eq!(staff.get("/admin/").await.status, StatusCode::OK);
+    let users = boss.get("/admin/settings/users").await;
+    assert!(users.body.contains(&manager));
+    let id = int(
+        &server.db,
+        &format!("SELECT id AS value FROM users WHERE login = '{manager}'"),
+    )
+    .await;
+    let page = boss
+        .post(&format!("/admin/settings/users/{id}/disable"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(staff.get("/admin/").await.status, StatusCode::SEE_OTHER);
+    let (page, _) = Ui::sign_in(&server, "demo", &manager, &manager_password).await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    // a new user made in the UI signs in
+    let created = boss
+        .post(
+            "/admin/settings/users",
+            &[
+                ("login", "clerk"),
+                ("password", "clerk-password"),
+                ("role", "viewer"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let (page, _) = Ui::sign_in(&server, "demo", "clerk", "clerk-password").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    server.stop().await;
+}

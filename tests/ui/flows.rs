@@ -1,0 +1,429 @@
+//! What a cafe owner does in the back office, clicked through in Chromium.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use caffesta::config::HttpConfig;
+use caffesta::domain::user::Role;
+use caffesta::service::webhooks;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::browser::Browser;
+use crate::browser_tests;
+use crate::helpers::{int, Backend, TestAccount, TestServer};
+use crate::web::user;
+
+browser_tests!(
+    an_owner_signs_in_sees_every_page_and_signs_out,
+    each_kind_of_document_is_wired_and_unwired_from_its_page,
+    a_key_created_in_the_ui_is_shown_once_and_works,
+    a_given_up_webhook_delivery_is_replayed_from_its_page,
+    a_product_named_like_markup_is_shown_as_text,
+);
+
+async fn post(server: &TestServer, demo: &TestAccount, path: &str, body: &Value) -> i64 {
+    let (status, answer) = server.post(demo, path, body).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {answer}");
+    answer["data"]["id"].as_i64().unwrap_or(0)
+}
+
+/// 10 of product `beans` ("Beans", kg) at 11.50 in storage 1, wired.
+async fn stock_beans(server: &TestServer, demo: &TestAccount) {
+    let invoice = json!({
+        "storage": {"caf_id": 1}, "shipper": {"ref_code": "roaster", "name": "Roaster"},
+        "products": [{"ref_code": "beans", "name": "Beans", "measure": "kg"}],
+        "items": [{"amount": 10, "product_code": "beans", "cost": 115}]
+    });
+    let id = post(server, demo, "/a/v1.0/storage/invoices", &invoice).await;
+    let (status, body) = server
+        .put(
+            demo,
+            &format!("/a/v1.0/storage/invoices/{id}"),
+            &json!({"action": "wire"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// The balance of Beans in storage 1 as the stock page shows it.
+async fn beans_shown(browser: &Browser) -> String {
+    browser.goto("/admin/stock?storage=1&q=beans").await;
+    browser.text("tbody tr td.num").await
+}
+
+/// The closing quantity of Beans in storage 1's movement report for this month.
+async fn beans_closing(browser: &Browser) -> String {
+    browser.goto("/admin/stock/report?storage=1").await;
+    browser.text("tbody tr td:nth-child(8)").await
+}
+
+async fn an_owner_signs_in_sees_every_page_and_signs_out() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let demo = server.demo().await;
+    stock_beans(&server, &demo).await;
+    let (login, password) = user(&server, &demo, Role::Owner).await;
+    let browser = Browser::open(&server, "demo", "owner").await;
+    browser.goto("/admin/").await;
+    assert_eq!(
+        browser.path().await,
+        "/admin/sign-in",
+        "signed out, the back office asks to sign in"
+    );
+    browser.shot("sign-in").await;
+    browser.fill("input[name=login]", &login).await;
+    browser.fill("input[name=password]", "wrong-password").await;
+    browser.click("button[type=submit]").await;
+    assert!(browser
+        .text(".error")
+        .await
+        .contains("Wrong login or password"));
+    browser.shot("sign-in-refused").await;
+    browser.sign_in(&login, &password).await;
+    assert!(browser.text("header .login").await.contains(&login));
+    let pages = [
+        ("dashboard", "/admin/"),
+        ("stock", "/admin/stock"),
+        ("stock-at-date", "/admin/stock?at=2026-01-01"),
+        ("movement-report", "/admin/stock/report"),
+        ("documents", "/admin/documents"),
+        ("invoice", "/admin/documents/invoice/1"),
+        ("settings", "/admin/settings"),
+        ("keys", "/admin/settings/keys"),
+        ("users", "/admin/settings/users"),
+        ("webhooks", "/admin/settings/webhooks"),
+    ];
+    for (name, path) in pages {
+        browser.goto(path).await;
+        assert!(browser.has("main h1").await, "{path} has a title");
+        assert!(!browser.has(".error").await, "{path} shows no error");
+        browser.shot(name).await;
+    }
+    // a phone's width: the same pages, readable
+    browser
+        .client
+        .set_window_size(390, 844)
+        .await
+        .expect("resize");
+    for (name, path) in [
+        ("phone-dashboard", "/admin/"),
+        ("phone-stock", "/admin/stock"),
+    ] {
+        browser.goto(path).await;
+        browser.shot(name).await;
+    }
+    browser
+        .client
+        .set_window_size(1366, 768)
+        .await
+        .expect("resize");
+    // Russian, from the switch
+    browser.click("a.lang").await;
+    assert_eq!(browser.text("nav a.current").await, "Сводка");
+    browser.shot("dashboard-ru").await;
+    browser.click("form[action='/admin/sign-out'] button").await;
+    assert_eq!(browser.path().await, "/admin/sign-in");
+    browser.goto("/admin/stock").await;
+    assert_eq!(browser.path().await, "/admin/sign-in", "signed out");
+    browser.close().await;
+    server.stop().await;
+}
+
+async fn each_kind_of_document_is_wired_and_unwired_from_its_page() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let demo = server.demo().await;
+    stock_beans(&server, &demo).await;
+    let (login, password) = user(&server, &demo, Role::Accountant).await;
+    let beans = |amount: i64| json!([{"product_code": "beans", "amount": amount}]);
+    let kinds: [(&str, &str, Value, &str); 5] = [
+        (
+            "invoice",
+            "/a/v1.0/storage/invoices",
+            json!({"storage": {"caf_id": 1}, "shipper": {"ref_code": "roaster"}, "items": [{"amount": 5, "product_code": "beans", "cost": 60}]}),
+            "15",
+        ),
+        (
+            "move",
+            "/a/v1.0/storage/moves",
+            json!({"storage_from": {"caf_id": 1}, "storage_to": {"caf_id": 2}, "items": beans(4)}),
+            "6",
+        ),
+        (
+            "writeoff",
+            "/a/v1.0/storage/writeoffs",
+            json!({"storage": {"caf_id": 1}, "reason": "spoilage", "items": beans(2)}),
+            "8",
+        ),
+        (
+            "inventory",
+            "/a/v1.0/storage/inventories",
+            json!({"storage": {"caf_id": 1}, "items": [{"product_code": "beans", "counted": 7}]}),
+            "7",
+        ),
+        (
+            "return",
+            "/a/v1.0/storage/returns",
+            json!({"storage": {"caf_id": 1}, "shipper": {"ref_code": "roaster"}, "items": [{"product_code": "beans", "amount": 3, "price": 11}]}),
+            "7",
+        ),
+    ];
+    let browser = Browser::open(&server, "demo", "documents").await;
+    browser.sign_in(&login, &password).await;
+    for (kind, path, body, after) in kinds {
+        let id = post(&server, &demo, path, &body).await;
+        assert_eq!(beans_shown(&browser).await, "10", "{kind}: before");
+        assert_eq!(beans_closing(&browser).await, "10", "{kind}: report before");
+        browser.goto(&format!("/admin/documents/{kind}/{id}")).await;
+        browser.shot(&format!("{kind}-not-wired")).await;
+        browser
+            .click(&format!(
+                "form[action='/admin/documents/{kind}/{id}/wire'] button"
+            ))
+            .await;
+        assert_eq!(
+            browser.path().await,
+            format!("/admin/documents/{kind}/{id}")
+        );
+        assert!(browser.has(".wired").await, "{kind} shows wired");
+        browser.shot(&format!("{kind}-wired")).await;
+        assert_eq!(
+            beans_shown(&browser).await,
+            after,
+            "{kind}: the balance moved"
+        );
+        assert_eq!(
+            beans_closing(&browser).await,
+            after,
+            "{kind}: the report moved"
+        );
+        browser.shot(&format!("{kind}-report")).await;
+        browser.goto(&format!("/admin/documents/{kind}/{id}")).await;
+        browser
+            .click(&format!(
+                "form[action='/admin/documents/{kind}/{id}/unwire'] button"
+            ))
+            .await;
+        assert!(!browser.has(".wired").await, "{kind} shows not wired");
+        assert_eq!(
+            beans_shown(&browser).await,
+            "10",
+            "{kind}: unwired, the balance is back"
+        );
+        assert_eq!(
+            beans_closing(&browser).await,
+            "10",
+            "{kind}: and the report"
+        );
+    }
+    browser.goto("/admin/documents").await;
+    browser.shot("list").await;
+    browser.close().await;
+    server.stop().await;
+}
+
+async fn a_key_created_in_the_ui_is_shown_once_and_works() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let demo = server.demo().await;
+    let (login, password) = user(&server, &demo, Role::Owner).await;
+    let browser = Browser::open(&server, "demo", "keys").await;
+    browser.sign_in(&login, &password).await;
+    browser.goto("/admin/settings/keys").await;
+    browser.fill("input[name=label]", "new till").await;
+    browser
+        .click("form[action='/admin/settings/keys'] button")
+        .await;
+    let key = browser.text("[data-testid=new-key]").await;
+    assert_eq!(key.len(), 32, "{key}");
+    browser.shot("created").await;
+    let used = |key: String| {
+        let server = &server;
+        async move {
+            server
+                .client
+                .get(server.url("/a/v1.0/storage/test"))
+                .header("Host", format!("demo.localhost:{}", server.addr.port()))
+                .header("X-API-KEY", key)
+                .send()
+                .await
+                .expect("request")
+                .status()
+        }
+    };
+    assert_eq!(used(key.clone()).await, StatusCode::OK, "the key works");
+    browser.goto("/admin/settings/keys").await;
+    assert!(!browser.has("[data-testid=new-key]").await, "shown once");
+    let source = browser.client.source().await.expect("source");
+    assert!(
+        !source.contains(&key),
+        "the key is nowhere on the page again"
+    );
+    let id = int(&server.db, "SELECT MAX(id) AS value FROM api_keys").await;
+    browser
+        .click(&format!(
+            "form[action='/admin/settings/keys/{id}/revoke'] button"
+        ))
+        .await;
+    browser.shot("revoked").await;
+    assert!(browser.text("tbody").await.contains("Revoked"));
+    assert_eq!(used(key).await, StatusCode::UNAUTHORIZED, "revoked");
+    browser.close().await;
+    server.stop().await;
+}
+
+/// A receiver that refuses until told to accept, counting what it accepted.
+async fn receiver() -> (String, Arc<AtomicBool>, Arc<AtomicUsize>) {
+    let accept = Arc::new(AtomicBool::new(false));
+    let got = Arc::new(AtomicUsize::new(0));
+    let (a, g) = (accept.clone(), got.clone());
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move || {
+            let (a, g) = (a.clone(), g.clone());
+            async move {
+                if a.load(Ordering::SeqCst) {
+                    g.fetch_add(1, Ordering::SeqCst);
+                    axum::http::StatusCode::OK
+                } else {
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, accept, got)
+}
+
+async fn a_given_up_webhook_delivery_is_replayed_from_its_page() {
+    let http = HttpConfig {
+        key_cache_ttl: Duration::ZERO,
+        webhooks_allow_private: true,
+        ..HttpConfig::default()
+    };
+    let server = TestServer::start_with(Backend::Sqlite, http).await;
+    let demo = server.demo().await;
+    let (url, accept, got) = receiver().await;
+    let spec = webhooks::Spec {
+        url: &url,
+        events: vec!["invoice.wired"],
+        secret: None,
+        allow_private: true,
+    };
+    let hook = webhooks::create(&server.db, demo.id, &spec)
+        .await
+        .expect("webhook");
+    stock_beans(&server, &demo).await;
+    // the first attempt fails; then the delivery is given up, as after 72 hours of failures
+    let attempted = "SELECT COUNT(*) AS value FROM webhook_attempts";
+    for _ in 0..100 {
+        if int(&server.db, attempted).await > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(int(&server.db, attempted).await > 0, "an attempt was made");
+    caffesta_exec(&server, "UPDATE webhook_deliveries SET status = 'failed'").await;
+    accept.store(true, Ordering::SeqCst);
+    let (login, password) = user(&server, &demo, Role::Owner).await;
+    let browser = Browser::open(&server, "demo", "webhooks").await;
+    browser.sign_in(&login, &password).await;
+    browser.goto("/admin/settings/webhooks").await;
+    browser.shot("list").await;
+    browser
+        .goto(&format!("/admin/settings/webhooks/{}", hook.id))
+        .await;
+    assert!(browser.text("tbody").await.contains("failed"));
+    assert!(browser.text("tbody").await.contains("HTTP 503"));
+    browser.shot("failed").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        got.load(Ordering::SeqCst),
+        0,
+        "a given-up delivery is not retried by itself"
+    );
+    browser.click("form[action$='/replay'] button").await;
+    for _ in 0..100 {
+        if got.load(Ordering::SeqCst) > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        got.load(Ordering::SeqCst),
+        1,
+        "the replayed delivery arrived"
+    );
+    browser
+        .goto(&format!("/admin/settings/webhooks/{}", hook.id))
+        .await;
+    assert!(browser.text("tbody").await.contains("delivered"));
+    browser.shot("replayed").await;
+    browser.close().await;
+    server.stop().await;
+}
+
+async fn caffesta_exec(server: &TestServer, sql: &str) {
+    let mut tx = server.db.begin_write().await.expect("tx");
+    tx.run(sql, caffesta::params! {}).await.expect("exec");
+    caffesta::db::commit(tx).await.expect("commit");
+}
+
+async fn a_product_named_like_markup_is_shown_as_text() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let demo = server.demo().await;
+    let name = "<img src=x onerror=alert(1)>";
+    let invoice = json!({
+        "storage": {"caf_id": 1}, "shipper": {"ref_code": "s1", "name": name},
+        "comment": name,
+        "products": [{"ref_code": "xss", "name": name, "measure": "pcs"}],
+        "items": [{"amount": 3, "product_code": "xss", "cost": 30}]
+    });
+    let id = post(&server, &demo, "/a/v1.0/storage/invoices", &invoice).await;
+    let (login, password) = user(&server, &demo, Role::Owner).await;
+    let product = int(
+        &server.db,
+        "SELECT id AS value FROM products WHERE ref_code = 'xss'",
+    )
+    .await;
+    let browser = Browser::open(&server, "demo", "markup").await;
+    browser.sign_in(&login, &password).await;
+    browser
+        .goto(&format!("/admin/documents/invoice/{id}"))
+        .await;
+    browser
+        .click(&format!(
+            "form[action='/admin/documents/invoice/{id}/wire'] button"
+        ))
+        .await;
+    for (shot, path) in [
+        ("invoice", format!("/admin/documents/invoice/{id}")),
+        ("documents", "/admin/documents".to_owned()),
+        ("stock", "/admin/stock".to_owned()),
+        ("report", "/admin/stock/report".to_owned()),
+        (
+            "ledger",
+            format!("/admin/stock/ledger?storage=1&product={product}"),
+        ),
+    ] {
+        browser.goto(&path).await;
+        assert!(
+            !browser.has("img").await,
+            "{path}: no image was made of the name"
+        );
+        assert!(
+            browser.text("main").await.contains(name),
+            "{path}: the name is shown as text"
+        );
+        assert!(
+            browser.client.get_alert_text().await.is_err(),
+            "{path}: no script ran"
+        );
+        browser.shot(shot).await;
+    }
+    browser.close().await;
+    server.stop().await;
+}
