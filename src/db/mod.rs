@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod adjustments;
 pub mod batch;
 pub mod catalog;
+pub mod catalog_list;
 pub mod clients;
 pub mod conn;
 pub mod dashboard;

@@ -17,7 +17,7 @@ use crate::domain::ids::{
 };
 
 use super::documents::{self, StockDocument};
-use super::{inventories, returns, writeoffs, Actor, ServiceError, ServiceResult};
+use super::{inventories, invoices, moves, returns, writeoffs, Actor, ServiceError, ServiceResult};
 
 /// What a list shows of a document of any kind.
 #[derive(Debug, Clone)]
@@ -349,4 +349,33 @@ pub async fn set_wired(
     wired: bool,
 ) -> ServiceResult<()> {
     by_kind!(kind, D => documents::set_wired(db, actor, D::new(id), wired).await)
+}
+
+/// Reads a kind's API body, naming the field that does not fit.
+fn parse<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> ServiceResult<T> {
+    serde_path_to_error::deserialize(body)
+        .map_err(|e| ServiceError::invalid(e.path().to_string(), e.inner().to_string()))
+}
+
+/// Creates a document of `kind` (not wired) from the body its API takes
+/// (`POST /storage/invoices`, `/moves`, `/writeoffs`, `/inventories`, `/returns`).
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    kind: DocKind,
+    body: serde_json::Value,
+) -> ServiceResult<i64> {
+    Ok(match kind {
+        DocKind::Invoice => invoices::create(db, actor, &parse(body)?).await?.get(),
+        DocKind::Move => moves::create(db, actor, &parse(body)?).await?.get(),
+        DocKind::WriteOff => writeoffs::create(db, actor, &parse(body)?).await?.get(),
+        DocKind::Inventory => inventories::create(db, actor, &parse(body)?).await?.get(),
+        DocKind::Return => returns::create(db, actor, &parse(body)?).await?.get(),
+        DocKind::Adjustment | DocKind::Receipt => {
+            return Err(ServiceError::invalid(
+                "kind",
+                format!("{kind} documents are not made by hand"),
+            ))
+        }
+    })
 }

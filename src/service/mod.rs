@@ -4,6 +4,7 @@
 pub mod adjustments;
 pub mod admin;
 pub mod catalog;
+pub mod catalog_view;
 pub mod dashboard;
 pub mod delivery;
 pub mod demo;
@@ -24,6 +25,7 @@ pub mod moves;
 pub mod products;
 pub mod returns;
 pub mod sales;
+pub mod sales_view;
 pub mod seed;
 pub mod seed_ledger;
 pub mod stock_report;

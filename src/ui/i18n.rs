@@ -172,6 +172,19 @@ texts! {
     Secret => ("Signing secret", "Секрет подписи"),
     Back => ("Back", "Назад"),
     Saved => ("Saved.", "Сохранено."),
+    NewDocument => ("New document", "Новый документ"),
+    Shipper => ("Supplier", "Поставщик"),
+    ShipperCode => ("Supplier code", "Код поставщика"),
+    Number => ("Number", "Номер"),
+    Reason => ("Reason", "Причина"),
+    FullCount => ("Full (counts every product)", "Полная (все товары)"),
+    Counted => ("Counted", "Фактически"),
+    InvoiceNumber => ("Invoice id", "Накладная №"),
+    Margin => ("Margin", "Маржа"),
+    Payments => ("Payments", "Оплаты"),
+    TimeZone => ("Time zone", "Часовой пояс"),
+    StockModule => ("Stock module", "Складской учёт"),
+    LockDate => ("Lock date", "Дата запрета"),
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::api::AppState;
-use pages::{dashboard, documents, settings, sign_in, stock};
+use pages::{catalog, dashboard, documents, new_document, sales, settings, sign_in, stock};
 
 /// The UI's routes, with its error pages and security headers.
 pub fn router() -> Router<AppState> {
@@ -37,12 +37,21 @@ pub fn router() -> Router<AppState> {
         .route("/admin/stock/report", get(stock::report))
         .route("/admin/stock/ledger", get(stock::ledger))
         .route("/admin/documents", get(documents::list))
+        .route(
+            "/admin/documents/new/{kind}",
+            get(new_document::form).post(new_document::create),
+        )
         .route("/admin/documents/{kind}/{id}", get(documents::show))
         .route("/admin/documents/{kind}/{id}/wire", post(documents::wire))
         .route(
             "/admin/documents/{kind}/{id}/unwire",
             post(documents::unwire),
         )
+        .route("/admin/catalog", get(catalog::products))
+        .route("/admin/catalog/stop", post(catalog::stop))
+        .route("/admin/catalog/tech-map/{id}", get(catalog::tech_map))
+        .route("/admin/sales", get(sales::day))
+        .route("/admin/sales/receipts/{uuid}", get(sales::receipt))
         .route("/admin/settings", get(settings::account))
         .route(
             "/admin/settings/keys",

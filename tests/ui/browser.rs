@@ -146,6 +146,17 @@ impl Browser {
         }
     }
 
+    /// Chooses the option of value `value` in the select `css` finds.
+    pub async fn select(&self, css: &str, value: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .select_by_value(value)
+            .await
+            .expect("select");
+    }
+
     /// Whether the page has an element matching `css`.
     pub async fn has(&self, css: &str) -> bool {
         !self

@@ -21,6 +21,7 @@ browser_tests!(
     a_key_created_in_the_ui_is_shown_once_and_works,
     a_given_up_webhook_delivery_is_replayed_from_its_page,
     a_product_named_like_markup_is_shown_as_text,
+    a_dish_is_costed_from_its_ingredients_and_stopped_from_the_catalog,
 );
 
 async fn post(server: &TestServer, demo: &TestAccount, path: &str, body: &Value) -> i64 {
@@ -135,45 +136,63 @@ async fn each_kind_of_document_is_wired_and_unwired_from_its_page() {
     let demo = server.demo().await;
     stock_beans(&server, &demo).await;
     let (login, password) = user(&server, &demo, Role::Accountant).await;
-    let beans = |amount: i64| json!([{"product_code": "beans", "amount": amount}]);
-    let kinds: [(&str, &str, Value, &str); 5] = [
+    // each kind's form as a person fills it in, and Beans' balance in storage 1 once wired
+    let kinds: [(&str, &[(&str, &str)], &str); 5] = [
         (
             "invoice",
-            "/a/v1.0/storage/invoices",
-            json!({"storage": {"caf_id": 1}, "shipper": {"ref_code": "roaster"}, "items": [{"amount": 5, "product_code": "beans", "cost": 60}]}),
+            &[
+                ("shipper_code", "roaster"),
+                ("p0", "beans"),
+                ("q0", "5"),
+                ("cost0", "60"),
+            ],
             "15",
         ),
-        (
-            "move",
-            "/a/v1.0/storage/moves",
-            json!({"storage_from": {"caf_id": 1}, "storage_to": {"caf_id": 2}, "items": beans(4)}),
-            "6",
-        ),
-        (
-            "writeoff",
-            "/a/v1.0/storage/writeoffs",
-            json!({"storage": {"caf_id": 1}, "reason": "spoilage", "items": beans(2)}),
-            "8",
-        ),
-        (
-            "inventory",
-            "/a/v1.0/storage/inventories",
-            json!({"storage": {"caf_id": 1}, "items": [{"product_code": "beans", "counted": 7}]}),
-            "7",
-        ),
+        ("move", &[("p0", "beans"), ("q0", "4")], "6"),
+        ("writeoff", &[("p0", "beans"), ("q0", "2")], "8"),
+        ("inventory", &[("p0", "beans"), ("q0", "7")], "7"),
         (
             "return",
-            "/a/v1.0/storage/returns",
-            json!({"storage": {"caf_id": 1}, "shipper": {"ref_code": "roaster"}, "items": [{"product_code": "beans", "amount": 3, "price": 11}]}),
+            &[
+                ("shipper_code", "roaster"),
+                ("p0", "beans"),
+                ("q0", "3"),
+                ("price0", "11"),
+            ],
             "7",
         ),
     ];
     let browser = Browser::open(&server, "demo", "documents").await;
     browser.sign_in(&login, &password).await;
-    for (kind, path, body, after) in kinds {
-        let id = post(&server, &demo, path, &body).await;
+    for (kind, fields, after) in kinds {
         assert_eq!(beans_shown(&browser).await, "10", "{kind}: before");
         assert_eq!(beans_closing(&browser).await, "10", "{kind}: report before");
+        browser.goto("/admin/documents").await;
+        browser
+            .click(&format!("a[href='/admin/documents/new/{kind}']"))
+            .await;
+        if kind == "move" {
+            browser.select("select[name=storage_to]", "2").await;
+        }
+        for (name, value) in fields {
+            browser.fill(&format!("input[name={name}]"), value).await;
+        }
+        browser.shot(&format!("{kind}-form")).await;
+        browser.click("main form button[type=submit]").await;
+        let page = browser.path().await;
+        let id = page
+            .strip_prefix(&format!("/admin/documents/{kind}/"))
+            .unwrap_or_else(|| panic!("{kind}: the new document opens, not {page}"))
+            .to_owned();
+        assert!(
+            !browser.has(".wired").await,
+            "{kind}: a new document is not wired"
+        );
+        assert_eq!(
+            beans_shown(&browser).await,
+            "10",
+            "{kind}: nothing moved yet"
+        );
         browser.goto(&format!("/admin/documents/{kind}/{id}")).await;
         browser.shot(&format!("{kind}-not-wired")).await;
         browser
@@ -216,6 +235,16 @@ async fn each_kind_of_document_is_wired_and_unwired_from_its_page() {
             "{kind}: and the report"
         );
     }
+    // a form that does not make a document says why and makes nothing
+    browser.goto("/admin/documents/new/writeoff").await;
+    browser.fill("input[name=p0]", "no-such-product").await;
+    browser.fill("input[name=q0]", "1").await;
+    browser.click("main form button[type=submit]").await;
+    assert!(
+        browser.text(".error").await.contains("no-such-product"),
+        "the refusal names it"
+    );
+    browser.shot("refused").await;
     browser.goto("/admin/documents").await;
     browser.shot("list").await;
     browser.close().await;
@@ -424,6 +453,82 @@ async fn a_product_named_like_markup_is_shown_as_text() {
         );
         browser.shot(shot).await;
     }
+    browser.close().await;
+    server.stop().await;
+}
+
+/// `in_stop_list` of product `id` in the products feed of shop 1.
+async fn in_stop_list(server: &TestServer, demo: &TestAccount, id: i64) -> Value {
+    let (status, products) = server.get(demo, "/a/v1.0/draft/get_products/1/0/0").await;
+    assert_eq!(status, StatusCode::OK, "{products}");
+    products["data"]
+        .as_array()
+        .and_then(|all| all.iter().find(|p| p["id"] == id))
+        .map_or(Value::Null, |p| p["in_stop_list"].clone())
+}
+
+async fn a_dish_is_costed_from_its_ingredients_and_stopped_from_the_catalog() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let demo = server.demo().await;
+    stock_beans(&server, &demo).await;
+    let milk = json!({
+        "storage": {"caf_id": 1}, "shipper": {"ref_code": "farm", "name": "Farm"},
+        "products": [{"ref_code": "milk", "name": "Milk", "measure": "l"}],
+        "items": [{"amount": 10, "product_code": "milk", "cost": 25}]
+    });
+    let id = post(&server, &demo, "/a/v1.0/storage/invoices", &milk).await;
+    server
+        .put(
+            &demo,
+            &format!("/a/v1.0/storage/invoices/{id}"),
+            &json!({"action": "wire"}),
+        )
+        .await;
+    let latte = post(
+        &server,
+        &demo,
+        "/a/v1.0/product/",
+        &json!({"ref_code": "latte", "name": "Latte", "measure": "pcs"}),
+    )
+    .await;
+    let map = json!({"output": 1, "items": [
+        {"product_code": "beans", "amount": "0.018"}, {"product_code": "milk", "amount": "0.18"}]});
+    let (status, body) = server
+        .put(&demo, &format!("/a/v1.0/product/{latte}/tech_map"), &map)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (login, password) = user(&server, &demo, Role::Manager).await;
+    let browser = Browser::open(&server, "demo", "catalog").await;
+    browser.sign_in(&login, &password).await;
+    browser.goto("/admin/catalog?shop=1&q=LAT").await;
+    browser.shot("search").await;
+    assert!(
+        browser.text("tbody").await.contains("Latte"),
+        "found by any case"
+    );
+    assert!(!browser.text("tbody").await.contains("Milk"));
+    // beans at 11.50 a kg and milk at 2.50 a litre: 0.018 × 11.50 + 0.18 × 2.50 = 0.21 + 0.45
+    browser
+        .click(&format!("a[href='/admin/catalog/tech-map/{latte}']"))
+        .await;
+    assert_eq!(browser.text("[data-testid=total-cost]").await, "0.66");
+    browser.shot("tech-map").await;
+    assert_eq!(in_stop_list(&server, &demo, latte).await, json!(false));
+    browser.goto("/admin/catalog?shop=1&q=latte").await;
+    browser.click("button[data-product=latte]").await;
+    assert!(browser.text("tbody").await.contains("Stopped"));
+    browser.shot("stopped").await;
+    assert_eq!(
+        in_stop_list(&server, &demo, latte).await,
+        json!(true),
+        "the feed shows the stop"
+    );
+    browser.click("button[data-product=latte]").await;
+    assert_eq!(
+        in_stop_list(&server, &demo, latte).await,
+        json!(false),
+        "and its end"
+    );
     browser.close().await;
     server.stop().await;
 }

@@ -82,6 +82,11 @@ pub async fn list(
         .collect();
     let chosen_kind = params.text("kind").unwrap_or("");
     let body = html! {
+        @if user.role.may_change(Area::Documents) {
+            p.filters { (lang.t(Text::NewDocument)) ": "
+                @for k in &KINDS[..5] { a href={ "/admin/documents/new/" (k.as_str()) } { (kind_name(lang, *k)) } " " }
+            }
+        }
         form.filters method="get" action="/admin/documents" {
             label { (lang.t(Text::Kind))
                 select name="kind" {

@@ -39,9 +39,9 @@ pub async fn account(State(state): State<AppState>, user: Signed) -> Result<Mark
         (tabs(&user))
         div.card { dl {
             dt { (lang.t(Text::Account)) } dd { (user.account_name) }
-            dt { "Time zone" } dd { (settings.timezone) }
-            dt { (lang.t(Text::Stock)) } dd { (if settings.stock_module { "on" } else { "off" }) }
-            dt { "Lock date" } dd { (settings.lock_date.as_deref().unwrap_or("—")) }
+            dt { (lang.t(Text::TimeZone)) } dd { (settings.timezone) }
+            dt { (lang.t(Text::StockModule)) } dd { (if settings.stock_module { "on" } else { "off" }) }
+            dt { (lang.t(Text::LockDate)) } dd { (settings.lock_date.as_deref().unwrap_or("—")) }
         } }
     };
     Ok(layout::page(

@@ -1,0 +1,90 @@
+//! Sales as the back office shows them (API.md §10): the receipts of a shop's cash day with
+//! their cost and margin, one receipt's lines and payments, and the delivery orders waiting
+//! at a shop in each status of their flow.
+
+use crate::db::sales::{self, Details, ReceiptRow};
+use crate::db::Db;
+use crate::domain::decimal::Money;
+use crate::domain::ids::{AccountId, ShopId};
+use crate::domain::sales::OrderStatus;
+
+use super::{ServiceError, ServiceResult};
+
+/// A receipt with its lines and payments.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    pub row: ReceiptRow,
+    pub details: Details,
+}
+
+impl Receipt {
+    /// What its lines wrote off the stock.
+    pub fn cost(&self) -> Money {
+        Money::from_units(
+            self.details
+                .lines
+                .iter()
+                .map(|l| l.line.self_cost_sum.units())
+                .sum(),
+        )
+    }
+
+    /// Its sum less its cost.
+    pub fn margin(&self) -> Money {
+        Money::from_units(self.row.total_sum.units() - self.cost().units())
+    }
+}
+
+/// The closed receipts of a shop's cash day (`YYYY-MM-DD`), by closing time.
+#[tracing::instrument(skip_all, fields(account = %account_id, shop = %shop_id))]
+pub async fn day(
+    db: &Db,
+    account_id: AccountId,
+    shop_id: ShopId,
+    shift_day: &str,
+) -> ServiceResult<Vec<Receipt>> {
+    let rows = sales::of_shift_day(db, account_id, shop_id, shift_day).await?;
+    let ids: Vec<_> = rows.iter().map(|r| r.id).collect();
+    let mut details = sales::details(db, account_id, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Receipt {
+            details: details.remove(&row.id).unwrap_or_default(),
+            row,
+        })
+        .collect())
+}
+
+/// One receipt by its UUID: 404 when there is none.
+pub async fn receipt(db: &Db, account_id: AccountId, uuid: &str) -> ServiceResult<Receipt> {
+    let row = sales::find(db, account_id, uuid)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("no receipt {uuid}")))?;
+    let details = sales::details(db, account_id, &[row.id])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default();
+    Ok(Receipt { row, details })
+}
+
+/// The statuses a delivery order waits in, in the order of its flow.
+pub const WAITING: [OrderStatus; 5] = [
+    OrderStatus::WaitCashier,
+    OrderStatus::Active,
+    OrderStatus::Cooking,
+    OrderStatus::Cooked,
+    OrderStatus::Packed,
+];
+
+/// The delivery orders at a shop not yet closed or cancelled, by status in flow order.
+pub async fn orders(
+    db: &Db,
+    account_id: AccountId,
+    shop_id: ShopId,
+) -> ServiceResult<Vec<ReceiptRow>> {
+    let mut all = Vec::new();
+    for status in WAITING {
+        all.extend(sales::orders(db, account_id, shop_id, status).await?);
+    }
+    Ok(all)
+}

@@ -1,0 +1,192 @@
+//! Catalog: products with their price and stop-list state at a shop (search, pages of 100,
+//! the stop list toggled per shop), and what a dish costs by its tech map; thin views over
+//! [`crate::service::catalog_view`] and [`crate::service::stop_list`].
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use crate::api::AppState;
+use crate::db::products::Key;
+use crate::domain::decimal::Money;
+use crate::domain::ids::{ProductId, ShopId, StorageId};
+use crate::domain::user::Area;
+use crate::service::{catalog_view, stock_report, stop_list};
+use crate::ui::error::UiError;
+use crate::ui::format;
+use crate::ui::i18n::Text;
+use crate::ui::layout::{self, Section};
+use crate::ui::query::Params;
+use crate::ui::session::{Posted, Signed};
+
+const PAGE: usize = 100;
+
+pub async fn products(
+    State(state): State<AppState>,
+    user: Signed,
+    params: Params,
+) -> Result<Markup, UiError> {
+    let lang = user.lang;
+    let shops = catalog_view::shops(&state.db, user.account_id).await?;
+    let shop = match params.int("shop")? {
+        Some(id) => ShopId::new(id),
+        None => shops
+            .first()
+            .map(|s| s.id)
+            .ok_or_else(|| UiError::NotFound("the account has no shop".into()))?,
+    };
+    let search = params.text("q").unwrap_or("");
+    let found = catalog_view::products(&state.db, user.account_id, shop, search).await?;
+    let page = usize::try_from(params.int("page")?.unwrap_or(0).max(0)).unwrap_or(0);
+    let shown = found.iter().skip(page * PAGE).take(PAGE);
+    let may = user.role.may_change(Area::Catalog);
+    let here = |page: usize| {
+        format!(
+            "/admin/catalog?shop={shop}&q={}&page={page}",
+            urlencode(search)
+        )
+    };
+    let body = html! {
+        form.filters method="get" action="/admin/catalog" {
+            label { (lang.t(Text::Shop))
+                select name="shop" { @for s in &shops { option value=(s.id) selected[s.id == shop] { (s.name) } } }
+            }
+            label { (lang.t(Text::Search)) input type="search" name="q" value=(search); }
+            button type="submit" { (lang.t(Text::Show)) }
+        }
+        p.muted { (found.len()) " · " (lang.t(Text::Products)) }
+        div.scroll { table {
+            thead { tr {
+                th { (lang.t(Text::Code)) } th { (lang.t(Text::Product)) } th { (lang.t(Text::Unit)) }
+                th.num { (lang.t(Text::Price)) } th { (lang.t(Text::StopList)) } th {}
+            } }
+            tbody {
+                @for p in shown {
+                    tr {
+                        td { (p.ref_code) }
+                        td { (p.name) }
+                        td { (p.measure) }
+                        td.num { @if let Some(price) = p.price { (format::money(Money::round(price.decimal()), lang)) } }
+                        td {
+                            @if p.stopped { strong.stopped { (lang.t(Text::InStopList)) } " " }
+                            @if may {
+                                form.inline method="post" action="/admin/catalog/stop" {
+                                    (layout::csrf(&user))
+                                    input type="hidden" name="shop" value=(shop);
+                                    input type="hidden" name="product" value=(p.id);
+                                    input type="hidden" name="stopped" value=(if p.stopped { "0" } else { "1" });
+                                    input type="hidden" name="back" value=(here(page));
+                                    button type="submit" data-product=(p.ref_code) { (lang.t(if p.stopped { Text::Resume } else { Text::Stop })) }
+                                }
+                            }
+                        }
+                        td { @if p.has_map { a href={ "/admin/catalog/tech-map/" (p.id) } { (lang.t(Text::Cost)) } } }
+                    }
+                }
+            }
+        } }
+        p {
+            @if page > 0 { a href=(here(page - 1)) { "←" } " " }
+            @if (page + 1) * PAGE < found.len() { a href=(here(page + 1)) { "→" } }
+        }
+    };
+    Ok(layout::page(
+        &user,
+        Section::Catalog,
+        lang.t(Text::Products),
+        &body,
+    ))
+}
+
+/// Percent-encodes a query value.
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+pub struct StopForm {
+    shop: i64,
+    product: i64,
+    stopped: String,
+    #[serde(default)]
+    back: String,
+}
+
+pub async fn stop(
+    State(state): State<AppState>,
+    Posted { signed: user, form }: Posted<StopForm>,
+) -> Result<Response, UiError> {
+    user.may_change(Area::Catalog)?;
+    let product = Key::Id(ProductId::new(form.product));
+    let stopped = form.stopped == "1";
+    stop_list::set(
+        &state.db,
+        user.account_id,
+        ShopId::new(form.shop),
+        (product, "product"),
+        stopped,
+    )
+    .await?;
+    // back to the list where it was, never off the UI
+    let back = if form.back.starts_with("/admin/catalog") {
+        form.back
+    } else {
+        "/admin/catalog".into()
+    };
+    Ok(Redirect::to(&back).into_response())
+}
+
+pub async fn tech_map(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(id): Path<i64>,
+    params: Params,
+) -> Result<Markup, UiError> {
+    let lang = user.lang;
+    let storages = stock_report::storages(&state.db, user.account_id).await?;
+    let storage = match params.int("storage")? {
+        Some(id) => StorageId::new(id),
+        None => storages
+            .first()
+            .map(|s| s.id)
+            .ok_or_else(|| UiError::NotFound("the account has no storage".into()))?,
+    };
+    let product = ProductId::new(id);
+    let costed = catalog_view::tech_map_cost(&state.db, user.account_id, product, storage).await?;
+    let body = html! {
+        form.filters method="get" {
+            label { (lang.t(Text::Storage))
+                select name="storage" { @for s in &storages { option value=(s.id) selected[s.id == storage] { (s.name) } } }
+            }
+            button type="submit" { (lang.t(Text::Show)) }
+        }
+        table {
+            thead { tr { th { (lang.t(Text::Product)) } th.num { (lang.t(Text::Quantity)) } th { (lang.t(Text::Unit)) }
+                th.num { (lang.t(Text::AverageCost)) } th.num { (lang.t(Text::Cost)) } } }
+            tbody {
+                @for l in &costed.lines {
+                    tr {
+                        td { (l.line.name) }
+                        td.num { (format::qty(l.line.amount, lang)) }
+                        td { (l.line.measure) }
+                        td.num { @if let Some(c) = l.unit_cost { (format::money(Money::round(c.decimal()), lang)) } @else { "—" } }
+                        td.num { (format::money(l.cost, lang)) }
+                    }
+                }
+            }
+            tfoot {
+                tr { th colspan="4" { (lang.t(Text::Total)) " (" (format::qty(costed.map.output, lang)) ")" } th.num data-testid="total-cost" { (format::money(costed.total, lang)) } }
+            }
+        }
+    };
+    let title = format!("{} #{id}", lang.t(Text::Cost));
+    Ok(layout::page(&user, Section::Catalog, &title, &body))
+}

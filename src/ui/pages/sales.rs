@@ -1,0 +1,127 @@
+//! Sales: the receipts of a shop's cash day with cost and margin, one receipt, and the
+//! delivery orders waiting; thin views over [`crate::service::sales_view`].
+
+use axum::extract::{Path, State};
+use maud::{html, Markup};
+
+use crate::api::AppState;
+use crate::domain::decimal::Money;
+use crate::domain::ids::ShopId;
+use crate::domain::time;
+use crate::service::{catalog_view, sales_view};
+use crate::ui::error::UiError;
+use crate::ui::format;
+use crate::ui::i18n::Text;
+use crate::ui::layout::{self, Section};
+use crate::ui::query::Params;
+use crate::ui::session::Signed;
+
+fn sum(values: impl Iterator<Item = Money>) -> Money {
+    Money::from_units(values.map(|m| m.units()).sum())
+}
+
+pub async fn day(
+    State(state): State<AppState>,
+    user: Signed,
+    params: Params,
+) -> Result<Markup, UiError> {
+    let lang = user.lang;
+    let shops = catalog_view::shops(&state.db, user.account_id).await?;
+    let shop = match params.int("shop")? {
+        Some(id) => ShopId::new(id),
+        None => shops
+            .first()
+            .map(|s| s.id)
+            .ok_or_else(|| UiError::NotFound("the account has no shop".into()))?,
+    };
+    let day = match params.day("day")? {
+        Some(day) => day,
+        None => time::day_of(time::now_unix(), &user.timezone),
+    };
+    let receipts = sales_view::day(&state.db, user.account_id, shop, &day).await?;
+    let orders = sales_view::orders(&state.db, user.account_id, shop).await?;
+    let body = html! {
+        form.filters method="get" action="/admin/sales" {
+            label { (lang.t(Text::Shop))
+                select name="shop" { @for s in &shops { option value=(s.id) selected[s.id == shop] { (s.name) } } }
+            }
+            label { (lang.t(Text::Date)) input type="date" name="day" value=(day); }
+            button type="submit" { (lang.t(Text::Show)) }
+        }
+        h2 { (lang.t(Text::OrdersWaiting)) }
+        @if orders.is_empty() { p.muted { (lang.t(Text::Nothing)) } } @else {
+            table {
+                thead { tr { th { "#" } th { (lang.t(Text::Created)) } th { (lang.t(Text::Status)) } th { (lang.t(Text::Comment)) } th.num { (lang.t(Text::Total)) } } }
+                tbody { @for o in &orders { tr {
+                    td { (o.id) } td { (format::instant(o.created_at, &user.timezone)) } td { (o.status.as_str()) }
+                    td { (o.delivery_address) " " (o.comment) } td.num { (format::money(o.total_sum, lang)) }
+                } } }
+            }
+        }
+        h2 { (lang.t(Text::Receipts)) }
+        div.scroll { table {
+            thead { tr {
+                th { (lang.t(Text::Date)) } th { "#" } th { (lang.t(Text::Status)) }
+                th.num { (lang.t(Text::Total)) } th.num { (lang.t(Text::Cost)) } th.num { (lang.t(Text::Margin)) }
+            } }
+            tbody {
+                @for r in &receipts {
+                    tr {
+                        td { (format::instant(r.row.closed_at.unwrap_or(r.row.created_at), &user.timezone)) }
+                        td { a href={ "/admin/sales/receipts/" (r.row.uuid) } { (r.row.id) } }
+                        td { (r.row.status.as_str()) @if r.row.income < 0 { " ↩" } }
+                        td.num { (format::money(Money::from_units(r.row.income * r.row.total_sum.units()), lang)) }
+                        td.num { (format::money(r.cost(), lang)) }
+                        td.num { (format::money(r.margin(), lang)) }
+                    }
+                }
+            }
+            tfoot { tr {
+                th colspan="3" { (lang.t(Text::Total)) " · " (receipts.len()) }
+                th.num { (format::money(sum(receipts.iter().map(|r| Money::from_units(r.row.income * r.row.total_sum.units()))), lang)) }
+                th.num { (format::money(sum(receipts.iter().map(sales_view::Receipt::cost)), lang)) }
+                th.num { (format::money(sum(receipts.iter().map(sales_view::Receipt::margin)), lang)) }
+            } }
+        } }
+    };
+    Ok(layout::page(
+        &user,
+        Section::Sales,
+        lang.t(Text::Sales),
+        &body,
+    ))
+}
+
+pub async fn receipt(
+    State(state): State<AppState>,
+    user: Signed,
+    Path(uuid): Path<String>,
+) -> Result<Markup, UiError> {
+    let lang = user.lang;
+    let r = sales_view::receipt(&state.db, user.account_id, &uuid).await?;
+    let body = html! {
+        div.card { dl {
+            dt { (lang.t(Text::Date)) } dd { (format::instant(r.row.closed_at.unwrap_or(r.row.created_at), &user.timezone)) }
+            dt { (lang.t(Text::Status)) } dd { (r.row.status.as_str()) }
+            dt { (lang.t(Text::Total)) } dd { (format::money(r.row.total_sum, lang)) }
+            dt { (lang.t(Text::Cost)) } dd { (format::money(r.cost(), lang)) }
+            dt { (lang.t(Text::Margin)) } dd { (format::money(r.margin(), lang)) }
+        } }
+        h2 { (lang.t(Text::Lines)) }
+        table {
+            thead { tr { th { (lang.t(Text::Product)) } th.num { (lang.t(Text::Quantity)) } th.num { (lang.t(Text::Price)) }
+                th.num { (lang.t(Text::Total)) } th.num { (lang.t(Text::Cost)) } } }
+            tbody { @for l in &r.details.lines { tr {
+                td { (l.line.title) } td.num { (format::qty(l.line.count, lang)) }
+                td.num { (format::money(Money::round(l.line.price.decimal()), lang)) }
+                td.num { (format::money(l.line.total_sum, lang)) } td.num { (format::money(l.line.self_cost_sum, lang)) }
+            } } }
+        }
+        h2 { (lang.t(Text::Payments)) }
+        table {
+            tbody { @for p in &r.details.payments { tr { td { "#" (p.payment_type_id) } td.num { (format::money(p.value, lang)) } } } }
+        }
+    };
+    let title = format!("{} #{}", lang.t(Text::Receipts), r.row.id);
+    Ok(layout::page(&user, Section::Sales, &title, &body))
+}
