@@ -139,12 +139,25 @@ impl Client {
 
 /// Runs an administration command of the binary on `database`; returns what it printed.
 pub fn cli(database: &str, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_caffesta"))
+    cli_with_input(database, args, "")
+}
+
+/// [`cli`], with `input` on the command's standard input (a new user's password).
+pub fn cli_with_input(database: &str, args: &[&str], input: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_caffesta"))
         .arg("--database")
         .arg(database)
         .args(args)
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("caffesta runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input.as_bytes()).expect("stdin");
+    }
+    let out = child.wait_with_output().expect("caffesta ends");
     assert!(
         out.status.success(),
         "{args:?}: {}",
