@@ -33,19 +33,32 @@ impl Owner {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        let form = http.get(format!("{base}/admin/sign-in")).send().await.expect("form");
+        let form = http
+            .get(format!("{base}/admin/sign-in"))
+            .send()
+            .await
+            .expect("form");
         let form_cookie = cookie(&form, "caffesta_signin");
         let page = form.text().await.expect("page");
         let token = token(&page);
         let answer = http
             .post(format!("{base}/admin/sign-in"))
             .header("Cookie", form_cookie)
-            .form(&[("_csrf", token.as_str()), ("account", "demo"), ("login", "bench"), ("password", "bench-password")])
+            .form(&[
+                ("_csrf", token.as_str()),
+                ("account", "demo"),
+                ("login", "bench"),
+                ("password", "bench-password"),
+            ])
             .send()
             .await
             .expect("sign in");
         assert_eq!(answer.status(), reqwest::StatusCode::SEE_OTHER, "signed in");
-        Owner { cookie: cookie(&answer, "caffesta_session"), http, base }
+        Owner {
+            cookie: cookie(&answer, "caffesta_session"),
+            http,
+            base,
+        }
     }
 
     async fn page(&self, path: &str) -> (Duration, String) {
@@ -78,7 +91,8 @@ fn cookie(response: &reqwest::Response, name: &str) -> String {
 }
 
 fn token(page: &str) -> String {
-    let start = page.find(r#"name="_csrf" value=""#).expect("token") + r#"name="_csrf" value=""#.len();
+    let start =
+        page.find(r#"name="_csrf" value=""#).expect("token") + r#"name="_csrf" value=""#.len();
     page[start..start + 32].to_owned()
 }
 
@@ -121,14 +135,32 @@ fn main() {
         support::cli(
             &database,
             &[
-                "dev", "seed-sales", "--account", "demo", "--days", &days.to_string(),
-                "--shops", &shops.to_string(), "--products", &products.to_string(),
-                "--lines", &lines.to_string(),
+                "dev",
+                "seed-sales",
+                "--account",
+                "demo",
+                "--days",
+                &days.to_string(),
+                "--shops",
+                &shops.to_string(),
+                "--products",
+                &products.to_string(),
+                "--lines",
+                &lines.to_string(),
             ],
         );
         support::cli_with_input(
             &database,
-            &["user", "create", "--account", "demo", "--login", "bench", "--role", "owner"],
+            &[
+                "user",
+                "create",
+                "--account",
+                "demo",
+                "--login",
+                "bench",
+                "--role",
+                "owner",
+            ],
             "bench-password\n",
         );
     }
@@ -144,7 +176,10 @@ fn main() {
         .expect("runtime");
     runtime.block_on(async {
         let owner = Owner::sign_in(format!("http://{}", server.addr)).await;
-        let ten_days_ago = jiff::Zoned::now().date().checked_sub(jiff::Span::new().days(10)).expect("day");
+        let ten_days_ago = jiff::Zoned::now()
+            .date()
+            .checked_sub(jiff::Span::new().days(10))
+            .expect("day");
         let fixed = [
             "/admin/".to_owned(),
             "/admin/stock?storage=1".to_owned(),
@@ -167,7 +202,12 @@ fn main() {
             bodies.push(body);
         }
         // pages reached from those: a product's ledger, a document, a cash day and a receipt
-        let (median, day) = time(&owner, &format!("/admin/sales?shop=1&day={ten_days_ago}"), rounds).await;
+        let (median, day) = time(
+            &owner,
+            &format!("/admin/sales?shop=1&day={ten_days_ago}"),
+            rounds,
+        )
+        .await;
         worst = worst.max(median);
         let found = [
             first_link(&bodies[1], "/admin/stock/ledger"),

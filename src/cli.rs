@@ -931,8 +931,11 @@ fn print_demo(sandbox: &demo::Sandbox, listen: SocketAddr) {
          try: curl -H 'X-API-KEY: {key}' http://{account}.localhost:{port}/a/v1.0/storage/test\n\
          terminal key (shop 1, /a/v1.0/pos/...): {terminal}\n\
          admin key (/admin/v1/...): {admin}\n\
+         admin UI: http://{account}.localhost:{port}/admin/ (login {owner}, password {password})\n\
          API reference: http://localhost:{port}/docs\n",
         key = demo.key,
+        owner = demo::DEMO_OWNER,
+        password = sandbox.owner_password,
         terminal = sandbox.terminal_key,
         admin = sandbox.admin_key,
         account = demo::DEMO_ACCOUNT,

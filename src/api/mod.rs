@@ -6,6 +6,7 @@ pub mod adjustments;
 pub mod admin;
 mod answers;
 pub mod auth;
+pub mod back_office;
 pub mod caller;
 pub mod delivery;
 pub mod docs;
@@ -180,7 +181,12 @@ pub fn router(
     let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/a/v1.0", sections())
         .nest("/a/v1.1", sections())
-        .nest("/admin/v1", admin::router().merge(webhooks::router()))
+        .nest(
+            "/admin/v1",
+            admin::router()
+                .merge(webhooks::router())
+                .merge(back_office::router()),
+        )
         .merge(meta::router())
         .merge(metrics::router())
         .merge(docs::router())

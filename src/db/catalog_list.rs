@@ -37,7 +37,7 @@ pub async fn products_at(
 ) -> Result<Vec<Listed>, DbError> {
     q.all(
         "SELECT p.id, p.ref_code, p.name, p.measure, pp.price, COALESCE(s.stopped, 0) AS stopped, \
-         CASE WHEN t.product_id IS NULL THEN 0 ELSE 1 END AS has_map FROM products p \
+         CAST(CASE WHEN t.product_id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_map FROM products p \
          LEFT JOIN product_prices pp ON pp.account_id = p.account_id AND pp.product_id = p.id \
               AND pp.shop_id = :shop_id \
          LEFT JOIN stop_list s ON s.account_id = p.account_id AND s.product_id = p.id \

@@ -79,6 +79,24 @@ pub async fn insert(
     Ok(Some(id))
 }
 
+/// Sets a user's password (and enables it); false when the account has no such login.
+pub async fn set_password(
+    tx: &mut Tx,
+    account_id: AccountId,
+    login: &str,
+    password_hash: &str,
+    now: i64,
+) -> Result<bool, DbError> {
+    let changed = tx
+        .run(
+            "UPDATE users SET password_hash = :password_hash, disabled = 0, updated_at = :now \
+             WHERE account_id = :account_id AND login = :login",
+            params! { account_id, login, password_hash, now },
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
 /// The account's users, by id.
 pub async fn list(q: &mut impl Query, account_id: AccountId) -> Result<Vec<UserRow>, DbError> {
     q.all(

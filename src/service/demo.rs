@@ -4,6 +4,7 @@
 use crate::db::{self, accounts, objects, Db};
 use crate::domain::ids::{MenuId, ShopId, StorageId};
 use crate::domain::time;
+use crate::domain::user::Role;
 
 use super::admin::{self, KeySpec};
 use super::{demo_cafe, Actor, ServiceError, ServiceResult};
@@ -79,6 +80,9 @@ pub async fn ensure(db: &Db) -> ServiceResult<Demo> {
     Ok(Demo { created, key })
 }
 
+/// The login of the sandbox's owner in the admin UI.
+pub const DEMO_OWNER: &str = "owner";
+
 /// What `serve --demo` made and the keys it minted for the sandbox.
 pub struct Sandbox {
     pub demo: Demo,
@@ -87,6 +91,8 @@ pub struct Sandbox {
     /// A terminal key for shop 1 (the `/pos/…` API) and an admin key (`/admin/v1/…`).
     pub terminal_key: String,
     pub admin_key: String,
+    /// The admin UI's `owner` user and its password, new at each start.
+    pub owner_password: String,
 }
 
 /// The demo account of `serve --demo`, with the demo cafe in it when `history` (made once:
@@ -117,10 +123,13 @@ pub async fn sandbox(db: &Db, history: bool) -> ServiceResult<Sandbox> {
     let (_, terminal_key) = admin::create_key(db, DEMO_ACCOUNT, terminal).await?;
     let (_, admin_key) =
         admin::create_key(db, DEMO_ACCOUNT, key("admin", None, "serve --demo")).await?;
+    let owner_password = crate::domain::key::generate()[..16].to_owned();
+    super::users::set_or_create(db, account.id, DEMO_OWNER, &owner_password, Role::Owner).await?;
     Ok(Sandbox {
         demo,
         filled,
         terminal_key,
         admin_key,
+        owner_password,
     })
 }

@@ -33,6 +33,25 @@ pub async fn create(
     Ok(id)
 }
 
+/// Gives `login` this password, making it (with `role`) when the account has no such user:
+/// the sandbox's owner, whose password each `serve --demo` prints afresh.
+pub async fn set_or_create(
+    db: &Db,
+    account_id: AccountId,
+    login: &str,
+    password: &str,
+    role: Role,
+) -> ServiceResult<()> {
+    let hash = hash(password).await?;
+    let mut tx = db.begin_write().await?;
+    let now = time::now_unix();
+    if !user_db::set_password(&mut tx, account_id, login, &hash, now).await? {
+        user_db::insert(&mut tx, account_id, login, &hash, role, now).await?;
+    }
+    db::commit(tx).await?;
+    Ok(())
+}
+
 async fn hash(password: &str) -> ServiceResult<String> {
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || user::hash_password(&password))

@@ -49,6 +49,20 @@ impl Params {
     }
 }
 
+/// The object a page is about: the one the query asked for, else the account's first; 404
+/// naming `what` when the account has none.
+pub fn chosen<T: Copy>(
+    asked: Option<i64>,
+    first: Option<T>,
+    make: fn(i64) -> T,
+    what: &str,
+) -> Result<T, UiError> {
+    match asked {
+        Some(id) => Ok(make(id)),
+        None => first.ok_or_else(|| UiError::NotFound(format!("the account has no {what}"))),
+    }
+}
+
 /// The instants `[start of from, end of to]` of two calendar days in `zone`.
 pub fn day_range(from: &str, to: &str, zone: &TimeZone) -> Result<(i64, i64), UiError> {
     let start = time::day_start(from, zone).map_err(UiError::Invalid)?;

@@ -28,6 +28,8 @@ pub struct DemoKeys {
     pub api: String,
     pub terminal: String,
     pub admin: String,
+    /// The admin UI's `owner` password, new at each start.
+    pub owner_password: String,
 }
 
 /// The real binary serving `database` with `--demo` and `more` arguments, and the keys it
@@ -47,6 +49,11 @@ pub fn spawn_demo(database: &str, more: &[&str]) -> (Child, String, DemoKeys) {
         api: find("API key for it: "),
         terminal: find("): "),
         admin: find("admin key (/admin/v1/...): "),
+        owner_password: printed
+            .iter()
+            .find_map(|line| line.split("password ").nth(1))
+            .map(|rest| rest.trim_end_matches(')').to_owned())
+            .unwrap_or_default(),
     };
     (child, addr, keys)
 }

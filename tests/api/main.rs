@@ -8,6 +8,7 @@
 mod helpers;
 
 mod auth;
+mod back_office;
 mod backup;
 mod cli;
 mod connections;

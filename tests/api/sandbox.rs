@@ -125,13 +125,54 @@ async fn after_serve_demo_every_example_feed_and_export_answers_real_data(backen
     // made once: a restart keeps the history as it was and mints new keys
     server.kill().expect("stop");
     server.wait().expect("stopped");
-    let (mut server, _, again) = spawn_demo(&database.url, &[]);
+    let (mut server, addr, again) = spawn_demo(&database.url, &[]);
     assert_ne!(again.api, keys.api);
+    // the back office opens with the password this start printed, not the last one's
+    assert_eq!(
+        sign_in(&addr, &keys.owner_password).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        sign_in(&addr, &again.owner_password).await,
+        StatusCode::SEE_OTHER
+    );
     server.kill().expect("stop");
     server.wait().expect("stopped");
     let db = database.open().await;
     assert_eq!(int(&db, "SELECT COUNT(*) FROM receipts").await, made);
     db.close().await;
+}
+
+/// Signs in to the demo's back office as `owner` through its form; the form's answer.
+async fn sign_in(addr: &str, password: &str) -> StatusCode {
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let url = format!("http://{addr}/admin/sign-in");
+    let form = client.get(&url).send().await.expect("form");
+    let cookie = form
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("form cookie")
+        .to_owned();
+    let token = cookie.split('=').nth(1).unwrap_or("").to_owned();
+    let fields = [
+        ("_csrf", token.as_str()),
+        ("account", "demo"),
+        ("login", "owner"),
+        ("password", password),
+    ];
+    let answer = client
+        .post(&url)
+        .header("Cookie", cookie)
+        .form(&fields)
+        .send()
+        .await;
+    answer.expect("sign in").status()
 }
 
 crate::backend_tests!(after_serve_demo_every_example_feed_and_export_answers_real_data);

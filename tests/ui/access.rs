@@ -129,6 +129,13 @@ async fn each_role_sees_and_does_only_what_it_may(backend: Backend) {
             };
             assert_eq!(ui.get(path).await.status, expected, "{role:?} {path}");
         }
+        let form = ui.get("/admin/documents/new/invoice").await.status;
+        let may_make = if role == Role::Viewer {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::OK
+        };
+        assert_eq!(form, may_make, "{role:?} and the document form");
         // documents: everyone but the viewer wires
         let invoice = unwired_invoice(&server, &demo).await;
         let page = ui.get(&format!("/admin/documents/invoice/{invoice}")).await;

@@ -17,7 +17,7 @@ use crate::ui::error::UiError;
 use crate::ui::format;
 use crate::ui::i18n::Text;
 use crate::ui::layout::{self, Section};
-use crate::ui::query::Params;
+use crate::ui::query::{self, Params};
 use crate::ui::session::{Posted, Signed};
 
 const PAGE: usize = 100;
@@ -29,13 +29,12 @@ pub async fn products(
 ) -> Result<Markup, UiError> {
     let lang = user.lang;
     let shops = catalog_view::shops(&state.db, user.account_id).await?;
-    let shop = match params.int("shop")? {
-        Some(id) => ShopId::new(id),
-        None => shops
-            .first()
-            .map(|s| s.id)
-            .ok_or_else(|| UiError::NotFound("the account has no shop".into()))?,
-    };
+    let shop = query::chosen(
+        params.int("shop")?,
+        shops.first().map(|s| s.id),
+        ShopId::new,
+        "shop",
+    )?;
     let search = params.text("q").unwrap_or("");
     let found = catalog_view::products(&state.db, user.account_id, shop, search).await?;
     let page = usize::try_from(params.int("page")?.unwrap_or(0).max(0)).unwrap_or(0);
@@ -152,13 +151,12 @@ pub async fn tech_map(
 ) -> Result<Markup, UiError> {
     let lang = user.lang;
     let storages = stock_report::storages(&state.db, user.account_id).await?;
-    let storage = match params.int("storage")? {
-        Some(id) => StorageId::new(id),
-        None => storages
-            .first()
-            .map(|s| s.id)
-            .ok_or_else(|| UiError::NotFound("the account has no storage".into()))?,
-    };
+    let storage = query::chosen(
+        params.int("storage")?,
+        storages.first().map(|s| s.id),
+        StorageId::new,
+        "storage",
+    )?;
     let product = ProductId::new(id);
     let costed = catalog_view::tech_map_cost(&state.db, user.account_id, product, storage).await?;
     let body = html! {

@@ -13,7 +13,7 @@ use crate::ui::error::UiError;
 use crate::ui::format;
 use crate::ui::i18n::Text;
 use crate::ui::layout::{self, Section};
-use crate::ui::query::Params;
+use crate::ui::query::{self, Params};
 use crate::ui::session::Signed;
 
 fn sum(values: impl Iterator<Item = Money>) -> Money {
@@ -27,13 +27,12 @@ pub async fn day(
 ) -> Result<Markup, UiError> {
     let lang = user.lang;
     let shops = catalog_view::shops(&state.db, user.account_id).await?;
-    let shop = match params.int("shop")? {
-        Some(id) => ShopId::new(id),
-        None => shops
-            .first()
-            .map(|s| s.id)
-            .ok_or_else(|| UiError::NotFound("the account has no shop".into()))?,
-    };
+    let shop = query::chosen(
+        params.int("shop")?,
+        shops.first().map(|s| s.id),
+        ShopId::new,
+        "shop",
+    )?;
     let day = match params.day("day")? {
         Some(day) => day,
         None => time::day_of(time::now_unix(), &user.timezone),

@@ -14,18 +14,17 @@ use crate::ui::error::UiError;
 use crate::ui::format;
 use crate::ui::i18n::{Lang, Text};
 use crate::ui::layout::{self, Section};
-use crate::ui::query::{day_range, this_month, Params};
+use crate::ui::query::{self, day_range, this_month, Params};
 use crate::ui::session::Signed;
 
 /// The storage a page is about: the one asked for, else the first.
 fn chosen(storages: &[StorageRow], asked: Option<i64>) -> Result<StorageId, UiError> {
-    match asked {
-        Some(id) => Ok(StorageId::new(id)),
-        None => storages
-            .first()
-            .map(|s| s.id)
-            .ok_or_else(|| UiError::NotFound("the account has no storage".into())),
-    }
+    query::chosen(
+        asked,
+        storages.first().map(|s| s.id),
+        StorageId::new,
+        "storage",
+    )
 }
 
 fn storage_select(lang: Lang, storages: &[StorageRow], current: StorageId) -> Markup {
