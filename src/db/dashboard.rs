@@ -193,18 +193,22 @@ pub struct Waiting {
 
 from_row!(Waiting { status, orders });
 
-/// The orders waiting, per status: read shop by shop over the shop-and-status index (and
-/// those not yet sent to a shop), so the account's closed receipts are never scanned.
+/// The orders waiting, per status: read shop by shop over the shop-and-status index, then
+/// those not yet sent to a shop, so the account's closed receipts are never scanned (an `OR`
+/// of the two made SQLite read the whole index: 225 ms on a year of sales, against 0.7 ms).
+/// A status may come twice, once from each part.
 pub async fn orders_waiting(
     q: &mut impl Query,
     account_id: AccountId,
 ) -> Result<Vec<Waiting>, DbError> {
     q.all(
         "SELECT status, CAST(COUNT(*) AS BIGINT) AS orders FROM receipts \
-         WHERE account_id = :account_id \
-         AND (shop_id IN (SELECT id FROM shops WHERE account_id = :account_id) OR shop_id IS NULL) \
-         AND status IN ('wait_cashier', 'active', 'cooking', 'cooked', 'packed') \
-         GROUP BY status ORDER BY status",
+         WHERE account_id = :account_id AND shop_id IN (SELECT id FROM shops WHERE account_id = :account_id) \
+         AND status IN ('wait_cashier', 'active', 'cooking', 'cooked', 'packed') GROUP BY status \
+         UNION ALL \
+         SELECT status, CAST(COUNT(*) AS BIGINT) AS orders FROM receipts \
+         WHERE account_id = :account_id AND shop_id IS NULL \
+         AND status IN ('wait_cashier', 'active', 'cooking', 'cooked', 'packed') GROUP BY status",
         params! { account_id },
     )
     .await

@@ -320,6 +320,17 @@ mod tests {
              "SEARCH m USING COVERING INDEX stock_movements_by_item (account_id=? AND storage_id=? AND product_id=? AND doc_date>? AND doc_date<?)"),
             ("SELECT b.qty FROM stock_balances b JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
               WHERE b.account_id = 1 AND b.storage_id = 3 ORDER BY b.product_id", "SEARCH b USING PRIMARY KEY (account_id=? AND storage_id=?)"),
+            // a balance at an instant: each product's movements since it, one range each
+            ("SELECT b.product_id, SUM(m.qty) FROM stock_balances b CROSS JOIN stock_movements m \
+              WHERE b.account_id = 1 AND b.storage_id = 3 AND m.account_id = b.account_id \
+              AND m.storage_id = b.storage_id AND m.product_id = b.product_id AND m.doc_date >= 10 \
+              GROUP BY b.product_id",
+             "SEARCH m USING COVERING INDEX stock_movements_by_item (account_id=? AND storage_id=? AND product_id=? AND doc_date>?)"),
+            // the dashboard's orders waiting: by shop and status, never the account's receipts
+            ("SELECT status, COUNT(*) FROM receipts WHERE account_id = 1 \
+              AND shop_id IN (SELECT id FROM shops WHERE account_id = 1) \
+              AND status IN ('wait_cashier', 'active') GROUP BY status",
+             "SEARCH receipts USING COVERING INDEX receipts_by_shop_status (account_id=? AND shop_id=? AND status=?)"),
         ];
         for (sql, expected) in plans {
             let explain = format!("EXPLAIN QUERY PLAN {sql}");

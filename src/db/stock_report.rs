@@ -81,9 +81,11 @@ pub async fn balances_at(
         return q
             .all(
                 "SELECT p.id AS product_id, p.ref_code, p.name, p.measure, s.qty, s.value FROM \
-                 (SELECT product_id, CAST(SUM(qty) AS BIGINT) AS qty, CAST(SUM(value) AS BIGINT) AS value \
-                 FROM stock_movements WHERE account_id = :account_id AND storage_id = :storage_id \
-                 AND doc_date < :at GROUP BY product_id) s \
+                 (SELECT b.product_id, CAST(SUM(m.qty) AS BIGINT) AS qty, CAST(SUM(m.value) AS BIGINT) AS value \
+                 FROM stock_balances b CROSS JOIN stock_movements m \
+                 WHERE b.account_id = :account_id AND b.storage_id = :storage_id \
+                 AND m.account_id = b.account_id AND m.storage_id = b.storage_id \
+                 AND m.product_id = b.product_id AND m.doc_date < :at GROUP BY b.product_id) s \
                  JOIN products p ON p.account_id = :account_id AND p.id = s.product_id ORDER BY p.id",
                 params! { account_id, storage_id, at },
             )
@@ -91,13 +93,17 @@ pub async fn balances_at(
     }
     // every product with a balance, less the movements at or after `at` (summed apart and
     // subtracted here: joined to the balances, the grouped sums would be probed row by row); a
-    // product whose every movement came after `at` had not moved by then
+    // product whose every movement came after `at` had not moved by then. Each product's
+    // movements since `at` are one range of the stream index, read from the balances' side
+    // (the storage's whole index filtered by date read 915,000 entries for 17,000: 127 ms
+    // against 18 on a year of sales)
     let since: Vec<Since> = q
         .all(
-            "SELECT product_id, CAST(SUM(qty) AS BIGINT) AS qty, \
-             CAST(SUM(value) AS BIGINT) AS value FROM stock_movements \
-             WHERE account_id = :account_id AND storage_id = :storage_id AND doc_date >= :at \
-             GROUP BY product_id",
+            "SELECT b.product_id, CAST(SUM(m.qty) AS BIGINT) AS qty, \
+             CAST(SUM(m.value) AS BIGINT) AS value FROM stock_balances b CROSS JOIN stock_movements m \
+             WHERE b.account_id = :account_id AND b.storage_id = :storage_id \
+             AND m.account_id = b.account_id AND m.storage_id = b.storage_id \
+             AND m.product_id = b.product_id AND m.doc_date >= :at GROUP BY b.product_id",
             params! { account_id, storage_id, at },
         )
         .await?;

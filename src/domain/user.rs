@@ -143,8 +143,8 @@ mod tests {
 
     #[test]
     fn passwords_are_hashed_salted_and_verified() {
-        let a = hash_password("correct horse").unwrap();
-        let b = hash_password("correct horse").unwrap();
+        let a = hash_password("correct horse").expect("test value");
+        let b = hash_password("correct horse").expect("test value");
         assert_ne!(a, b, "salted");
         assert!(a.starts_with("$argon2id$"));
         assert!(!a.contains("correct"));

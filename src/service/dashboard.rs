@@ -89,9 +89,25 @@ pub async fn overview(
         top_products: reads::top_products(&mut q, account_id, month, 10).await?,
         stock_value: reads::stock_value(&mut q, account_id).await?,
         below_minimum: minimums::list(&mut q, account_id, true).await?,
-        orders_waiting: reads::orders_waiting(&mut q, account_id).await?,
+        orders_waiting: merged(reads::orders_waiting(&mut q, account_id).await?),
         today,
     })
+}
+
+/// One count per status, in flow order.
+fn merged(parts: Vec<Waiting>) -> Vec<Waiting> {
+    let mut by_status: Vec<Waiting> = Vec::new();
+    for part in parts {
+        match by_status.iter_mut().find(|w| w.status == part.status) {
+            Some(w) => w.orders += part.orders,
+            None => by_status.push(part),
+        }
+    }
+    let rank = |status: &str| {
+        crate::domain::sales::OrderStatus::parse(status).map_or(usize::MAX, |s| s as usize)
+    };
+    by_status.sort_by_key(|w| rank(&w.status));
+    by_status
 }
 
 /// Joins revenue and receipt counts by shop, and totals them.
@@ -165,7 +181,7 @@ mod tests {
 
     #[test]
     fn hours_are_local_and_annulments_subtract() {
-        let zone = TimeZone::get("Europe/Minsk").unwrap(); // UTC+3
+        let zone = TimeZone::get("Europe/Minsk").expect("test value"); // UTC+3
         let at = |hour: i64| 1_764_547_200 + hour * 3600; // 2025-12-01T00:00Z
         let closed = [
             reads::Closed {

@@ -320,7 +320,7 @@ pub async fn list(
             by_kind!(*kind, D => summaries_of::<D>(db, account_id, range).await);
         all.extend(found?);
     }
-    all.sort_by(|a, b| (b.doc_date, b.id).cmp(&(a.doc_date, a.id)));
+    all.sort_by_key(|d| std::cmp::Reverse((d.doc_date, d.id)));
     Ok(all)
 }
 

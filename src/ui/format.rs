@@ -2,6 +2,8 @@
 //! grouped thousands, quantities with up to three decimals, instants in the account's zone.
 //! Integer arithmetic only: an amount is its count of hundredths.
 
+use std::fmt::Write;
+
 use jiff::tz::TimeZone;
 
 use super::i18n::Lang;
@@ -25,7 +27,7 @@ fn grouped(mut n: u64, lang: Lang) -> String {
     let mut out = groups.pop().unwrap_or(0).to_string();
     for g in groups.iter().rev() {
         out.push(sep);
-        out.push_str(&format!("{g:03}"));
+        let _ = write!(out, "{g:03}");
     }
     out
 }

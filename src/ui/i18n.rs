@@ -195,9 +195,15 @@ mod tests {
     fn language_comes_from_the_cookie_then_the_browser_then_russian() {
         let mut headers = HeaderMap::new();
         assert_eq!(Lang::of(&headers), Lang::Ru);
-        headers.insert(header::ACCEPT_LANGUAGE, "en-US,en;q=0.9".parse().unwrap());
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            "en-US,en;q=0.9".parse().expect("test value"),
+        );
         assert_eq!(Lang::of(&headers), Lang::En);
-        headers.insert(header::COOKIE, "a=b; caffesta_lang=ru".parse().unwrap());
+        headers.insert(
+            header::COOKIE,
+            "a=b; caffesta_lang=ru".parse().expect("test value"),
+        );
         assert_eq!(Lang::of(&headers), Lang::Ru);
         assert_eq!(Lang::Ru.t(Text::Wire), "Провести");
     }

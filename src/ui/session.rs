@@ -192,7 +192,9 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(
             header::COOKIE,
-            "a=1; caffesta_session=abc; b=2".parse().unwrap(),
+            "a=1; caffesta_session=abc; b=2"
+                .parse()
+                .expect("test value"),
         );
         assert_eq!(cookie(&headers, COOKIE), Some("abc"));
         assert_eq!(cookie(&headers, "c"), None);

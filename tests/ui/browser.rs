@@ -1,4 +1,4 @@
-//! A real Chromium driven over WebDriver (Debian's `chromium` and `chromedriver`, found by
+//! A real Chromium driven over `WebDriver` (Debian's `chromium` and `chromedriver`, found by
 //! `build.rs`): one driver and browser per test, at most one at a time (two cores), each
 //! page it is shown saved as a screenshot under `target/tmp/ui-screenshots/`.
 

@@ -131,13 +131,20 @@ async fn an_owner_signs_in_sees_every_page_and_signs_out() {
     server.stop().await;
 }
 
+/// A kind of document, the fields of its form as filled in, and the balance once wired.
+type Filled = (
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static str,
+);
+
 async fn each_kind_of_document_is_wired_and_unwired_from_its_page() {
     let server = TestServer::start(Backend::Sqlite).await;
     let demo = server.demo().await;
     stock_beans(&server, &demo).await;
     let (login, password) = user(&server, &demo, Role::Accountant).await;
     // each kind's form as a person fills it in, and Beans' balance in storage 1 once wired
-    let kinds: [(&str, &[(&str, &str)], &str); 5] = [
+    let kinds: [Filled; 5] = [
         (
             "invoice",
             &[

@@ -38,11 +38,10 @@ pub fn link(lang: Lang, doc_type: &str, id: i64, number: Option<&str>) -> Markup
         Some(n) if !n.is_empty() => format!("{} № {n}", kind_name(lang, kind)),
         _ => format!("{} #{id}", kind_name(lang, kind)),
     };
-    match document_view::kind(doc_type) {
-        Ok(kind) => {
-            html! { a href={ "/admin/documents/" (kind.as_str()) "/" (id) } { (label(kind)) } }
-        }
-        Err(_) => html! { (doc_type) " #" (id) },
+    if let Ok(kind) = document_view::kind(doc_type) {
+        html! { a href={ "/admin/documents/" (kind.as_str()) "/" (id) } { (label(kind)) } }
+    } else {
+        html! { (doc_type) " #" (id) }
     }
 }
 

@@ -122,9 +122,14 @@ pub async fn form(
     Ok(layout::page(&user, Section::Documents, &title, &body))
 }
 
+/// A document form's fields by name (the line fields are numbered: `p0`, `q0`, …).
+#[derive(serde::Deserialize)]
+#[serde(transparent)]
+pub struct Fields(HashMap<String, String>);
+
 /// A form's field, trimmed; `None` when empty.
-fn field<'f>(form: &'f HashMap<String, String>, name: &str) -> Option<&'f str> {
-    form.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+fn field<'f>(form: &'f Fields, name: &str) -> Option<&'f str> {
+    form.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
 /// A number as the API takes it: the text itself (decimals are exact there).
@@ -133,7 +138,7 @@ fn number(text: &str) -> Value {
 }
 
 /// The API body a kind's form describes.
-fn body(kind: DocKind, form: &HashMap<String, String>, user: &Signed) -> Result<Value, UiError> {
+fn body(kind: DocKind, form: &Fields, user: &Signed) -> Result<Value, UiError> {
     let mut doc = Map::new();
     if let Some(date) = field(form, "date") {
         let instant = time::parse_instant(date, &user.timezone)
@@ -203,7 +208,7 @@ fn body(kind: DocKind, form: &HashMap<String, String>, user: &Signed) -> Result<
 pub async fn create(
     State(state): State<AppState>,
     Path(kind): Path<String>,
-    Posted { signed: user, form }: Posted<HashMap<String, String>>,
+    Posted { signed: user, form }: Posted<Fields>,
 ) -> Result<Response, UiError> {
     user.may_change(Area::Documents)?;
     let kind = document_view::kind(&kind)?;

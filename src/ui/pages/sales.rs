@@ -17,7 +17,7 @@ use crate::ui::query::{self, Params};
 use crate::ui::session::Signed;
 
 fn sum(values: impl Iterator<Item = Money>) -> Money {
-    Money::from_units(values.map(|m| m.units()).sum())
+    Money::from_units(values.map(Money::units).sum())
 }
 
 pub async fn day(
