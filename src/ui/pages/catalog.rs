@@ -28,13 +28,7 @@ pub async fn products(
     params: Params,
 ) -> Result<Markup, UiError> {
     let lang = user.lang;
-    let shops = catalog_view::shops(&state.db, user.account_id).await?;
-    let shop = query::chosen(
-        params.int("shop")?,
-        shops.first().map(|s| s.id),
-        ShopId::new,
-        "shop",
-    )?;
+    let (shops, shop) = super::shop_of(&state, &user, &params).await?;
     let search = params.text("q").unwrap_or("");
     let found = catalog_view::products(&state.db, user.account_id, shop, search).await?;
     let page = usize::try_from(params.int("page")?.unwrap_or(0).max(0)).unwrap_or(0);
@@ -48,9 +42,7 @@ pub async fn products(
     };
     let body = html! {
         form.filters method="get" action="/admin/catalog" {
-            label { (lang.t(Text::Shop))
-                select name="shop" { @for s in &shops { option value=(s.id) selected[s.id == shop] { (s.name) } } }
-            }
+            (super::shop_select(&user, &shops, shop))
             label { (lang.t(Text::Search)) input type="search" name="q" value=(search); }
             button type="submit" { (lang.t(Text::Show)) }
         }

@@ -1,4 +1,5 @@
-//! The UI's pages, one module per part of the back office.
+//! The UI's pages, one module per part of the back office, and what several of them share:
+//! the shop a page is about, with its picker.
 
 pub mod catalog;
 pub mod dashboard;
@@ -8,3 +9,35 @@ pub mod sales;
 pub mod settings;
 pub mod sign_in;
 pub mod stock;
+
+use maud::{html, Markup};
+
+use super::error::UiError;
+use super::i18n::Text;
+use super::query::{self, Params};
+use super::session::Signed;
+use crate::api::AppState;
+use crate::db::catalog_list::ShopRow;
+use crate::domain::ids::ShopId;
+use crate::service::catalog_view;
+
+/// The account's shops and the one a page is about (`?shop=`, else the first).
+async fn shop_of(
+    state: &AppState,
+    user: &Signed,
+    params: &Params,
+) -> Result<(Vec<ShopRow>, ShopId), UiError> {
+    let shops = catalog_view::shops(&state.db, user.account_id).await?;
+    let first = shops.first().map(|s| s.id);
+    let shop = query::chosen(params.int("shop")?, first, ShopId::new, "shop")?;
+    Ok((shops, shop))
+}
+
+/// The shop picker of a filter form.
+fn shop_select(user: &Signed, shops: &[ShopRow], current: ShopId) -> Markup {
+    html! {
+        label { (user.lang.t(Text::Shop))
+            select name="shop" { @for s in shops { option value=(s.id) selected[s.id == current] { (s.name) } } }
+        }
+    }
+}

@@ -6,14 +6,13 @@ use maud::{html, Markup};
 
 use crate::api::AppState;
 use crate::domain::decimal::Money;
-use crate::domain::ids::ShopId;
 use crate::domain::time;
-use crate::service::{catalog_view, sales_view};
+use crate::service::sales_view;
 use crate::ui::error::UiError;
 use crate::ui::format;
 use crate::ui::i18n::Text;
 use crate::ui::layout::{self, Section};
-use crate::ui::query::{self, Params};
+use crate::ui::query::Params;
 use crate::ui::session::Signed;
 
 fn sum(values: impl Iterator<Item = Money>) -> Money {
@@ -26,13 +25,7 @@ pub async fn day(
     params: Params,
 ) -> Result<Markup, UiError> {
     let lang = user.lang;
-    let shops = catalog_view::shops(&state.db, user.account_id).await?;
-    let shop = query::chosen(
-        params.int("shop")?,
-        shops.first().map(|s| s.id),
-        ShopId::new,
-        "shop",
-    )?;
+    let (shops, shop) = super::shop_of(&state, &user, &params).await?;
     let day = match params.day("day")? {
         Some(day) => day,
         None => time::day_of(time::now_unix(), &user.timezone),
@@ -41,9 +34,7 @@ pub async fn day(
     let orders = sales_view::orders(&state.db, user.account_id, shop).await?;
     let body = html! {
         form.filters method="get" action="/admin/sales" {
-            label { (lang.t(Text::Shop))
-                select name="shop" { @for s in &shops { option value=(s.id) selected[s.id == shop] { (s.name) } } }
-            }
+            (super::shop_select(&user, &shops, shop))
             label { (lang.t(Text::Date)) input type="date" name="day" value=(day); }
             button type="submit" { (lang.t(Text::Show)) }
         }

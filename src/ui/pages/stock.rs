@@ -39,6 +39,47 @@ fn storage_select(lang: Lang, storages: &[StorageRow], current: StorageId) -> Ma
     }
 }
 
+/// What a stock page is asked about: the storage (with the account's storages for the
+/// picker) and a period of calendar days (default: this month).
+struct Asked {
+    storages: Vec<StorageRow>,
+    storage: StorageId,
+    from: String,
+    to: String,
+    range: (i64, i64),
+}
+
+impl Asked {
+    async fn of(state: &AppState, user: &Signed, params: &Params) -> Result<Asked, UiError> {
+        let storages = stock_report::storages(&state.db, user.account_id).await?;
+        let storage = chosen(&storages, params.int("storage")?)?;
+        let (first, today) = this_month(&user.timezone);
+        let from = params.day("from")?.unwrap_or(first);
+        let to = params.day("to")?.unwrap_or(today);
+        let range = day_range(&from, &to, &user.timezone)?;
+        Ok(Asked {
+            storages,
+            storage,
+            from,
+            to,
+            range,
+        })
+    }
+
+    /// The filter form: storage, the period, and `hidden` fields kept as they are.
+    fn form(&self, lang: Lang, action: &str, hidden: &[(&str, String)]) -> Markup {
+        html! {
+            form.filters method="get" action=(action) {
+                (storage_select(lang, &self.storages, self.storage))
+                @for (name, value) in hidden { input type="hidden" name=(name) value=(value); }
+                label { (lang.t(Text::From)) input type="date" name="from" value=(self.from); }
+                label { (lang.t(Text::To)) input type="date" name="to" value=(self.to); }
+                button type="submit" { (lang.t(Text::Show)) }
+            }
+        }
+    }
+}
+
 pub async fn balances(
     State(state): State<AppState>,
     user: Signed,
@@ -125,20 +166,12 @@ pub async fn report(
     params: Params,
 ) -> Result<Markup, UiError> {
     let lang = user.lang;
-    let storages = stock_report::storages(&state.db, user.account_id).await?;
-    let storage = chosen(&storages, params.int("storage")?)?;
-    let (first, today) = this_month(&user.timezone);
-    let from = params.day("from")?.unwrap_or(first);
-    let to = params.day("to")?.unwrap_or(today);
-    let range = day_range(&from, &to, &user.timezone)?;
-    let lines = stock_report::movements(&state.db, user.account_id, storage, range, None).await?;
+    let asked = Asked::of(&state, &user, &params).await?;
+    let (storage, from, to) = (asked.storage, &asked.from, &asked.to);
+    let lines =
+        stock_report::movements(&state.db, user.account_id, storage, asked.range, None).await?;
     let body = html! {
-        form.filters method="get" action="/admin/stock/report" {
-            (storage_select(lang, &storages, storage))
-            label { (lang.t(Text::From)) input type="date" name="from" value=(from); }
-            label { (lang.t(Text::To)) input type="date" name="to" value=(to); }
-            button type="submit" { (lang.t(Text::Show)) }
-        }
+        (asked.form(lang, "/admin/stock/report", &[]))
         div.scroll {
             table {
                 thead {
@@ -175,27 +208,17 @@ pub async fn ledger(
     params: Params,
 ) -> Result<Markup, UiError> {
     let lang = user.lang;
-    let storages = stock_report::storages(&state.db, user.account_id).await?;
-    let storage = chosen(&storages, params.int("storage")?)?;
+    let asked = Asked::of(&state, &user, &params).await?;
+    let (storage, from) = (asked.storage, &asked.from);
     let product = params
         .int("product")?
         .map(ProductId::new)
         .ok_or_else(|| UiError::Invalid("product: which product's ledger?".into()))?;
-    let (first, today) = this_month(&user.timezone);
-    let from = params.day("from")?.unwrap_or(first);
-    let to = params.day("to")?.unwrap_or(today);
-    let range = day_range(&from, &to, &user.timezone)?;
     let ledger =
-        stock_report::product_ledger_of(&state.db, user.account_id, storage, product, range)
+        stock_report::product_ledger_of(&state.db, user.account_id, storage, product, asked.range)
             .await?;
     let body = html! {
-        form.filters method="get" action="/admin/stock/ledger" {
-            (storage_select(lang, &storages, storage))
-            input type="hidden" name="product" value=(product);
-            label { (lang.t(Text::From)) input type="date" name="from" value=(from); }
-            label { (lang.t(Text::To)) input type="date" name="to" value=(to); }
-            button type="submit" { (lang.t(Text::Show)) }
-        }
+        (asked.form(lang, "/admin/stock/ledger", &[("product", product.to_string())]))
         table {
             thead { tr {
                 th { (lang.t(Text::Date)) } th { (lang.t(Text::Kind)) }
