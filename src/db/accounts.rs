@@ -82,6 +82,36 @@ pub async fn lock(q: &mut impl Query, account_id: AccountId) -> Result<Lock, DbE
     .await
 }
 
+/// A live shop's default storage, with what the ledger needs of its account, in one
+/// statement: a sale needs both, and each statement a till's receipt runs is measurable.
+pub async fn shop_storage_and_lock(
+    q: &mut impl Query,
+    account_id: AccountId,
+    shop_id: crate::domain::ids::ShopId,
+) -> Result<Option<(crate::domain::ids::StorageId, Lock)>, DbError> {
+    struct Found {
+        storage_id: crate::domain::ids::StorageId,
+        lock: Lock,
+    }
+    impl super::FromRow for Found {
+        fn from_row(r: &super::Row) -> Result<Self, DbError> {
+            Ok(Found {
+                storage_id: r.get("storage_id")?,
+                lock: Lock::from_row(r)?,
+            })
+        }
+    }
+    let found: Option<Found> = q
+        .optional(
+            "SELECT s.storage_id, a.timezone, a.lock_date, a.counted_through FROM shops s \
+             JOIN accounts a ON a.id = s.account_id \
+             WHERE s.account_id = :account_id AND s.id = :shop_id AND s.deleted = 0",
+            params! { account_id, shop_id },
+        )
+        .await?;
+    Ok(found.map(|f| (f.storage_id, f.lock)))
+}
+
 /// Notes that a full stocktaking dated `doc_date` is wired (the mark only moves forward).
 pub async fn note_full_count(
     tx: &mut Tx,

@@ -239,3 +239,13 @@ pub async fn card(
     )
     .await
 }
+
+/// The account's live clients as the back office lists them, by name.
+pub async fn cards(q: &mut impl Query, account_id: AccountId) -> Result<Vec<ClientCard>, DbError> {
+    q.all(
+        "SELECT uuid, name, last_name, phone, card_number, bonus_balance, pay_balance FROM clients \
+         WHERE account_id = :account_id AND deleted_at IS NULL ORDER BY name, last_name, uuid",
+        params! { account_id },
+    )
+    .await
+}

@@ -2,6 +2,7 @@
 //! their cost and margin, one receipt's lines and payments, and the delivery orders waiting
 //! at a shop in each status of their flow.
 
+use crate::db::clients::{self, ClientCard};
 use crate::db::sales::{self, Details, ReceiptRow};
 use crate::db::Db;
 use crate::domain::decimal::Money;
@@ -87,4 +88,23 @@ pub async fn orders(
         all.extend(sales::orders(db, account_id, shop_id, status).await?);
     }
     Ok(all)
+}
+
+/// The live clients whose name, phone or card contains `search` (any case), by name.
+pub async fn clients(
+    db: &Db,
+    account_id: AccountId,
+    search: &str,
+) -> ServiceResult<Vec<ClientCard>> {
+    let all = clients::cards(&mut db.read().await, account_id).await?;
+    let search = search.trim().to_lowercase();
+    Ok(all
+        .into_iter()
+        .filter(|c| {
+            search.is_empty()
+                || [&c.name, &c.last_name, &c.phone, &c.card_number]
+                    .iter()
+                    .any(|field| field.to_lowercase().contains(&search))
+        })
+        .collect())
 }

@@ -7,7 +7,6 @@ use std::collections::{HashMap, HashSet};
 
 use crate::db::accounts;
 use crate::db::catalog;
-use crate::db::objects;
 use crate::db::products;
 use crate::db::stock::{self, NewMovement, Posting, Source};
 use crate::db::tech_maps;
@@ -54,13 +53,12 @@ pub async fn post(
             format!("unknown product_id {}", line.product_id),
         ));
     }
-    let lock = accounts::lock(tx, account_id).await?;
+    let (default, lock) = accounts::shop_storage_and_lock(tx, account_id, shop_id)
+        .await?
+        .ok_or_else(|| ServiceError::Conflict(format!("shop {shop_id} no longer exists")))?;
     let doc_date = after_lock(&lock, doc_date)?;
     let sold: Vec<ProductId> = lines.iter().map(|l| l.product_id).collect();
     let chosen = catalog::sale_storages(tx, account_id, shop_id, &sold).await?;
-    let default = objects::shop_storage(tx, account_id, shop_id)
-        .await?
-        .ok_or_else(|| ServiceError::Conflict(format!("shop {shop_id} no longer exists")))?;
     // what each line takes
     let mut takes: Vec<Take> = Vec::new();
     for line in lines {

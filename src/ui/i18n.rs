@@ -185,6 +185,18 @@ texts! {
     TimeZone => ("Time zone", "Часовой пояс"),
     StockModule => ("Stock module", "Складской учёт"),
     LockDate => ("Lock date", "Дата запрета"),
+    Clients => ("Clients", "Клиенты"),
+    Name => ("Name", "Имя"),
+    Phone => ("Phone", "Телефон"),
+    Card => ("Card", "Карта"),
+    Bonus => ("Bonus", "Бонусы"),
+    Spend => ("Spend", "Покупки"),
+    Save => ("Save", "Сохранить"),
+    On => ("on", "вкл."),
+    Off => ("off", "выкл."),
+    Storages => ("Storages", "Склады"),
+    Shops => ("Shops", "Заведения"),
+    Employees => ("Employees", "Сотрудники"),
 }
 
 #[cfg(test)]

@@ -52,7 +52,14 @@ pub fn router() -> Router<AppState> {
         .route("/admin/catalog/tech-map/{id}", get(catalog::tech_map))
         .route("/admin/sales", get(sales::day))
         .route("/admin/sales/receipts/{uuid}", get(sales::receipt))
-        .route("/admin/settings", get(settings::account))
+        .route("/admin/sales/clients", get(sales::clients))
+        .route(
+            "/admin/settings",
+            get(settings::account).post(settings::save_account),
+        )
+        .route("/admin/settings/storages", post(settings::create_storage))
+        .route("/admin/settings/shops", post(settings::create_shop))
+        .route("/admin/settings/employees", post(settings::create_employee))
         .route(
             "/admin/settings/keys",
             get(settings::keys).post(settings::create_key),

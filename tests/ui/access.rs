@@ -15,6 +15,7 @@ backend_tests!(
     a_form_without_this_sessions_token_changes_nothing,
     a_session_opens_nothing_on_another_accounts_host,
     disabling_a_user_ends_its_sessions,
+    settings_are_changed_by_a_manager_and_not_by_an_accountant,
 );
 
 /// A not-wired supplier invoice in the demo account; its id.
@@ -268,4 +269,70 @@ async fn disabling_a_user_ends_its_sessions(backend: Backend) {
     let (page, _) = Ui::sign_in(&server, "demo", "clerk", "clerk-password").await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     server.stop().await;
+}
+
+async fn settings_are_changed_by_a_manager_and_not_by_an_accountant(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let admin = server.admin(&demo).await;
+    let before = settings(&server, &admin).await;
+    let form = [
+        ("timezone", "Europe/Warsaw"),
+        ("stock_module", "on"),
+        ("lock_date", "2025-12-31"),
+    ];
+    let (login, password) = user(&server, &demo, Role::Accountant).await;
+    let (_, accountant) = Ui::sign_in(&server, "demo", &login, &password).await;
+    let page = accountant.get("/admin/settings").await;
+    assert!(
+        !page.body.contains(">Save<"),
+        "an accountant is offered no button"
+    );
+    assert_eq!(
+        accountant.post("/admin/settings", &form).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let storages = int(&server.db, "SELECT COUNT(*) AS value FROM storages").await;
+    let refused = accountant
+        .post("/admin/settings/storages", &[("name", "Бар")])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(settings(&server, &admin).await, before, "nothing changed");
+
+    let (login, password) = user(&server, &demo, Role::Manager).await;
+    let (_, manager) = Ui::sign_in(&server, "demo", &login, &password).await;
+    assert_eq!(
+        manager.post("/admin/settings", &form).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let after = settings(&server, &admin).await;
+    assert_eq!(after["timezone"], "Europe/Warsaw");
+    assert_eq!(after["lock_date"], "2025-12-31");
+    let bad = manager
+        .post("/admin/settings", &[("timezone", "Mars/Olympus")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("timezone"), "{}", bad.body);
+    assert_eq!(
+        settings(&server, &admin).await,
+        after,
+        "a refused form changes nothing"
+    );
+    let made = manager
+        .post("/admin/settings/storages", &[("name", "Бар")])
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    assert_eq!(
+        int(&server.db, "SELECT COUNT(*) AS value FROM storages").await,
+        storages + 1
+    );
+    assert!(manager.get("/admin/settings").await.body.contains("Бар"));
+    server.stop().await;
+}
+
+/// The account's settings as the admin API shows them.
+async fn settings(server: &TestServer, admin: &TestAccount) -> Value {
+    let (status, body) = server.get(admin, "/admin/v1/settings").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["data"].clone()
 }

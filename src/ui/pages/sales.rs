@@ -33,6 +33,7 @@ pub async fn day(
     let receipts = sales_view::day(&state.db, user.account_id, shop, &day).await?;
     let orders = sales_view::orders(&state.db, user.account_id, shop).await?;
     let body = html! {
+        p.filters { a href="/admin/sales/clients" { (lang.t(Text::Clients)) } }
         form.filters method="get" action="/admin/sales" {
             (super::shop_select(&user, &shops, shop))
             label { (lang.t(Text::Date)) input type="date" name="day" value=(day); }
@@ -114,4 +115,35 @@ pub async fn receipt(
     };
     let title = format!("{} #{}", lang.t(Text::Receipts), r.row.id);
     Ok(layout::page(&user, Section::Sales, &title, &body))
+}
+
+pub async fn clients(
+    State(state): State<AppState>,
+    user: Signed,
+    params: Params,
+) -> Result<Markup, UiError> {
+    let lang = user.lang;
+    let search = params.text("q").unwrap_or("");
+    let found = sales_view::clients(&state.db, user.account_id, search).await?;
+    let body = html! {
+        form.filters method="get" action="/admin/sales/clients" {
+            label { (lang.t(Text::Search)) input type="search" name="q" value=(search); }
+            button type="submit" { (lang.t(Text::Show)) }
+        }
+        p.muted { (found.len()) " · " (lang.t(Text::Clients)) }
+        div.scroll { table {
+            thead { tr { th { (lang.t(Text::Name)) } th { (lang.t(Text::Phone)) } th { (lang.t(Text::Card)) }
+                th.num { (lang.t(Text::Bonus)) } th.num { (lang.t(Text::Spend)) } } }
+            tbody { @for c in found.iter().take(200) { tr {
+                td { (c.name) " " (c.last_name) } td { (c.phone) } td { (c.card_number) }
+                td.num { (format::money(c.bonus_balance, lang)) } td.num { (format::money(c.pay_balance, lang)) }
+            } } }
+        } }
+    };
+    Ok(layout::page(
+        &user,
+        Section::Sales,
+        lang.t(Text::Clients),
+        &body,
+    ))
 }

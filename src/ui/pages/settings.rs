@@ -8,10 +8,10 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 
 use crate::api::AppState;
-use crate::domain::ids::{DeliveryId, KeyId, ShopId, UserId, WebhookId};
+use crate::domain::ids::{DeliveryId, KeyId, ShopId, StorageId, UserId, WebhookId};
 use crate::domain::key::Scope;
 use crate::domain::user::{Area, Role};
-use crate::service::{admin, users, webhooks};
+use crate::service::{admin, catalog_view, employees, stock_report, users, webhooks};
 use crate::ui::error::UiError;
 use crate::ui::format;
 use crate::ui::i18n::{Lang, Text};
@@ -35,14 +35,48 @@ fn tabs(user: &Signed) -> Markup {
 pub async fn account(State(state): State<AppState>, user: Signed) -> Result<Markup, UiError> {
     let lang = user.lang;
     let settings = admin::settings(&state.db, user.account_id).await?;
+    let storages = stock_report::storages(&state.db, user.account_id).await?;
+    let shops = catalog_view::shops(&state.db, user.account_id).await?;
+    let staff = employees::list(&state.db, user.account_id).await?;
+    let may = user.role.may_change(Area::Settings);
     let body = html! {
         (tabs(&user))
-        div.card { dl {
-            dt { (lang.t(Text::Account)) } dd { (user.account_name) }
-            dt { (lang.t(Text::TimeZone)) } dd { (settings.timezone) }
-            dt { (lang.t(Text::StockModule)) } dd { (if settings.stock_module { "on" } else { "off" }) }
-            dt { (lang.t(Text::LockDate)) } dd { (settings.lock_date.as_deref().unwrap_or("—")) }
-        } }
+        form.filters method="post" action="/admin/settings" {
+            (layout::csrf(&user))
+            label { (lang.t(Text::Account)) input value=(user.account_name) disabled; }
+            label { (lang.t(Text::TimeZone)) input name="timezone" value=(settings.timezone) disabled[!may]; }
+            label { (lang.t(Text::StockModule))
+                select name="stock_module" disabled[!may] {
+                    option value="on" selected[settings.stock_module] { (lang.t(Text::On)) }
+                    option value="off" selected[!settings.stock_module] { (lang.t(Text::Off)) }
+                }
+            }
+            label { (lang.t(Text::LockDate)) input type="date" name="lock_date" value=(settings.lock_date.as_deref().unwrap_or("")) disabled[!may]; }
+            @if may { button type="submit" { (lang.t(Text::Save)) } }
+        }
+        div.grid2 {
+            section {
+                h2 { (lang.t(Text::Storages)) }
+                table { tbody { @for s in &storages { tr { td { (s.id) } td { (s.name) } } } } }
+                @if may { (create_form(&user, "/admin/settings/storages", &html! {
+                    label { (lang.t(Text::Name)) input name="name" required; }
+                })) }
+                h2 { (lang.t(Text::Employees)) }
+                table { tbody { @for e in &staff { tr { td { (e.id) } td { (e.name) } td { (e.role.as_str()) } } } } }
+                @if may { (create_form(&user, "/admin/settings/employees", &html! {
+                    label { (lang.t(Text::Name)) input name="name" required; }
+                    label { (lang.t(Text::Role)) select name="role" { @for r in ["cashier", "waiter", "manager"] { option { (r) } } } }
+                })) }
+            }
+            section {
+                h2 { (lang.t(Text::Shops)) }
+                table { tbody { @for s in &shops { tr { td { (s.id) } td { (s.name) } td { "→ " (s.storage_id) } } } } }
+                @if may { (create_form(&user, "/admin/settings/shops", &html! {
+                    label { (lang.t(Text::Name)) input name="name" required; }
+                    label { (lang.t(Text::Storage)) select name="storage" { @for s in &storages { option value=(s.id) { (s.name) } } } }
+                })) }
+            }
+        }
     };
     Ok(layout::page(
         &user,
@@ -50,6 +84,93 @@ pub async fn account(State(state): State<AppState>, user: Signed) -> Result<Mark
         lang.t(Text::Settings),
         &body,
     ))
+}
+
+/// A small form that creates something: its fields and a button.
+fn create_form(user: &Signed, action: &str, fields: &Markup) -> Markup {
+    html! {
+        form.filters method="post" action=(action) {
+            (layout::csrf(user))
+            (fields)
+            button type="submit" { (user.lang.t(Text::Create)) }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AccountForm {
+    #[serde(default)]
+    timezone: String,
+    #[serde(default)]
+    stock_module: String,
+    #[serde(default)]
+    lock_date: String,
+}
+
+pub async fn save_account(
+    State(state): State<AppState>,
+    Posted { signed: user, form }: Posted<AccountForm>,
+) -> Result<Response, UiError> {
+    user.may_change(Area::Settings)?;
+    let lock = form.lock_date.trim();
+    let change = admin::SettingsChange {
+        timezone: Some(form.timezone.trim()).filter(|t| !t.is_empty()),
+        stock_module: match form.stock_module.as_str() {
+            "on" => Some(true),
+            "off" => Some(false),
+            _ => None,
+        },
+        lock_date: Some(Some(lock).filter(|d| !d.is_empty())),
+    };
+    admin::update_settings(&state.db, user.account_id, &change).await?;
+    Ok(Redirect::to("/admin/settings").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct NamedForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    storage: Option<i64>,
+    #[serde(default)]
+    role: Option<String>,
+}
+
+pub async fn create_storage(
+    State(state): State<AppState>,
+    Posted { signed: user, form }: Posted<NamedForm>,
+) -> Result<Response, UiError> {
+    user.may_change(Area::Settings)?;
+    admin::create_storage(&state.db, &user.account_name, &form.name).await?;
+    Ok(Redirect::to("/admin/settings").into_response())
+}
+
+pub async fn create_shop(
+    State(state): State<AppState>,
+    Posted { signed: user, form }: Posted<NamedForm>,
+) -> Result<Response, UiError> {
+    user.may_change(Area::Settings)?;
+    let storage = form
+        .storage
+        .ok_or_else(|| UiError::Invalid("storage: choose the shop's storage".into()))?;
+    admin::create_shop(
+        &state.db,
+        &user.account_name,
+        &form.name,
+        StorageId::new(storage),
+    )
+    .await?;
+    Ok(Redirect::to("/admin/settings").into_response())
+}
+
+pub async fn create_employee(
+    State(state): State<AppState>,
+    Posted { signed: user, form }: Posted<NamedForm>,
+) -> Result<Response, UiError> {
+    user.may_change(Area::Settings)?;
+    let role = form.role.as_deref().unwrap_or("cashier");
+    employees::create(&state.db, user.account_id, &form.name, role).await?;
+    Ok(Redirect::to("/admin/settings").into_response())
 }
 
 fn keys_page(user: &Signed, rows: &[crate::db::keys::KeyRow], created: Option<&str>) -> Markup {
