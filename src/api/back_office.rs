@@ -268,8 +268,9 @@ async fn list_documents(
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ProductsQuery {
-    /// The shop whose prices and stop list are shown.
-    shop: i64,
+    /// The shop whose prices and stop list are shown. Default: the account's first.
+    #[param(example = 1)]
+    shop: Option<i64>,
     /// Only products whose name or code contains this (any case).
     q: Option<String>,
 }
@@ -305,8 +306,14 @@ async fn list_products(
     Query(query): Query<ProductsQuery>,
     Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Envelope<Page<ProductListed>>>> {
-    let shop = ShopId::new(query.shop);
     let shops = catalog_view::shops(&state.db, caller.account_id).await?;
+    let shop = match query.shop {
+        Some(id) => ShopId::new(id),
+        None => shops
+            .first()
+            .map(|s| s.id)
+            .ok_or_else(|| ApiError::NotFound("the account has no shop".into()))?,
+    };
     if !shops.iter().any(|s| s.id == shop) {
         return Err(ApiError::NotFound(format!("no shop with id {shop}")));
     }
