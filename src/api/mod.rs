@@ -23,6 +23,7 @@ pub mod menu_import;
 pub mod meta;
 pub mod metrics;
 pub mod moves;
+pub mod objects;
 pub mod observe;
 pub mod pos;
 pub mod products;
@@ -185,7 +186,8 @@ pub fn router(
             "/admin/v1",
             admin::router()
                 .merge(webhooks::router())
-                .merge(back_office::router()),
+                .merge(back_office::router())
+                .merge(objects::router()),
         )
         .merge(meta::router())
         .merge(metrics::router())

@@ -29,6 +29,8 @@ pub enum Area {
     Catalog,
     /// Storages, shops, taxes, payment types, employees, the account's settings.
     Settings,
+    /// The day's service: delivery orders moved along their flow.
+    Sales,
     /// Users, API keys and webhooks: who and what can reach the account.
     Access,
 }
@@ -129,11 +131,14 @@ mod tests {
     #[test]
     fn each_role_changes_only_its_areas() {
         use Area::*;
-        let all = [Documents, Catalog, Settings, Access];
+        let all = [Documents, Catalog, Settings, Sales, Access];
         let may =
             |role: Role| -> Vec<Area> { all.into_iter().filter(|a| role.may_change(*a)).collect() };
         assert_eq!(may(Role::Owner), all.to_vec());
-        assert_eq!(may(Role::Manager), vec![Documents, Catalog, Settings]);
+        assert_eq!(
+            may(Role::Manager),
+            vec![Documents, Catalog, Settings, Sales]
+        );
         assert_eq!(may(Role::Accountant), vec![Documents]);
         assert!(may(Role::Viewer).is_empty());
         assert!(Role::Owner.may_see(Access));

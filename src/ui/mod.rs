@@ -54,6 +54,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/sales/receipts/{uuid}", get(sales::receipt))
         .route("/admin/sales/clients", get(sales::clients))
         .route(
+            "/admin/sales/orders/{uuid}/status",
+            post(sales::order_status),
+        )
+        .route(
             "/admin/settings",
             get(settings::account).post(settings::save_account),
         )

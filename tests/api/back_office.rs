@@ -12,6 +12,7 @@ backend_tests!(
     documents_of_every_kind_are_listed_filtered_and_paged,
     products_are_listed_at_a_shop_searched_and_paged,
     the_dashboard_answers_its_figures,
+    storages_shops_taxes_payment_types_and_menus_are_made_as_the_cli_makes_them,
 );
 
 async fn post(
@@ -190,6 +191,63 @@ async fn the_dashboard_answers_its_figures(backend: Backend) {
     assert_eq!(data["today_figures"]["revenue"], "0.00");
     assert_eq!(data["days"][29]["day"], data["today"]);
     let (status, answer) = server.get(&demo, "/admin/v1/dashboard").await;
+    assert_error(status, &answer, StatusCode::FORBIDDEN);
+    server.stop().await;
+}
+
+async fn storages_shops_taxes_payment_types_and_menus_are_made_as_the_cli_makes_them(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let admin = server.admin(&demo).await;
+    let made = |path: &'static str, body: Value| {
+        let (server, admin) = (&server, &admin);
+        async move {
+            let (status, answer) = post(server, admin, path, &body).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {answer}");
+            answer["data"]["id"].as_i64().expect("id")
+        }
+    };
+    let storage = made("/admin/v1/storages", json!({"name": "Бар"})).await;
+    let shop = made(
+        "/admin/v1/shops",
+        json!({"name": "Бар у окна", "storage_id": storage}),
+    )
+    .await;
+    made("/admin/v1/taxes", json!({"name": "НДС 10%", "rate": "10"})).await;
+    made(
+        "/admin/v1/payment_types",
+        json!({"name": "Сертификат", "kind": "cashless"}),
+    )
+    .await;
+    made("/admin/v1/menus", json!({"name": "Летнее"})).await;
+    let (_, storages) = server.get(&demo, "/a/v1.0/draft/storages").await;
+    assert!(storages.to_string().contains("Бар"), "{storages}");
+    assert!(shop > 0);
+    for (path, body, field) in [
+        ("/admin/v1/storages", json!({"name": ""}), "name"),
+        (
+            "/admin/v1/shops",
+            json!({"name": "X", "storage_id": 999}),
+            "storage",
+        ),
+        (
+            "/admin/v1/taxes",
+            json!({"name": "X", "rate": "120"}),
+            "rate",
+        ),
+        (
+            "/admin/v1/payment_types",
+            json!({"name": "X", "kind": "gold"}),
+            "kind",
+        ),
+    ] {
+        let (status, answer) = post(&server, &admin, path, &body).await;
+        let data = assert_error(status, &answer, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(data["field"], json!(field), "{path}: {answer}");
+    }
+    let (status, answer) = post(&server, &demo, "/admin/v1/storages", &json!({"name": "Y"})).await;
     assert_error(status, &answer, StatusCode::FORBIDDEN);
     server.stop().await;
 }

@@ -16,6 +16,7 @@ backend_tests!(
     a_session_opens_nothing_on_another_accounts_host,
     disabling_a_user_ends_its_sessions,
     settings_are_changed_by_a_manager_and_not_by_an_accountant,
+    a_delivery_order_is_moved_along_its_flow_from_the_sales_page,
 );
 
 /// A not-wired supplier invoice in the demo account; its id.
@@ -335,4 +336,75 @@ async fn settings(server: &TestServer, admin: &TestAccount) -> Value {
     let (status, body) = server.get(admin, "/admin/v1/settings").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["data"].clone()
+}
+
+async fn a_delivery_order_is_moved_along_its_flow_from_the_sales_page(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let product = json!({"ref_code": "tea", "name": "Tea", "measure": "pcs"});
+    let (status, answer) = server.post(&demo, "/a/v1.0/product/", &product).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let id = answer["data"]["id"].as_i64().expect("id");
+    let order = json!({"bill": {"pos_id": 1, "app_id": 1, "delivery_type": 2, "total_sum": 5,
+        "items": [{"count": 1, "price": 5, "total_sum": 5, "product_id": id}],
+        "client": {"name": "Guest", "phone": "+375291112233"}}});
+    let (status, answer) = server.post(&demo, "/a/v1.0/draft/delivery", &order).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (login, password) = user(&server, &demo, Role::Manager).await;
+    let (_, manager) = Ui::sign_in(&server, "demo", &login, &password).await;
+    let mut page = manager.get("/admin/sales?shop=1").await;
+    for _ in 0..100 {
+        if page.body.contains("data-status=\"active\"") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        page = manager.get("/admin/sales?shop=1").await;
+    }
+    let uuid: String = {
+        let at = page
+            .body
+            .find("/admin/sales/orders/")
+            .expect("an order waiting")
+            + "/admin/sales/orders/".len();
+        page.body[at..at + 36].to_owned()
+    };
+    let status_path = format!("/admin/sales/orders/{uuid}/status");
+    let (viewer, viewer_password) = user(&server, &demo, Role::Viewer).await;
+    let (_, reader) = Ui::sign_in(&server, "demo", &viewer, &viewer_password).await;
+    assert!(
+        !reader
+            .get("/admin/sales?shop=1")
+            .await
+            .body
+            .contains(&status_path),
+        "a viewer has no buttons"
+    );
+    let refused = reader
+        .post(&status_path, &[("shop", "1"), ("status", "active")])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let moved = manager
+        .post(&status_path, &[("shop", "1"), ("status", "cooking")])
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let (_, orders) = server
+        .get(
+            &server.terminal(&demo, 1).await,
+            "/a/v1.0/pos/orders?status=cooking",
+        )
+        .await;
+    assert!(
+        orders.to_string().contains(&uuid),
+        "the till sees it cooking: {orders}"
+    );
+    let back = manager
+        .post(&status_path, &[("shop", "1"), ("status", "active")])
+        .await;
+    assert_eq!(
+        back.status,
+        StatusCode::CONFLICT,
+        "no step back: {}",
+        back.body
+    );
+    server.stop().await;
 }

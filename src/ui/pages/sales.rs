@@ -2,18 +2,24 @@
 //! delivery orders waiting; thin views over [`crate::service::sales_view`].
 
 use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
+use serde::Deserialize;
 
 use crate::api::AppState;
 use crate::domain::decimal::Money;
+use crate::domain::ids::ShopId;
+use crate::domain::sales::OrderStatus;
 use crate::domain::time;
+use crate::domain::user::Area;
+use crate::service::sales::{self as selling, Till};
 use crate::service::sales_view;
 use crate::ui::error::UiError;
 use crate::ui::format;
 use crate::ui::i18n::Text;
 use crate::ui::layout::{self, Section};
 use crate::ui::query::Params;
-use crate::ui::session::Signed;
+use crate::ui::session::{Posted, Signed};
 
 fn sum(values: impl Iterator<Item = Money>) -> Money {
     Money::from_units(values.map(Money::units).sum())
@@ -42,10 +48,22 @@ pub async fn day(
         h2 { (lang.t(Text::OrdersWaiting)) }
         @if orders.is_empty() { p.muted { (lang.t(Text::Nothing)) } } @else {
             table {
-                thead { tr { th { "#" } th { (lang.t(Text::Created)) } th { (lang.t(Text::Status)) } th { (lang.t(Text::Comment)) } th.num { (lang.t(Text::Total)) } } }
+                thead { tr { th { "#" } th { (lang.t(Text::Created)) } th { (lang.t(Text::Status)) } th { (lang.t(Text::Comment)) } th.num { (lang.t(Text::Total)) } th {} } }
                 tbody { @for o in &orders { tr {
                     td { (o.id) } td { (format::instant(o.created_at, &user.timezone)) } td { (o.status.as_str()) }
                     td { (o.delivery_address) " " (o.comment) } td.num { (format::money(o.total_sum, lang)) }
+                    td { @if user.role.may_change(Area::Sales) {
+                        @for next in sales_view::WAITING.iter().chain([&OrderStatus::Cancel]).filter(|s| o.status.may_become(**s)) {
+                            form.inline method="post" action={ "/admin/sales/orders/" (o.uuid) "/status" } {
+                                (layout::csrf(&user))
+                                input type="hidden" name="shop" value=(shop);
+                                input type="hidden" name="status" value=(next.as_str());
+                                input type="hidden" name="day" value=(day);
+                                button type="submit" data-status=(next.as_str()) { "→ " (next.as_str()) }
+                            }
+                            " "
+                        }
+                    } }
                 } } }
             }
         }
@@ -146,4 +164,28 @@ pub async fn clients(
         lang.t(Text::Clients),
         &body,
     ))
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    shop: i64,
+    status: String,
+    #[serde(default)]
+    day: String,
+}
+
+/// Moves a delivery order along its flow, as the shop's till would.
+pub async fn order_status(
+    State(state): State<AppState>,
+    Path(uuid): Path<String>,
+    Posted { signed: user, form }: Posted<StatusForm>,
+) -> Result<Response, UiError> {
+    user.may_change(Area::Sales)?;
+    let till = Till {
+        actor: user.actor(),
+        shop_id: ShopId::new(form.shop),
+    };
+    selling::set_order_status(&state.db, &till, &uuid, &form.status).await?;
+    let day = crate::domain::time::parse_day(&form.day).unwrap_or_default();
+    Ok(Redirect::to(&format!("/admin/sales?shop={}&day={day}", form.shop)).into_response())
 }
