@@ -58,36 +58,11 @@ async fn time(client: &Client, path: &str, rounds: usize, target: &str) {
 }
 
 fn main() {
-    let lines = env_or("BENCH_LINES", 5_000_000i64);
-    let days = env_or("BENCH_DAYS", 365i64);
-    let shops = env_or("BENCH_SHOPS", 20i64);
-    let products = env_or("BENCH_PRODUCTS", 2_000i64);
     let rounds = env_or("BENCH_ROUNDS", 15usize);
     let dir = tempfile::tempdir().expect("temp dir");
     let database = support::database(dir.path());
     let started = Instant::now();
-    // BENCH_SEED=0 reuses a database seeded before (BENCH_DATABASE)
-    let seeded = if env_or("BENCH_SEED", 1u8) == 0 {
-        "nothing (BENCH_SEED=0)".to_owned()
-    } else {
-        support::cli(
-            &database,
-            &[
-                "dev",
-                "seed-sales",
-                "--account",
-                "demo",
-                "--days",
-                &days.to_string(),
-                "--shops",
-                &shops.to_string(),
-                "--products",
-                &products.to_string(),
-                "--lines",
-                &lines.to_string(),
-            ],
-        )
-    };
+    let seeded = support::seed_sales(&database);
     println!(
         "caffesta export benchmark: {} — seeded {seeded} in {:.0} s",
         support::backend_name(&database),

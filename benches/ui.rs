@@ -123,32 +123,12 @@ async fn time(owner: &Owner, path: &str, rounds: usize) -> (f64, String) {
 }
 
 fn main() {
-    let lines = env_or("BENCH_LINES", 5_000_000i64);
-    let days = env_or("BENCH_DAYS", 365i64);
-    let shops = env_or("BENCH_SHOPS", 20i64);
-    let products = env_or("BENCH_PRODUCTS", 2_000i64);
     let rounds = env_or("BENCH_ROUNDS", 15usize);
     let dir = tempfile::tempdir().expect("temp dir");
     let database = support::database(dir.path());
     let started = Instant::now();
+    let seeded = support::seed_sales(&database);
     if env_or("BENCH_SEED", 1u8) != 0 {
-        support::cli(
-            &database,
-            &[
-                "dev",
-                "seed-sales",
-                "--account",
-                "demo",
-                "--days",
-                &days.to_string(),
-                "--shops",
-                &shops.to_string(),
-                "--products",
-                &products.to_string(),
-                "--lines",
-                &lines.to_string(),
-            ],
-        );
         support::cli_with_input(
             &database,
             &[
@@ -165,7 +145,7 @@ fn main() {
         );
     }
     println!(
-        "caffesta admin UI benchmark: {} — {lines} lines seeded in {:.0} s",
+        "caffesta admin UI benchmark: {} — seeded {seeded} in {:.0} s",
         support::backend_name(&database),
         started.elapsed().as_secs_f64()
     );

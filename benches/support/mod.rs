@@ -220,3 +220,36 @@ pub async fn catalog(client: &Client) -> Vec<i64> {
     }
     ids
 }
+
+/// Fills `database`'s `demo` account with `dev seed-sales` as `BENCH_LINES`, `BENCH_DAYS`,
+/// `BENCH_SHOPS` and `BENCH_PRODUCTS` say (a year, 20 shops, 2,000 products, 5,000,000 lines),
+/// unless `BENCH_SEED=0` reuses a database seeded before; what it did, for the header line.
+pub fn seed_sales(database: &str) -> String {
+    if env_or("BENCH_SEED", 1u8) == 0 {
+        return "nothing (BENCH_SEED=0)".to_owned();
+    }
+    let number = |name: &str, default: i64| env_or(name, default).to_string();
+    let (days, shops) = (number("BENCH_DAYS", 365), number("BENCH_SHOPS", 20));
+    let (products, lines) = (
+        number("BENCH_PRODUCTS", 2_000),
+        number("BENCH_LINES", 5_000_000),
+    );
+    cli(
+        database,
+        &[
+            "dev",
+            "seed-sales",
+            "--account",
+            "demo",
+            "--days",
+            &days,
+            "--shops",
+            &shops,
+            "--products",
+            &products,
+            "--lines",
+            &lines,
+        ],
+    );
+    format!("{lines} lines")
+}

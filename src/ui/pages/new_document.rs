@@ -59,12 +59,14 @@ pub async fn form(
     let kind = document_view::kind(&kind)?;
     let storages = stock_report::storages(&state.db, user.account_id).await?;
     let products = catalog_view::names(&state.db, user.account_id).await?;
+    // to the second: a minute's start would date the document before what the same minute
+    // already moved (a stocktaking before a delivery it was meant to count)
     let now = time::format_rfc3339(time::now_unix(), &user.timezone);
     let body = html! {
         form.stack method="post" action={ "/admin/documents/new/" (kind.as_str()) } {
             (layout::csrf(&user))
             div.filters {
-                label { (lang.t(Text::Date)) input type="datetime-local" name="date" value=(now.get(..16).unwrap_or("")) required; }
+                label { (lang.t(Text::Date)) input type="datetime-local" name="date" step="1" value=(now.get(..19).unwrap_or("")) required; }
                 @if kind == DocKind::Move {
                     (storage_select(lang, "storage_from", Text::From, &storages))
                     (storage_select(lang, "storage_to", Text::To, &storages))
