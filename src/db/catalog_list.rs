@@ -89,3 +89,25 @@ pub async fn names(q: &mut impl Query, account_id: AccountId) -> Result<Vec<Name
     )
     .await
 }
+
+/// A payment type as the settings list it.
+#[derive(Debug, Clone)]
+pub struct PaymentTypeRow {
+    pub id: crate::domain::ids::PaymentTypeId,
+    pub name: String,
+    pub kind: crate::domain::sales::PaymentKind,
+}
+
+from_row!(PaymentTypeRow { id, name, kind });
+
+/// The account's live payment types, by id.
+pub async fn payment_types(
+    q: &mut impl Query,
+    account_id: AccountId,
+) -> Result<Vec<PaymentTypeRow>, DbError> {
+    q.all(
+        "SELECT id, name, kind FROM payment_types WHERE account_id = :account_id AND deleted = 0 ORDER BY id",
+        params! { account_id },
+    )
+    .await
+}

@@ -20,6 +20,19 @@ pub async fn shops(db: &Db, account_id: AccountId) -> ServiceResult<Vec<ShopRow>
     Ok(catalog_list::shops(&mut db.read().await, account_id).await?)
 }
 
+/// The account's taxes and payment types, for the settings page.
+pub async fn taxes_and_payment_types(
+    db: &Db,
+    account_id: AccountId,
+) -> ServiceResult<(
+    Vec<crate::db::feeds::FeedTax>,
+    Vec<catalog_list::PaymentTypeRow>,
+)> {
+    let taxes = crate::db::feeds::taxes(db, account_id).await?;
+    let payment_types = catalog_list::payment_types(&mut db.read().await, account_id).await?;
+    Ok((taxes, payment_types))
+}
+
 /// The live products' codes and names, by name (the document forms' product picker).
 pub async fn names(db: &Db, account_id: AccountId) -> ServiceResult<Vec<catalog_list::Named>> {
     Ok(catalog_list::names(&mut db.read().await, account_id).await?)

@@ -197,6 +197,9 @@ texts! {
     Storages => ("Storages", "Склады"),
     Shops => ("Shops", "Заведения"),
     Employees => ("Employees", "Сотрудники"),
+    Taxes => ("Taxes", "Налоги"),
+    Rate => ("Rate, %", "Ставка, %"),
+    PaymentTypes => ("Payment types", "Типы оплат"),
 }
 
 #[cfg(test)]

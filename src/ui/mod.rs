@@ -64,6 +64,11 @@ pub fn router() -> Router<AppState> {
         .route("/admin/settings/storages", post(settings::create_storage))
         .route("/admin/settings/shops", post(settings::create_shop))
         .route("/admin/settings/employees", post(settings::create_employee))
+        .route("/admin/settings/taxes", post(settings::create_tax))
+        .route(
+            "/admin/settings/payment-types",
+            post(settings::create_payment_type),
+        )
         .route(
             "/admin/settings/keys",
             get(settings::keys).post(settings::create_key),

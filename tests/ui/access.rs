@@ -328,6 +328,33 @@ async fn settings_are_changed_by_a_manager_and_not_by_an_accountant(backend: Bac
         storages + 1
     );
     assert!(manager.get("/admin/settings").await.body.contains("Бар"));
+    let tax = manager
+        .post(
+            "/admin/settings/taxes",
+            &[("name", "НДС 10%"), ("rate", "10")],
+        )
+        .await;
+    assert_eq!(tax.status, StatusCode::SEE_OTHER, "{}", tax.body);
+    let bad = manager
+        .post("/admin/settings/taxes", &[("name", "X"), ("rate", "120")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let paid = manager
+        .post(
+            "/admin/settings/payment-types",
+            &[("name", "Сертификат"), ("kind", "cashless")],
+        )
+        .await;
+    assert_eq!(paid.status, StatusCode::SEE_OTHER, "{}", paid.body);
+    let page = manager.get("/admin/settings").await.body;
+    assert!(
+        page.contains("НДС 10%") && page.contains("Сертификат"),
+        "{page}"
+    );
+    let refused = accountant
+        .post("/admin/settings/taxes", &[("name", "Y"), ("rate", "5")])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
     server.stop().await;
 }
 

@@ -38,6 +38,8 @@ pub async fn account(State(state): State<AppState>, user: Signed) -> Result<Mark
     let storages = stock_report::storages(&state.db, user.account_id).await?;
     let shops = catalog_view::shops(&state.db, user.account_id).await?;
     let staff = employees::list(&state.db, user.account_id).await?;
+    let (taxes, payment_types) =
+        catalog_view::taxes_and_payment_types(&state.db, user.account_id).await?;
     let may = user.role.may_change(Area::Settings);
     let body = html! {
         (tabs(&user))
@@ -69,6 +71,18 @@ pub async fn account(State(state): State<AppState>, user: Signed) -> Result<Mark
                 })) }
             }
             section {
+                h2 { (lang.t(Text::Taxes)) }
+                table { tbody { @for t in &taxes { tr { td { (t.id) } td { (t.name) } td.num { (t.rate) "%" } } } } }
+                @if may { (create_form(&user, "/admin/settings/taxes", &html! {
+                    label { (lang.t(Text::Name)) input name="name" required; }
+                    label { (lang.t(Text::Rate)) input name="rate" inputmode="decimal" size="6" required; }
+                })) }
+                h2 { (lang.t(Text::PaymentTypes)) }
+                table { tbody { @for p in &payment_types { tr { td { (p.id) } td { (p.name) } td { (p.kind.as_str()) } } } } }
+                @if may { (create_form(&user, "/admin/settings/payment-types", &html! {
+                    label { (lang.t(Text::Name)) input name="name" required; }
+                    label { (lang.t(Text::Kind)) select name="kind" { @for k in ["cash", "card", "cashless", "bonus", "credit"] { option { (k) } } } }
+                })) }
                 h2 { (lang.t(Text::Shops)) }
                 table { tbody { @for s in &shops { tr { td { (s.id) } td { (s.name) } td { "→ " (s.storage_id) } } } } }
                 @if may { (create_form(&user, "/admin/settings/shops", &html! {
@@ -131,6 +145,10 @@ pub struct NamedForm {
     #[serde(default)]
     name: String,
     #[serde(default)]
+    rate: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
     storage: Option<i64>,
     #[serde(default)]
     role: Option<String>,
@@ -160,6 +178,24 @@ pub async fn create_shop(
         StorageId::new(storage),
     )
     .await?;
+    Ok(Redirect::to("/admin/settings").into_response())
+}
+
+pub async fn create_tax(
+    State(state): State<AppState>,
+    Posted { signed: user, form }: Posted<NamedForm>,
+) -> Result<Response, UiError> {
+    user.may_change(Area::Settings)?;
+    admin::create_tax(&state.db, &user.account_name, &form.name, form.rate.trim()).await?;
+    Ok(Redirect::to("/admin/settings").into_response())
+}
+
+pub async fn create_payment_type(
+    State(state): State<AppState>,
+    Posted { signed: user, form }: Posted<NamedForm>,
+) -> Result<Response, UiError> {
+    user.may_change(Area::Settings)?;
+    admin::create_payment_type(&state.db, &user.account_name, &form.name, &form.kind).await?;
     Ok(Redirect::to("/admin/settings").into_response())
 }
 
