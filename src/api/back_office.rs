@@ -232,28 +232,21 @@ async fn list_documents(
             .map_err(|e| ApiError::unprocessable("kind", e.to_string()))?],
         None => document_view::KINDS.to_vec(),
     };
-    let wired = match query.status.as_deref() {
-        None => None,
-        Some("wired") => Some(true),
-        Some("not_wired") => Some(false),
-        Some(other) => {
-            return Err(ApiError::unprocessable(
-                "status",
-                format!("{other:?} is not wired or not_wired"),
-            ))
-        }
-    };
+    let wired = document_view::wired_filter(query.status.as_deref())?;
     let range = day_bounds(
         query.start.as_deref(),
         query.end.as_deref(),
         &caller.timezone,
     )?;
-    let search = query.q.as_deref().unwrap_or("").to_lowercase();
-    let docs: Vec<DocumentOut> = document_view::list(&state.db, caller.account_id, &kinds, range)
+    let filter = document_view::Filter {
+        kinds: &kinds,
+        range,
+        wired,
+        place: query.q.as_deref().unwrap_or(""),
+    };
+    let docs: Vec<DocumentOut> = document_view::list(&state.db, caller.account_id, &filter)
         .await?
         .into_iter()
-        .filter(|d| wired.is_none_or(|w| d.wired == w))
-        .filter(|d| search.is_empty() || d.place.to_lowercase().contains(&search))
         .map(|d| DocumentOut {
             kind: d.kind.as_str(),
             id: d.id,
@@ -306,17 +299,8 @@ async fn list_products(
     Query(query): Query<ProductsQuery>,
     Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Envelope<Page<ProductListed>>>> {
-    let shops = catalog_view::shops(&state.db, caller.account_id).await?;
-    let shop = match query.shop {
-        Some(id) => ShopId::new(id),
-        None => shops
-            .first()
-            .map(|s| s.id)
-            .ok_or_else(|| ApiError::NotFound("the account has no shop".into()))?,
-    };
-    if !shops.iter().any(|s| s.id == shop) {
-        return Err(ApiError::NotFound(format!("no shop with id {shop}")));
-    }
+    let asked = query.shop.map(ShopId::new);
+    let (_, shop) = catalog_view::shop_or_first(&state.db, caller.account_id, asked).await?;
     let search = query.q.as_deref().unwrap_or("");
     let found = catalog_view::products(&state.db, caller.account_id, shop, search).await?;
     let out = found

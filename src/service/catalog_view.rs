@@ -33,6 +33,25 @@ pub async fn taxes_and_payment_types(
     Ok((taxes, payment_types))
 }
 
+/// The account's shops and the one asked for, else the first: 404 when it has none, or not
+/// the one asked for.
+pub async fn shop_or_first(
+    db: &Db,
+    account_id: AccountId,
+    asked: Option<ShopId>,
+) -> ServiceResult<(Vec<ShopRow>, ShopId)> {
+    let shops = shops(db, account_id).await?;
+    let shop = match asked {
+        Some(id) if shops.iter().any(|s| s.id == id) => id,
+        Some(id) => return Err(ServiceError::NotFound(format!("no shop with id {id}"))),
+        None => shops
+            .first()
+            .map(|s| s.id)
+            .ok_or_else(|| ServiceError::NotFound("the account has no shop".into()))?,
+    };
+    Ok((shops, shop))
+}
+
 /// The live products' codes and names, by name (the document forms' product picker).
 pub async fn names(db: &Db, account_id: AccountId) -> ServiceResult<Vec<catalog_list::Named>> {
     Ok(catalog_list::names(&mut db.read().await, account_id).await?)

@@ -307,21 +307,48 @@ async fn summaries_of<D: Viewed>(
     Ok(headers.iter().map(D::summary).collect())
 }
 
-/// The documents of `kinds` dated in `[from, to)`, newest first.
+/// Which documents a list shows: of these kinds, dated in `[from, to)`, wired or not (`None`:
+/// either), at a storage whose name contains `place` (any case; empty: any).
+#[derive(Debug, Clone)]
+pub struct Filter<'a> {
+    pub kinds: &'a [DocKind],
+    pub range: (i64, i64),
+    pub wired: Option<bool>,
+    pub place: &'a str,
+}
+
+/// The documents `filter` lets through, newest first.
 pub async fn list(
     db: &Db,
     account_id: AccountId,
-    kinds: &[DocKind],
-    range: (i64, i64),
+    filter: &Filter<'_>,
 ) -> ServiceResult<Vec<Summary>> {
     let mut all = Vec::new();
-    for kind in kinds {
+    for kind in filter.kinds {
         let found: ServiceResult<Vec<Summary>> =
-            by_kind!(*kind, D => summaries_of::<D>(db, account_id, range).await);
+            by_kind!(*kind, D => summaries_of::<D>(db, account_id, filter.range).await);
         all.extend(found?);
     }
+    let place = filter.place.to_lowercase();
+    all.retain(|d| {
+        filter.wired.is_none_or(|w| d.wired == w)
+            && (place.is_empty() || d.place.to_lowercase().contains(&place))
+    });
     all.sort_by_key(|d| std::cmp::Reverse((d.doc_date, d.id)));
     Ok(all)
+}
+
+/// A list's status filter: `wired`, `not_wired`, or nothing for either.
+pub fn wired_filter(status: Option<&str>) -> ServiceResult<Option<bool>> {
+    match status {
+        None => Ok(None),
+        Some("wired") => Ok(Some(true)),
+        Some("not_wired") => Ok(Some(false)),
+        Some(other) => Err(ServiceError::invalid(
+            "status",
+            format!("{other:?} is not wired or not_wired"),
+        )),
+    }
 }
 
 async fn view_of<D: Viewed>(db: &Db, account_id: AccountId, id: D) -> ServiceResult<View> {

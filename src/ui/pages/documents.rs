@@ -63,22 +63,17 @@ pub async fn list(
         Some(word) => vec![document_view::kind(word)?],
         None => KINDS.to_vec(),
     };
-    let wired = match params.text("status") {
-        Some("wired") => Some(true),
-        Some("not_wired") => Some(false),
-        _ => None,
-    };
+    let wired = document_view::wired_filter(params.text("status"))?;
     let (first, today) = crate::ui::query::this_month(&user.timezone);
     let from = params.day("from")?.unwrap_or(first);
     let to = params.day("to")?.unwrap_or(today);
-    let range = day_range(&from, &to, &user.timezone)?;
-    let place = params.text("storage").unwrap_or("").to_lowercase();
-    let docs: Vec<Summary> = document_view::list(&state.db, user.account_id, &kinds, range)
-        .await?
-        .into_iter()
-        .filter(|d| wired.is_none_or(|w| d.wired == w))
-        .filter(|d| place.is_empty() || d.place.to_lowercase().contains(&place))
-        .collect();
+    let filter = document_view::Filter {
+        kinds: &kinds,
+        range: day_range(&from, &to, &user.timezone)?,
+        wired,
+        place: params.text("storage").unwrap_or(""),
+    };
+    let docs: Vec<Summary> = document_view::list(&state.db, user.account_id, &filter).await?;
     let chosen_kind = params.text("kind").unwrap_or("");
     let body = html! {
         @if user.role.may_change(Area::Documents) {

@@ -14,7 +14,7 @@ use maud::{html, Markup};
 
 use super::error::UiError;
 use super::i18n::Text;
-use super::query::{self, Params};
+use super::query::Params;
 use super::session::Signed;
 use crate::api::AppState;
 use crate::db::catalog_list::ShopRow;
@@ -27,9 +27,8 @@ async fn shop_of(
     user: &Signed,
     params: &Params,
 ) -> Result<(Vec<ShopRow>, ShopId), UiError> {
-    let shops = catalog_view::shops(&state.db, user.account_id).await?;
-    let first = shops.first().map(|s| s.id);
-    let shop = query::chosen(params.int("shop")?, first, ShopId::new, "shop")?;
+    let asked = params.int("shop")?.map(ShopId::new);
+    let (shops, shop) = catalog_view::shop_or_first(&state.db, user.account_id, asked).await?;
     Ok((shops, shop))
 }
 
