@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::{DatabaseUrl, HttpConfig, ServeConfig};
 use crate::db::products::Key;
-use crate::db::Db;
+use crate::db::{Db, Durability};
 use crate::domain::ids::{DiscountGroupId, KeyId, ModifierGroupId, ShopId, StorageId};
 use crate::domain::time;
 use crate::service::admin::{self, KeySpec};
@@ -159,6 +159,11 @@ struct ServeArgs {
     /// `off`: record webhook events but leave sending them to other servers on the database.
     #[arg(long, env = "CAFFESTA_WEBHOOK_SENDER", default_value = "on", value_parser = ["on", "off"])]
     webhook_sender: String,
+    /// What an answered write survives. `normal`: a crash of this server at any instant; a
+    /// power cut may lose the last moment's writes (never consistency). `full`: a power cut
+    /// too, at the cost of a disk sync per commit (one per group of concurrent writes).
+    #[arg(long, env = "CAFFESTA_DURABILITY", default_value = "normal", value_parser = ["normal", "full"])]
+    durability: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -898,6 +903,10 @@ async fn serve(database: DatabaseUrl, args: ServeArgs) -> anyhow::Result<()> {
     let config = ServeConfig {
         listen: args.listen,
         database,
+        durability: match args.durability.as_str() {
+            "full" => Durability::Full,
+            _ => Durability::Normal,
+        },
         http,
     };
     tracing::info!(database = %config.database, "opening the database");

@@ -96,6 +96,7 @@ impl Default for HttpConfig {
 pub struct ServeConfig {
     pub listen: SocketAddr,
     pub database: DatabaseUrl,
+    pub durability: crate::db::Durability,
     pub http: HttpConfig,
 }
 

@@ -59,7 +59,7 @@ pub fn app(db: Db, http: &HttpConfig) -> Router {
 
 /// Opens and migrates the database named by the configuration.
 pub async fn open_database(config: &ServeConfig) -> anyhow::Result<Db> {
-    let db = Db::connect(&config.database.0).await?;
+    let db = Db::open(&config.database.0, config.durability).await?;
     db.migrate().await?;
     Ok(db)
 }

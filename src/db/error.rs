@@ -14,6 +14,9 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("corrupt value in {column}: {value}")]
     Corrupt { column: &'static str, value: String },
+    /// The commit a request's write shared with others failed (see `db::group`).
+    #[error("the commit shared with other writes failed: {0}")]
+    GroupCommit(String),
     /// What this backend does not do (the message says what to use instead).
     #[error("{0}")]
     Unsupported(&'static str),

@@ -15,6 +15,7 @@ pub mod adjustments;
 pub mod batch;
 pub mod catalog;
 pub mod catalog_list;
+mod checkpoint;
 pub mod clients;
 pub mod conn;
 pub mod dashboard;
@@ -23,6 +24,7 @@ pub mod employees;
 mod error;
 pub mod exports;
 pub mod feeds;
+mod group;
 pub mod held;
 pub mod idempotency;
 pub mod ids;
@@ -34,6 +36,7 @@ pub mod line_sales;
 pub mod marks;
 pub mod menus;
 pub mod metrics;
+mod migrations;
 pub mod minimums;
 pub mod modifiers;
 pub mod moves;
@@ -96,13 +99,39 @@ enum Inner {
 /// SQLite reader connections.
 const SQLITE_READERS: usize = 4;
 
+/// What an acknowledged write survives (`serve --durability`, README "Durability").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// A crash of this server, at any instant: every answered write is there after the
+    /// restart. A power cut (or, on PostgreSQL, a crash of the database server) may lose the
+    /// writes of the last moment, never leaving the data inconsistent. SQLite
+    /// `synchronous=NORMAL`, PostgreSQL `synchronous_commit=off`.
+    #[default]
+    Normal,
+    /// A power cut too: each commit waits until its log is on disk (SQLite
+    /// `synchronous=FULL`, PostgreSQL `synchronous_commit=on`). Group commit makes it one
+    /// sync per group of concurrent writes.
+    Full,
+}
+
 impl Db {
+    /// Opens the database named by `url` with [`Durability::Normal`] (see [`Db::open`]).
+    pub async fn connect(url: &str) -> Result<Db, DbError> {
+        Db::open(url, Durability::Normal).await
+    }
+
     /// Opens the database named by `url`: `postgres://…` or `postgresql://…` selects
     /// PostgreSQL; anything else is an SQLite file path (`sqlite://` prefix optional), created
     /// when missing.
-    pub async fn connect(url: &str) -> Result<Db, DbError> {
+    pub async fn open(url: &str, durability: Durability) -> Result<Db, DbError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let options = PgConnectOptions::from_str(url)?.disable_statement_logging();
+            let synchronous_commit = match durability {
+                Durability::Normal => "off",
+                Durability::Full => "on",
+            };
+            let options = PgConnectOptions::from_str(url)?
+                .options([("synchronous_commit", synchronous_commit)])
+                .disable_statement_logging();
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .test_before_acquire(false)
@@ -115,7 +144,7 @@ impl Db {
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
             .unwrap_or(url);
-        let conns = conn::SqliteConns::open(path, SQLITE_READERS)?;
+        let conns = conn::SqliteConns::open(path, SQLITE_READERS, durability)?;
         Ok(Db(Arc::new(Inner::Sqlite {
             path: path.to_owned(),
             conns,
@@ -125,15 +154,13 @@ impl Db {
     /// Applies the migrations of this backend that have not run yet.
     pub async fn migrate(&self) -> Result<(), DbError> {
         match &*self.0 {
-            Inner::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+            Inner::Postgres(pool) => migrations::postgres().run(pool).await?,
             Inner::Sqlite { path, conns } => {
                 let options = SqliteConnectOptions::from_str(path)?
                     .create_if_missing(true)
                     .disable_statement_logging();
                 let mut migrating = sqlx::SqliteConnection::connect_with(&options).await?;
-                sqlx::migrate!("./migrations/sqlite")
-                    .run(&mut migrating)
-                    .await?;
+                migrations::sqlite().run(&mut migrating).await?;
                 migrating.close().await?;
                 // the planner statistics the migrations wrote: load them on every connection
                 conns.on_each("ANALYZE sqlite_schema").await?;
@@ -163,9 +190,7 @@ impl Db {
             finish(held).await?;
         }
         match &*self.0 {
-            Inner::Sqlite { conns, .. } => {
-                Tx::sqlite(conns.writer.clone().lock_owned().await, "BEGIN IMMEDIATE")
-            }
+            Inner::Sqlite { conns, .. } => Tx::sqlite_write(conns).await,
             Inner::Postgres(pool) => Ok(Tx::pg(pool.begin().await?)),
         }
     }
@@ -173,7 +198,7 @@ impl Db {
     /// Begins a read-only transaction that sees one consistent snapshot throughout.
     pub async fn begin_snapshot(&self) -> Result<Tx, DbError> {
         match &*self.0 {
-            Inner::Sqlite { conns, .. } => Tx::sqlite(conns.reader().await, "BEGIN"),
+            Inner::Sqlite { conns, .. } => Tx::sqlite_snapshot(conns.reader().await),
             Inner::Postgres(pool) => Ok(Tx::pg(
                 pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     .await?,
@@ -284,7 +309,18 @@ mod tests {
 
     #[tokio::test]
     async fn every_sqlite_connection_gets_every_pragma() {
-        let (_dir, db) = migrated().await;
+        let (dir, db) = migrated().await;
+        assert_pragmas(&db, 1).await;
+        let full = Db::open(
+            &dir.path().join("f.db").display().to_string(),
+            Durability::Full,
+        )
+        .await
+        .expect("db");
+        assert_pragmas(&full, 2).await;
+    }
+
+    async fn assert_pragmas(db: &Db, synchronous: i64) {
         let Inner::Sqlite { conns, .. } = &*db.0 else {
             panic!("sqlite")
         };
@@ -297,7 +333,8 @@ mod tests {
                 })
                 .expect("pragma")
             };
-            assert_eq!(pragma("synchronous"), V::Integer(1));
+            assert_eq!(pragma("synchronous"), V::Integer(synchronous));
+            assert_eq!(pragma("wal_autocheckpoint"), V::Integer(0));
             assert_eq!(pragma("busy_timeout"), V::Integer(10_000));
             assert_eq!(pragma("journal_mode"), V::Text("wal".into()));
             assert_eq!(pragma("foreign_keys"), V::Integer(1));
