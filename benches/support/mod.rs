@@ -101,6 +101,7 @@ pub fn start_server(database: &str) -> Server {
 }
 
 /// A client of the server under test, as its demo key.
+#[derive(Clone)]
 pub struct Client {
     pub http: reqwest::Client,
     pub base: String,
