@@ -167,13 +167,7 @@ async fn forward_receipts(till: &Client, client: &Client, seconds: u64) {
         json!({"type": "sale", "lines": lines, "payments": [{"payment_id": 2, "value": "15.00"}]});
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
-    let mut latencies = Vec::new();
-    while Instant::now() < deadline {
-        let one = Instant::now();
-        till.send(Method::POST, "/a/v1.0/pos/receipts", Some(&receipt))
-            .await;
-        latencies.push(one.elapsed());
-    }
+    let mut latencies = support::receipts_until(till.clone(), receipt, deadline).await;
     latencies.sort();
     let count = latencies.len();
     println!(

@@ -19,18 +19,6 @@ fn millis(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// One till's loop: receipts back to back until `deadline`, each one's latency recorded.
-async fn till_loop(till: Client, receipt: Value, deadline: Instant) -> Vec<Duration> {
-    let mut latencies = Vec::new();
-    while Instant::now() < deadline {
-        let one = Instant::now();
-        till.send(Method::POST, "/a/v1.0/pos/receipts", Some(&receipt))
-            .await;
-        latencies.push(one.elapsed());
-    }
-    latencies
-}
-
 #[expect(
     clippy::cast_precision_loss,
     reason = "a benchmark statistic shown to a person; the float is display only"
@@ -51,7 +39,7 @@ async fn bench_receipts(till: &Client, sold: &[i64], tills: usize, seconds: u64)
                 http: reqwest::Client::new(),
                 ..till.clone()
             };
-            tokio::spawn(till_loop(till, receipt.clone(), deadline))
+            tokio::spawn(support::receipts_until(till, receipt.clone(), deadline))
         })
         .collect();
     let mut latencies = Vec::new();

@@ -36,6 +36,7 @@ use crate::db::Db;
 pub fn app(db: Db, http: &HttpConfig) -> Router {
     let jobs = std::sync::Arc::new(crate::worker::Queue::default());
     crate::worker::spawn(&db, &jobs, http.workers);
+    crate::worker::spawn_statistics(&db);
     if http.webhook_sender {
         match crate::service::webhook_delivery::Sender::new(http.webhooks_allow_private) {
             Ok(sender) => crate::worker::spawn_webhooks(&db, sender),

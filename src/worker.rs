@@ -108,3 +108,26 @@ const PURGE_EVERY: Duration = Duration::from_hours(1);
 /// receiver hears of a change within about this long, and a busy till pays for a round a
 /// few hundred receipts.
 const GATHER: Duration = Duration::from_millis(200);
+
+/// How often the planner statistics are looked at (PostgreSQL).
+const STATISTICS_EVERY: Duration = Duration::from_secs(10);
+
+/// Keeps PostgreSQL's planner statistics fresh (see [`crate::db::statistics`]); nothing on
+/// SQLite.
+pub fn spawn_statistics(db: &Db) {
+    if db.backend() != crate::db::Backend::Postgres {
+        return;
+    }
+    let db = db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(STATISTICS_EVERY);
+        loop {
+            tick.tick().await;
+            match crate::db::statistics::refresh(&db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(tables = n, "planner statistics refreshed"),
+                Err(e) => tracing::warn!(error = %e, "cannot refresh planner statistics"),
+            }
+        }
+    });
+}

@@ -254,3 +254,23 @@ pub fn seed_sales(database: &str) -> String {
     );
     format!("{lines} lines")
 }
+
+/// A till posting `receipt` back to back until `deadline`: each one's latency.
+pub async fn receipts_until(
+    till: Client,
+    receipt: Value,
+    deadline: std::time::Instant,
+) -> Vec<Duration> {
+    let mut latencies = Vec::new();
+    while std::time::Instant::now() < deadline {
+        let one = std::time::Instant::now();
+        till.send(
+            reqwest::Method::POST,
+            "/a/v1.0/pos/receipts",
+            Some(&receipt),
+        )
+        .await;
+        latencies.push(one.elapsed());
+    }
+    latencies
+}

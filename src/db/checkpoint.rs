@@ -4,14 +4,27 @@
 //! SQLite's own automatic checkpoint runs inside the commit that crosses 1,000 WAL pages, and
 //! that commit waits for it: one receipt in a hundred took 18–20 ms instead of under one. A
 //! `PASSIVE` checkpoint from another connection copies what it can without taking the write
-//! lock or waiting for readers, so writers go on meanwhile; the WAL is reused from its start
-//! once a checkpoint has caught up.
+//! lock or waiting for readers, so writers go on meanwhile.
+//!
+//! But SQLite starts the WAL over from its beginning only when a write transaction begins with
+//! every frame copied, and under a steady stream of commits a checkpoint running beside them
+//! never catches the last one: the WAL grew by 70 MB a second under one till, each commit
+//! writing to new file pages. So once the WAL holds more than [`WAL_LIMIT_FRAMES`], the
+//! checkpointer tells the writer's group ([`Group::wal_is_long`]); the next group to commit then
+//! copies the few frames left itself, with no other write running, and the group after it
+//! starts the WAL over. The file stays near that size and is written in place; one commit in
+//! 32 MB of writes pays for a short checkpoint.
 
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
+use super::group::Group;
+
 /// How often the checkpointer looks at the WAL.
-const INTERVAL: Duration = Duration::from_millis(100);
+const INTERVAL: Duration = Duration::from_millis(50);
+
+/// WAL frames past which the WAL is started over (32 MB of 4 kB pages).
+pub const WAL_LIMIT_FRAMES: i64 = 8192;
 
 /// The running checkpointer; dropping it stops the thread (after one last checkpoint).
 pub struct Checkpointer {
@@ -19,8 +32,9 @@ pub struct Checkpointer {
 }
 
 impl Checkpointer {
-    /// Starts checkpointing through `conn` (a connection of its own, with WAL on).
-    pub fn start(conn: rusqlite::Connection) -> Checkpointer {
+    /// Starts checkpointing through `conn` (a connection of its own, with WAL on), telling
+    /// `group` when the WAL has grown past `limit_frames`.
+    pub fn start(conn: rusqlite::Connection, group: Arc<Group>, limit_frames: i64) -> Checkpointer {
         let (stop, stopped) = mpsc::channel::<()>();
         let spawned = std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
@@ -29,8 +43,9 @@ impl Checkpointer {
                     stopped.recv_timeout(INTERVAL),
                     Err(mpsc::RecvTimeoutError::Timeout)
                 );
-                if let Err(err) = checkpoint(&conn) {
-                    tracing::warn!(error = %err, "WAL checkpoint failed; retrying");
+                match passive(&conn) {
+                    Ok((_, frames, _)) => group.wal_is_long(frames > limit_frames),
+                    Err(err) => tracing::warn!(error = %err, "WAL checkpoint failed; retrying"),
                 }
                 if last {
                     return;
@@ -45,7 +60,7 @@ impl Checkpointer {
 }
 
 /// One passive checkpoint: `(busy, frames in the WAL, frames copied)`.
-fn checkpoint(conn: &rusqlite::Connection) -> rusqlite::Result<(i64, i64, i64)> {
+pub fn passive(conn: &rusqlite::Connection) -> rusqlite::Result<(i64, i64, i64)> {
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
         Ok((row.get(0)?, row.get(1)?, row.get(2)?))
     })
@@ -57,7 +72,7 @@ mod tests {
 
     fn open(path: &std::path::Path) -> rusqlite::Connection {
         let conn = rusqlite::Connection::open(path).expect("open");
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;")
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; PRAGMA synchronous = NORMAL;")
             .expect("pragmas");
         conn
     }
@@ -81,11 +96,46 @@ mod tests {
         // 800 kB written, past SQLite's own 1,000-page mark: all of it still in the WAL
         assert!(size("-wal") > 800_000, "WAL {}", size("-wal"));
         assert!(size("") < 100_000, "database {}", size(""));
-        let _checkpointer = Checkpointer::start(open(&path));
+        let _checkpointer = Checkpointer::start(open(&path), Arc::default(), WAL_LIMIT_FRAMES);
         let copied = (0..100).any(|_| {
             std::thread::sleep(INTERVAL);
             size("") > 800_000
         });
         assert!(copied, "database {}", size(""));
+    }
+
+    #[tokio::test]
+    async fn under_a_steady_stream_of_commits_the_wal_starts_over_and_stays_short() {
+        use tokio::sync::Mutex;
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("s.db");
+        let writer = Arc::new(Mutex::new(open(&path)));
+        writer
+            .lock()
+            .await
+            .execute_batch("CREATE TABLE t (v BLOB)")
+            .expect("table");
+        let group = Arc::<Group>::default();
+        let _checkpointer = Checkpointer::start(open(&path), group.clone(), 64);
+        let deadline = std::time::Instant::now() + Duration::from_millis(1500);
+        let mut commits = 0;
+        while std::time::Instant::now() < deadline {
+            let conn = super::super::group::begin(&writer, &group)
+                .await
+                .expect("begin");
+            conn.execute("INSERT INTO t VALUES (randomblob(3000))", [])
+                .expect("insert");
+            super::super::group::commit(conn, &group)
+                .await
+                .expect("commit");
+            commits += 1;
+        }
+        let wal = std::fs::metadata(format!("{}-wal", path.display())).map_or(0, |m| m.len());
+        // each commit appends at least a page: left growing, the WAL would hold them all
+        assert!(commits * 4096 > 40_000_000, "only {commits} commits");
+        assert!(
+            wal < 24_000_000,
+            "WAL of {wal} bytes after {commits} commits"
+        );
     }
 }

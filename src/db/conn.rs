@@ -220,12 +220,18 @@ impl SqliteConns {
         let readers = (0..readers)
             .map(|_| sqlite_open(path, durability).map(|c| Arc::new(Mutex::new(c))))
             .collect::<Result<_, _>>()?;
+        let group = Arc::<Group>::default();
+        let checkpointer = super::checkpoint::Checkpointer::start(
+            sqlite_open(path, durability)?,
+            group.clone(),
+            super::checkpoint::WAL_LIMIT_FRAMES,
+        );
         Ok(SqliteConns {
             writer,
-            group: Arc::default(),
+            group,
             readers,
             next: AtomicUsize::new(0),
-            _checkpointer: super::checkpoint::Checkpointer::start(sqlite_open(path, durability)?),
+            _checkpointer: checkpointer,
         })
     }
 

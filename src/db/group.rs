@@ -35,6 +35,9 @@ pub struct Group {
     state: StdMutex<State>,
     /// `COMMIT`s run, for tests and `/metrics`.
     commits: std::sync::atomic::AtomicU64,
+    /// Set by the checkpointer when the WAL has grown past its limit: the next group to commit
+    /// copies what is left, so that the WAL starts over (see `db::checkpoint`).
+    wal_long: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Default)]
@@ -55,6 +58,11 @@ impl Group {
 
     fn others_waiting(&self) -> bool {
         self.waiting.load(Ordering::Acquire) > 0
+    }
+
+    /// Tells the writer whether the WAL has grown past its limit.
+    pub fn wal_is_long(&self, long: bool) {
+        self.wal_long.store(long, Ordering::Relaxed);
     }
 
     /// The `COMMIT`s run so far.
@@ -192,7 +200,15 @@ pub fn settle(conn: &Connection, group: &Group) -> Result<(), DbError> {
     for member in members {
         let _ = member.send(outcome.clone());
     }
-    Ok(committed?)
+    committed?;
+    if group.wal_long.swap(false, Ordering::Relaxed) {
+        // no write can run meanwhile: this catches the WAL up, and the next write starts it
+        // over; a failure only leaves that to the next try
+        if let Err(err) = super::checkpoint::passive(conn) {
+            tracing::warn!(error = %err, "catching up the WAL failed");
+        }
+    }
+    Ok(())
 }
 
 fn fail(group: &Group, reason: &str) {

@@ -48,6 +48,7 @@ pub mod recost;
 pub mod returns;
 mod row;
 pub mod sales;
+pub mod statistics;
 pub mod stock;
 pub mod stock_report;
 pub mod stop_list;

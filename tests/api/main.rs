@@ -29,6 +29,7 @@ mod metrics;
 mod mirror;
 mod moves;
 mod openapi;
+mod pg_plans;
 mod products;
 mod rate_limits;
 mod request_log;
