@@ -24,6 +24,9 @@ async fn load(conn: &mut PgConnection) {
     .expect("bulk load");
 }
 
+/// Statements prepared so far, to name each one anew.
+static PREPARED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Generic plans are made once for any account (a prepared statement, a foreign-key check
 /// included, may settle on one); custom plans for the values given, as PostgreSQL makes them
 /// while a generic plan would cost more (as it does where accounts differ in size).
@@ -34,14 +37,13 @@ enum Made {
 }
 
 async fn plan(conn: &mut PgConnection, made: Made, sql: &str, types: &str, args: &str) -> String {
-    let mode = match made {
+    let setting = match made {
         Made::Generic => "force_generic_plan",
         Made::Custom => "force_custom_plan",
     };
-    conn.execute(format!("SET plan_cache_mode = {mode}").as_str())
+    conn.execute(format!("SET plan_cache_mode = {setting}").as_str())
         .await
         .expect("settings");
-    static PREPARED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let name = format!(
         "hot_{}",
         PREPARED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
