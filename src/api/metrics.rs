@@ -276,6 +276,22 @@ fn render_database(out: &mut String, pool: PoolUse, totals: Option<&Totals>) {
         pool.busy
     );
     let _ = writeln!(out, "caffesta_db_connections{{state=\"idle\"}} {idle}");
+    if let Some((transactions, commits)) = pool.grouped {
+        header_lines(
+            out,
+            "caffesta_db_write_transactions_total",
+            "counter",
+            "SQLite: write transactions begun by this server.",
+        );
+        let _ = writeln!(out, "caffesta_db_write_transactions_total {transactions}");
+        header_lines(
+            out,
+            "caffesta_db_commits_total",
+            "counter",
+            "SQLite: COMMITs this server ran; concurrent writes share one (group commit).",
+        );
+        let _ = writeln!(out, "caffesta_db_commits_total {commits}");
+    }
     header_lines(
         out,
         "caffesta_database_up",
@@ -405,6 +421,7 @@ mod tests {
             max: 5,
             open: 5,
             busy: 1,
+            grouped: Some((7, 3)),
         };
         let text = metrics.render(pool, None);
         for line in [
@@ -419,6 +436,8 @@ mod tests {
             "caffesta_http_request_duration_seconds_count{route=\"/a/{id}\",method=\"GET\"} 3",
             "caffesta_db_connections{state=\"busy\"} 1",
             "caffesta_db_connections{state=\"idle\"} 4",
+            "caffesta_db_write_transactions_total 7",
+            "caffesta_db_commits_total 3",
             "caffesta_database_up 0",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} missing from\n{text}");

@@ -33,7 +33,8 @@ pub struct Group {
     /// group open for them.
     waiting: AtomicUsize,
     state: StdMutex<State>,
-    /// `COMMIT`s run, for tests and `/metrics`.
+    /// Write transactions begun and `COMMIT`s run, for `/metrics`.
+    transactions: std::sync::atomic::AtomicU64,
     commits: std::sync::atomic::AtomicU64,
     /// Set by the checkpointer when the WAL has grown past its limit: the next group to commit
     /// copies what is left, so that the WAL starts over (see `db::checkpoint`).
@@ -68,6 +69,11 @@ impl Group {
     /// The `COMMIT`s run so far.
     pub fn commits(&self) -> u64 {
         self.commits.load(Ordering::Relaxed)
+    }
+
+    /// The write transactions begun and the `COMMIT`s run so far.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.transactions.load(Ordering::Relaxed), self.commits())
     }
 }
 
@@ -121,6 +127,7 @@ pub async fn begin(
         conn.execute_batch("BEGIN IMMEDIATE")?;
         group.state().opened = Some(Instant::now());
     }
+    group.transactions.fetch_add(1, Ordering::Relaxed);
     if let Err(err) = conn.execute_batch("SAVEPOINT request") {
         let _ = settle(&conn, group);
         return Err(err.into());

@@ -253,6 +253,7 @@ impl Db {
                     max: u64::from(pool.options().get_max_connections()),
                     open,
                     busy: open.saturating_sub(idle),
+                    grouped: None,
                 }
             }
             Inner::Sqlite { conns, .. } => {
@@ -264,6 +265,7 @@ impl Db {
                     max: u64::try_from(open).unwrap_or(u64::MAX),
                     open: u64::try_from(open).unwrap_or(u64::MAX),
                     busy: u64::try_from(busy).unwrap_or(u64::MAX),
+                    grouped: Some(conns.group.counts()),
                 }
             }
         }
@@ -279,6 +281,9 @@ pub struct PoolUse {
     pub open: u64,
     /// Serving a query or a transaction now.
     pub busy: u64,
+    /// SQLite: write transactions begun and `COMMIT`s run since start (fewer commits than
+    /// transactions: group commit at work).
+    pub grouped: Option<(u64, u64)>,
 }
 
 /// Commits a write transaction, moving the change marks it touched; inside a

@@ -251,6 +251,24 @@ async fn receipts_and_documents_posted_are_counted_from_the_database(backend: Ba
         after.get("caffesta_documents_total", &[("kind", "move")]),
         Some(0.0)
     );
+    // SQLite's writer reports its transactions and the COMMITs they shared
+    let writes = after.get("caffesta_db_write_transactions_total", &[]);
+    let commits = after.get("caffesta_db_commits_total", &[]);
+    match backend {
+        Backend::Sqlite => {
+            // the invoice, its wiring, the shift and the receipt at least
+            assert!(writes.is_some_and(|n| n >= 4.0), "{writes:?}");
+            assert!(
+                commits.is_some_and(|n| n >= 1.0 && Some(n) <= writes),
+                "{commits:?}"
+            );
+            assert_eq!(
+                after.kinds.get("caffesta_db_commits_total"),
+                Some(&Type::Counter)
+            );
+        }
+        Backend::Postgres => assert_eq!((writes, commits), (None, None)),
+    }
     server.stop().await;
 }
 
