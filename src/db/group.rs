@@ -57,6 +57,13 @@ impl Group {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Closes the open group: its members, to be told how it ended.
+    fn end(&self) -> Vec<oneshot::Sender<Result<(), String>>> {
+        let mut state = self.state();
+        state.opened = None;
+        std::mem::take(&mut state.members)
+    }
+
     fn others_waiting(&self) -> bool {
         self.waiting.load(Ordering::Acquire) > 0
     }
@@ -189,11 +196,7 @@ pub fn rollback(conn: &Connection, group: &Group) {
 /// Commits the open group, if any, and tells its members the outcome. Whoever takes the writer
 /// for anything but a request's transaction calls this first.
 pub fn settle(conn: &Connection, group: &Group) -> Result<(), DbError> {
-    let members = {
-        let mut state = group.state();
-        state.opened = None;
-        std::mem::take(&mut state.members)
-    };
+    let members = group.end();
     if conn.is_autocommit() {
         // nothing open: an earlier settle committed what there was
         return Ok(());
@@ -219,12 +222,7 @@ pub fn settle(conn: &Connection, group: &Group) -> Result<(), DbError> {
 }
 
 fn fail(group: &Group, reason: &str) {
-    let members = {
-        let mut state = group.state();
-        state.opened = None;
-        std::mem::take(&mut state.members)
-    };
-    for member in members {
+    for member in group.end() {
         let _ = member.send(Err(reason.to_owned()));
     }
 }
