@@ -31,6 +31,13 @@ pub fn backend_name(database: &str) -> &'static str {
     }
 }
 
+/// The binary under test: `BENCH_BINARY`, else the one this benchmark was built with. Another
+/// build's binary (an earlier commit's, say) can so be measured by the same client in the same
+/// run, for a before/after on one machine.
+fn binary() -> std::ffi::OsString {
+    std::env::var_os("BENCH_BINARY").unwrap_or_else(|| env!("CARGO_BIN_EXE_caffesta").into())
+}
+
 /// The server under test, stopped when dropped.
 pub struct Server {
     child: Child,
@@ -54,7 +61,7 @@ fn free_port() -> u16 {
 
 pub fn start_server(database: &str) -> Server {
     let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().expect("addr");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_caffesta"))
+    let mut child = Command::new(binary())
         .args([
             "--database",
             database,
@@ -146,7 +153,7 @@ pub fn cli(database: &str, args: &[&str]) -> String {
 /// [`cli`], with `input` on the command's standard input (a new user's password).
 pub fn cli_with_input(database: &str, args: &[&str], input: &str) -> String {
     use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_caffesta"))
+    let mut child = Command::new(binary())
         .arg("--database")
         .arg(database)
         .args(args)

@@ -138,28 +138,10 @@ pub async fn insert(tx: &mut Tx, table: &str, rows: &[Record], tail: &str) -> Re
     Ok(())
 }
 
-/// Updates many rows of `table` in the account at once: each record names the key column
-/// first, then the columns to set to its values (a joined list, so one statement per chunk
-/// instead of one per row). Every row names the same columns in the same order.
-pub async fn update(
-    tx: &mut Tx,
-    table: &str,
-    account_id: crate::domain::ids::AccountId,
-    rows: &[Record],
-) -> Result<(), DbError> {
-    let Some(first) = rows.first() else {
-        return Ok(());
-    };
-    let set: Vec<String> = first
-        .iter()
-        .skip(1)
-        .map(|(c, _)| format!("{c} = v.{c}"))
-        .collect();
-    update_by(tx, table, account_id, 1, &set.join(", "), rows).await
-}
-
-/// Updates many rows of `table` in the account at once: each record names the `keys` key
-/// columns first, then values the `set` clause reads as `v.<name>` (e.g. `n = t.n + v.delta`).
+/// Updates many rows of `table` in the account at once (a joined list, so one statement per
+/// chunk instead of one per row): each record names the `keys` key columns first, then values
+/// the `set` clause reads as `v.<name>` (e.g. `n = t.n + v.delta`). Every row names the same
+/// columns in the same order.
 pub async fn update_by(
     tx: &mut Tx,
     table: &str,

@@ -131,10 +131,13 @@ mod tests {
             commits += 1;
         }
         let wal = std::fs::metadata(format!("{}-wal", path.display())).map_or(0, |m| m.len());
-        // each commit appends at least a page: left growing, the WAL would hold them all
-        assert!(commits * 4096 > 40_000_000, "only {commits} commits");
+        // each commit appends at least a page: left growing, the WAL would hold them all. How
+        // far it grows between two looks of the checkpointer depends on the machine's speed,
+        // so the bound is a share of what was written, not a size
+        let written = commits * 4096;
+        assert!(written > 40_000_000, "only {commits} commits");
         assert!(
-            wal < 24_000_000,
+            wal < written / 3,
             "WAL of {wal} bytes after {commits} commits"
         );
     }

@@ -360,7 +360,7 @@ mod tests {
               WHERE b.account_id = 1 AND b.storage_id = 3 AND m.account_id = b.account_id \
               AND m.storage_id = b.storage_id AND m.product_id = b.product_id \
               AND m.doc_date >= 10 AND m.doc_date < 20 GROUP BY m.product_id",
-             "SEARCH m USING COVERING INDEX stock_movements_by_item (account_id=? AND storage_id=? AND product_id=? AND doc_date>? AND doc_date<?)"),
+             "SEARCH m USING PRIMARY KEY (account_id=? AND storage_id=? AND product_id=? AND doc_date>? AND doc_date<?)"),
             ("SELECT b.qty FROM stock_balances b JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
               WHERE b.account_id = 1 AND b.storage_id = 3 ORDER BY b.product_id", "SEARCH b USING PRIMARY KEY (account_id=? AND storage_id=?)"),
             // a balance at an instant: each product's movements since it, one range each
@@ -368,7 +368,15 @@ mod tests {
               WHERE b.account_id = 1 AND b.storage_id = 3 AND m.account_id = b.account_id \
               AND m.storage_id = b.storage_id AND m.product_id = b.product_id AND m.doc_date >= 10 \
               GROUP BY b.product_id",
-             "SEARCH m USING COVERING INDEX stock_movements_by_item (account_id=? AND storage_id=? AND product_id=? AND doc_date>?)"),
+             "SEARCH m USING PRIMARY KEY (account_id=? AND storage_id=? AND product_id=? AND doc_date>?)"),
+            // re-valuing: each row found by its id (the index holds its place in the stream)
+            ("WITH v (id, qty) AS (VALUES (7, 1)) UPDATE stock_movements SET qty = v.qty FROM v \
+              WHERE stock_movements.account_id = 1 AND stock_movements.id = v.id",
+             "SEARCH stock_movements USING COVERING INDEX stock_movements_by_id (account_id=? AND id=?)"),
+            // a mirror's source, by its id
+            ("SELECT s.qty FROM (VALUES (1), (2)) AS wanted CROSS JOIN stock_movements s \
+              WHERE s.account_id = 1 AND s.id = wanted.column1",
+             "SEARCH s USING INDEX stock_movements_by_id (account_id=? AND id=?)"),
             // the dashboard's orders waiting: by shop and status, never the account's receipts
             ("SELECT status, COUNT(*) FROM receipts WHERE account_id = 1 \
               AND shop_id IN (SELECT id FROM shops WHERE account_id = 1) \

@@ -214,7 +214,15 @@ async fn replay(
             });
         }
     }
-    batch::update(tx, "stock_movements", account_id, &updates).await?;
+    batch::update_by(
+        tx,
+        "stock_movements",
+        account_id,
+        1,
+        "qty = v.qty, value = v.value",
+        &updates,
+    )
+    .await?;
     if !newly.is_empty() {
         tx.run(
             "UPDATE stock_balances SET qty = :qty, value = :value, updated_at = :now \

@@ -125,10 +125,11 @@ async fn sqlite_schema(db: &Db) -> BTreeSet<String> {
     facts
 }
 
-/// The column names of an index or constraint, in key order.
+/// The column names of an index or constraint, in key order: the first {count} of {keys}
+/// (an index's INCLUDE columns follow its key; SQLite's tables carry theirs in the row).
 const KEY_COLUMNS: &str = "array_to_string(ARRAY(SELECT a.attname::text FROM unnest({keys}) \
      WITH ORDINALITY AS k(attnum, ord) JOIN pg_attribute a ON a.attrelid = {rel} AND \
-     a.attnum = k.attnum ORDER BY k.ord), ',')";
+     a.attnum = k.attnum WHERE k.ord <= {count} ORDER BY k.ord), ',')";
 
 async fn postgres_schema(db: &Db) -> BTreeSet<String> {
     let mut facts = BTreeSet::new();
@@ -155,7 +156,8 @@ async fn postgres_schema(db: &Db) -> BTreeSet<String> {
     }
     let index_columns = KEY_COLUMNS
         .replace("{keys}", "ix.indkey")
-        .replace("{rel}", "t.oid");
+        .replace("{rel}", "t.oid")
+        .replace("{count}", "ix.indnkeyatts");
     let indexes = q
         .rows(
             &format!(
@@ -195,10 +197,12 @@ async fn postgres_schema(db: &Db) -> BTreeSet<String> {
     }
     let source = KEY_COLUMNS
         .replace("{keys}", "c.conkey")
-        .replace("{rel}", "c.conrelid");
+        .replace("{rel}", "c.conrelid")
+        .replace("{count}", "cardinality(c.conkey)");
     let dest = KEY_COLUMNS
         .replace("{keys}", "c.confkey")
-        .replace("{rel}", "c.confrelid");
+        .replace("{rel}", "c.confrelid")
+        .replace("{count}", "cardinality(c.confkey)");
     let keys = q
         .rows(
             &format!(
