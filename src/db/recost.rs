@@ -94,8 +94,10 @@ pub async fn run(
     let mut changed: HashMap<MovementId, Movement> = HashMap::new();
     // (receipt, line) → the change of its `self_cost_sum`, in units
     let mut costs: HashMap<(ReceiptId, i64), i64> = HashMap::new();
+    let (started, mut streams) = (std::time::Instant::now(), 0usize);
     while let Some((key, stream)) = queue.pop_first() {
         queued.remove(&stream);
+        streams += 1;
         let newly = replay(tx, account_id, stream, key, &mut changed, now).await?;
         let mut sources: Vec<Value> = Vec::new();
         for r in &newly {
@@ -126,6 +128,14 @@ pub async fn run(
         }
     }
     set_receipt_costs(tx, account_id, &costs).await?;
+    // what a change in the past cost: the one place its size shows
+    tracing::debug!(
+        streams,
+        movements = changed.len(),
+        receipt_lines = costs.len(),
+        took = ?started.elapsed(),
+        "re-valued the ledger"
+    );
     Ok(changed)
 }
 
