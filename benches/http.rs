@@ -1,6 +1,9 @@
 //! HTTP benchmark: requests per second and latency percentiles of the read endpoints, against
 //! the release binary in its own process, over loopback with keep-alive connections.
 //!
+//! Beside throughput it prints the server's CPU time per request (from `/proc`), which does
+//! not move with what else the machine is doing, as throughput on two cores does.
+//!
 //! `cargo bench --bench http` (env: `BENCH_SECONDS`, default 10; `BENCH_CONNECTIONS`, default 50;
 //! `BENCH_DATABASE`, default a fresh SQLite file, or a postgres:// URL of an empty database).
 
@@ -89,14 +92,24 @@ async fn measure(server: &Server, path: &str, connections: usize, seconds: u64) 
     // warm up: connections, key cache, prepared statements
     let warm = Instant::now() + Duration::from_millis(500);
     futures_join(server.addr, &request, connections, warm).await;
+    let cpu_before = server.cpu_time();
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
     let (mut latencies, failures) =
         futures_join(server.addr, &request, connections, deadline).await;
     let elapsed = started.elapsed().as_secs_f64();
+    let cpu = server
+        .cpu_time()
+        .zip(cpu_before)
+        .map(|(after, before)| after.saturating_sub(before));
     latencies.sort_unstable();
+    let served = latencies.len() as f64 + failures as f64;
+    let cpu_per_request = cpu.map_or_else(
+        || "n/a".to_owned(),
+        |cpu| format!("{:.1}µs", cpu.as_secs_f64() * 1e6 / served.max(1.0)),
+    );
     println!(
-        "GET {path:<28} c={connections} {elapsed:.1}s  requests={}  req/s={:.0}  p50={:.2}ms  p99={:.2}ms  max={:.2}ms  non-200={failures}",
+        "GET {path:<28} c={connections} {elapsed:.1}s  requests={}  req/s={:.0}  server CPU/request={cpu_per_request}  p50={:.2}ms  p99={:.2}ms  max={:.2}ms  non-200={failures}",
         latencies.len(),
         latencies.len() as f64 / elapsed,
         percentile(&latencies, 50.0),

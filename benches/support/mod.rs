@@ -45,6 +45,21 @@ pub struct Server {
     pub key: String,
 }
 
+impl Server {
+    /// CPU time the server process has used so far (user and system, all threads), from
+    /// `/proc`; `None` where there is none. Divided by the requests served, it is a cost per
+    /// request that does not depend on what else the machine runs, as throughput does.
+    pub fn cpu_time(&self) -> Option<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // fields after the command name, which is in parentheses and may hold spaces
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let ticks: u64 =
+            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        // the kernel's USER_HZ, 100 on every Linux this runs on
+        Some(Duration::from_millis(ticks * 10))
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();

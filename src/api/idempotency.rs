@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, Request};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -31,11 +31,13 @@ use crate::domain::time;
 const HEADER: &str = "idempotency-key";
 const MAX_KEY_LEN: usize = 255;
 
-pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Serves `request` once per key (see the module documentation); called by the router's one
+/// layer (`super::observe::layer`), innermost.
+pub async fn guard(state: &AppState, request: Request, next: Next) -> Response {
     if request.method() != Method::POST || !request.headers().contains_key(HEADER) {
         return next.run(request).await;
     }
-    match serve(&state, request, next).await {
+    match serve(state, request, next).await {
         Ok(response) => response,
         Err(error) => error.into_response(),
     }

@@ -12,7 +12,6 @@ use axum::http::HeaderName;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::caller::Resolved;
 use super::metrics::UNMATCHED;
 use super::AppState;
 
@@ -20,7 +19,8 @@ use super::AppState;
 /// (`crate::server::app`), echoed in the answer and written in the log line.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Counts and logs the request; see the module documentation.
+/// Counts and logs the request, which the rate limiter ([`super::rate_limit::limit`]) sees
+/// next; see the module documentation. The router's one layer (see `super::router`).
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     // the template (`/a/v1.0/storage/invoices/{id}`), never the path: ids would make a
@@ -28,15 +28,14 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let route = request.extensions().get::<MatchedPath>().cloned();
     let method = request.method().clone();
     let request_id = request.headers().get(&REQUEST_ID).cloned();
-    let response = next.run(request).await;
+    let (response, caller) = super::rate_limit::limit(&state, request, next).await;
     let latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let route = route.as_ref().map_or(UNMATCHED, MatchedPath::as_str);
     let status = response.status().as_u16();
     state.metrics.record(route, &method, status, latency_us);
-    let account = match response.extensions().get::<Resolved>() {
-        Some(Resolved::Caller(caller)) => caller.account_name.as_str(),
-        _ => "-",
-    };
+    let account = caller
+        .as_ref()
+        .map_or("-", |caller| caller.account_name.as_str());
     let request_id = request_id
         .as_ref()
         .and_then(|id| id.to_str().ok())

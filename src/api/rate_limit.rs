@@ -1,7 +1,7 @@
 //! Rate limits (API.md §0): every key has a budget of its own, terminal keys included, so one
 //! integration can never starve a till.
 //!
-//! [`layer`] runs first for every request under the keyed prefixes ([`KEYED_PREFIXES`]) that
+//! [`limit`] runs first for every request under the keyed prefixes ([`KEYED_PREFIXES`]) that
 //! carries a key: it resolves the key once (leaving [`Resolved`] in the request's extensions
 //! for the extractors), takes one request from the key's bucket, answers 429 with
 //! `Retry-After` when it is spent, and puts the `RateLimit-Limit`, `RateLimit-Remaining` and
@@ -16,12 +16,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::caller::{self, Resolved};
+use super::caller::{self, Caller, Resolved};
 use super::error::ApiError;
 use super::AppState;
 use crate::domain::rate_limit::{Bucket, Budget, Decision};
@@ -93,25 +93,32 @@ impl Limiter {
     }
 }
 
-/// Resolves the request's key and spends its budget; see the module documentation.
-pub async fn layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// Resolves the request's key and spends its budget; see the module documentation. Run by
+/// the router's outermost layer, [`super::observe::layer`], which is also told whose request
+/// it was (for its log line), when a key named a caller.
+pub async fn limit(
+    state: &AppState,
+    mut request: Request,
+    next: Next,
+) -> (Response, Option<Arc<Caller>>) {
     let path = request.uri().path();
     let keyed = KEYED_PREFIXES.iter().any(|prefix| path.starts_with(prefix));
     if !keyed || !caller::has_key(request.headers()) {
-        return next.run(request).await;
+        return (super::guarded(state, request, next).await, None);
     }
-    let caller = match caller::resolve(&state, request.headers()).await {
+    let caller = match caller::resolve(state, request.headers()).await {
         Ok(caller) => caller,
         Err(ApiError::Unauthorized(why)) => {
             // an unknown key has no budget to spend; the handler answers 401
             request.extensions_mut().insert(Resolved::Refused(why));
-            return next.run(request).await;
+            return (super::guarded(state, request, next).await, None);
         }
         // the database failed the look-up: the handler's extractor tries again and answers
-        Err(_) => return next.run(request).await,
+        Err(_) => return (super::guarded(state, request, next).await, None),
     };
-    let resolved = Resolved::Caller(Arc::clone(&caller));
-    request.extensions_mut().insert(resolved.clone());
+    request
+        .extensions_mut()
+        .insert(Resolved::Caller(Arc::clone(&caller)));
     let budget = caller.budget.unwrap_or(state.limits.default_budget());
     let bucket = BucketKey::Key {
         account_id: caller.account_id,
@@ -122,14 +129,12 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
         Some(spent) if !spent.allowed => {
             ApiError::TooManyRequests(spent.retry_after_secs).into_response()
         }
-        _ => next.run(request).await,
+        _ => super::guarded(state, request, next).await,
     };
     if let Some(decision) = decision {
         describe(response.headers_mut(), &decision);
     }
-    // for the request's log line (`super::observe`): whose request it was
-    response.extensions_mut().insert(resolved);
-    response
+    (response, Some(caller))
 }
 
 /// The `RateLimit-*` headers: the bucket's size, whole requests left, seconds until full.
