@@ -32,8 +32,9 @@ pub async fn shop_storage(
 /// Per section, the last change as `get_updates` reports it.
 #[tracing::instrument(skip_all, fields(account = %account_id))]
 pub async fn updates(db: &Db, account_id: AccountId, shop_id: ShopId) -> ServiceResult<Updates> {
-    shop_storage(db, account_id, shop_id).await?;
-    let marks = marks::all(db, account_id).await?;
+    let marks = marks::of_shop(db, account_id, shop_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("no shop {shop_id}")))?;
     Ok(Updates::of(&marks, time::now_unix()))
 }
 
