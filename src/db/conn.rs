@@ -160,7 +160,7 @@ fn sqlite_run(
             cells.push(match row.get_ref(i)? {
                 ValueRef::Null => Cell::Null,
                 ValueRef::Integer(v) => Cell::Int(v),
-                ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
+                ValueRef::Text(t) => Cell::Text(text(t)),
                 ValueRef::Real(f) => Cell::Text(f.to_string()),
                 ValueRef::Blob(b) => Cell::Text(String::from_utf8_lossy(b).into_owned()),
             });
@@ -168,6 +168,15 @@ fn sqlite_run(
         out.push(Row::sqlite(names.clone(), cells));
     }
     Ok((0, out))
+}
+
+/// A text cell as a `String`: checked as UTF-8 in one pass (the common case, since we only
+/// store UTF-8), replacing what is not only when there is any.
+fn text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(valid) => valid.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
 }
 
 /// SQLite's connections: one writer (with its commit group), a few readers, and the
