@@ -103,10 +103,10 @@ async fn measure(server: &Server, path: &str, connections: usize, seconds: u64) 
         .zip(cpu_before)
         .map(|(after, before)| after.saturating_sub(before));
     latencies.sort_unstable();
-    let served = latencies.len() as f64 + failures as f64;
+    let answered = latencies.len() as f64 + failures as f64;
     let cpu_per_request = cpu.map_or_else(
         || "n/a".to_owned(),
-        |cpu| format!("{:.1}µs", cpu.as_secs_f64() * 1e6 / served.max(1.0)),
+        |cpu| format!("{:.1}µs", cpu.as_secs_f64() * 1e6 / answered.max(1.0)),
     );
     println!(
         "GET {path:<28} c={connections} {elapsed:.1}s  requests={}  req/s={:.0}  server CPU/request={cpu_per_request}  p50={:.2}ms  p99={:.2}ms  max={:.2}ms  non-200={failures}",
