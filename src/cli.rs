@@ -498,7 +498,7 @@ fn describe(error: &anyhow::Error) -> String {
         Some(ServiceError::Invalid {
             field: Some(field),
             message,
-        }) => format!("--{field}: {message}"),
+        }) => format!("--{}: {message}", field.replace('_', "-")),
         _ => format!("{error:#}"),
     }
 }

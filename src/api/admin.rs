@@ -1,6 +1,6 @@
 //! The admin JSON API (API.md §10), under `/admin/v1/` on the account's host, for an `admin`
-//! key: what the CLI does for one account. So far: employees, the stop list of any shop, the
-//! account's keys with their rate limits, its settings (lock date included) and the minimums.
+//! key or session: employees, the stop list of any shop, the account's settings (lock date
+//! included) and the minimums.
 //! (Stock documents and reports answer an admin key on their `/a/v1.0/` paths.)
 
 use axum::extract::State;
@@ -10,19 +10,14 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::caller::AdminCaller;
+use super::caller::{AdminCaller, Via};
 use super::error::{ApiResult, ErrorEnvelope};
 use super::extract::{ApiJson, IdPath};
 use super::stop_list::{apply, stopped, Stopped};
 use super::{AppState, Created, Envelope, Success};
-use crate::db::keys::KeyRow;
-use crate::domain::ids::{KeyId, ShopId};
-use crate::domain::key::Scope;
-use crate::domain::rate_limit::Budget;
-use crate::domain::time;
-use crate::service::{admin, employees, minimums, stop_list};
+use crate::domain::user::Role;
+use crate::service::{admin, employees, ledger, minimums, stop_list, users};
 use crate::wire::employees::EmployeeIn;
-use crate::wire::keys::KeyRateIn;
 use crate::wire::settings::{MinimumIn, MinimumOut, SettingsIn, SettingsOut};
 use crate::wire::stop_list::StopListIn;
 
@@ -30,10 +25,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_employees, create_employee))
         .routes(routes!(shop_stop_list, set_shop_stop_list))
-        .routes(routes!(list_keys))
-        .routes(routes!(set_key_rate))
         .routes(routes!(get_settings, put_settings))
         .routes(routes!(list_minimums, set_minimum))
+        .routes(routes!(me))
+        .routes(routes!(check))
 }
 
 fn settings_out(s: crate::db::accounts::Settings) -> SettingsOut {
@@ -48,7 +43,7 @@ fn settings_out(s: crate::db::accounts::Settings) -> SettingsOut {
 #[utoipa::path(
     get, path = "/settings", tag = "admin",
     responses((status = 200, body = Envelope<SettingsOut>), (status = 403, description = "not an admin key", body = ErrorEnvelope)),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn get_settings(
     State(state): State<AppState>,
@@ -66,7 +61,7 @@ async fn get_settings(
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 422, description = "an unknown time zone or a bad lock date; `field` names it", body = ErrorEnvelope),
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn put_settings(
     State(state): State<AppState>,
@@ -99,7 +94,7 @@ pub struct MinimumsQuery {
         (status = 400, description = "`below` is not true or false", body = ErrorEnvelope),
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn list_minimums(
     State(state): State<AppState>,
@@ -130,7 +125,7 @@ async fn list_minimums(
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 422, description = "unknown storage or product, a negative minimum; `field` names it", body = ErrorEnvelope),
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn set_minimum(
     State(state): State<AppState>,
@@ -161,7 +156,7 @@ pub struct EmployeeOut {
 #[utoipa::path(
     get, path = "/employees", tag = "admin",
     responses((status = 200, body = Envelope<Vec<EmployeeOut>>), (status = 403, description = "not an admin key", body = ErrorEnvelope)),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn list_employees(
     State(state): State<AppState>,
@@ -187,7 +182,7 @@ async fn list_employees(
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 422, description = "empty name or unknown role", body = ErrorEnvelope)
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn create_employee(
     State(state): State<AppState>,
@@ -208,7 +203,7 @@ async fn create_employee(
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 404, description = "no such shop", body = ErrorEnvelope)
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn shop_stop_list(
     State(state): State<AppState>,
@@ -230,7 +225,7 @@ async fn shop_stop_list(
         (status = 404, description = "no such shop", body = ErrorEnvelope),
         (status = 422, description = "no such product", body = ErrorEnvelope)
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn set_shop_stop_list(
     State(state): State<AppState>,
@@ -242,88 +237,97 @@ async fn set_shop_stop_list(
     apply(&state, caller.account_id, shop_id, &input).await
 }
 
-/// A key of the account (never the key itself).
+/// Who is calling the admin API.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct KeyOut {
-    pub id: KeyId,
-    /// The key's first characters, to tell keys apart.
-    pub prefix: String,
-    pub scope: Scope,
-    /// The shop a terminal key acts for.
-    pub shop_id: Option<ShopId>,
-    pub label: String,
-    /// When it was made, in the account's time zone.
-    pub created_at: String,
-    pub revoked: bool,
-    /// Its own rate limit in requests a second (0: not limited); null: the server's default.
-    pub rate: Option<i64>,
-    /// Requests it may make at once; null when `rate` is null or 0.
-    pub burst: Option<i64>,
+pub struct MeOut {
+    /// `key` or `session`.
+    #[schema(example = "session")]
+    pub via: &'static str,
+    /// The signed-in user's login; `null` for a key.
+    pub login: Option<String>,
+    /// The user's role; a key acts as `owner`.
+    #[schema(example = "manager")]
+    pub role: &'static str,
+    /// The token a session's writes carry in `X-CSRF-Token`; `null` for a key.
+    pub csrf_token: Option<String>,
 }
 
-fn key_out(key: KeyRow, zone: &jiff::tz::TimeZone) -> KeyOut {
-    let (rate, burst) = match key.budget.map(Budget::stored) {
-        Some((rate, burst)) => (Some(rate), burst),
-        None => (None, None),
-    };
-    KeyOut {
-        id: key.id,
-        prefix: key.prefix,
-        scope: key.scope,
-        shop_id: key.shop_id,
-        label: key.label,
-        created_at: time::format_rfc3339(key.created_at, zone),
-        revoked: key.revoked_at.is_some(),
-        rate,
-        burst,
-    }
-}
-
-/// The account's keys, revoked ones included, by id, with their rate limits.
+/// Who is calling: a key, or a session with its role and CSRF token.
 #[utoipa::path(
-    get, path = "/keys", tag = "admin",
-    responses((status = 200, body = Envelope<Vec<KeyOut>>), (status = 403, description = "not an admin key", body = ErrorEnvelope)),
-    security(("api_key" = []))
+    get, path = "/me", tag = "admin",
+    responses(
+        (status = 200, body = Envelope<MeOut>),
+        (status = 401, description = "no API key or session", body = ErrorEnvelope),
+        (status = 403, description = "not an admin key", body = ErrorEnvelope)
+    ),
+    security(("api_key" = []), ("session" = []))
 )]
-async fn list_keys(
+async fn me(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
-) -> ApiResult<Json<Envelope<Vec<KeyOut>>>> {
-    let keys = admin::keys_of(&state.db, caller.account_id).await?;
-    let out = keys
-        .into_iter()
-        .map(|key| key_out(key, &caller.timezone))
-        .collect();
+) -> ApiResult<Json<Envelope<MeOut>>> {
+    let out = match caller.via {
+        Via::Key(_) => MeOut {
+            via: "key",
+            login: None,
+            role: Role::Owner.as_str(),
+            csrf_token: None,
+        },
+        Via::Session {
+            user_id,
+            role,
+            csrf,
+        } => MeOut {
+            via: "session",
+            login: users::list(&state.db, caller.account_id)
+                .await?
+                .into_iter()
+                .find(|u| u.id == user_id)
+                .map(|u| u.login),
+            role: role.as_str(),
+            csrf_token: Some(csrf),
+        },
+    };
     Ok(Json(Envelope::ok(out)))
 }
 
-/// Sets a key's own rate limit: `{"rate": N, "burst": N}` (`rate` 0: not limited; `burst`
-/// defaults to twice the rate), or `null` (or `{"rate": null}`) for the server's default. It
-/// applies at once on this server, and on others once their key cache forgets the key
-/// (`--key-cache-ttl`).
+/// What the ledger check found (`caffesta check`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckOut {
+    /// Both invariants hold.
+    pub clean: bool,
+    /// Balances compared with the sum of their movements.
+    pub balances: usize,
+    /// Movements compared with a replay of the ledger in date order.
+    pub movements: usize,
+    /// Balances that disagree with their movements.
+    pub mismatches: Vec<String>,
+    /// The first differences from the date-order replay.
+    pub differences: Vec<String>,
+}
+
+/// Checks the stock ledger's invariants from one snapshot: every balance equals the sum of
+/// its movements, and every movement, balance and receipt-line cost equals what replaying
+/// the ledger in date order gives. Reads only; it can take seconds on a large ledger.
 #[utoipa::path(
-    put, path = "/keys/{id}/rate", tag = "admin",
-    request_body(content = Option<KeyRateIn>, description = "The key's own limit, or `null` for the server's default"),
-    params(("id" = i64, Path, description = "key id")),
+    get, path = "/check", tag = "admin",
     responses(
-        (status = 200, body = Envelope<KeyOut>),
-        (status = 403, description = "not an admin key", body = ErrorEnvelope),
-        (status = 404, description = "no such key", body = ErrorEnvelope),
-        (status = 422, description = "a rate or burst out of range, or a burst without a rate", body = ErrorEnvelope)
+        (status = 200, body = Envelope<CheckOut>),
+        (status = 401, description = "no API key or session", body = ErrorEnvelope),
+        (status = 403, description = "not an admin key", body = ErrorEnvelope)
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
-async fn set_key_rate(
+async fn check(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
-    IdPath(key_id): IdPath,
-    ApiJson(input): ApiJson<Option<KeyRateIn>>,
-) -> ApiResult<Json<Envelope<KeyOut>>> {
-    let (rate, burst) = input.map_or((None, None), |i| (i.rate, i.burst));
-    let budget = admin::parse_budget(rate, burst)?;
-    let key =
-        admin::set_key_budget(&state.db, caller.account_id, KeyId::new(key_id), budget).await?;
-    // the callers cached here carry their budget: forget them so the new one applies now
-    state.keys.clear();
-    Ok(Json(Envelope::ok(key_out(key, &caller.timezone))))
+) -> ApiResult<Json<Envelope<CheckOut>>> {
+    let report = ledger::check(&state.db, caller.account_id).await?;
+    Ok(Json(Envelope::ok(CheckOut {
+        clean: report.is_clean(),
+        balances: report.balances,
+        movements: report.movements,
+        mismatches: report.mismatches.iter().map(ToString::to_string).collect(),
+        differences: report.differences,
+    })))
 }

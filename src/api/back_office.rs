@@ -14,6 +14,7 @@ use super::caller::AdminCaller;
 use super::documents::day_bounds;
 use super::error::{ApiError, ApiResult, ErrorEnvelope};
 use super::extract::{ApiJson, IdPath};
+use super::paging::{page, Page, Paging};
 use super::{AppState, Created, Envelope, Success};
 use crate::domain::document::DocKind;
 use crate::domain::ids::{ShopId, UserId};
@@ -47,7 +48,7 @@ pub struct UserOut {
 #[utoipa::path(
     get, path = "/users", tag = "admin",
     responses((status = 200, body = Envelope<Vec<UserOut>>), (status = 403, description = "not an admin key", body = ErrorEnvelope)),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn list_users(
     State(state): State<AppState>,
@@ -91,7 +92,7 @@ pub struct UserIn {
         (status = 409, description = "the login is taken", body = ErrorEnvelope),
         (status = 422, description = "a bad login, a short password or an unknown role", body = ErrorEnvelope)
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn create_user(
     State(state): State<AppState>,
@@ -125,7 +126,7 @@ async fn create_user(
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 404, description = "no such user", body = ErrorEnvelope)
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn disable_user(
     State(state): State<AppState>,
@@ -134,49 +135,6 @@ async fn disable_user(
 ) -> ApiResult<Json<Success>> {
     users::disable(&state.db, caller.account_id, UserId::new(id)).await?;
     Ok(Json(Success { success: true }))
-}
-
-/// Paging: at most `limit` items (1–1000, default 100) after the first `offset`.
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct Paging {
-    #[param(minimum = 1, maximum = 1000)]
-    limit: Option<i64>,
-    #[param(minimum = 0)]
-    offset: Option<i64>,
-}
-
-impl Paging {
-    /// (skip, take), checked.
-    fn window(&self) -> ApiResult<(usize, usize)> {
-        let limit = self.limit.unwrap_or(100);
-        if !(1..=1000).contains(&limit) {
-            return Err(ApiError::unprocessable("limit", "limit is 1 to 1000"));
-        }
-        let offset = self.offset.unwrap_or(0);
-        if offset < 0 {
-            return Err(ApiError::unprocessable("offset", "offset is 0 or more"));
-        }
-        Ok((
-            usize::try_from(offset).unwrap_or(usize::MAX),
-            usize::try_from(limit).unwrap_or(100),
-        ))
-    }
-}
-
-/// A page of a list: the items, and how many there are in all.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Page<T> {
-    pub total: usize,
-    pub items: Vec<T>,
-}
-
-fn page<T>(all: Vec<T>, paging: &Paging) -> ApiResult<Page<T>> {
-    let (skip, take) = paging.window()?;
-    let total = all.len();
-    Ok(Page {
-        total,
-        items: all.into_iter().skip(skip).take(take).collect(),
-    })
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -219,7 +177,7 @@ pub struct DocumentOut {
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 422, description = "an unknown kind or status, a bad date or paging", body = ErrorEnvelope)
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn list_documents(
     State(state): State<AppState>,
@@ -291,7 +249,7 @@ pub struct ProductListed {
         (status = 404, description = "no such shop", body = ErrorEnvelope),
         (status = 422, description = "bad paging", body = ErrorEnvelope)
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn list_products(
     State(state): State<AppState>,
@@ -368,7 +326,7 @@ fn period(p: &dashboard::Period) -> PeriodOut {
 #[utoipa::path(
     get, path = "/dashboard", tag = "admin",
     responses((status = 200, body = Envelope<DashboardOut>), (status = 403, description = "not an admin key", body = ErrorEnvelope)),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn get_dashboard(
     State(state): State<AppState>,

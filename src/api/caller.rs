@@ -9,22 +9,24 @@
 //! anything else runs and leaves the outcome in the request's extensions ([`Resolved`]), where
 //! the extractors below and the idempotency layer find it.
 
-use crate::domain::ids::{AccountId, KeyId, ShopId};
+use crate::domain::ids::{AccountId, KeyId, ShopId, UserId};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, Method};
 use jiff::tz::TimeZone;
 
 use super::error::ApiError;
+use super::session;
 use super::AppState;
 use crate::db::{keys, Db};
 use crate::domain::host::account_from_host;
 use crate::domain::key::{self, Scope};
 use crate::domain::rate_limit::Budget;
+use crate::domain::user::{Area, Role};
 
 /// An authenticated caller: the account every query of the request is scoped to.
 #[derive(Debug, Clone)]
@@ -32,11 +34,25 @@ pub struct Caller {
     pub account_id: AccountId,
     pub account_name: String,
     pub timezone: TimeZone,
-    pub key_id: KeyId,
+    /// How the caller proved who it is.
+    pub via: Via,
     pub scope: Scope,
     pub shop_id: Option<ShopId>,
     /// The key's own rate limit; `None`: the server's default.
     pub budget: Option<Budget>,
+}
+
+/// How a caller proved who it is: an API key, or (on the admin API only) a signed-in user's
+/// session, whose role then bounds what it may do.
+#[derive(Debug, Clone)]
+pub enum Via {
+    Key(KeyId),
+    Session {
+        user_id: UserId,
+        role: Role,
+        /// The session's CSRF token, which its writes must carry in [`session::CSRF_HEADER`].
+        csrf: String,
+    },
 }
 
 /// What the request's key was resolved to, once per request (see the module documentation).
@@ -81,7 +97,10 @@ impl Caller {
     pub fn actor(&self) -> crate::service::Actor {
         crate::service::Actor {
             account_id: self.account_id,
-            user_id: self.key_id.get(),
+            user_id: match &self.via {
+                Via::Key(key_id) => key_id.get(),
+                Via::Session { user_id, .. } => user_id.get(),
+            },
             timezone: self.timezone.clone(),
         }
     }
@@ -137,7 +156,9 @@ async fn scoped(
     }
 }
 
-/// A caller of the admin API (`/admin/v1/…`): an `admin` key.
+/// A caller of the admin API (`/admin/v1/…`): an `admin` key, or a signed-in user's session
+/// (API.md §10) whose role may see what is read and change what is written, each write
+/// carrying the session's CSRF token.
 pub struct AdminCaller(pub Caller);
 
 impl FromRequestParts<AppState> for AdminCaller {
@@ -147,14 +168,135 @@ impl FromRequestParts<AppState> for AdminCaller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        if uses_session(&parts.headers) {
+            let caller = session_caller(parts, state).await?;
+            admit(&caller, parts)?;
+            return Ok(AdminCaller(caller));
+        }
         scoped(
             parts,
             state,
             &[Scope::Admin],
-            "the admin API needs an admin key",
+            "the admin API needs an admin key or a signed-in user's session",
         )
         .await
         .map(AdminCaller)
+    }
+}
+
+/// Whether a request proves itself with a session cookie rather than an API key (a key wins
+/// when both are sent).
+fn uses_session(headers: &HeaderMap) -> bool {
+    !has_key(headers) && session::cookie(headers, session::COOKIE).is_some()
+}
+
+/// The caller of an admin API request: its key, else its session. (Idempotency keys scope
+/// stored answers by this caller's account.)
+pub async fn admin_or_key(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+    let path = original_path(parts);
+    if path.starts_with("/admin/v1/") && uses_session(&parts.headers) {
+        session_caller(parts, state).await
+    } else {
+        Caller::from_request_parts(parts, state).await
+    }
+}
+
+/// The request's session as a caller, resolved once per request (kept in its extensions).
+async fn session_caller(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+    if let Some(Resolved::Caller(caller)) = parts.extensions.get::<Resolved>() {
+        return Ok((**caller).clone());
+    }
+    let found = session::resolve(state, &parts.headers)
+        .await
+        .map_err(|refused| match refused {
+            session::Refused::None => ApiError::Unauthorized(
+                "no live session: sign in at /admin/sign-in, or send an X-API-KEY".into(),
+            ),
+            session::Refused::TooMany(seconds) => ApiError::TooManyRequests(seconds),
+            session::Refused::Service(e) => ApiError::from(e),
+        })?;
+    let caller = Caller {
+        account_id: found.account_id,
+        account_name: found.account_name,
+        timezone: TimeZone::get(&found.timezone).unwrap_or(TimeZone::UTC),
+        via: Via::Session {
+            user_id: found.user_id,
+            role: found.role,
+            csrf: found.csrf,
+        },
+        scope: Scope::Admin,
+        shop_id: None,
+        budget: None,
+    };
+    parts
+        .extensions
+        .insert(Resolved::Caller(Arc::new(caller.clone())));
+    Ok(caller)
+}
+
+/// Refuses (403) a session whose role may not see (read) or change (write) the part of the
+/// back office the path is about, and a session's write without its CSRF token.
+fn admit(caller: &Caller, parts: &Parts) -> Result<(), ApiError> {
+    let Via::Session { role, csrf, .. } = &caller.via else {
+        return Ok(());
+    };
+    let area = area_of(original_path(parts));
+    let reads = parts.method == Method::GET || parts.method == Method::HEAD;
+    if reads {
+        if !role.may_see(area) {
+            return Err(ApiError::Forbidden(format!(
+                "a {role} may not see this",
+                role = role.as_str()
+            )));
+        }
+        return Ok(());
+    }
+    if !role.may_change(area) {
+        return Err(ApiError::Forbidden(format!(
+            "a {role} may not change this",
+            role = role.as_str()
+        )));
+    }
+    let sent = parts
+        .headers
+        .get(session::CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if session::same(sent, csrf) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "a session's write needs its CSRF token in X-CSRF-Token (GET /admin/v1/me)".into(),
+        ))
+    }
+}
+
+/// The request's path as sent, before a nested router stripped its prefix.
+fn original_path(parts: &Parts) -> &str {
+    parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(parts.uri.path(), |uri| uri.0.path())
+}
+
+/// The part of the back office an admin API path is about, for the session's role.
+pub fn area_of(path: &str) -> Area {
+    let rest = path.strip_prefix("/admin/v1").unwrap_or(path);
+    let mut segments = rest.trim_start_matches('/').split('/');
+    let first = segments.next().unwrap_or_default();
+    if rest.contains("/stop_list") {
+        return Area::Catalog;
+    }
+    match first {
+        "users" | "keys" | "webhooks" => Area::Access,
+        "documents" => Area::Documents,
+        "products" | "menus" | "modifier_groups" | "minimums" | "categories" => Area::Catalog,
+        "clients" | "discount_groups" | "orders" | "receipts" | "shifts" | "jobs" | "dashboard" => {
+            Area::Sales
+        }
+        // storages, shops, taxes, payment types, employees, settings, and anything new:
+        // what an owner or a manager may change
+        _ => Area::Settings,
     }
 }
 
@@ -258,7 +400,7 @@ fn caller_of(grant: keys::KeyGrant) -> Caller {
         // the zone was checked when the account was made; a zone later dropped from the
         // database of zones falls back to UTC rather than locking the account out
         timezone: TimeZone::get(&grant.timezone).unwrap_or(TimeZone::UTC),
-        key_id: grant.key_id,
+        via: Via::Key(grant.key_id),
         scope: grant.scope,
         shop_id: grant.shop_id,
         budget: grant.budget,

@@ -14,13 +14,13 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-use super::caller::Caller;
+use super::caller;
 use super::error::ApiError;
 use super::AppState;
 use crate::db::held::Hold;
@@ -58,7 +58,7 @@ async fn serve(state: &AppState, request: Request, next: Next) -> Result<Respons
         })?
         .to_owned();
     let (mut parts, body) = request.into_parts();
-    let caller = Caller::from_request_parts(&mut parts, state).await?;
+    let caller = caller::admin_or_key(&mut parts, state).await?;
     let bytes = to_bytes(body, state.body_limit)
         .await
         .map_err(|_| ApiError::PayloadTooLarge)?;

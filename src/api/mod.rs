@@ -8,6 +8,7 @@ mod answers;
 pub mod auth;
 pub mod back_office;
 pub mod caller;
+pub mod clients;
 pub mod delivery;
 pub mod docs;
 pub mod documents;
@@ -18,17 +19,22 @@ pub mod feeds;
 mod idempotency;
 pub mod inventories;
 pub mod invoices;
+pub mod keys;
 pub mod line_sales;
 pub mod menu_import;
 pub mod meta;
 pub mod metrics;
+pub mod modifiers;
 pub mod moves;
 pub mod objects;
 pub mod observe;
+pub mod paging;
 pub mod pos;
 pub mod products;
 pub mod rate_limit;
 pub mod returns;
+pub mod sales_lists;
+pub mod session;
 pub mod stock_report;
 pub mod stop_list;
 pub mod storage;
@@ -144,6 +150,15 @@ impl Modify for ApiKeyScheme {
                 "The account's API key (the vendor's examples send it as X-API_KEY; both are accepted)",
             ))),
         );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "caffesta_session",
+                "A signed-in user's session (POST /admin/sign-in), on the admin API only: \
+                 its role bounds what it may see and change, and every write carries the \
+                 session's CSRF token in X-CSRF-Token (see GET /admin/v1/me)",
+            ))),
+        );
     }
 }
 
@@ -187,7 +202,11 @@ pub fn router(
             admin::router()
                 .merge(webhooks::router())
                 .merge(back_office::router())
-                .merge(objects::router()),
+                .merge(objects::router())
+                .merge(clients::router())
+                .merge(modifiers::router())
+                .merge(keys::router())
+                .merge(sales_lists::router()),
         )
         .merge(meta::router())
         .merge(metrics::router())

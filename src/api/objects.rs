@@ -41,7 +41,7 @@ pub struct NamedIn {
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 422, description = "an empty or too long name", body = ErrorEnvelope)
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn create_storage(
     State(state): State<AppState>,
@@ -60,7 +60,7 @@ async fn create_storage(
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 422, description = "an empty or too long name", body = ErrorEnvelope)
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn create_menu(
     State(state): State<AppState>,
@@ -90,7 +90,7 @@ pub struct ShopIn {
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 422, description = "a bad name, or no such storage", body = ErrorEnvelope)
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn create_shop(
     State(state): State<AppState>,
@@ -121,7 +121,7 @@ pub struct TaxIn {
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 422, description = "a bad name or rate", body = ErrorEnvelope)
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn create_tax(
     State(state): State<AppState>,
@@ -151,7 +151,7 @@ pub struct PaymentTypeIn {
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 422, description = "a bad name or kind", body = ErrorEnvelope)
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn create_payment_type(
     State(state): State<AppState>,

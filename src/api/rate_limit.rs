@@ -21,7 +21,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::caller::{self, Caller, Resolved};
+use super::caller::{self, Caller, Resolved, Via};
 use super::error::ApiError;
 use super::AppState;
 use crate::domain::rate_limit::{Bucket, Budget, Decision};
@@ -120,9 +120,13 @@ pub async fn limit(
         .extensions_mut()
         .insert(Resolved::Caller(Arc::clone(&caller)));
     let budget = caller.budget.unwrap_or(state.limits.default_budget());
+    let Via::Key(key_id) = caller.via else {
+        // only keys are resolved here; a session spends its own bucket where it is found
+        return (super::guarded(state, request, next).await, Some(caller));
+    };
     let bucket = BucketKey::Key {
         account_id: caller.account_id,
-        key_id: caller.key_id,
+        key_id,
     };
     let decision = state.limits.take(bucket, budget);
     let mut response = match decision {

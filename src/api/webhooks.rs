@@ -81,7 +81,7 @@ fn webhook_out(w: WebhookRow) -> WebhookOut {
 #[utoipa::path(
     get, path = "/webhooks", tag = "webhooks",
     responses((status = 200, body = Envelope<Vec<WebhookOut>>), (status = 403, description = "not an admin key", body = ErrorEnvelope)),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn list_webhooks(
     State(state): State<AppState>,
@@ -102,7 +102,7 @@ async fn list_webhooks(
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 422, description = "a bad or private `url`, an unknown event type in `events`, a blank `secret`; `field` names it", body = ErrorEnvelope),
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn create_webhook(
     State(state): State<AppState>,
@@ -131,7 +131,7 @@ async fn create_webhook(
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 404, description = "no such webhook", body = ErrorEnvelope),
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn get_webhook(
     State(state): State<AppState>,
@@ -151,7 +151,7 @@ async fn get_webhook(
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 404, description = "no such webhook", body = ErrorEnvelope),
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn delete_webhook(
     State(state): State<AppState>,
@@ -228,7 +228,7 @@ fn delivery_out(d: Delivery) -> DeliveryOut {
         (status = 404, description = "no such webhook", body = ErrorEnvelope),
         (status = 422, description = "`limit` is outside 1 to 500", body = ErrorEnvelope),
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn list_deliveries(
     State(state): State<AppState>,
@@ -267,7 +267,7 @@ async fn list_deliveries(
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 404, description = "no such delivery", body = ErrorEnvelope),
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn replay_delivery(
     State(state): State<AppState>,
@@ -287,7 +287,7 @@ async fn replay_delivery(
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 404, description = "no such webhook", body = ErrorEnvelope),
     ),
-    security(("api_key" = []))
+    security(("api_key" = []), ("session" = []))
 )]
 async fn test_webhook(
     State(state): State<AppState>,

@@ -112,3 +112,54 @@ pub async fn pending(db: &Db, limit: i64) -> Result<Vec<PendingJob>, DbError> {
         )
         .await
 }
+
+/// A job as the admin API lists it.
+#[derive(Debug, Clone)]
+pub struct ListedJob {
+    pub id: JobId,
+    pub kind: String,
+    pub status: JobStatus,
+    pub message: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+from_row!(ListedJob {
+    id,
+    kind,
+    status,
+    message,
+    created_at,
+    updated_at
+});
+
+/// The account's jobs (in one status, or all), newest first: `limit` of them after `offset`,
+/// and how many there are.
+pub async fn listed(
+    db: &Db,
+    account_id: AccountId,
+    status: Option<JobStatus>,
+    limit: i64,
+    offset: i64,
+) -> Result<(i64, Vec<ListedJob>), DbError> {
+    const WHERE: &str = "FROM jobs WHERE account_id = :account_id \
+                         AND (:status IS NULL OR status = :status)";
+    let status = status.map(|s| s.as_str().to_owned());
+    let mut reader = db.read().await;
+    let total: Scalar<i64> = reader
+        .one(
+            &format!("SELECT COUNT(*) AS value {WHERE}"),
+            params! { account_id, status: status.clone() },
+        )
+        .await?;
+    let rows = reader
+        .all(
+            &format!(
+                "SELECT id, kind, status, message, created_at, updated_at {WHERE} \
+                 ORDER BY id DESC LIMIT :limit OFFSET :offset"
+            ),
+            params! { account_id, status, limit, offset },
+        )
+        .await?;
+    Ok((total.0, rows))
+}

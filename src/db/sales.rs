@@ -643,3 +643,56 @@ pub async fn details(
     }
     Ok(out)
 }
+
+/// A shift with its cashier and what it sold (sales less annulments).
+#[derive(Debug, Clone)]
+pub struct ShiftRow {
+    pub id: ShiftId,
+    pub shop_id: ShopId,
+    pub shift_day: String,
+    pub opened_at: i64,
+    pub closed_at: Option<i64>,
+    pub cashier: Option<String>,
+    pub receipts: i64,
+    pub revenue: Money,
+}
+
+from_row!(ShiftRow {
+    id,
+    shop_id,
+    shift_day,
+    opened_at,
+    closed_at,
+    cashier,
+    receipts,
+    revenue
+});
+
+/// A shop's shifts whose cash day is in `[first, last]` (`YYYY-MM-DD`), newest first. The
+/// receipts are summed over the cash-day index, once for the whole range.
+pub async fn shifts(
+    db: &Db,
+    account_id: AccountId,
+    shop_id: ShopId,
+    first: &str,
+    last: &str,
+) -> Result<Vec<ShiftRow>, DbError> {
+    db.read()
+        .await
+        .all(
+            "SELECT s.id, s.shop_id, s.shift_day, s.opened_at, s.closed_at, e.name AS cashier, \
+             COALESCE(t.receipts, 0) AS receipts, COALESCE(t.revenue, 0) AS revenue \
+             FROM shifts s \
+             LEFT JOIN employees e ON e.account_id = s.account_id AND e.id = s.employee_id \
+             LEFT JOIN (SELECT shift_id, CAST(SUM(income) AS BIGINT) AS receipts, \
+                        CAST(SUM(total_sum * income) AS BIGINT) AS revenue FROM receipts \
+                        WHERE account_id = :account_id AND shift_day >= :first AND shift_day <= :last \
+                        AND shop_id = :shop_id AND status IN ('closed', 'annuled') \
+                        GROUP BY shift_id) t ON t.shift_id = s.id \
+             WHERE s.account_id = :account_id AND s.shop_id = :shop_id \
+             AND s.shift_day >= :first AND s.shift_day <= :last \
+             ORDER BY s.opened_at DESC, s.id DESC",
+            params! { account_id, shop_id, first, last },
+        )
+        .await
+}

@@ -339,7 +339,7 @@ pub async fn create_discount_group(
     let rate = percentage(spec.rate, "rate")?;
     let cap = percentage(
         spec.bonus_max_bill_rate.unwrap_or("100"),
-        "bonus-max-bill-rate",
+        "bonus_max_bill_rate",
     )?;
     let group = clients::NewGroup {
         name: &name,
@@ -454,7 +454,7 @@ async fn group_and_product(
     found
         .get(code)
         .map(|p| p.id)
-        .ok_or_else(|| ServiceError::invalid("product-code", format!("no product {code:?}")))
+        .ok_or_else(|| ServiceError::invalid("product_code", format!("no product {code:?}")))
 }
 
 /// Adds a product to a modifier group: `count` of it for `price`; returns the item's id.

@@ -1,13 +1,14 @@
 //! Sales as the back office shows them (API.md §10): the receipts of a shop's cash day with
 //! their cost and margin, one receipt's lines and payments, and the delivery orders waiting
-//! at a shop in each status of their flow.
+//! at a shop in each status of their flow; a shop's shifts; the account's jobs.
 
 use crate::db::clients::{self, ClientCard};
-use crate::db::sales::{self, Details, ReceiptRow};
+use crate::db::jobs::{self, ListedJob};
+use crate::db::sales::{self, Details, ReceiptRow, ShiftRow};
 use crate::db::Db;
 use crate::domain::decimal::Money;
 use crate::domain::ids::{AccountId, ShopId};
-use crate::domain::sales::OrderStatus;
+use crate::domain::sales::{JobStatus, OrderStatus};
 
 use super::{ServiceError, ServiceResult};
 
@@ -107,4 +108,34 @@ pub async fn clients(
                     .any(|field| field.to_lowercase().contains(&search))
         })
         .collect())
+}
+
+/// A shop's shifts whose cash day is in `[first, last]`, newest first, with their cashier,
+/// receipts and revenue. The range is at most a year: a list, not an export.
+pub async fn shifts(
+    db: &Db,
+    account_id: AccountId,
+    shop_id: ShopId,
+    first: &str,
+    last: &str,
+) -> ServiceResult<Vec<ShiftRow>> {
+    if first > last {
+        return Err(ServiceError::invalid(
+            "end",
+            "the range ends before it starts",
+        ));
+    }
+    Ok(sales::shifts(db, account_id, shop_id, first, last).await?)
+}
+
+/// The account's jobs, newest first, paged in the database (a busy delivery account makes
+/// thousands a day).
+pub async fn jobs(
+    db: &Db,
+    account_id: AccountId,
+    status: Option<JobStatus>,
+    limit: i64,
+    offset: i64,
+) -> ServiceResult<(i64, Vec<ListedJob>)> {
+    Ok(jobs::listed(db, account_id, status, limit, offset).await?)
 }

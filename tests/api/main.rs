@@ -7,6 +7,7 @@
 
 mod helpers;
 
+mod admin_objects;
 mod auth;
 mod back_office;
 mod backup;

@@ -1,0 +1,374 @@
+//! The admin JSON API beyond the lists of `back_office` (API.md §10): what the CLI makes for
+//! one account (discount groups, clients, modifier groups, keys), the sales lists (receipts,
+//! orders, shifts, jobs) and the ledger check; each for an admin key only.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::backend_tests;
+use crate::helpers::{assert_error, int, send, Backend, TestAccount, TestServer};
+
+backend_tests!(
+    discount_groups_and_clients_are_made_and_clients_listed_searched_and_paged,
+    modifier_groups_offer_products_on_dishes_as_the_cli_makes_them,
+    a_key_made_by_the_api_is_shown_once_works_and_stops_when_revoked,
+    a_day_of_sales_is_listed_as_receipts_a_shift_orders_and_jobs,
+    the_ledger_check_answers_clean_on_a_kept_ledger,
+);
+
+async fn post(
+    server: &TestServer,
+    who: &TestAccount,
+    path: &str,
+    body: &Value,
+) -> (StatusCode, Value) {
+    send(server.request(who, Method::POST, path).json(body)).await
+}
+
+/// Posts as the admin key; the answer's `data`, which must be 200.
+async fn made(server: &TestServer, admin: &TestAccount, path: &str, body: Value) -> Value {
+    let (status, answer) = post(server, admin, path, &body).await;
+    assert_eq!(status, StatusCode::OK, "{path} {body}: {answer}");
+    answer["data"].clone()
+}
+
+async fn refused(server: &TestServer, admin: &TestAccount, path: &str, body: Value, field: &str) {
+    let (status, answer) = post(server, admin, path, &body).await;
+    let data = assert_error(status, &answer, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(data["field"], json!(field), "{path} {body}: {answer}");
+}
+
+async fn discount_groups_and_clients_are_made_and_clients_listed_searched_and_paged(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let admin = server.admin(&demo).await;
+    let body = json!({"name": "Гости", "type": "bonus", "rate": "5", "bonus_max_bill_rate": "50"});
+    let (status, answer) = post(&server, &demo, "/admin/v1/discount_groups", &body).await;
+    assert_error(status, &answer, StatusCode::FORBIDDEN);
+    let group = made(&server, &admin, "/admin/v1/discount_groups", body).await["id"]
+        .as_i64()
+        .expect("group id");
+    let groups = "SELECT COUNT(*) FROM discount_groups";
+    let before = int(&server.db, groups).await;
+    for (bad, field) in [
+        (
+            json!({"name": "X", "type": "cashback", "rate": "5"}),
+            "type",
+        ),
+        (
+            json!({"name": "X", "type": "discount", "rate": "101"}),
+            "rate",
+        ),
+        (
+            json!({"name": "X", "type": "bonus", "rate": "5", "bonus_max_bill_rate": "-1"}),
+            "bonus_max_bill_rate",
+        ),
+        (json!({"name": " ", "type": "bonus", "rate": "5"}), "name"),
+    ] {
+        refused(&server, &admin, "/admin/v1/discount_groups", bad, field).await;
+    }
+    assert_eq!(
+        int(&server.db, groups).await,
+        before,
+        "a refused group writes nothing"
+    );
+
+    for (name, phone) in [
+        ("Анна", "+375291110001"),
+        ("Борис", "+375291110002"),
+        ("Вера", "+375291110003"),
+    ] {
+        let body =
+            json!({"name": name, "phone": phone, "group": group, "card": format!("C-{phone}")});
+        let data = made(&server, &admin, "/admin/v1/clients", body).await;
+        let uuid = data["id"].as_str().expect("uuid");
+        assert_eq!(uuid.len(), 36, "{data}");
+    }
+    refused(
+        &server,
+        &admin,
+        "/admin/v1/clients",
+        json!({"name": "X", "group": 999}),
+        "group",
+    )
+    .await;
+    refused(
+        &server,
+        &admin,
+        "/admin/v1/clients",
+        json!({"name": ""}),
+        "name",
+    )
+    .await;
+
+    let (status, list) = server.get(&admin, "/admin/v1/clients?q=бОРИс").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["data"]["total"], 1, "searched in any case: {list}");
+    assert_eq!(list["data"]["items"][0]["phone"], "+375291110002");
+    assert_eq!(list["data"]["items"][0]["bonus_balance"], "0.00");
+    let (_, all) = server.get(&admin, "/admin/v1/clients?q=+37529111").await;
+    assert_eq!(all["data"]["total"], 3, "{all}");
+    let (_, second) = server
+        .get(&admin, "/admin/v1/clients?q=+37529111&limit=2&offset=2")
+        .await;
+    assert_eq!(second["data"]["total"], 3);
+    assert_eq!(
+        second["data"]["items"].as_array().map(Vec::len),
+        Some(1),
+        "{second}"
+    );
+    let (status, answer) = server.get(&admin, "/admin/v1/clients?limit=0").await;
+    assert_error(status, &answer, StatusCode::UNPROCESSABLE_ENTITY);
+    server.stop().await;
+}
+
+async fn modifier_groups_offer_products_on_dishes_as_the_cli_makes_them(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let admin = server.admin(&demo).await;
+    for (code, name) in [("latte", "Латте"), ("syrup", "Сироп ваниль")] {
+        let product = json!({"ref_code": code, "name": name, "measure": "pcs"});
+        let (status, answer) = server.post(&demo, "/a/v1.0/product/", &product).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+    }
+    let body = json!({"name": "Сиропы", "min": 0, "max": 2});
+    let group = made(&server, &admin, "/admin/v1/modifier_groups", body).await["id"]
+        .as_i64()
+        .expect("group");
+    refused(
+        &server,
+        &admin,
+        "/admin/v1/modifier_groups",
+        json!({"name": "X", "min": 3, "max": 1}),
+        "max",
+    )
+    .await;
+    let items = format!("/admin/v1/modifier_groups/{group}/items");
+    let item = json!({"product_code": "syrup", "count": "0.02", "price": "1.50"});
+    made(&server, &admin, &items, item).await;
+    refused(
+        &server,
+        &admin,
+        &items,
+        json!({"product_code": "nope", "count": "1", "price": "1"}),
+        "product_code",
+    )
+    .await;
+    refused(
+        &server,
+        &admin,
+        &items,
+        json!({"product_code": "syrup", "count": "0", "price": "1"}),
+        "count",
+    )
+    .await;
+    refused(
+        &server,
+        &admin,
+        "/admin/v1/modifier_groups/999/items",
+        json!({"product_code": "syrup", "count": "1", "price": "1"}),
+        "group",
+    )
+    .await;
+    let attach = format!("/admin/v1/modifier_groups/{group}/products");
+    let data = made(&server, &admin, &attach, json!({"product_code": "latte"})).await;
+    assert_eq!(data["id"], group);
+
+    let (_, feed) = server.get(&demo, "/a/v1.0/draft/get_modifier_groups").await;
+    let groups = feed["data"].as_array().expect("groups");
+    let syrups = groups.iter().find(|g| g["name"] == "Сиропы").expect("the group is in the feed");
+    assert_eq!(syrups["max"], 2);
+    assert_eq!(syrups["productModifiers"].as_array().map(Vec::len), Some(1), "{syrups}");
+    assert_eq!(syrups["items"][0]["name"], "Сироп ваниль", "{syrups}");
+    assert_eq!(syrups["items"][0]["price"], "1.50", "{syrups}");
+    server.stop().await;
+}
+
+async fn a_key_made_by_the_api_is_shown_once_works_and_stops_when_revoked(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let admin = server.admin(&demo).await;
+    let data = made(
+        &server,
+        &admin,
+        "/admin/v1/keys",
+        json!({"scope": "api", "label": "1С", "rate": 5}),
+    )
+    .await;
+    let key = data["key"]
+        .as_str()
+        .expect("the key, shown once")
+        .to_owned();
+    let id = data["id"].as_i64().expect("id");
+    assert_eq!(data["rate"], 5);
+    assert_eq!(data["scope"], "api");
+    let (status, keys) = server.get(&admin, "/admin/v1/keys").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!keys.to_string().contains(&key), "a list never shows a key");
+    let made_key = TestAccount {
+        key: key.clone(),
+        ..demo.clone()
+    };
+    let (status, answer) = server.get(&made_key, "/a/v1.0/storage/test").await;
+    assert_eq!(status, StatusCode::OK, "the new key works: {answer}");
+
+    refused(
+        &server,
+        &admin,
+        "/admin/v1/keys",
+        json!({"scope": "root"}),
+        "scope",
+    )
+    .await;
+    refused(
+        &server,
+        &admin,
+        "/admin/v1/keys",
+        json!({"scope": "terminal"}),
+        "shop",
+    )
+    .await;
+    refused(
+        &server,
+        &admin,
+        "/admin/v1/keys",
+        json!({"scope": "api", "shop": 1}),
+        "shop",
+    )
+    .await;
+    refused(
+        &server,
+        &admin,
+        "/admin/v1/keys",
+        json!({"scope": "terminal", "shop": 999}),
+        "shop",
+    )
+    .await;
+
+    let (status, _) = post(
+        &server,
+        &admin,
+        &format!("/admin/v1/keys/{id}/revoke"),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = server.get(&made_key, "/a/v1.0/storage/test").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "revoked here at once");
+    let (status, answer) = post(&server, &admin, "/admin/v1/keys/999999/revoke", &json!({})).await;
+    assert_error(status, &answer, StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+async fn a_day_of_sales_is_listed_as_receipts_a_shift_orders_and_jobs(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let admin = server.admin(&demo).await;
+    let cappuccino = crate::selling::cafe(&server, &demo).await;
+    let till = server.terminal(&demo, 1).await;
+    let (status, answer) = server
+        .post(&till, "/a/v1.0/pos/shifts/open", &json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    for count in [1, 2] {
+        let total = count * 5;
+        let receipt = json!({"type": "sale",
+            "lines": [{"product_id": cappuccino, "count": count, "price": 5, "total_sum": total}],
+            "payments": [{"payment_id": 2, "value": total}]});
+        let (status, answer) = server.post(&till, "/a/v1.0/pos/receipts", &receipt).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+    }
+    let (status, list) = server.get(&admin, "/admin/v1/receipts?shop=1").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["data"]["total"], 2, "{list}");
+    let first = &list["data"]["items"][0];
+    assert_eq!(first["total_sum"], "5.00");
+    // 18 g of beans at 33.00 a kg and 150 ml of milk at 2.50 a litre
+    assert_eq!(first["cost"], "0.97", "{first}");
+    assert_eq!(first["margin"], "4.03");
+    let (_, other_day) = server
+        .get(&admin, "/admin/v1/receipts?shop=1&day=2020-01-01")
+        .await;
+    assert_eq!(other_day["data"]["total"], 0);
+    let (status, answer) = server.get(&admin, "/admin/v1/receipts?day=yesterday").await;
+    let data = assert_error(status, &answer, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(data["field"], "day");
+
+    let (status, shifts) = server.get(&admin, "/admin/v1/shifts?shop=1").await;
+    assert_eq!(status, StatusCode::OK, "{shifts}");
+    assert_eq!(shifts["data"]["total"], 1, "{shifts}");
+    let shift = &shifts["data"]["items"][0];
+    assert_eq!(shift["receipts"], 2, "{shift}");
+    assert_eq!(shift["revenue"], "15.00");
+    assert_eq!(shift["closed_at"], Value::Null, "still open");
+    for (query, field) in [
+        ("start=2026-02-01&end=2026-01-01", "end"),
+        ("start=2024-01-01&end=2026-01-01", "start"),
+    ] {
+        let (status, answer) = server
+            .get(&admin, &format!("/admin/v1/shifts?{query}"))
+            .await;
+        let data = assert_error(status, &answer, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(data["field"], field, "{query}");
+    }
+
+    let order = json!({"bill": {"pos_id": 1, "app_id": 1, "delivery_type": 2, "total_sum": 5,
+        "items": [{"count": 1, "price": 5, "total_sum": 5, "product_id": cappuccino}],
+        "client": {"name": "Клиент", "phone": "+375290000009"}}});
+    let (status, answer) = server.post(&demo, "/a/v1.0/draft/delivery", &order).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let job = answer["data"]["job_id"].as_i64().expect("job");
+    let mut orders = Value::Null;
+    for _ in 0..100 {
+        orders = server.get(&admin, "/admin/v1/orders?shop=1").await.1;
+        if orders["data"]["total"] == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(orders["data"]["total"], 1, "{orders}");
+    assert_eq!(orders["data"]["items"][0]["status"], "wait_cashier");
+    assert_eq!(orders["data"]["items"][0]["total_sum"], "5.00");
+    let (status, jobs) = server.get(&admin, "/admin/v1/jobs?status=success").await;
+    assert_eq!(status, StatusCode::OK, "{jobs}");
+    assert_eq!(jobs["data"]["items"][0]["id"], job, "{jobs}");
+    let (_, pending) = server.get(&admin, "/admin/v1/jobs?status=pending").await;
+    assert_eq!(pending["data"]["total"], 0, "{pending}");
+    let (status, answer) = server.get(&admin, "/admin/v1/jobs?status=lost").await;
+    assert_error(status, &answer, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, answer) = server.get(&demo, "/admin/v1/jobs").await;
+    assert_error(status, &answer, StatusCode::FORBIDDEN);
+    server.stop().await;
+}
+
+async fn the_ledger_check_answers_clean_on_a_kept_ledger(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let admin = server.admin(&demo).await;
+    crate::selling::cafe(&server, &demo).await;
+    let (status, answer) = server.get(&admin, "/admin/v1/check").await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["data"]["clean"], true, "{answer}");
+    assert_eq!(answer["data"]["movements"], 3, "{answer}");
+    // a balance edited behind the ledger's back is named
+    let mut tx = server.db.begin_write().await.expect("tx");
+    tx.run(
+        "UPDATE stock_balances SET qty = qty + 1 WHERE product_id = 1",
+        caffesta::params! {},
+    )
+    .await
+    .expect("a balance changed behind the ledger's back");
+    caffesta::db::commit(tx).await.expect("commit");
+    let (_, answer) = server.get(&admin, "/admin/v1/check").await;
+    assert_eq!(answer["data"]["clean"], false, "{answer}");
+    assert_eq!(
+        answer["data"]["mismatches"].as_array().map(Vec::len),
+        Some(1),
+        "{answer}"
+    );
+    server.stop().await;
+}
