@@ -180,9 +180,16 @@ async fn modifier_groups_offer_products_on_dishes_as_the_cli_makes_them(backend:
 
     let (_, feed) = server.get(&demo, "/a/v1.0/draft/get_modifier_groups").await;
     let groups = feed["data"].as_array().expect("groups");
-    let syrups = groups.iter().find(|g| g["name"] == "Сиропы").expect("the group is in the feed");
+    let syrups = groups
+        .iter()
+        .find(|g| g["name"] == "Сиропы")
+        .expect("the group is in the feed");
     assert_eq!(syrups["max"], 2);
-    assert_eq!(syrups["productModifiers"].as_array().map(Vec::len), Some(1), "{syrups}");
+    assert_eq!(
+        syrups["productModifiers"].as_array().map(Vec::len),
+        Some(1),
+        "{syrups}"
+    );
     assert_eq!(syrups["items"][0]["name"], "Сироп ваниль", "{syrups}");
     assert_eq!(syrups["items"][0]["price"], "1.50", "{syrups}");
     server.stop().await;

@@ -17,6 +17,7 @@ backend_tests!(
     disabling_a_user_ends_its_sessions,
     settings_are_changed_by_a_manager_and_not_by_an_accountant,
     a_delivery_order_is_moved_along_its_flow_from_the_sales_page,
+    a_session_calls_the_admin_api_within_its_role_and_writes_with_its_token,
 );
 
 /// A not-wired supplier invoice in the demo account; its id.
@@ -433,5 +434,110 @@ async fn a_delivery_order_is_moved_along_its_flow_from_the_sales_page(backend: B
         "no step back: {}",
         back.body
     );
+    server.stop().await;
+}
+
+/// API.md §10: the admin JSON API takes the UI's session as well as an admin key. The role
+/// bounds it as on the pages, and a write needs the session's CSRF token in a header.
+async fn a_session_calls_the_admin_api_within_its_role_and_writes_with_its_token(backend: Backend) {
+    use reqwest::Method;
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let storages = "SELECT COUNT(*) FROM storages";
+    let (login, password) = user(&server, &demo, Role::Manager).await;
+    let (_, manager) = Ui::sign_in(&server, "demo", &login, &password).await;
+
+    let (status, me) = manager.api(Method::GET, "/admin/v1/me", None, None).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    assert_eq!(me["data"]["via"], "session");
+    assert_eq!(me["data"]["login"], json!(login));
+    assert_eq!(me["data"]["role"], "manager");
+    let token = me["data"]["csrf_token"].as_str().expect("token").to_owned();
+    assert_eq!(token, manager.csrf, "the same token the forms carry");
+
+    let (status, products) = manager
+        .api(Method::GET, "/admin/v1/products", None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{products}");
+    let (status, keys) = manager.api(Method::GET, "/admin/v1/keys", None, None).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a manager sees no keys: {keys}"
+    );
+
+    let before = int(&server.db, storages).await;
+    let body = json!({"name": "Бар"});
+    for token in [None, Some(""), Some("forged")] {
+        let (status, answer) = manager
+            .api(Method::POST, "/admin/v1/storages", Some(&body), token)
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{token:?}: {answer}");
+    }
+    assert_eq!(
+        int(&server.db, storages).await,
+        before,
+        "refused writes change nothing"
+    );
+    let (status, answer) = manager
+        .api(
+            Method::POST,
+            "/admin/v1/storages",
+            Some(&body),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(int(&server.db, storages).await, before + 1);
+    let (status, _) = manager
+        .api(
+            Method::POST,
+            "/admin/v1/keys",
+            Some(&json!({"scope": "api"})),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a manager makes no keys");
+
+    let (login, password) = user(&server, &demo, Role::Viewer).await;
+    let (_, viewer) = Ui::sign_in(&server, "demo", &login, &password).await;
+    let (status, _) = viewer
+        .api(Method::GET, "/admin/v1/dashboard", None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "a viewer reads");
+    let (status, _) = viewer
+        .api(
+            Method::POST,
+            "/admin/v1/storages",
+            Some(&body),
+            Some(&viewer.csrf),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a viewer writes nothing");
+
+    let (login, password) = user(&server, &demo, Role::Owner).await;
+    let (_, owner) = Ui::sign_in(&server, "demo", &login, &password).await;
+    let (status, answer) = owner
+        .api(
+            Method::POST,
+            "/admin/v1/keys",
+            Some(&json!({"scope": "api"})),
+            Some(&owner.csrf),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "an owner makes keys: {answer}");
+
+    let other = server.account("other").await;
+    let mut elsewhere = Ui::anonymous(&server, &other.name);
+    elsewhere.cookie.clone_from(&owner.cookie);
+    let (status, _) = elsewhere.api(Method::GET, "/admin/v1/me", None, None).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a session is no session on another host"
+    );
+    let anonymous = Ui::anonymous(&server, "demo");
+    let (status, _) = anonymous.api(Method::GET, "/admin/v1/me", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
     server.stop().await;
 }

@@ -151,6 +151,25 @@ impl Ui {
             .page
     }
 
+    /// Calls the admin JSON API with the session's cookie (and, when `token` is given, that
+    /// CSRF token in `X-CSRF-Token`); the status and the JSON answer.
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        token: Option<&str>,
+    ) -> (StatusCode, serde_json::Value) {
+        let mut request = self.request(method, path);
+        if let Some(token) = token {
+            request = request.header("X-CSRF-Token", token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        crate::helpers::send(request).await
+    }
+
     /// Posts a form as given (no token added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         self.send(self.request(reqwest::Method::POST, path).form(fields))
