@@ -231,12 +231,9 @@ async fn list_shifts(
 ) -> ApiResult<Json<Envelope<Page<ShiftOut>>>> {
     paging.window()?;
     let shop = shop(&state, &caller, query.shop).await?;
-    let (first, last) = shift_range(
-        query.start.as_deref(),
-        query.end.as_deref(),
-        &caller.timezone,
-    )?;
-    let rows = sales_view::shifts(&state.db, caller.account_id, shop, &first, &last).await?;
+    let range = (query.start.as_deref(), query.end.as_deref());
+    let (_, rows) =
+        sales_view::shifts(&state.db, caller.account_id, shop, range, &caller.timezone).await?;
     let zone = &caller.timezone;
     let out = rows
         .into_iter()
@@ -252,49 +249,6 @@ async fn list_shifts(
         })
         .collect();
     Ok(Json(Envelope::ok(page(out, &paging)?)))
-}
-
-/// The cash days a shifts list covers: `end` (default today) and `start` (default 30 days
-/// before it), at most 366 days apart.
-pub fn shift_range(
-    start: Option<&str>,
-    end: Option<&str>,
-    zone: &jiff::tz::TimeZone,
-) -> ApiResult<(String, String)> {
-    let last = match end {
-        Some(text) => time::parse_day(text).map_err(|e| ApiError::unprocessable("end", e))?,
-        None => time::day_of(time::now_unix(), zone),
-    };
-    let last_date: jiff::civil::Date = last
-        .parse()
-        .map_err(|_| ApiError::unprocessable("end", "not a date"))?;
-    let first = match start {
-        Some(text) => time::parse_day(text).map_err(|e| ApiError::unprocessable("start", e))?,
-        None => last_date
-            .checked_sub(jiff::Span::new().days(30))
-            .map_err(|e| ApiError::unprocessable("end", e.to_string()))?
-            .to_string(),
-    };
-    let first_date: jiff::civil::Date = first
-        .parse()
-        .map_err(|_| ApiError::unprocessable("start", "not a date"))?;
-    let days = first_date
-        .until(last_date)
-        .map_err(|e| ApiError::unprocessable("end", e.to_string()))?
-        .get_days();
-    if days < 0 {
-        return Err(ApiError::unprocessable(
-            "end",
-            "the range ends before it starts",
-        ));
-    }
-    if days > 366 {
-        return Err(ApiError::unprocessable(
-            "start",
-            "a range of at most 366 days",
-        ));
-    }
-    Ok((first, last))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -114,7 +114,7 @@ pub enum Key<'a> {
 }
 
 /// The product `key` names, through `q` (a reader or a transaction).
-async fn find_with(
+pub async fn find_with(
     q: &mut impl Query,
     account_id: AccountId,
     key: Key<'_>,

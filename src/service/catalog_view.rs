@@ -1,12 +1,14 @@
 //! The catalog as the back office shows it (API.md §10): products with their price and
 //! stop-list state at a shop, searched by name or code; and what a dish costs, from its tech
-//! map and its ingredients' average costs in a storage.
+//! map and its ingredients' average costs in a storage; a product's card with its prices; the
+//! categories; the menus with their sections and items.
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 
 use crate::db::catalog_list::{self, Listed, ShopRow};
+use crate::db::products::{Key, ProductRow};
 use crate::db::tech_maps::{self, TechMap, TechMapLine};
 use crate::db::{stock, Db};
 use crate::domain::decimal::{Money, Qty, UnitCost};
@@ -187,4 +189,52 @@ async fn unit_cost(
         )),
         None => Ok(None),
     }
+}
+
+/// A product's card as its edit form shows it: the row, its category's and workspace's codes,
+/// and its prices by shop.
+#[derive(Debug, Clone)]
+pub struct Card {
+    pub row: ProductRow,
+    pub codes: catalog_list::CardCodes,
+    pub prices: Vec<catalog_list::ShopPrice>,
+}
+
+/// Product `id`'s card: 404 when there is none.
+pub async fn card(db: &Db, account_id: AccountId, id: ProductId) -> ServiceResult<Card> {
+    let mut reader = db.read().await;
+    let row = crate::db::products::find_with(&mut reader, account_id, Key::Id(id))
+        .await?
+        .ok_or_else(|| super::products::not_found(Key::Id(id)))?;
+    let codes = catalog_list::card_codes(&mut reader, account_id, id)
+        .await?
+        .unwrap_or_default();
+    let prices = catalog_list::prices_of(&mut reader, account_id, id).await?;
+    Ok(Card { row, codes, prices })
+}
+
+/// The account's live categories by name, each with its parent's code and its products.
+pub async fn categories(
+    db: &Db,
+    account_id: AccountId,
+) -> ServiceResult<Vec<catalog_list::CategoryListed>> {
+    Ok(catalog_list::categories(&mut db.read().await, account_id).await?)
+}
+
+/// The account's menus, their sections and the products each section shows.
+#[derive(Debug, Clone, Default)]
+pub struct Menus {
+    pub menus: Vec<catalog_list::MenuListed>,
+    pub sections: Vec<catalog_list::SectionListed>,
+    pub items: Vec<catalog_list::SectionItem>,
+}
+
+/// The account's menus with their sections and items.
+pub async fn menus(db: &Db, account_id: AccountId) -> ServiceResult<Menus> {
+    let mut reader = db.read().await;
+    Ok(Menus {
+        menus: catalog_list::menus(&mut reader, account_id).await?,
+        sections: catalog_list::sections(&mut reader, account_id).await?,
+        items: catalog_list::section_items(&mut reader, account_id).await?,
+    })
 }

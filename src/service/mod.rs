@@ -20,6 +20,7 @@ pub mod ledger;
 pub mod line_sales;
 pub mod loyalty;
 pub mod menu_import;
+pub mod menus;
 pub mod minimums;
 pub mod moves;
 pub mod products;

@@ -9,6 +9,9 @@ use crate::db::Db;
 use crate::domain::decimal::Money;
 use crate::domain::ids::{AccountId, ShopId};
 use crate::domain::sales::{JobStatus, OrderStatus};
+use crate::domain::time;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
 
 use super::{ServiceError, ServiceResult};
 
@@ -110,22 +113,60 @@ pub async fn clients(
         .collect())
 }
 
-/// A shop's shifts whose cash day is in `[first, last]`, newest first, with their cashier,
-/// receipts and revenue. The range is at most a year: a list, not an export.
+/// A shop's shifts over a range of cash days (`YYYY-MM-DD`, `end` by default today in
+/// `zone`, `start` by default 30 days before it, at most 366 days), newest first, with their
+/// cashier, receipts and revenue; and the range as read.
 pub async fn shifts(
     db: &Db,
     account_id: AccountId,
     shop_id: ShopId,
-    first: &str,
-    last: &str,
-) -> ServiceResult<Vec<ShiftRow>> {
+    (start, end): (Option<&str>, Option<&str>),
+    zone: &TimeZone,
+) -> ServiceResult<((String, String), Vec<ShiftRow>)> {
+    let (first, last) = shift_range(start, end, zone)?;
+    let rows = sales::shifts(db, account_id, shop_id, &first, &last).await?;
+    Ok(((first, last), rows))
+}
+
+fn parse_date(text: &str, field: &str) -> ServiceResult<Date> {
+    let day = time::parse_day(text).map_err(|e| ServiceError::invalid(field, e))?;
+    day.parse()
+        .map_err(|_| ServiceError::invalid(field, format!("{text:?} is not a date")))
+}
+
+/// The cash days a shifts list covers (see [`shifts`]).
+fn shift_range(
+    start: Option<&str>,
+    end: Option<&str>,
+    zone: &TimeZone,
+) -> ServiceResult<(String, String)> {
+    let last = match end {
+        Some(text) => parse_date(text, "end")?,
+        None => parse_date(&time::day_of(time::now_unix(), zone), "end")?,
+    };
+    let first = match start {
+        Some(text) => parse_date(text, "start")?,
+        None => last
+            .checked_sub(jiff::Span::new().days(30))
+            .map_err(|e| ServiceError::invalid("end", e.to_string()))?,
+    };
     if first > last {
         return Err(ServiceError::invalid(
             "end",
             "the range ends before it starts",
         ));
     }
-    Ok(sales::shifts(db, account_id, shop_id, first, last).await?)
+    let days = first
+        .until(last)
+        .map_err(|e| ServiceError::invalid("end", e.to_string()))?
+        .get_days();
+    if days > 366 {
+        return Err(ServiceError::invalid(
+            "start",
+            "a range of at most 366 days",
+        ));
+    }
+    Ok((first.to_string(), last.to_string()))
 }
 
 /// The account's jobs, newest first, paged in the database (a busy delivery account makes

@@ -5,6 +5,7 @@
 
 pub mod chart;
 pub mod error;
+pub mod form;
 pub mod format;
 pub mod i18n;
 pub mod layout;
@@ -20,7 +21,10 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::api::AppState;
-use pages::{catalog, dashboard, documents, new_document, sales, settings, sign_in, stock};
+use pages::{
+    catalog, dashboard, documents, menus, new_document, product_card, sales, settings, sign_in,
+    stock, tech_map,
+};
 
 /// The UI's routes, with its error pages and security headers.
 pub fn router() -> Router<AppState> {
@@ -49,10 +53,39 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/catalog", get(catalog::products))
         .route("/admin/catalog/stop", post(catalog::stop))
-        .route("/admin/catalog/tech-map/{id}", get(catalog::tech_map))
+        .route(
+            "/admin/catalog/products/new",
+            get(product_card::new).post(product_card::create),
+        )
+        .route(
+            "/admin/catalog/products/{id}",
+            get(product_card::edit).post(product_card::save),
+        )
+        .route(
+            "/admin/catalog/tech-map/{id}",
+            get(tech_map::show).post(tech_map::save),
+        )
+        .route(
+            "/admin/catalog/categories",
+            get(menus::categories).post(menus::save_category),
+        )
+        .route(
+            "/admin/catalog/menus",
+            get(menus::list).post(menus::create_menu),
+        )
+        .route("/admin/catalog/menus/sections", post(menus::save_section))
+        .route(
+            "/admin/catalog/menus/sections/{id}/items",
+            post(menus::place),
+        )
+        .route(
+            "/admin/catalog/menus/sections/{id}/items/{product}/remove",
+            post(menus::remove),
+        )
         .route("/admin/sales", get(sales::day))
         .route("/admin/sales/receipts/{uuid}", get(sales::receipt))
         .route("/admin/sales/clients", get(sales::clients))
+        .route("/admin/sales/shifts", get(sales::shifts))
         .route(
             "/admin/sales/orders/{uuid}/status",
             post(sales::order_status),

@@ -16,5 +16,6 @@ mod helpers;
 
 mod access;
 mod browser;
+mod catalog;
 mod flows;
 mod web;

@@ -1,8 +1,8 @@
 //! Catalog: products with their price and stop-list state at a shop (search, pages of 100,
-//! the stop list toggled per shop), and what a dish costs by its tech map; thin views over
+//! the stop list toggled per shop), each opening its card; thin views over
 //! [`crate::service::catalog_view`] and [`crate::service::stop_list`].
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -10,14 +10,14 @@ use serde::Deserialize;
 use crate::api::AppState;
 use crate::db::products::Key;
 use crate::domain::decimal::Money;
-use crate::domain::ids::{ProductId, ShopId, StorageId};
+use crate::domain::ids::{ProductId, ShopId};
 use crate::domain::user::Area;
-use crate::service::{catalog_view, stock_report, stop_list};
+use crate::service::{catalog_view, stop_list};
 use crate::ui::error::UiError;
 use crate::ui::format;
 use crate::ui::i18n::Text;
 use crate::ui::layout::{self, Section};
-use crate::ui::query::{self, Params};
+use crate::ui::query::Params;
 use crate::ui::session::{Posted, Signed};
 
 const PAGE: usize = 100;
@@ -41,6 +41,11 @@ pub async fn products(
         )
     };
     let body = html! {
+        p.filters {
+            a href="/admin/catalog/categories" { (lang.t(Text::Categories)) }
+            " · " a href="/admin/catalog/menus" { (lang.t(Text::Menus)) }
+            @if may { " · " a href="/admin/catalog/products/new" { (lang.t(Text::NewProduct)) } }
+        }
         form.filters method="get" action="/admin/catalog" {
             (super::shop_select(&user, &shops, shop))
             label { (lang.t(Text::Search)) input type="search" name="q" value=(search); }
@@ -56,7 +61,7 @@ pub async fn products(
                 @for p in shown {
                     tr {
                         td { (p.ref_code) }
-                        td { (p.name) }
+                        td { a href={ "/admin/catalog/products/" (p.id) } { (p.name) } }
                         td { (p.measure) }
                         td.num { @if let Some(price) = p.price { (format::money(Money::round(price.decimal()), lang)) } }
                         td {
@@ -133,50 +138,4 @@ pub async fn stop(
         "/admin/catalog".into()
     };
     Ok(Redirect::to(&back).into_response())
-}
-
-pub async fn tech_map(
-    State(state): State<AppState>,
-    user: Signed,
-    Path(id): Path<i64>,
-    params: Params,
-) -> Result<Markup, UiError> {
-    let lang = user.lang;
-    let storages = stock_report::storages(&state.db, user.account_id).await?;
-    let storage = query::chosen(
-        params.int("storage")?,
-        storages.first().map(|s| s.id),
-        StorageId::new,
-        "storage",
-    )?;
-    let product = ProductId::new(id);
-    let costed = catalog_view::tech_map_cost(&state.db, user.account_id, product, storage).await?;
-    let body = html! {
-        form.filters method="get" {
-            label { (lang.t(Text::Storage))
-                select name="storage" { @for s in &storages { option value=(s.id) selected[s.id == storage] { (s.name) } } }
-            }
-            button type="submit" { (lang.t(Text::Show)) }
-        }
-        table {
-            thead { tr { th { (lang.t(Text::Product)) } th.num { (lang.t(Text::Quantity)) } th { (lang.t(Text::Unit)) }
-                th.num { (lang.t(Text::AverageCost)) } th.num { (lang.t(Text::Cost)) } } }
-            tbody {
-                @for l in &costed.lines {
-                    tr {
-                        td { (l.line.name) }
-                        td.num { (format::qty(l.line.amount, lang)) }
-                        td { (l.line.measure) }
-                        td.num { @if let Some(c) = l.unit_cost { (format::money(Money::round(c.decimal()), lang)) } @else { "—" } }
-                        td.num { (format::money(l.cost, lang)) }
-                    }
-                }
-            }
-            tfoot {
-                tr { th colspan="4" { (lang.t(Text::Total)) " (" (format::qty(costed.map.output, lang)) ")" } th.num data-testid="total-cost" { (format::money(costed.total, lang)) } }
-            }
-        }
-    };
-    let title = format!("{} #{id}", lang.t(Text::Cost));
-    Ok(layout::page(&user, Section::Catalog, &title, &body))
 }

@@ -4,11 +4,14 @@
 pub mod catalog;
 pub mod dashboard;
 pub mod documents;
+pub mod menus;
 pub mod new_document;
+pub mod product_card;
 pub mod sales;
 pub mod settings;
 pub mod sign_in;
 pub mod stock;
+pub mod tech_map;
 
 use maud::{html, Markup};
 

@@ -2,8 +2,6 @@
 //! with a product picker), turned into the same body the API takes and created by the same
 //! service ([`crate::service::document_view::create`]); the new document opens, not wired.
 
-use std::collections::HashMap;
-
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
@@ -16,6 +14,7 @@ use crate::domain::time;
 use crate::domain::user::Area;
 use crate::service::{catalog_view, document_view, stock_report};
 use crate::ui::error::UiError;
+use crate::ui::form::{self, Fields};
 use crate::ui::i18n::{Lang, Text};
 use crate::ui::layout::{self, Section};
 use crate::ui::session::{Posted, Signed};
@@ -41,10 +40,18 @@ fn qty_field(kind: DocKind) -> &'static str {
     }
 }
 
-fn storage_select(lang: Lang, name: &str, label: Text, storages: &[StorageRow]) -> Markup {
+fn storage_select(
+    lang: Lang,
+    (name, label): (&str, Text),
+    storages: &[StorageRow],
+    sent: &Fields,
+) -> Markup {
+    let chosen = sent.value(name);
     html! {
         label { (lang.t(label))
-            select name=(name) required { @for s in storages { option value=(s.id) { (s.name) } } }
+            select name=(name) required { @for s in storages {
+                option value=(s.id) selected[s.id.to_string() == chosen] { (s.name) }
+            } }
         }
     }
 }
@@ -55,43 +62,60 @@ pub async fn form(
     Path(kind): Path<String>,
 ) -> Result<Markup, UiError> {
     user.may_change(Area::Documents)?;
-    let lang = user.lang;
     let kind = document_view::kind(&kind)?;
-    let storages = stock_report::storages(&state.db, user.account_id).await?;
-    let products = catalog_view::names(&state.db, user.account_id).await?;
     // to the second: a minute's start would date the document before what the same minute
     // already moved (a stocktaking before a delivery it was meant to count)
     let now = time::format_rfc3339(time::now_unix(), &user.timezone);
+    let mut sent = Fields::default();
+    sent.set("date", now.get(..19).unwrap_or(""));
+    form_page(&state, &user, kind, &sent, None).await
+}
+
+/// A kind's form, filled with `sent`, with the reason it was refused above it.
+async fn form_page(
+    state: &AppState,
+    user: &Signed,
+    kind: DocKind,
+    sent: &Fields,
+    error: Option<&str>,
+) -> Result<Markup, UiError> {
+    let lang = user.lang;
+    let storages = stock_report::storages(&state.db, user.account_id).await?;
+    let products = catalog_view::names(&state.db, user.account_id).await?;
+    let text = |name: &str| sent.value(name).to_owned();
     let body = html! {
+        (form::reason(error))
         form.stack method="post" action={ "/admin/documents/new/" (kind.as_str()) } {
-            (layout::csrf(&user))
+            (layout::csrf(user))
             div.filters {
-                label { (lang.t(Text::Date)) input type="datetime-local" name="date" step="1" value=(now.get(..19).unwrap_or("")) required; }
+                label { (lang.t(Text::Date)) input type="datetime-local" name="date" step="1" value=(text("date")) required; }
                 @if kind == DocKind::Move {
-                    (storage_select(lang, "storage_from", Text::From, &storages))
-                    (storage_select(lang, "storage_to", Text::To, &storages))
+                    (storage_select(lang, ("storage_from", Text::From), &storages, sent))
+                    (storage_select(lang, ("storage_to", Text::To), &storages, sent))
                 } @else {
-                    (storage_select(lang, "storage", Text::Storage, &storages))
+                    (storage_select(lang, ("storage", Text::Storage), &storages, sent))
                 }
                 @if matches!(kind, DocKind::Invoice | DocKind::Return) {
-                    label { (lang.t(Text::ShipperCode)) input name="shipper_code" required; }
+                    label { (lang.t(Text::ShipperCode)) input name="shipper_code" value=(text("shipper_code")) required; }
                 }
                 @if kind == DocKind::Invoice {
-                    label { (lang.t(Text::Shipper)) input name="shipper_name"; }
-                    label { (lang.t(Text::Number)) input name="number"; }
+                    label { (lang.t(Text::Shipper)) input name="shipper_name" value=(text("shipper_name")); }
+                    label { (lang.t(Text::Number)) input name="number" value=(text("number")); }
                 }
                 @if kind == DocKind::Return {
-                    label { (lang.t(Text::InvoiceNumber)) input name="invoice_id" inputmode="numeric"; }
+                    label { (lang.t(Text::InvoiceNumber)) input name="invoice_id" inputmode="numeric" value=(text("invoice_id")); }
                 }
                 @if kind == DocKind::WriteOff {
                     label { (lang.t(Text::Reason))
-                        select name="reason" { @for r in WriteOffReason::ALL { option value=(r.as_str()) { (r.as_str()) } } }
+                        select name="reason" { @for r in WriteOffReason::ALL {
+                            option value=(r.as_str()) selected[sent.value("reason") == r.as_str()] { (r.as_str()) }
+                        } }
                     }
                 }
                 @if kind == DocKind::Inventory {
-                    label { (lang.t(Text::FullCount)) input type="checkbox" name="full" value="1"; }
+                    label { (lang.t(Text::FullCount)) input type="checkbox" name="full" value="1" checked[sent.checked("full")]; }
                 }
-                label { (lang.t(Text::Comment)) input name="comment" maxlength="500"; }
+                label { (lang.t(Text::Comment)) input name="comment" maxlength="500" value=(text("comment")); }
             }
             datalist id="products" { @for p in &products { option value=(p.ref_code) { (p.name) } } }
             table {
@@ -104,10 +128,10 @@ pub async fn form(
                     @for i in 0..LINES {
                         tr {
                             td { (i + 1) }
-                            td { input name={ "p" (i) } list="products" aria-label={ (lang.t(Text::Code)) " " (i + 1) } required[i == 0]; }
-                            td.num { input name={ "q" (i) } inputmode="decimal" size="8" aria-label={ (lang.t(Text::Quantity)) " " (i + 1) } required[i == 0]; }
+                            td { input name={ "p" (i) } list="products" value=(text(&format!("p{i}"))) aria-label={ (lang.t(Text::Code)) " " (i + 1) } required[i == 0]; }
+                            td.num { input name={ "q" (i) } inputmode="decimal" size="8" value=(text(&format!("q{i}"))) aria-label={ (lang.t(Text::Quantity)) " " (i + 1) } required[i == 0]; }
                             @if let Some((field, label)) = extra(kind) {
-                                td.num { input name={ (field) (i) } inputmode="decimal" size="8" aria-label={ (lang.t(label)) " " (i + 1) }; }
+                                td.num { input name={ (field) (i) } inputmode="decimal" size="8" value=(text(&format!("{field}{i}"))) aria-label={ (lang.t(label)) " " (i + 1) }; }
                             }
                         }
                     }
@@ -121,17 +145,7 @@ pub async fn form(
         lang.t(Text::NewDocument),
         super::documents::kind_name(lang, kind)
     );
-    Ok(layout::page(&user, Section::Documents, &title, &body))
-}
-
-/// A document form's fields by name (the line fields are numbered: `p0`, `q0`, …).
-#[derive(serde::Deserialize)]
-#[serde(transparent)]
-pub struct Fields(HashMap<String, String>);
-
-/// A form's field, trimmed; `None` when empty.
-fn field<'f>(form: &'f Fields, name: &str) -> Option<&'f str> {
-    form.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+    Ok(layout::page(user, Section::Documents, &title, &body))
 }
 
 /// A number as the API takes it: the text itself (decimals are exact there).
@@ -142,7 +156,7 @@ fn number(text: &str) -> Value {
 /// The API body a kind's form describes.
 fn body(kind: DocKind, form: &Fields, user: &Signed) -> Result<Value, UiError> {
     let mut doc = Map::new();
-    if let Some(date) = field(form, "date") {
+    if let Some(date) = form.get("date") {
         let instant = time::parse_instant(date, &user.timezone)
             .map_err(|e| UiError::Invalid(format!("date: {e}")))?;
         doc.insert(
@@ -151,7 +165,8 @@ fn body(kind: DocKind, form: &Fields, user: &Signed) -> Result<Value, UiError> {
         );
     }
     let storage = |name: &str| -> Result<Value, UiError> {
-        let id: i64 = field(form, name)
+        let id: i64 = form
+            .get(name)
             .and_then(|v| v.parse().ok())
             .ok_or_else(|| UiError::Invalid(format!("{name}: choose a storage")))?;
         Ok(json!({ "caf_id": id }))
@@ -162,9 +177,9 @@ fn body(kind: DocKind, form: &Fields, user: &Signed) -> Result<Value, UiError> {
     } else {
         doc.insert("storage".into(), storage("storage")?);
     }
-    if let Some(code) = field(form, "shipper_code") {
+    if let Some(code) = form.get("shipper_code") {
         let mut shipper = json!({ "ref_code": code });
-        if let Some(name) = field(form, "shipper_name") {
+        if let Some(name) = form.get("shipper_name") {
             shipper["name"] = json!(name);
         }
         doc.insert("shipper".into(), shipper);
@@ -174,30 +189,30 @@ fn body(kind: DocKind, form: &Fields, user: &Signed) -> Result<Value, UiError> {
         ("comment", "comment"),
         ("reason", "reason"),
     ] {
-        if let Some(value) = field(form, name) {
+        if let Some(value) = form.get(name) {
             doc.insert(key.into(), json!(value));
         }
     }
-    if let Some(id) = field(form, "invoice_id") {
+    if let Some(id) = form.get("invoice_id") {
         let id: i64 = id
             .parse()
             .map_err(|_| UiError::Invalid(format!("invoice_id: {id:?} is not an invoice id")))?;
         doc.insert("invoice_id".into(), json!(id));
     }
     if kind == DocKind::Inventory {
-        doc.insert("full".into(), json!(field(form, "full") == Some("1")));
+        doc.insert("full".into(), json!(form.get("full") == Some("1")));
     }
     let mut items = Vec::new();
     for i in 0..LINES {
-        let Some(code) = field(form, &format!("p{i}")) else {
+        let Some(code) = form.get(&format!("p{i}")) else {
             continue;
         };
         let mut item = json!({ "product_code": code });
-        if let Some(qty) = field(form, &format!("q{i}")) {
+        if let Some(qty) = form.get(&format!("q{i}")) {
             item[qty_field(kind)] = number(qty);
         }
         if let Some((name, _)) = extra(kind) {
-            if let Some(value) = field(form, &format!("{name}{i}")) {
+            if let Some(value) = form.get(&format!("{name}{i}")) {
                 item[name] = number(value);
             }
         }
@@ -214,7 +229,19 @@ pub async fn create(
 ) -> Result<Response, UiError> {
     user.may_change(Area::Documents)?;
     let kind = document_view::kind(&kind)?;
-    let body = body(kind, &form, &user)?;
-    let id = document_view::create(&state.db, &user.actor(), kind, body).await?;
-    Ok(Redirect::to(&format!("/admin/documents/{}/{id}", kind.as_str())).into_response())
+    let made = match body(kind, &form, &user) {
+        Ok(body) => document_view::create(&state.db, &user.actor(), kind, body)
+            .await
+            .map_err(UiError::from),
+        Err(refusal) => Err(refusal),
+    };
+    match made {
+        Ok(id) => {
+            Ok(Redirect::to(&format!("/admin/documents/{}/{id}", kind.as_str())).into_response())
+        }
+        Err(error) => {
+            let page = form_page(&state, &user, kind, &form, Some(&error.to_string())).await?;
+            form::refused(error, |_| page)
+        }
+    }
 }

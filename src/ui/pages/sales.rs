@@ -39,7 +39,10 @@ pub async fn day(
     let receipts = sales_view::day(&state.db, user.account_id, shop, &day).await?;
     let orders = sales_view::orders(&state.db, user.account_id, shop).await?;
     let body = html! {
-        p.filters { a href="/admin/sales/clients" { (lang.t(Text::Clients)) } }
+        p.filters {
+            a href={ "/admin/sales/shifts?shop=" (shop) } { (lang.t(Text::Shifts)) }
+            " · " a href="/admin/sales/clients" { (lang.t(Text::Clients)) }
+        }
         form.filters method="get" action="/admin/sales" {
             (super::shop_select(&user, &shops, shop))
             label { (lang.t(Text::Date)) input type="date" name="day" value=(day); }
@@ -188,4 +191,56 @@ pub async fn order_status(
     selling::set_order_status(&state.db, &till, &uuid, &form.status).await?;
     let day = crate::domain::time::parse_day(&form.day).unwrap_or_default();
     Ok(Redirect::to(&format!("/admin/sales?shop={}&day={day}", form.shop)).into_response())
+}
+
+/// A shop's shifts over a range of cash days: who opened each, when it opened and closed,
+/// its receipts and revenue; each day opens its receipts.
+pub async fn shifts(
+    State(state): State<AppState>,
+    user: Signed,
+    params: Params,
+) -> Result<Markup, UiError> {
+    let lang = user.lang;
+    let (shops, shop) = super::shop_of(&state, &user, &params).await?;
+    let range = (params.text("start"), params.text("end"));
+    let ((first, last), rows) =
+        sales_view::shifts(&state.db, user.account_id, shop, range, &user.timezone).await?;
+    let body = html! {
+        form.filters method="get" action="/admin/sales/shifts" {
+            (super::shop_select(&user, &shops, shop))
+            label { (lang.t(Text::From)) input type="date" name="start" value=(first); }
+            label { (lang.t(Text::To)) input type="date" name="end" value=(last); }
+            button type="submit" { (lang.t(Text::Show)) }
+        }
+        @if rows.is_empty() { p.muted { (lang.t(Text::Nothing)) } } @else {
+            div.scroll { table {
+                thead { tr {
+                    th { "#" } th { (lang.t(Text::Date)) } th { (lang.t(Text::Opened)) } th { (lang.t(Text::Closed)) }
+                    th { (lang.t(Text::Cashier)) } th.num { (lang.t(Text::Receipts)) } th.num { (lang.t(Text::Revenue)) }
+                } }
+                tbody { @for r in &rows {
+                    tr {
+                        td { (r.id) }
+                        td { a href={ "/admin/sales?shop=" (shop) "&day=" (r.shift_day) } { (r.shift_day) } }
+                        td { (format::instant(r.opened_at, &user.timezone)) }
+                        td { @if let Some(closed) = r.closed_at { (format::instant(closed, &user.timezone)) } @else { span.muted { (lang.t(Text::Open)) } } }
+                        td { (r.cashier.as_deref().unwrap_or("—")) }
+                        td.num { (format::count(r.receipts, lang)) }
+                        td.num { (format::money(r.revenue, lang)) }
+                    }
+                } }
+                tfoot { tr {
+                    th colspan="5" { (lang.t(Text::Total)) }
+                    th.num { (format::count(rows.iter().map(|r| r.receipts).sum(), lang)) }
+                    th.num { (format::money(sum(rows.iter().map(|r| r.revenue)), lang)) }
+                } }
+            } }
+        }
+    };
+    Ok(layout::page(
+        &user,
+        Section::Sales,
+        lang.t(Text::Shifts),
+        &body,
+    ))
 }
