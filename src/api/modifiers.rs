@@ -17,9 +17,9 @@ use crate::service::admin;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(create_group))
-        .routes(routes!(add_item))
-        .routes(routes!(attach))
+        .routes(routes!(create_modifier_group))
+        .routes(routes!(add_modifier_item))
+        .routes(routes!(attach_modifier_group))
 }
 
 /// A new modifier group: how many of its items a guest picks.
@@ -54,7 +54,7 @@ fn one() -> i64 {
     ),
     security(("api_key" = []), ("session" = []))
 )]
-async fn create_group(
+async fn create_modifier_group(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
     ApiJson(input): ApiJson<ModifierGroupIn>,
@@ -96,7 +96,7 @@ pub struct ModifierItemIn {
     ),
     security(("api_key" = []), ("session" = []))
 )]
-async fn add_item(
+async fn add_modifier_item(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
     IdPath(id): IdPath,
@@ -135,7 +135,7 @@ pub struct AttachIn {
     ),
     security(("api_key" = []), ("session" = []))
 )]
-async fn attach(
+async fn attach_modifier_group(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
     IdPath(id): IdPath,

@@ -22,7 +22,7 @@ use crate::service::{catalog_view, sales_view};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_receipts))
-        .routes(routes!(list_orders))
+        .routes(routes!(list_waiting_orders))
         .routes(routes!(list_shifts))
         .routes(routes!(list_jobs))
 }
@@ -163,7 +163,7 @@ fn order_out(row: ReceiptRow, zone: &jiff::tz::TimeZone) -> OrderOut {
     ),
     security(("api_key" = []), ("session" = []))
 )]
-async fn list_orders(
+async fn list_waiting_orders(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
     Query(query): Query<ShopQuery>,

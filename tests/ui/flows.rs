@@ -22,6 +22,7 @@ browser_tests!(
     a_given_up_webhook_delivery_is_replayed_from_its_page,
     a_product_named_like_markup_is_shown_as_text,
     a_dish_is_costed_from_its_ingredients_and_stopped_from_the_catalog,
+    a_dish_s_recipe_card_and_price_are_edited_from_their_pages,
 );
 
 async fn post(server: &TestServer, demo: &TestAccount, path: &str, body: &Value) -> i64 {
@@ -96,7 +97,12 @@ async fn an_owner_signs_in_sees_every_page_and_signs_out() {
         ("documents", "/admin/documents"),
         ("invoice", "/admin/documents/invoice/1"),
         ("catalog", "/admin/catalog"),
+        ("product-card", "/admin/catalog/products/1"),
+        ("new-product", "/admin/catalog/products/new"),
+        ("categories", "/admin/catalog/categories"),
+        ("menus", "/admin/catalog/menus"),
         ("sales", "/admin/sales"),
+        ("shifts", "/admin/sales/shifts"),
         ("clients", "/admin/sales/clients"),
         ("settings", "/admin/settings"),
         ("keys", "/admin/settings/keys"),
@@ -544,6 +550,72 @@ async fn a_dish_is_costed_from_its_ingredients_and_stopped_from_the_catalog() {
         json!(false),
         "and its end"
     );
+    browser.close().await;
+    server.stop().await;
+}
+
+async fn a_dish_s_recipe_card_and_price_are_edited_from_their_pages() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let demo = server.demo().await;
+    stock_beans(&server, &demo).await;
+    let latte = post(
+        &server,
+        &demo,
+        "/a/v1.0/product/",
+        &json!({"ref_code": "latte", "name": "Latte", "type": "tech_map"}),
+    )
+    .await;
+    let (login, password) = user(&server, &demo, Role::Manager).await;
+    let browser = Browser::open(&server, "demo", "recipe").await;
+    browser.sign_in(&login, &password).await;
+    browser.goto("/admin/catalog?shop=1&q=latte").await;
+    browser
+        .click(&format!("a[href='/admin/catalog/products/{latte}']"))
+        .await;
+    browser.shot("card").await;
+    browser
+        .click(&format!("a[href='/admin/catalog/tech-map/{latte}']"))
+        .await;
+    // a first recipe: 18 g of beans at 11.50 a kg
+    let save_recipe = format!("form[action='/admin/catalog/tech-map/{latte}'] button");
+    browser.fill("input[name=p0]", "beans").await;
+    browser.fill("input[name=q0]", "0.018").await;
+    browser.click(&save_recipe).await;
+    assert_eq!(browser.text("[data-testid=total-cost]").await, "0.21");
+    assert!(browser.has("p.notice").await, "saved, and said so");
+    browser.shot("recipe-saved").await;
+    // an amount that is not a number: refused, the form keeps it
+    browser.fill("input[name=q0]", "lots").await;
+    browser.click(&save_recipe).await;
+    assert!(browser.has("p.error").await);
+    let kept = browser
+        .client
+        .find(fantoccini::Locator::Css("input[name=q0]"))
+        .await
+        .expect("q0")
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(kept.as_deref(), Some("lots"), "what was typed stays");
+    browser.shot("recipe-refused").await;
+    // the card: renamed and priced at shop 1
+    browser
+        .goto(&format!("/admin/catalog/products/{latte}"))
+        .await;
+    browser.fill("input[name=name]", "Latte 400").await;
+    browser.fill("input[name=price_1]", "6.50").await;
+    browser
+        .click(&format!(
+            "form[action='/admin/catalog/products/{latte}'] button"
+        ))
+        .await;
+    assert!(browser.has("p.notice").await, "saved");
+    browser.goto("/admin/catalog?shop=1&q=latte").await;
+    let row = browser.text("tbody tr").await;
+    assert!(row.contains("Latte 400") && row.contains("6.50"), "{row}");
+    browser.shot("catalog-after").await;
+    let (_, card) = server.get(&demo, &format!("/a/v1.0/product/{latte}")).await;
+    assert_eq!(card["data"]["name"], "Latte 400");
     browser.close().await;
     server.stop().await;
 }

@@ -207,6 +207,14 @@ pub fn body(operation_id: &str) -> Option<&'static str> {
         "set" => r#"{"product_code": "syrniki", "in_stop_list": false}"#,
         "set_shop_stop_list" => r#"{"product_code": "syrniki", "in_stop_list": true}"#,
         "create_employee" => r#"{"name": "Олег Петров", "role": "waiter"}"#,
+        "create_discount_group" => {
+            r#"{"name": "Постоянные гости", "type": "bonus", "rate": "5", "bonus_max_bill_rate": "50"}"#
+        }
+        "create_client" => r#"{"name": "Анна", "last_name": "Ковалёва", "phone": "+375291234567"}"#,
+        "create_modifier_group" => r#"{"name": "Сиропы", "min": 0, "max": 2}"#,
+        "add_modifier_item" => r#"{"product_code": "milk", "count": "0.05", "price": "0.80"}"#,
+        "attach_modifier_group" => r#"{"product_code": "latte"}"#,
+        "create_key" => r#"{"scope": "api", "label": "1С: выгрузка продаж", "rate": 10}"#,
         _ => return None,
     };
     Some(body)
@@ -256,6 +264,13 @@ pub fn note(operation_id: &str, path: &str) -> Option<&'static str> {
             "`1`: the subscription the create example made (the account's first)."
         }
         "replay_delivery" => "`1`: the delivery of the test example's `ping`.",
+        "revoke_key" => {
+            "`4`: the key the create example made (the demo's keys 1–3 are the ones `serve --demo` \
+             printed)."
+        }
+        "add_modifier_item" | "attach_modifier_group" => {
+            "`1`: the account's first modifier group (the create example makes one)."
+        }
         "job_status" => {
             "`1`: the demo's first delivery job; the delivery examples answer the `job_id` of theirs."
         }
@@ -276,6 +291,7 @@ pub fn path_value(operation_id: &str, path: &str, name: &str, today: &str) -> St
         ("id", "wire_move") => "2",
         ("id", "get_tech_map" | "set_tech_map") => "16",
         ("id", "close_shift") => "61",
+        ("id", "revoke_key") => "4",
         _ => "1",
     };
     value.to_owned()

@@ -81,7 +81,13 @@ pub async fn save_category(
     user.may_change(Area::Catalog)?;
     let category = json!({"id": form.get("code").unwrap_or_default(),
         "name": form.get("name").unwrap_or_default(), "parent": form.get("parent")});
-    match import(&state, &user, json!({ "categories": [category], "items": [] })).await {
+    match import(
+        &state,
+        &user,
+        json!({ "categories": [category], "items": [] }),
+    )
+    .await
+    {
         Ok(()) => Ok(Redirect::to("/admin/catalog/categories").into_response()),
         Err(error) => {
             let page = categories_page(&state, &user, &form, Some(&error.to_string())).await?;
