@@ -14,7 +14,7 @@ use super::error::{ApiError, ApiResult, ErrorEnvelope};
 use super::paging::{page, Page, Paging};
 use super::{AppState, Envelope};
 use crate::db::sales::ReceiptRow;
-use crate::domain::ids::ShopId;
+use crate::domain::ids::{EmployeeId, ShiftId, ShopId};
 use crate::domain::sales::JobStatus;
 use crate::domain::time;
 use crate::service::{catalog_view, sales_view};
@@ -101,7 +101,7 @@ async fn list_receipts(
             cost: r.cost().to_string(),
             margin: r.margin().to_string(),
             id: r.row.uuid,
-            shift_id: r.row.shift_id.map(|s| s.get()),
+            shift_id: r.row.shift_id.map(ShiftId::get),
             shift_day: r.row.shift_day,
             status: r.row.status.as_str(),
             income: r.row.income,
@@ -109,7 +109,7 @@ async fn list_receipts(
             total_sum: r.row.total_sum.to_string(),
             discount_sum: r.row.discount_sum.to_string(),
             client_id: r.row.client_uuid,
-            employee_id: r.row.employee_id.map(|e| e.get()),
+            employee_id: r.row.employee_id.map(EmployeeId::get),
         })
         .collect();
     Ok(Json(Envelope::ok(page(out, &paging)?)))

@@ -287,11 +287,10 @@ pub fn path_value(operation_id: &str, path: &str, name: &str, today: &str) -> St
         ("ref_code", _) => "latte",
         ("date", _) => today,
         ("ts" | "start_id", _) => "0",
-        ("id", "wire_invoice") => "4",
+        ("id", "wire_invoice" | "revoke_key") => "4",
         ("id", "wire_move") => "2",
         ("id", "get_tech_map" | "set_tech_map") => "16",
         ("id", "close_shift") => "61",
-        ("id", "revoke_key") => "4",
         _ => "1",
     };
     value.to_owned()

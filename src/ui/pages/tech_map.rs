@@ -25,6 +25,8 @@ use crate::wire::tech_maps::TechMapIn;
 
 /// Blank ingredient rows under those a recipe has.
 const BLANK: usize = 4;
+/// The most rows a recipe form has.
+const MAX_ROWS: usize = 500;
 
 pub async fn show(
     State(state): State<AppState>,
@@ -86,10 +88,12 @@ async fn page(
 ) -> Result<Markup, UiError> {
     let lang = user.lang;
     let products = catalog_view::names(&state.db, user.account_id).await?;
-    let rows = (0..)
-        .take_while(|i| sent.get(&format!("p{i}")).is_some())
-        .count()
-        + BLANK;
+    // every row the recipe (or the refused form) filled, gaps kept, then blank ones
+    let filled = (0..MAX_ROWS)
+        .filter(|i| sent.get(&format!("p{i}")).is_some())
+        .max()
+        .map_or(0, |last| last + 1);
+    let rows = filled + BLANK;
     let text = |name: &str| sent.value(name).to_owned();
     let (storages, chosen, costed) = costed;
     let body = html! {
@@ -159,7 +163,7 @@ fn cost_table(user: &Signed, costed: &Costed) -> Markup {
 /// The API body the recipe form describes: the rows with a code, in order.
 fn body(sent: &Fields) -> Result<TechMapIn, UiError> {
     let rows: usize = sent.get("rows").and_then(|r| r.parse().ok()).unwrap_or(0);
-    let items: Vec<Value> = (0..rows.min(500))
+    let items: Vec<Value> = (0..rows.min(MAX_ROWS))
         .filter_map(|i| {
             let code = sent.get(&format!("p{i}"))?;
             let amount = sent.get(&format!("q{i}")).unwrap_or("").replace(',', ".");
