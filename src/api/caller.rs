@@ -289,7 +289,7 @@ pub fn area_of(path: &str) -> Area {
     }
     match first {
         "users" | "keys" | "webhooks" => Area::Access,
-        "documents" => Area::Documents,
+        "documents" | "reports" | "check" => Area::Documents,
         "products" | "menus" | "modifier_groups" | "minimums" | "categories" => Area::Catalog,
         "clients" | "discount_groups" | "orders" | "receipts" | "shifts" | "jobs" | "dashboard" => {
             Area::Sales

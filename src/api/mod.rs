@@ -206,7 +206,8 @@ pub fn router(
                 .merge(clients::router())
                 .merge(modifiers::router())
                 .merge(keys::router())
-                .merge(sales_lists::router()),
+                .merge(sales_lists::router())
+                .merge(stock_report::admin_router()),
         )
         .merge(meta::router())
         .merge(metrics::router())

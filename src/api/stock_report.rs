@@ -1,6 +1,7 @@
 //! The stock reports (API.md §11, beyond the doc): the movement report of a storage and a
 //! product's ledger. (A storage's balance at an instant is `/draft/store/{id}?at=`, in
-//! [`super::storage`].)
+//! [`super::storage`].) All three answer on the admin API too (API.md §10), for an admin key
+//! or a session.
 
 use axum::extract::{Query, State};
 use axum::Json;
@@ -9,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::caller::ApiCaller;
+use super::caller::{AdminCaller, ApiCaller, Caller};
 use super::documents::day_bounds;
 use super::error::{ApiResult, ErrorEnvelope};
 use super::{AppState, Envelope};
@@ -23,6 +24,15 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(movement_report))
         .routes(routes!(product_ledger))
+}
+
+/// The same reports on the admin API (`/admin/v1/reports/…`), where a signed-in user's
+/// session is a caller too, with a storage's balances at an instant beside them.
+pub fn admin_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(admin_movement_report))
+        .routes(routes!(admin_product_ledger))
+        .routes(routes!(admin_balances))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -140,6 +150,14 @@ async fn movement_report(
     ApiCaller(caller): ApiCaller,
     Query(query): Query<MovementQuery>,
 ) -> ApiResult<Json<Envelope<Vec<MovementLine>>>> {
+    movements(&state, &caller, query).await
+}
+
+async fn movements(
+    state: &AppState,
+    caller: &Caller,
+    query: MovementQuery,
+) -> ApiResult<Json<Envelope<Vec<MovementLine>>>> {
     let bounds = day_bounds(
         query.start.as_deref(),
         query.end.as_deref(),
@@ -221,6 +239,14 @@ async fn product_ledger(
     ApiCaller(caller): ApiCaller,
     Query(query): Query<LedgerQuery>,
 ) -> ApiResult<Json<Envelope<ProductLedgerOut>>> {
+    ledger(&state, &caller, query).await
+}
+
+async fn ledger(
+    state: &AppState,
+    caller: &Caller,
+    query: LedgerQuery,
+) -> ApiResult<Json<Envelope<ProductLedgerOut>>> {
     let bounds = day_bounds(
         query.start.as_deref(),
         query.end.as_deref(),
@@ -257,4 +283,71 @@ async fn product_ledger(
         movements,
         closing: Amount::balance(closing),
     })))
+}
+
+/// The movement report, as `GET /a/v1.0/storage/report/movements` answers it.
+#[utoipa::path(
+    get, path = "/reports/movements", tag = "admin", params(MovementQuery),
+    responses(
+        (status = 200, body = Envelope<Vec<MovementLine>>),
+        (status = 404, description = "no such storage", body = ErrorEnvelope),
+        (status = 422, description = "a bad date or an unknown product code; `field` names it", body = ErrorEnvelope),
+    ),
+    security(("api_key" = []), ("session" = []))
+)]
+async fn admin_movement_report(
+    State(state): State<AppState>,
+    AdminCaller(caller): AdminCaller,
+    Query(query): Query<MovementQuery>,
+) -> ApiResult<Json<Envelope<Vec<MovementLine>>>> {
+    movements(&state, &caller, query).await
+}
+
+/// A product's ledger, as `GET /a/v1.0/storage/report/ledger` answers it.
+#[utoipa::path(
+    get, path = "/reports/ledger", tag = "admin", params(LedgerQuery),
+    responses(
+        (status = 200, body = Envelope<ProductLedgerOut>),
+        (status = 404, description = "no such storage", body = ErrorEnvelope),
+        (status = 422, description = "a bad date or an unknown product code; `field` names it", body = ErrorEnvelope),
+    ),
+    security(("api_key" = []), ("session" = []))
+)]
+async fn admin_product_ledger(
+    State(state): State<AppState>,
+    AdminCaller(caller): AdminCaller,
+    Query(query): Query<LedgerQuery>,
+) -> ApiResult<Json<Envelope<ProductLedgerOut>>> {
+    ledger(&state, &caller, query).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct BalancesQuery {
+    /// The storage's id.
+    storage: i64,
+    /// The balances just before this instant: `2026-11-01T00:00`, or a date alone for the
+    /// start of that day, in the account's time zone unless an offset is given. Default: now.
+    #[param(example = "2026-11-01T00:00")]
+    at: Option<String>,
+}
+
+/// A storage's balances now or at a past instant, as `GET /a/v1.0/draft/store/{id}?at=`
+/// lists them, in the envelope.
+#[utoipa::path(
+    get, path = "/reports/balances", tag = "admin", params(BalancesQuery),
+    responses(
+        (status = 200, body = Envelope<Vec<super::storage::StoreLine>>),
+        (status = 404, description = "no such storage", body = ErrorEnvelope),
+        (status = 422, description = "`at` is not a date or an instant", body = ErrorEnvelope),
+    ),
+    security(("api_key" = []), ("session" = []))
+)]
+async fn admin_balances(
+    State(state): State<AppState>,
+    AdminCaller(caller): AdminCaller,
+    Query(query): Query<BalancesQuery>,
+) -> ApiResult<Json<Envelope<Vec<super::storage::StoreLine>>>> {
+    let storage = StorageId::new(query.storage);
+    let lines = super::storage::store_lines(&state, &caller, storage, query.at.as_deref()).await?;
+    Ok(Json(Envelope::ok(lines)))
 }

@@ -6,7 +6,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::caller::ApiCaller;
+use super::caller::{ApiCaller, Caller};
 use super::error::{ApiError, ApiResult, ErrorEnvelope};
 use super::extract::IdPath;
 use super::AppState;
@@ -135,8 +135,24 @@ async fn store(
     IdPath(storage_id): IdPath,
     Query(query): Query<StoreQuery>,
 ) -> ApiResult<Json<Vec<StoreLine>>> {
-    let storage_id = StorageId::new(storage_id);
-    if let Some(at) = &query.at {
+    let lines = store_lines(
+        &state,
+        &caller,
+        StorageId::new(storage_id),
+        query.at.as_deref(),
+    )
+    .await?;
+    Ok(Json(lines))
+}
+
+/// A storage's balances now, or just before instant `at` (404 when there is no such storage).
+pub async fn store_lines(
+    state: &AppState,
+    caller: &Caller,
+    storage_id: StorageId,
+    at: Option<&str>,
+) -> ApiResult<Vec<StoreLine>> {
+    if let Some(at) = at {
         let at = time::parse_instant(at, &caller.timezone)
             .map_err(|e| ApiError::unprocessable("at", e))?;
         let rows = stock_report::store_at(&state.db, caller.account_id, storage_id, at).await?;
@@ -144,7 +160,7 @@ async fn store(
             .into_iter()
             .map(|r| StoreLine::of(r.product_id, r.name, r.measure, r.balance))
             .collect();
-        return Ok(Json(lines));
+        return Ok(lines);
     }
     let rows = stock::store(&state.db, caller.account_id, storage_id).await?;
     if rows.is_empty() && !objects::storage_exists(&state.db, caller.account_id, storage_id).await?
@@ -153,7 +169,7 @@ async fn store(
             "no storage with id {storage_id}"
         )));
     }
-    let lines = rows
+    Ok(rows
         .into_iter()
         .map(|row| {
             let balance = Balance {
@@ -162,6 +178,5 @@ async fn store(
             };
             StoreLine::of(row.product_id, row.name, row.measure, balance)
         })
-        .collect();
-    Ok(Json(lines))
+        .collect())
 }

@@ -16,6 +16,7 @@ backend_tests!(
     a_key_made_by_the_api_is_shown_once_works_and_stops_when_revoked,
     a_day_of_sales_is_listed_as_receipts_a_shift_orders_and_jobs,
     the_ledger_check_answers_clean_on_a_kept_ledger,
+    the_stock_reports_answer_on_the_admin_api_as_on_the_integration_api,
 );
 
 async fn post(
@@ -377,5 +378,50 @@ async fn the_ledger_check_answers_clean_on_a_kept_ledger(backend: Backend) {
         Some(1),
         "{answer}"
     );
+    server.stop().await;
+}
+
+async fn the_stock_reports_answer_on_the_admin_api_as_on_the_integration_api(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let admin = server.admin(&demo).await;
+    crate::selling::cafe(&server, &demo).await;
+    for (admin_path, api_path) in [
+        (
+            "/admin/v1/reports/movements?storage=1",
+            "/a/v1.0/storage/report/movements?storage=1",
+        ),
+        (
+            "/admin/v1/reports/ledger?storage=1&product_code=beans",
+            "/a/v1.0/storage/report/ledger?storage=1&product_code=beans",
+        ),
+    ] {
+        let (status, ours) = server.get(&admin, admin_path).await;
+        assert_eq!(status, StatusCode::OK, "{ours}");
+        let (_, theirs) = server.get(&demo, api_path).await;
+        assert_eq!(ours["data"], theirs["data"], "{admin_path}");
+        assert!(
+            !ours["data"].as_array().is_some_and(Vec::is_empty),
+            "{ours}"
+        );
+    }
+    let (status, balances) = server
+        .get(&admin, "/admin/v1/reports/balances?storage=1")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{balances}");
+    let (_, store) = server.get(&demo, "/a/v1.0/draft/store/1").await;
+    assert_eq!(balances["data"], store, "the same lines, in the envelope");
+    let (_, before) = server
+        .get(&admin, "/admin/v1/reports/balances?storage=1&at=2000-01-01")
+        .await;
+    assert_eq!(before["data"], json!([]), "nothing had moved then");
+    let (status, answer) = server
+        .get(&admin, "/admin/v1/reports/balances?storage=99")
+        .await;
+    assert_error(status, &answer, StatusCode::NOT_FOUND);
+    let (status, answer) = server
+        .get(&demo, "/admin/v1/reports/balances?storage=1")
+        .await;
+    assert_error(status, &answer, StatusCode::FORBIDDEN);
     server.stop().await;
 }
