@@ -160,6 +160,10 @@ fn main() {
             .date()
             .checked_sub(jiff::Span::new().days(10))
             .expect("day");
+        let year_ago = jiff::Zoned::now()
+            .date()
+            .checked_sub(jiff::Span::new().days(365))
+            .expect("day");
         let fixed = [
             "/admin/".to_owned(),
             "/admin/stock?storage=1".to_owned(),
@@ -173,6 +177,12 @@ fn main() {
             "/admin/settings/keys".to_owned(),
             "/admin/settings/users".to_owned(),
             "/admin/settings/webhooks".to_owned(),
+            "/admin/catalog/products/new".to_owned(),
+            "/admin/catalog/categories".to_owned(),
+            "/admin/catalog/menus".to_owned(),
+            "/admin/sales/shifts?shop=1".to_owned(),
+            format!("/admin/sales/shifts?shop=1&start={year_ago}"),
+            "/admin/sales/clients".to_owned(),
         ];
         let mut worst = 0.0f64;
         let mut bodies = Vec::new();
@@ -181,7 +191,8 @@ fn main() {
             worst = worst.max(median);
             bodies.push(body);
         }
-        // pages reached from those: a product's ledger, a document, a cash day and a receipt
+        // pages reached from those: a product's ledger, a document, a product's card, a dish's
+        // recipe and cost, a cash day and a receipt
         let (median, day) = time(
             &owner,
             &format!("/admin/sales?shop=1&day={ten_days_ago}"),
@@ -192,6 +203,10 @@ fn main() {
         let found = [
             first_link(&bodies[1], "/admin/stock/ledger"),
             first_link(&bodies[4], "/admin/documents/invoice/"),
+            // (the catalog's first link under products/ is "new"; its rows count from 1)
+            first_link(&bodies[5], "/admin/catalog/products/1"),
+            first_link(&bodies[5], "/admin/catalog/products/1")
+                .map(|p| p.replace("/products/", "/tech-map/")),
             first_link(&day, "/admin/sales/receipts/"),
         ];
         for path in found.into_iter().flatten() {
