@@ -160,10 +160,17 @@ fn main() {
             .date()
             .checked_sub(jiff::Span::new().days(10))
             .expect("day");
-        let year_ago = jiff::Zoned::now()
-            .date()
-            .checked_sub(jiff::Span::new().days(365))
-            .expect("day");
+        // the longest shifts list (31 days), half a year back
+        let (half_year_ago, month_later) = {
+            let start = jiff::Zoned::now()
+                .date()
+                .checked_sub(jiff::Span::new().days(180))
+                .expect("day");
+            (
+                start,
+                start.checked_add(jiff::Span::new().days(30)).expect("day"),
+            )
+        };
         let fixed = [
             "/admin/".to_owned(),
             "/admin/stock?storage=1".to_owned(),
@@ -181,7 +188,7 @@ fn main() {
             "/admin/catalog/categories".to_owned(),
             "/admin/catalog/menus".to_owned(),
             "/admin/sales/shifts?shop=1".to_owned(),
-            format!("/admin/sales/shifts?shop=1&start={year_ago}"),
+            format!("/admin/sales/shifts?shop=1&start={half_year_ago}&end={month_later}"),
             "/admin/sales/clients".to_owned(),
         ];
         let mut worst = 0.0f64;

@@ -211,7 +211,7 @@ pub struct ShiftOut {
     pub revenue: String,
 }
 
-/// A shop's shifts over a range of cash days (at most 366), newest first, paged.
+/// A shop's shifts over a range of cash days (at most 31), newest first, paged.
 #[utoipa::path(
     get, path = "/shifts", tag = "admin", params(ShiftsQuery, Paging),
     responses(
@@ -219,7 +219,7 @@ pub struct ShiftOut {
         (status = 401, description = "no API key or session", body = ErrorEnvelope),
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 404, description = "no such shop", body = ErrorEnvelope),
-        (status = 422, description = "a bad day, a range backwards or over 366 days, bad paging", body = ErrorEnvelope)
+        (status = 422, description = "a bad day, a range backwards or over 31 days, bad paging", body = ErrorEnvelope)
     ),
     security(("api_key" = []), ("session" = []))
 )]

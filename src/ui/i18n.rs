@@ -224,6 +224,8 @@ texts! {
     Closed => ("Closed", "Закрыта"),
     Open => ("open", "открыта"),
     Cashier => ("Cashier", "Кассир"),
+    Earlier => ("Earlier", "Раньше"),
+    Later => ("Later", "Позже"),
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ backend_tests!(
     a_day_of_sales_is_listed_as_receipts_a_shift_orders_and_jobs,
     the_ledger_check_answers_clean_on_a_kept_ledger,
     the_stock_reports_answer_on_the_admin_api_as_on_the_integration_api,
+    storages_shops_taxes_payment_types_categories_and_menus_are_listed_searched_and_paged,
 );
 
 async fn post(
@@ -423,5 +424,66 @@ async fn the_stock_reports_answer_on_the_admin_api_as_on_the_integration_api(bac
         .get(&demo, "/admin/v1/reports/balances?storage=1")
         .await;
     assert_error(status, &answer, StatusCode::FORBIDDEN);
+    server.stop().await;
+}
+
+async fn storages_shops_taxes_payment_types_categories_and_menus_are_listed_searched_and_paged(
+    backend: Backend,
+) {
+    let server = TestServer::start(backend).await;
+    let demo = server.demo().await;
+    let admin = server.admin(&demo).await;
+    for name in ["Кладовая бара", "Кладовая кухни"] {
+        made(&server, &admin, "/admin/v1/storages", json!({"name": name})).await;
+    }
+    let menu = made(
+        &server,
+        &admin,
+        "/admin/v1/menus",
+        json!({"name": "Сезонное"}),
+    )
+    .await["id"]
+        .clone();
+    let import = json!({"categories": [{"id": "drinks", "name": "Напитки"}, {"id": "hot", "name": "Горячие", "parent": "drinks"}],
+        "menus": [{"id": "m-drinks", "name": "Напитки", "caf_id": menu}],
+        "items": [{"id": "tea", "name": "Чай", "measure": "pcs", "category_id": "hot", "menus": ["m-drinks"]}]});
+    let (status, answer) = server
+        .post(&demo, "/a/v1.0/product/import_part_menu", &import)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+
+    let list = |path: &'static str| {
+        let server = &server;
+        let admin = &admin;
+        async move {
+            let (status, answer) = server.get(admin, path).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {answer}");
+            answer["data"].clone()
+        }
+    };
+    let storages = list("/admin/v1/storages?q=КЛАДОВАЯ").await;
+    assert_eq!(storages["total"], 2, "searched in any case: {storages}");
+    let second = list("/admin/v1/storages?q=кладовая&limit=1&offset=1").await;
+    assert_eq!(second["items"][0]["name"], "Кладовая кухни", "{second}");
+    let shops = list("/admin/v1/shops").await;
+    assert_eq!(shops["items"][0]["storage_id"], 1, "{shops}");
+    let taxes = list("/admin/v1/taxes?q=ндс").await;
+    assert_eq!(taxes["items"][0]["rate"], "20.00", "{taxes}");
+    let cards = list("/admin/v1/payment_types?q=card").await;
+    assert_eq!(cards["total"], 1, "found by kind: {cards}");
+    let categories = list("/admin/v1/categories?q=hot").await;
+    assert_eq!(categories["items"][0]["parent"], "drinks", "{categories}");
+    assert_eq!(categories["items"][0]["products"], 1);
+    let all_menus = list("/admin/v1/menus").await;
+    let menus = list("/admin/v1/menus?q=СЕЗОННОЕ").await;
+    assert_eq!(menus["total"], 1, "{all_menus}");
+    assert_eq!(menus["total"], 1, "{menus}");
+    assert_eq!(
+        menus["items"][0]["sections"][0]["products"],
+        json!(["tea"]),
+        "{menus}"
+    );
+    let (status, answer) = server.get(&admin, "/admin/v1/taxes?limit=1001").await;
+    assert_error(status, &answer, StatusCode::UNPROCESSABLE_ENTITY);
     server.stop().await;
 }

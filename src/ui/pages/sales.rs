@@ -205,6 +205,24 @@ pub async fn shifts(
     let range = (params.text("start"), params.text("end"));
     let ((first, last), rows) =
         sales_view::shifts(&state.db, user.account_id, shop, range, &user.timezone).await?;
+    // a month at a time: the month before this range, and the one after it
+    let shifted = |day: &str, by: i64| -> String {
+        day.parse::<jiff::civil::Date>()
+            .ok()
+            .and_then(|d| d.checked_add(jiff::Span::new().days(by)).ok())
+            .map_or_else(String::new, |d| d.to_string())
+    };
+    let span = sales_view::SHIFT_DAYS - 1;
+    let earlier = format!(
+        "/admin/sales/shifts?shop={shop}&start={}&end={}",
+        shifted(&first, -1 - span),
+        shifted(&first, -1)
+    );
+    let later = format!(
+        "/admin/sales/shifts?shop={shop}&start={}&end={}",
+        shifted(&last, 1),
+        shifted(&last, 1 + span)
+    );
     let body = html! {
         form.filters method="get" action="/admin/sales/shifts" {
             (super::shop_select(&user, &shops, shop))
@@ -212,6 +230,7 @@ pub async fn shifts(
             label { (lang.t(Text::To)) input type="date" name="end" value=(last); }
             button type="submit" { (lang.t(Text::Show)) }
         }
+        p.filters { a href=(earlier) rel="prev" { "← " (lang.t(Text::Earlier)) } " · " a href=(later) rel="next" { (lang.t(Text::Later)) " →" } }
         @if rows.is_empty() { p.muted { (lang.t(Text::Nothing)) } } @else {
             div.scroll { table {
                 thead { tr {
