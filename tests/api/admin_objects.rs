@@ -90,22 +90,12 @@ async fn discount_groups_and_clients_are_made_and_clients_listed_searched_and_pa
         let uuid = data["id"].as_str().expect("uuid");
         assert_eq!(uuid.len(), 36, "{data}");
     }
-    refused(
-        &server,
-        &admin,
-        "/admin/v1/clients",
-        json!({"name": "X", "group": 999}),
-        "group",
-    )
-    .await;
-    refused(
-        &server,
-        &admin,
-        "/admin/v1/clients",
-        json!({"name": ""}),
-        "name",
-    )
-    .await;
+    for (bad, field) in [
+        (json!({"name": "X", "group": 999}), "group"),
+        (json!({"name": ""}), "name"),
+    ] {
+        refused(&server, &admin, "/admin/v1/clients", bad, field).await;
+    }
 
     let (status, list) = server.get(&admin, "/admin/v1/clients?q=бОРИс").await;
     assert_eq!(status, StatusCode::OK, "{list}");
@@ -225,38 +215,14 @@ async fn a_key_made_by_the_api_is_shown_once_works_and_stops_when_revoked(backen
     let (status, answer) = server.get(&made_key, "/a/v1.0/storage/test").await;
     assert_eq!(status, StatusCode::OK, "the new key works: {answer}");
 
-    refused(
-        &server,
-        &admin,
-        "/admin/v1/keys",
-        json!({"scope": "root"}),
-        "scope",
-    )
-    .await;
-    refused(
-        &server,
-        &admin,
-        "/admin/v1/keys",
-        json!({"scope": "terminal"}),
-        "shop",
-    )
-    .await;
-    refused(
-        &server,
-        &admin,
-        "/admin/v1/keys",
-        json!({"scope": "api", "shop": 1}),
-        "shop",
-    )
-    .await;
-    refused(
-        &server,
-        &admin,
-        "/admin/v1/keys",
-        json!({"scope": "terminal", "shop": 999}),
-        "shop",
-    )
-    .await;
+    for (bad, field) in [
+        (json!({"scope": "root"}), "scope"),
+        (json!({"scope": "terminal"}), "shop"),
+        (json!({"scope": "api", "shop": 1}), "shop"),
+        (json!({"scope": "terminal", "shop": 999}), "shop"),
+    ] {
+        refused(&server, &admin, "/admin/v1/keys", bad, field).await;
+    }
 
     let (status, _) = post(
         &server,

@@ -45,6 +45,14 @@ async fn price_at_shop_1(server: &TestServer, demo: &TestAccount, code: &str) ->
     list["data"]["items"][0]["price"].clone()
 }
 
+/// A product `tea` ("Чай") made through the integration API; its id.
+async fn tea(server: &TestServer, demo: &TestAccount) -> i64 {
+    let body = json!({"ref_code": "tea", "name": "Чай"});
+    let (status, answer) = server.post(demo, "/a/v1.0/product/", &body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    answer["data"]["id"].as_i64().expect("tea")
+}
+
 async fn a_product_is_made_and_its_card_and_shop_prices_edited_from_its_page(backend: Backend) {
     let server = TestServer::start(backend).await;
     let demo = server.demo().await;
@@ -152,13 +160,7 @@ async fn a_refused_form_comes_back_with_what_was_typed_and_writes_nothing(backen
     assert!(page.body.contains(r#"name="_csrf""#), "ready to send again");
 
     // a code another product has: 409, and nothing is overwritten
-    server
-        .post(
-            &demo,
-            "/a/v1.0/product/",
-            &json!({"ref_code": "tea", "name": "Чай"}),
-        )
-        .await;
+    tea(&server, &demo).await;
     let page = ui
         .post(
             "/admin/catalog/products/new",
@@ -299,13 +301,7 @@ async fn a_recipe_is_written_from_its_page_and_the_dish_costed_by_it(backend: Ba
 async fn categories_sections_and_menu_places_are_made_from_their_pages(backend: Backend) {
     let server = TestServer::start(backend).await;
     let demo = server.demo().await;
-    server
-        .post(
-            &demo,
-            "/a/v1.0/product/",
-            &json!({"ref_code": "tea", "name": "Чай"}),
-        )
-        .await;
+    tea(&server, &demo).await;
     let ui = owner(&server, &demo, Role::Manager).await;
     let ok = |page: crate::web::Page| {
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
@@ -407,16 +403,7 @@ async fn categories_sections_and_menu_places_are_made_from_their_pages(backend: 
 async fn a_shops_shifts_are_listed_with_their_cashier_and_takings(backend: Backend) {
     let server = TestServer::start(backend).await;
     let demo = server.demo().await;
-    server
-        .post(
-            &demo,
-            "/a/v1.0/product/",
-            &json!({"ref_code": "tea", "name": "Чай"}),
-        )
-        .await;
-    let tea = product(&server, &demo, "tea").await["id"]
-        .as_i64()
-        .expect("tea");
+    let tea = tea(&server, &demo).await;
     let admin = server.admin(&demo).await;
     let (status, answer) = server
         .post(
@@ -458,16 +445,7 @@ async fn a_shops_shifts_are_listed_with_their_cashier_and_takings(backend: Backe
 async fn a_viewer_sees_the_catalog_forms_but_changes_nothing(backend: Backend) {
     let server = TestServer::start(backend).await;
     let demo = server.demo().await;
-    server
-        .post(
-            &demo,
-            "/a/v1.0/product/",
-            &json!({"ref_code": "tea", "name": "Чай"}),
-        )
-        .await;
-    let tea = product(&server, &demo, "tea").await["id"]
-        .as_i64()
-        .expect("tea");
+    let tea = tea(&server, &demo).await;
     let ui = owner(&server, &demo, Role::Viewer).await;
     let page = ui.get(&format!("/admin/catalog/products/{tea}")).await;
     assert_eq!(page.status, StatusCode::OK);
