@@ -5,9 +5,10 @@ from a small space and would otherwise keep reusing one key with another body, w
 server rightly refuses (422), so that most POSTs would never reach the handler. Keys that are
 themselves invalid (negative tests of the header) are left as drawn.
 
-The fuzzer's own key (`ST_KEY_ID`) is never revoked through `POST /admin/v1/keys/{id}/revoke`:
-it would answer 401 to everything after, and the rest of the run would test nothing. Any
-other id, the demo's keys included, is sent as drawn.
+The fuzzer's own key (`ST_KEY_ID`) is never revoked (`POST /admin/v1/keys/{id}/revoke`) nor
+given a rate of its own (`PUT /admin/v1/keys/{id}/rate`): everything after would answer 401 or
+429, and the rest of the run would test nothing. Any other id, the demo's keys included, is
+sent as drawn.
 """
 
 import os
@@ -27,7 +28,12 @@ def before_call(context, case, kwargs):
         if name.lower() == "idempotency-key" and isinstance(value, str):
             if VALID_KEY.match(value) and len(value) <= 255:
                 headers[name] = uuid.uuid4().hex
-    if case.operation.path.endswith("/keys/{id}/revoke") and OWN_KEY_ID:
+    path = case.operation.path
+    if OWN_KEY_ID and (path.endswith("/keys/{id}/revoke") or path.endswith("/keys/{id}/rate")):
         params = case.path_parameters or {}
-        if str(params.get("id")) == OWN_KEY_ID:
+        try:
+            own = int(str(params.get("id"))) == int(OWN_KEY_ID)
+        except ValueError:
+            own = False
+        if own:
             params["id"] = 2**40

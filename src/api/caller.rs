@@ -190,14 +190,28 @@ fn uses_session(headers: &HeaderMap) -> bool {
     !has_key(headers) && session::cookie(headers, session::COOKIE).is_some()
 }
 
-/// The caller of an admin API request: its key, else its session. (Idempotency keys scope
-/// stored answers by this caller's account.)
+/// The caller of a request that carries an Idempotency-Key: its key, else (on the admin API)
+/// its session, already bounded by its role and CSRF token, so that a stored answer is never
+/// replayed to a session that may not make the request.
 pub async fn admin_or_key(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
     let path = original_path(parts);
     if path.starts_with("/admin/v1/") && uses_session(&parts.headers) {
-        session_caller(parts, state).await
+        let caller = session_caller(parts, state).await?;
+        admit(&caller, parts)?;
+        Ok(caller)
     } else {
         Caller::from_request_parts(parts, state).await
+    }
+}
+
+impl Caller {
+    /// Who this caller is within its account (a key or a user), for what must not pass from
+    /// one caller to another, such as a stored answer.
+    pub fn identity(&self) -> String {
+        match &self.via {
+            Via::Key(key_id) => format!("key {key_id}"),
+            Via::Session { user_id, .. } => format!("user {user_id}"),
+        }
     }
 }
 

@@ -64,6 +64,10 @@ async fn serve(state: &AppState, request: Request, next: Next) -> Result<Respons
         .map_err(|_| ApiError::PayloadTooLarge)?;
     let request_hash = {
         let mut digest = Sha256::new();
+        // the caller is part of the request: another key or user of the account reusing the
+        // Idempotency-Key is refused (422), never handed the first caller's answer
+        digest.update(caller.identity());
+        digest.update([0]);
         digest.update(parts.method.as_str());
         digest.update(parts.uri.path());
         digest.update([0]);

@@ -165,14 +165,9 @@ async fn create_key(
         shop_id: input.shop.map(ShopId::new),
         label: input.label.trim(),
     };
-    let (id, key) =
+    let (row, key) =
         admin::create_key_with_budget(&state.db, &caller.account_name, spec, budget).await?;
-    let listed = admin::keys_of(&state.db, caller.account_id)
-        .await?
-        .into_iter()
-        .find(|k| k.id == id)
-        .map(|k| key_out(k, &caller.timezone))
-        .ok_or_else(|| super::error::ApiError::Internal("the new key is not listed".into()))?;
+    let listed = key_out(row, &caller.timezone);
     Ok(Json(Envelope::ok(KeyCreated { listed, key })))
 }
 

@@ -130,14 +130,24 @@ mod tests {
                 .expect("commit");
             commits += 1;
         }
-        let wal = std::fs::metadata(format!("{}-wal", path.display())).map_or(0, |m| m.len());
-        // each commit appends at least a page: left growing, the WAL would hold them all. How
-        // far it grows between two looks of the checkpointer depends on the machine's speed,
-        // so the bound is a share of what was written, not a size
+        let wal_path = format!("{}-wal", path.display());
+        let wal = std::fs::metadata(&wal_path).map_or(0, |m| m.len());
+        // the WAL header's checkpoint sequence number counts the times the log started over
+        // (SQLite's file format, §4.1: big-endian u32 at offset 12)
+        let header = std::fs::read(&wal_path).expect("WAL");
+        let restarts = header
+            .get(12..16)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map_or(0, u32::from_be_bytes);
+        assert!(restarts >= 3, "the WAL started over {restarts} times");
+        // each commit appends at least a page: left growing, the WAL would hold them all. Its
+        // file keeps the longest stretch between two restarts, which depends on how the
+        // machine schedules the checkpointer beside the writer, so the bound is a share of
+        // what was written (a third failed by 1% on a loaded two-core run)
         let written = commits * 4096;
         assert!(written > 40_000_000, "only {commits} commits");
         assert!(
-            wal < written / 3,
+            wal < written / 2,
             "WAL of {wal} bytes after {commits} commits"
         );
     }

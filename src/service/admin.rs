@@ -81,7 +81,8 @@ pub async fn create_key(
     account: &str,
     spec: KeySpec<'_>,
 ) -> ServiceResult<(KeyId, String)> {
-    create_key_with_budget(db, account, spec, None).await
+    let (row, key) = create_key_with_budget(db, account, spec, None).await?;
+    Ok((row.id, key))
 }
 
 /// A key's own rate limit as the administrator states it: requests a second (0: not limited)
@@ -107,7 +108,7 @@ pub async fn create_key_with_budget(
     account: &str,
     spec: KeySpec<'_>,
     budget: Option<Budget>,
-) -> ServiceResult<(KeyId, String)> {
+) -> ServiceResult<(keys::KeyRow, String)> {
     let account_id = account_id(db, account).await?;
     let scope = Scope::parse(spec.scope).ok_or_else(|| {
         ServiceError::invalid(
@@ -136,6 +137,7 @@ pub async fn create_key_with_budget(
     if let Some(shop_id) = spec.shop_id {
         require(&mut tx, account_id, shop_id, "shop").await?;
     }
+    let now = time::now_unix();
     let new_key = keys::NewKey {
         account_id,
         digest: &digest,
@@ -143,12 +145,24 @@ pub async fn create_key_with_budget(
         scope,
         shop_id: spec.shop_id,
         label: spec.label,
-        now: time::now_unix(),
+        now,
         budget,
     };
     let id = keys::insert(&mut tx, new_key).await?;
     db::commit(tx).await?;
-    Ok((id, plain))
+    // the row as written, not read back: under an Idempotency-Key the commit waits for the
+    // answer, so another connection could not see it yet
+    let row = keys::KeyRow {
+        id,
+        prefix,
+        scope,
+        shop_id: spec.shop_id,
+        label: spec.label.to_owned(),
+        created_at: now,
+        revoked_at: None,
+        budget,
+    };
+    Ok((row, plain))
 }
 
 #[tracing::instrument(skip_all, fields(account = %account))]

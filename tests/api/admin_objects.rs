@@ -224,6 +224,39 @@ async fn a_key_made_by_the_api_is_shown_once_works_and_stops_when_revoked(backen
         refused(&server, &admin, "/admin/v1/keys", bad, field).await;
     }
 
+    // made under an Idempotency-Key: the answer (the key) is the same on a retry, and another
+    // key of the account reusing that Idempotency-Key is refused, not handed the answer
+    let once = |who: &TestAccount| {
+        server
+            .request(who, Method::POST, "/admin/v1/keys")
+            .header("Idempotency-Key", "key-for-1c")
+            .json(&json!({"scope": "api", "label": "1С"}))
+    };
+    let (status, first) = send(once(&admin)).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let (status, again) = send(once(&admin)).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(
+        first["data"]["key"], again["data"]["key"],
+        "the same answer"
+    );
+    let other_admin = server.admin(&demo).await;
+    let (status, answer) = send(once(&other_admin)).await;
+    assert_error(status, &answer, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!answer
+        .to_string()
+        .contains(first["data"]["key"].as_str().expect("key")));
+    let retried_key = TestAccount {
+        key: first["data"]["key"].as_str().expect("key").to_owned(),
+        ..demo.clone()
+    };
+    let (status, _) = server.get(&retried_key, "/a/v1.0/storage/test").await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the key made under the Idempotency-Key works"
+    );
+
     let (status, _) = post(
         &server,
         &admin,

@@ -517,15 +517,22 @@ async fn a_session_calls_the_admin_api_within_its_role_and_writes_with_its_token
 
     let (login, password) = user(&server, &demo, Role::Owner).await;
     let (_, owner) = Ui::sign_in(&server, "demo", &login, &password).await;
+    let key_body = json!({"scope": "api"});
     let (status, answer) = owner
-        .api(
-            Method::POST,
-            "/admin/v1/keys",
-            Some(&json!({"scope": "api"})),
-            Some(&owner.csrf),
-        )
+        .api_once("/admin/v1/keys", &key_body, &owner.csrf, "owner-key")
         .await;
     assert_eq!(status, StatusCode::OK, "an owner makes keys: {answer}");
+    let made = answer["data"]["key"].as_str().expect("key").to_owned();
+    // the owner's answer under that Idempotency-Key is the owner's: a manager sending the
+    // same request is refused before any stored answer is looked at
+    let (status, refused) = manager
+        .api_once("/admin/v1/keys", &key_body, &token, "owner-key")
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    assert!(
+        !refused.to_string().contains(&made),
+        "the key is not handed out"
+    );
 
     let other = server.account("other").await;
     let mut elsewhere = Ui::anonymous(&server, &other.name);

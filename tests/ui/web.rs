@@ -170,6 +170,23 @@ impl Ui {
         crate::helpers::send(request).await
     }
 
+    /// Posts JSON to the admin API under an Idempotency-Key, with the session's cookie and
+    /// `token` in `X-CSRF-Token`.
+    pub async fn api_once(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        token: &str,
+        idempotency_key: &str,
+    ) -> (StatusCode, serde_json::Value) {
+        let request = self
+            .request(reqwest::Method::POST, path)
+            .header("X-CSRF-Token", token)
+            .header("Idempotency-Key", idempotency_key)
+            .json(body);
+        crate::helpers::send(request).await
+    }
+
     /// Posts a form as given (no token added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         self.send(self.request(reqwest::Method::POST, path).form(fields))

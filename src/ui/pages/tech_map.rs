@@ -93,7 +93,7 @@ async fn page(
         .filter(|i| sent.get(&format!("p{i}")).is_some())
         .max()
         .map_or(0, |last| last + 1);
-    let rows = filled + BLANK;
+    let rows = (filled + BLANK).min(MAX_ROWS);
     let text = |name: &str| sent.value(name).to_owned();
     let (storages, chosen, costed) = costed;
     let body = html! {
