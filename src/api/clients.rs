@@ -69,7 +69,7 @@ async fn create_discount_group(
 /// A new client (a guest of the loyalty programme).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ClientIn {
+pub struct ClientNewIn {
     #[schema(example = "Анна")]
     pub name: String,
     pub last_name: Option<String>,
@@ -90,7 +90,7 @@ pub struct ClientCreated {
 
 /// A new client.
 #[utoipa::path(
-    post, path = "/clients", tag = "admin", request_body = ClientIn,
+    post, path = "/clients", tag = "admin", request_body = ClientNewIn,
     responses(
         (status = 200, body = Envelope<ClientCreated>),
         (status = 401, description = "no API key or session", body = ErrorEnvelope),
@@ -102,7 +102,7 @@ pub struct ClientCreated {
 async fn create_client(
     State(state): State<AppState>,
     AdminCaller(caller): AdminCaller,
-    ApiJson(input): ApiJson<ClientIn>,
+    ApiJson(input): ApiJson<ClientNewIn>,
 ) -> ApiResult<Json<Envelope<ClientCreated>>> {
     let spec = admin::ClientSpec {
         name: &input.name,
@@ -123,7 +123,7 @@ pub struct ClientsQuery {
 
 /// A client as the list shows it.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ClientOut {
+pub struct ClientEntry {
     /// The client's UUID.
     pub id: String,
     pub name: String,
@@ -142,7 +142,7 @@ pub struct ClientOut {
 #[utoipa::path(
     get, path = "/clients", tag = "admin", params(ClientsQuery, Paging),
     responses(
-        (status = 200, body = Envelope<Page<ClientOut>>),
+        (status = 200, body = Envelope<Page<ClientEntry>>),
         (status = 401, description = "no API key or session", body = ErrorEnvelope),
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 422, description = "bad paging", body = ErrorEnvelope)
@@ -154,12 +154,12 @@ async fn list_clients(
     AdminCaller(caller): AdminCaller,
     Query(query): Query<ClientsQuery>,
     Query(paging): Query<Paging>,
-) -> ApiResult<Json<Envelope<Page<ClientOut>>>> {
+) -> ApiResult<Json<Envelope<Page<ClientEntry>>>> {
     let search = query.q.as_deref().unwrap_or("");
     let found = sales_view::clients(&state.db, caller.account_id, search).await?;
     let out = found
         .into_iter()
-        .map(|c| ClientOut {
+        .map(|c| ClientEntry {
             id: c.uuid,
             name: c.name,
             last_name: c.last_name,

@@ -201,9 +201,9 @@ macro_rules! searched_by {
 searched_by! {
     StorageOut => |s| [&s.name, ""];
     ShopOut => |s| [&s.name, ""];
-    TaxOut => |t| [&t.name, ""];
+    TaxEntry => |t| [&t.name, ""];
     PaymentTypeOut => |t| [&t.name, t.kind];
-    CategoryOut => |c| [&c.name, &c.ref_code];
+    CategoryEntry => |c| [&c.name, &c.ref_code];
     MenuOut => |m| [&m.name, ""];
 }
 
@@ -273,7 +273,7 @@ async fn list_shops(
 
 /// A tax and its rate.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct TaxOut {
+pub struct TaxEntry {
     pub id: i64,
     pub name: String,
     /// A percentage, as a decimal string.
@@ -284,7 +284,7 @@ pub struct TaxOut {
 /// The account's taxes, by id, searched and paged.
 #[utoipa::path(
     get, path = "/taxes", tag = "admin", params(NameQuery, Paging),
-    responses((status = 200, body = Envelope<Page<TaxOut>>), (status = 422, description = "bad paging", body = ErrorEnvelope)),
+    responses((status = 200, body = Envelope<Page<TaxEntry>>), (status = 422, description = "bad paging", body = ErrorEnvelope)),
     security(("api_key" = []), ("session" = []))
 )]
 async fn list_taxes(
@@ -292,11 +292,11 @@ async fn list_taxes(
     AdminCaller(caller): AdminCaller,
     Query(query): Query<NameQuery>,
     Query(paging): Query<Paging>,
-) -> ApiResult<Json<Envelope<Page<TaxOut>>>> {
+) -> ApiResult<Json<Envelope<Page<TaxEntry>>>> {
     let (taxes, _) = catalog_view::taxes_and_payment_types(&state.db, caller.account_id).await?;
     let out = taxes
         .into_iter()
-        .map(|t| TaxOut {
+        .map(|t| TaxEntry {
             id: t.id.get(),
             name: t.name,
             rate: t.rate.to_string(),
@@ -343,7 +343,7 @@ async fn list_payment_types(
 
 /// A category, with its parent's code and how many live products it holds.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CategoryOut {
+pub struct CategoryEntry {
     pub id: i64,
     pub ref_code: String,
     pub name: String,
@@ -354,7 +354,7 @@ pub struct CategoryOut {
 /// The account's live categories, by name, searched (name or code) and paged.
 #[utoipa::path(
     get, path = "/categories", tag = "admin", params(NameQuery, Paging),
-    responses((status = 200, body = Envelope<Page<CategoryOut>>), (status = 422, description = "bad paging", body = ErrorEnvelope)),
+    responses((status = 200, body = Envelope<Page<CategoryEntry>>), (status = 422, description = "bad paging", body = ErrorEnvelope)),
     security(("api_key" = []), ("session" = []))
 )]
 async fn list_categories(
@@ -362,11 +362,11 @@ async fn list_categories(
     AdminCaller(caller): AdminCaller,
     Query(query): Query<NameQuery>,
     Query(paging): Query<Paging>,
-) -> ApiResult<Json<Envelope<Page<CategoryOut>>>> {
+) -> ApiResult<Json<Envelope<Page<CategoryEntry>>>> {
     let rows = catalog_view::categories(&state.db, caller.account_id).await?;
     let out = rows
         .into_iter()
-        .map(|c| CategoryOut {
+        .map(|c| CategoryEntry {
             id: c.id.get(),
             ref_code: c.ref_code,
             name: c.name,

@@ -124,7 +124,7 @@ pub struct ShopQuery {
 
 /// A delivery order not yet closed or cancelled.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct OrderOut {
+pub struct WaitingOrder {
     /// The order's UUID.
     pub id: String,
     /// Where it is in its flow: `wait_cashier`, `active`, `cooking`, `cooked` or `packed`.
@@ -139,8 +139,8 @@ pub struct OrderOut {
     pub client_id: Option<String>,
 }
 
-fn order_out(row: ReceiptRow, zone: &jiff::tz::TimeZone) -> OrderOut {
-    OrderOut {
+fn order_out(row: ReceiptRow, zone: &jiff::tz::TimeZone) -> WaitingOrder {
+    WaitingOrder {
         status: row.status.as_str(),
         created_at: time::format_rfc3339(row.created_at, zone),
         total_sum: row.total_sum.to_string(),
@@ -155,7 +155,7 @@ fn order_out(row: ReceiptRow, zone: &jiff::tz::TimeZone) -> OrderOut {
 #[utoipa::path(
     get, path = "/orders", tag = "admin", params(ShopQuery, Paging),
     responses(
-        (status = 200, body = Envelope<Page<OrderOut>>),
+        (status = 200, body = Envelope<Page<WaitingOrder>>),
         (status = 401, description = "no API key or session", body = ErrorEnvelope),
         (status = 403, description = "not an admin key", body = ErrorEnvelope),
         (status = 404, description = "no such shop", body = ErrorEnvelope),
@@ -168,7 +168,7 @@ async fn list_waiting_orders(
     AdminCaller(caller): AdminCaller,
     Query(query): Query<ShopQuery>,
     Query(paging): Query<Paging>,
-) -> ApiResult<Json<Envelope<Page<OrderOut>>>> {
+) -> ApiResult<Json<Envelope<Page<WaitingOrder>>>> {
     paging.window()?;
     let shop = shop(&state, &caller, query.shop).await?;
     let orders = sales_view::orders(&state.db, caller.account_id, shop).await?;
