@@ -110,7 +110,7 @@ pub struct ReturnOut {
     #[schema(format = DateTime)]
     doc_date: String,
     storage: StorageRef,
-    shipper: ShipperOut,
+    shipper: ReturnShipperOut,
     /// The invoice the goods came with, when named.
     #[schema(value_type = Option<i64>)]
     invoice_id: Option<InvoiceId>,
@@ -130,7 +130,7 @@ pub struct ReturnOut {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ShipperOut {
+pub struct ReturnShipperOut {
     #[schema(value_type = i64)]
     id: ShipperId,
     ref_code: String,
@@ -181,7 +181,7 @@ impl ReturnOut {
                 id: row.storage_id,
                 name: row.storage_name.clone(),
             },
-            shipper: ShipperOut {
+            shipper: ReturnShipperOut {
                 id: row.shipper.id,
                 ref_code: row.shipper.ref_code.clone(),
                 name: row.shipper.name.clone(),

@@ -325,3 +325,55 @@ async fn every_operation_lists_every_status_it_can_answer() {
     }
     server.stop().await;
 }
+
+/// OpenAPI components are keyed by name: two Rust types of one name that derive `ToSchema`
+/// describe one of them with the other's fields. Each such name must be unique in `src/`.
+#[test]
+fn every_schema_type_has_a_name_of_its_own() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut clashes = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("source");
+        let mut derives_schema = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                derives_schema = true;
+            } else if derives_schema
+                && (line.starts_with("pub struct ") || line.starts_with("pub enum "))
+            {
+                let name: String = line
+                    .split_whitespace()
+                    .nth(2)
+                    .unwrap_or_default()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let place = file.display().to_string();
+                if let Some(other) = seen.insert(name.clone(), place.clone()) {
+                    clashes.push(format!("{name}: {other} and {place}"));
+                }
+                derives_schema = false;
+            } else if !line.starts_with("#[") && !line.starts_with("///") && !line.is_empty() {
+                derives_schema = false;
+            }
+        }
+    }
+    // `IdOnly` ({"id"}) is the same shape wherever it is declared
+    clashes.retain(|c| !c.starts_with("IdOnly:"));
+    assert!(clashes.is_empty(), "schema names used twice: {clashes:#?}");
+}
