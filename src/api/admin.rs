@@ -16,7 +16,7 @@ use super::extract::{ApiJson, IdPath};
 use super::stop_list::{apply, stopped, Stopped};
 use super::{AppState, Created, Envelope, Success};
 use crate::domain::user::Role;
-use crate::service::{admin, employees, ledger, minimums, stop_list, users};
+use crate::service::{admin, employees, ledger, minimums, stop_list};
 use crate::wire::employees::EmployeeIn;
 use crate::wire::settings::{MinimumIn, MinimumOut, SettingsIn, SettingsOut};
 use crate::wire::stop_list::StopListIn;
@@ -262,10 +262,7 @@ pub struct MeOut {
     ),
     security(("api_key" = []), ("session" = []))
 )]
-async fn me(
-    State(state): State<AppState>,
-    AdminCaller(caller): AdminCaller,
-) -> ApiResult<Json<Envelope<MeOut>>> {
+async fn me(AdminCaller(caller): AdminCaller) -> ApiResult<Json<Envelope<MeOut>>> {
     let out = match caller.via {
         Via::Key(_) => MeOut {
             via: "key",
@@ -274,16 +271,10 @@ async fn me(
             csrf_token: None,
         },
         Via::Session {
-            user_id,
-            role,
-            csrf,
+            login, role, csrf, ..
         } => MeOut {
             via: "session",
-            login: users::list(&state.db, caller.account_id)
-                .await?
-                .into_iter()
-                .find(|u| u.id == user_id)
-                .map(|u| u.login),
+            login: Some(login),
             role: role.as_str(),
             csrf_token: Some(csrf),
         },

@@ -49,6 +49,7 @@ pub enum Via {
     Key(KeyId),
     Session {
         user_id: UserId,
+        login: String,
         role: Role,
         /// The session's CSRF token, which its writes must carry in [`session::CSRF_HEADER`].
         csrf: String,
@@ -235,6 +236,7 @@ async fn session_caller(parts: &mut Parts, state: &AppState) -> Result<Caller, A
         timezone: TimeZone::get(&found.timezone).unwrap_or(TimeZone::UTC),
         via: Via::Session {
             user_id: found.user_id,
+            login: found.login,
             role: found.role,
             csrf: found.csrf,
         },

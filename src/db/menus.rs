@@ -164,3 +164,26 @@ pub async fn delete_links(
     }
     Ok(())
 }
+
+/// Whether the account has live section `id`.
+pub async fn section_live(
+    tx: &mut Tx,
+    account_id: AccountId,
+    id: MenuSectionId,
+) -> Result<bool, DbError> {
+    tx.exists(
+        "SELECT 1 FROM menu_sections WHERE account_id = :account_id AND id = :id AND deleted = 0",
+        params! { account_id, id },
+    )
+    .await
+}
+
+/// Whether a section shows a product already.
+pub async fn has_link(tx: &mut Tx, account_id: AccountId, link: Link) -> Result<bool, DbError> {
+    tx.exists(
+        "SELECT 1 FROM menu_items WHERE account_id = :account_id AND section_id = :section_id \
+         AND product_id = :product_id",
+        params! { account_id, section_id: link.section_id, product_id: link.product_id },
+    )
+    .await
+}

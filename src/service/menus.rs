@@ -15,8 +15,7 @@ async fn require_section(
     account_id: AccountId,
     section: MenuSectionId,
 ) -> ServiceResult<()> {
-    let sections = menus::all_sections(tx, account_id).await?;
-    if sections.values().any(|s| s.id == section && !s.deleted) {
+    if menus::section_live(tx, account_id, section).await? {
         Ok(())
     } else {
         Err(ServiceError::invalid(
@@ -46,7 +45,7 @@ pub async fn place(
         section_id: section,
         product_id,
     };
-    if !menus::all_links(&mut tx, account_id).await?.contains(&link) {
+    if !menus::has_link(&mut tx, account_id, link).await? {
         menus::insert_links(&mut tx, account_id, &[link], time::now_unix()).await?;
     }
     db::commit(tx).await?;

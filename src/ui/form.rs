@@ -46,6 +46,13 @@ impl Fields {
         found
     }
 
+    /// An integer field; `None` when empty.
+    pub fn int(&self, name: &str) -> Result<Option<i64>, UiError> {
+        self.get(name)
+            .map(|v| super::query::whole(name, v))
+            .transpose()
+    }
+
     /// Sets a field (to fill a form from what is stored).
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.0.insert(name.into(), value.into());
@@ -57,14 +64,14 @@ pub fn reason(error: Option<&str>) -> Markup {
     html! { @if let Some(error) = error { p.error role="alert" { (error) } } }
 }
 
-/// Answers a refused form with the form again (`render` given the reason) when the refusal
-/// is about what was sent (422, 409, or a named object that does not exist); any other
-/// error (no session, forbidden, the database) answers as usual.
-pub fn refused(error: UiError, render: impl FnOnce(&str) -> Markup) -> Result<Response, UiError> {
+/// Answers a refused form with `page` (the form again, filled in, the reason above it) when
+/// the refusal is about what was sent (422, 409, or a named object that does not exist); any
+/// other error (no session, forbidden, the database) answers as usual.
+pub fn refused(error: UiError, page: Markup) -> Result<Response, UiError> {
     let status = match &error {
         UiError::Invalid(_) | UiError::NotFound(_) => StatusCode::UNPROCESSABLE_ENTITY,
         UiError::Conflict(_) => StatusCode::CONFLICT,
         _ => return Err(error),
     };
-    Ok((status, render(&error.to_string())).into_response())
+    Ok((status, page).into_response())
 }

@@ -33,12 +33,7 @@ impl Params {
 
     /// An integer field.
     pub fn int(&self, name: &str) -> Result<Option<i64>, UiError> {
-        self.text(name)
-            .map(|v| {
-                v.parse::<i64>()
-                    .map_err(|_| UiError::Invalid(format!("{name}: {v:?} is not a whole number")))
-            })
-            .transpose()
+        self.text(name).map(|v| whole(name, v)).transpose()
     }
 
     /// A calendar day (`YYYY-MM-DD`).
@@ -47,6 +42,12 @@ impl Params {
             .map(|v| time::parse_day(v).map_err(|e| UiError::Invalid(format!("{name}: {e}"))))
             .transpose()
     }
+}
+
+/// Field `name`'s text `v` as a whole number: 422 naming it otherwise.
+pub fn whole(name: &str, v: &str) -> Result<i64, UiError> {
+    v.parse()
+        .map_err(|_| UiError::Invalid(format!("{name}: {v:?} is not a whole number")))
 }
 
 /// The object a page is about: the one the query asked for, else the account's first; 404

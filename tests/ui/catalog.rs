@@ -45,6 +45,28 @@ async fn price_at_shop_1(server: &TestServer, demo: &TestAccount, code: &str) ->
     list["data"]["items"][0]["price"].clone()
 }
 
+/// The card form of product `flat-white` (category `coffee`, tax 2, for sale) with this name
+/// and price at shop 1, and `extra` ticked.
+fn flat_white<'a>(
+    name: &'a str,
+    price: &'a str,
+    extra: Option<(&'a str, &'a str)>,
+) -> Vec<(&'a str, &'a str)> {
+    let mut fields = vec![
+        ("ref_code", "flat-white"),
+        ("name", name),
+        ("type", "product"),
+        ("measure", "pcs"),
+        ("cancellation_type", "cancel_dish"),
+        ("category", "coffee"),
+        ("tax", "2"),
+        ("for_sale", "1"),
+        ("price_1", price),
+    ];
+    fields.extend(extra);
+    fields
+}
+
 /// A product `tea` ("Чай") made through the integration API; its id.
 async fn tea(server: &TestServer, demo: &TestAccount) -> i64 {
     let body = json!({"ref_code": "tea", "name": "Чай"});
@@ -62,18 +84,7 @@ async fn a_product_is_made_and_its_card_and_shop_prices_edited_from_its_page(bac
     let made = ui
         .post(
             "/admin/catalog/products/new",
-            &[
-                ("ref_code", "flat-white"),
-                ("name", "Флэт уайт"),
-                ("type", "product"),
-                ("measure", "pcs"),
-                ("cancellation_type", "cancel_dish"),
-                ("category", "coffee"),
-                ("tax", "2"),
-                ("use_discounts", "1"),
-                ("for_sale", "1"),
-                ("price_1", "5,40"),
-            ],
+            &flat_white("Флэт уайт", "5,40", Some(("use_discounts", "1"))),
         )
         .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
@@ -95,17 +106,7 @@ async fn a_product_is_made_and_its_card_and_shop_prices_edited_from_its_page(bac
     let saved = ui
         .post(
             &format!("/admin/catalog/products/{id}"),
-            &[
-                ("ref_code", "flat-white"),
-                ("name", "Флэт уайт 300"),
-                ("type", "product"),
-                ("measure", "pcs"),
-                ("cancellation_type", "cancel_dish"),
-                ("category", "coffee"),
-                ("tax", "2"),
-                ("for_sale", "1"),
-                ("price_1", "5.90"),
-            ],
+            &flat_white("Флэт уайт 300", "5.90", None),
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);

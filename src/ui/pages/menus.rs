@@ -91,7 +91,7 @@ pub async fn save_category(
         Ok(()) => Ok(Redirect::to("/admin/catalog/categories").into_response()),
         Err(error) => {
             let page = categories_page(&state, &user, &form, Some(&error.to_string())).await?;
-            form::refused(error, |_| page)
+            form::refused(error, page)
         }
     }
 }
@@ -189,7 +189,7 @@ async fn after(
         Ok(()) => Ok(Redirect::to("/admin/catalog/menus").into_response()),
         Err(error) => {
             let page = menus_page(state, user, sent, Some(&error.to_string())).await?;
-            form::refused(error, |_| page)
+            form::refused(error, page)
         }
     }
 }

@@ -241,7 +241,7 @@ pub async fn create(
         }
         Err(error) => {
             let page = form_page(&state, &user, kind, &form, Some(&error.to_string())).await?;
-            form::refused(error, |_| page)
+            form::refused(error, page)
         }
     }
 }

@@ -184,16 +184,8 @@ fn body(sent: &Fields) -> Result<ProductIn, UiError> {
     ] {
         card.insert(key.into(), json!(sent.get(field)));
     }
-    let number = |field: &str| -> Result<Option<i64>, UiError> {
-        sent.get(field)
-            .map(|v| {
-                v.parse()
-                    .map_err(|_| UiError::Invalid(format!("{field}: {v:?} is not a whole number")))
-            })
-            .transpose()
-    };
-    card.insert("weight_in_gram".into(), json!(number("weight_in_gram")?));
-    card.insert("caf_tax_id".into(), json!(number("tax")?));
+    card.insert("weight_in_gram".into(), json!(sent.int("weight_in_gram")?));
+    card.insert("caf_tax_id".into(), json!(sent.int("tax")?));
     card.insert("use_discounts".into(), json!(sent.checked("use_discounts")));
     card.insert("for_sale".into(), json!(sent.checked("for_sale")));
     let mut prices = Vec::new();
@@ -248,7 +240,7 @@ async fn answer(
         }
         Err(error) => {
             let page = card_page(state, user, id, sent, Some(&error.to_string()), false).await?;
-            form::refused(error, |_| page)
+            form::refused(error, page)
         }
     }
 }

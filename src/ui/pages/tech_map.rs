@@ -195,7 +195,7 @@ pub async fn save(
             let costed = costed(&state, &user, id, None).await?;
             let reason = error.to_string();
             let page = page(&state, &user, id, costed, &form, (Some(&reason), false)).await?;
-            form::refused(error, |_| page)
+            form::refused(error, page)
         }
     }
 }
