@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use axum::extract::{OriginalUri, Query, State};
 use axum::Json;
-use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -68,10 +67,6 @@ impl ExportQuery {
 }
 
 /// An exact decimal as text, without trailing zeros (`"17"`, `"0.5"`).
-fn plain(value: Decimal) -> String {
-    value.normalize().to_string()
-}
-
 /// Sales grouped by terminal, product and price (or `add_gr_by=product_id`: by product),
 /// with the payment split; annulments subtract.
 #[utoipa::path(
@@ -101,14 +96,14 @@ async fn export_sales(
 
 fn sales_row(r: &Sums, names: &HashMap<ProductId, ProductName>) -> SalesOut {
     let product = names.get(&ProductId::new(r.key));
-    let kind = |k: usize| plain(r.kinds[k].decimal());
+    let kind = |k: usize| r.kinds[k].plain();
     SalesOut {
         caf_terminal_id: r.shop_id.map(|s| s.to_string()),
         caf_id: r.key.to_string(),
         name: product.map(|p| p.name.clone()).unwrap_or_default(),
         ref_code: product.map(|p| p.ref_code.clone()).unwrap_or_default(),
-        price: format!("{:.4}", exports::sale_price(r)),
-        qnt: plain(r.qty.decimal()),
+        price: exports::sale_price(r).to_string(),
+        qnt: r.qty.plain(),
         deleted: if product.is_some_and(|p| p.deleted) {
             "1"
         } else {
@@ -119,7 +114,7 @@ fn sales_row(r: &Sums, names: &HashMap<ProductId, ProductName>) -> SalesOut {
         cashless: kind(2),
         bonus: kind(3),
         credit: kind(4),
-        total_pay: plain(r.total_sum.decimal()),
+        total_pay: r.total_sum.plain(),
     }
 }
 
@@ -146,7 +141,7 @@ async fn export_sales_totals(
     Ok(Json(Export::ok(
         rows.iter()
             .map(|r| TotalsOut {
-                qnt: plain(r.qty.decimal()),
+                qnt: r.qty.plain(),
                 caf_terminal_id: r.shop_id,
                 cafe_workspace_id: r.key.to_string(),
                 cash: r.kinds[0],

@@ -94,7 +94,7 @@ pub async fn shop_storage_and_lock(
         lock: Lock,
     }
     impl super::FromRow for Found {
-        fn from_row(r: &super::Row) -> Result<Self, DbError> {
+        fn from_row(r: &mut super::Row) -> Result<Self, DbError> {
             Ok(Found {
                 storage_id: r.get("storage_id")?,
                 lock: Lock::from_row(r)?,

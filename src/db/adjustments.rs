@@ -116,7 +116,7 @@ pub struct ShownLine {
 }
 
 impl FromRow for ShownLine {
-    fn from_row(r: &Row) -> Result<Self, DbError> {
+    fn from_row(r: &mut Row) -> Result<Self, DbError> {
         Ok(ShownLine {
             line: AdjustmentLine::from_row(r)?,
             ref_code: r.get("ref_code")?,

@@ -68,14 +68,14 @@ pub async fn lookup(
     query: &Lookup<'_>,
     params: &[Param],
     keys: &[Value],
-    mut each: impl FnMut(&Row) -> Result<(), DbError>,
+    mut each: impl FnMut(&mut Row) -> Result<(), DbError>,
 ) -> Result<(), DbError> {
     let sql = format!(
         "SELECT {} FROM {{wanted}} CROSS JOIN {} WHERE {} AND {} = wanted.column1",
         query.columns, query.from, query.condition, query.key
     );
-    for row in keyed(q, &sql, params, keys).await? {
-        each(&row)?;
+    for mut row in keyed(q, &sql, params, keys).await? {
+        each(&mut row)?;
     }
     Ok(())
 }

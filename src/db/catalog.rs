@@ -71,7 +71,7 @@ async fn by_codes(
     table: &str,
     account_id: AccountId,
     codes: &[String],
-    each: impl FnMut(&Row) -> Result<(), DbError>,
+    each: impl FnMut(&mut Row) -> Result<(), DbError>,
 ) -> Result<(), DbError> {
     let keys: Vec<Value> = codes.iter().map(Value::from).collect();
     let from = format!("{table} t");

@@ -261,7 +261,7 @@ pub struct Sums {
 }
 
 impl FromRow for Sums {
-    fn from_row(row: &Row) -> Result<Self, DbError> {
+    fn from_row(row: &mut Row) -> Result<Self, DbError> {
         Ok(Sums {
             shop_id: row.get("shop_id")?,
             key: row.get("key")?,

@@ -159,7 +159,7 @@ const HEADER_SELECT: &str = "SELECT v.id, v.number, v.doc_date, v.wired, v.paid,
      LEFT JOIN shippers sh ON sh.account_id = v.account_id AND sh.id = v.shipper_id";
 
 impl FromRow for InvoiceRow {
-    fn from_row(row: &Row) -> Result<Self, DbError> {
+    fn from_row(row: &mut Row) -> Result<Self, DbError> {
         let id = row.get("id")?;
         let number = row.get("number")?;
         let doc_date = row.get("doc_date")?;
@@ -274,7 +274,7 @@ pub async fn items(db: &Db, account_id: AccountId, id: InvoiceId) -> Result<Vec<
 }
 
 impl FromRow for ItemRow {
-    fn from_row(r: &Row) -> Result<Self, DbError> {
+    fn from_row(r: &mut Row) -> Result<Self, DbError> {
         Ok(ItemRow {
             amount: r.get("amount")?,
             price: r.get("price")?,

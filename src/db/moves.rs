@@ -96,7 +96,7 @@ const HEADER_SELECT: &str =
      JOIN storages t ON t.account_id = m.account_id AND t.id = m.storage_to_id";
 
 impl FromRow for MoveRow {
-    fn from_row(r: &Row) -> Result<Self, DbError> {
+    fn from_row(r: &mut Row) -> Result<Self, DbError> {
         Ok(MoveRow {
             id: r.get("id")?,
             comment: r.get("comment")?,

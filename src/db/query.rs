@@ -67,8 +67,8 @@ pub trait Query: Send {
         async move {
             self.rows(sql, params)
                 .await?
-                .iter()
-                .map(T::from_row)
+                .into_iter()
+                .map(|mut row| T::from_row(&mut row))
                 .collect()
         }
     }
@@ -81,7 +81,8 @@ pub trait Query: Send {
     ) -> impl Future<Output = Result<Option<T>, DbError>> + Send + 'a {
         async move {
             let rows = self.rows(sql, params).await?;
-            rows.first().map(T::from_row).transpose()
+            let first = rows.into_iter().next();
+            first.map(|mut row| T::from_row(&mut row)).transpose()
         }
     }
 

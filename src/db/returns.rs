@@ -96,7 +96,7 @@ pub struct ReturnRow {
 }
 
 impl FromRow for ReturnRow {
-    fn from_row(r: &Row) -> Result<Self, DbError> {
+    fn from_row(r: &mut Row) -> Result<Self, DbError> {
         Ok(ReturnRow {
             id: r.get("id")?,
             comment: r.get("comment")?,

@@ -1,6 +1,10 @@
 //! Result rows, read by column name: [`Row::get`] for one value, [`FromRow`] (usually through
 //! [`from_row!`]) for a whole row struct. There is no read by position, so adding or
 //! reordering a selected column cannot shift what a field reads.
+//!
+//! A row struct is filled with [`Row::take`], which moves each text cell into its field
+//! instead of copying it: the row is read once, and a page of a thousand products would
+//! otherwise allocate and copy every name twice.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -66,10 +70,16 @@ impl Row {
         T::read(self, name)
     }
 
-    fn cell(&self, name: &str) -> Result<&Cell, DbError> {
-        let Inner::Sqlite { names, cells, next } = &self.0 else {
-            return Err(missing(name));
-        };
+    /// The value of column `name` as a `T`, moving a text cell out of the row rather than
+    /// copying it (a second read of that column finds it NULL): for filling a row struct.
+    pub fn take<T: Column>(&mut self, name: &str) -> Result<T, DbError> {
+        T::take(self, name)
+    }
+
+    /// Where column `name` is among `names`: first the hint `next` (the column after the
+    /// last one read, as fields are mostly read in the order selected), else the first
+    /// column of that name.
+    fn position(names: &[Box<str>], next: &AtomicUsize, name: &str) -> Result<usize, DbError> {
         let hint = next.load(Ordering::Relaxed);
         let at = if names.get(hint).is_some_and(|n| &**n == name) {
             hint
@@ -80,6 +90,14 @@ impl Row {
                 .ok_or_else(|| missing(name))?
         };
         next.store(at + 1, Ordering::Relaxed);
+        Ok(at)
+    }
+
+    fn cell(&self, name: &str) -> Result<&Cell, DbError> {
+        let Inner::Sqlite { names, cells, next } = &self.0 else {
+            return Err(missing(name));
+        };
+        let at = Self::position(names, next, name)?;
         cells.get(at).ok_or_else(|| missing(name))
     }
 
@@ -112,6 +130,27 @@ impl Row {
             },
         }
     }
+
+    /// As [`Row::named_text`], moving the text out of an SQLite cell (PostgreSQL decodes a
+    /// fresh `String` either way).
+    fn taken_text(&mut self, name: &str) -> Result<Option<String>, DbError> {
+        match &mut self.0 {
+            Inner::Pg(row) => Self::pg_get(row, name),
+            Inner::Sqlite { names, cells, next } => {
+                let at = Self::position(names, next, name)?;
+                let cell = cells.get_mut(at).ok_or_else(|| missing(name))?;
+                match std::mem::replace(cell, Cell::Null) {
+                    Cell::Text(v) => Ok(Some(v)),
+                    Cell::Null => Ok(None),
+                    other @ Cell::Int(_) => {
+                        let refused = corrupt(name, &other);
+                        *cell = other;
+                        Err(refused)
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn missing(name: &str) -> DbError {
@@ -139,6 +178,12 @@ fn null(name: &str) -> DbError {
 /// [`super`]); everything else is built from those.
 pub trait Column: Sized {
     fn read(row: &Row, name: &str) -> Result<Self, DbError>;
+
+    /// Reads the column for a row struct, which reads each column once: text types move
+    /// their cell out instead of copying it.
+    fn take(row: &mut Row, name: &str) -> Result<Self, DbError> {
+        Self::read(row, name)
+    }
 }
 
 impl Column for Option<i64> {
@@ -157,11 +202,19 @@ impl Column for Option<String> {
     fn read(row: &Row, name: &str) -> Result<Self, DbError> {
         row.named_text(name)
     }
+
+    fn take(row: &mut Row, name: &str) -> Result<Self, DbError> {
+        row.taken_text(name)
+    }
 }
 
 impl Column for String {
     fn read(row: &Row, name: &str) -> Result<Self, DbError> {
         row.named_text(name)?.ok_or_else(|| null(name))
+    }
+
+    fn take(row: &mut Row, name: &str) -> Result<Self, DbError> {
+        row.taken_text(name)?.ok_or_else(|| null(name))
     }
 }
 
@@ -202,14 +255,15 @@ impl<const S: u32, const K: u8> Column for Option<Fixed<S, K>> {
 pub struct Scalar<T>(pub T);
 
 impl<T: Column> FromRow for Scalar<T> {
-    fn from_row(row: &Row) -> Result<Self, DbError> {
-        row.get("value").map(Scalar)
+    fn from_row(row: &mut Row) -> Result<Self, DbError> {
+        row.take("value").map(Scalar)
     }
 }
 
-/// A type read from every column of a row by name.
+/// A type read from the columns of a row by name. It may move text out of the row
+/// ([`Row::take`]); a caller that reads more columns after it reads those it did not take.
 pub trait FromRow: Sized {
-    fn from_row(row: &Row) -> Result<Self, DbError>;
+    fn from_row(row: &mut Row) -> Result<Self, DbError>;
 }
 
 /// Implements [`FromRow`] for a struct whose fields are named as the columns selected
@@ -218,8 +272,8 @@ pub trait FromRow: Sized {
 macro_rules! from_row {
     ($ty:ident { $($field:ident),+ $(,)? }) => {
         impl $crate::db::FromRow for $ty {
-            fn from_row(row: &$crate::db::Row) -> Result<Self, $crate::db::DbError> {
-                Ok($ty { $($field: row.get(stringify!($field))?),+ })
+            fn from_row(row: &mut $crate::db::Row) -> Result<Self, $crate::db::DbError> {
+                Ok($ty { $($field: row.take(stringify!($field))?),+ })
             }
         }
     };

@@ -618,10 +618,10 @@ pub async fn details(
         &keys,
     )
     .await?;
-    for row in &lines {
+    for mut row in lines {
         let receipt: ReceiptId = row.get("receipt_id")?;
         let line = CodedLine {
-            line: LineRow::from_row(row)?,
+            line: LineRow::from_row(&mut row)?,
             ref_code: row.get("ref_code")?,
         };
         out.entry(receipt).or_default().lines.push(line);
@@ -634,12 +634,12 @@ pub async fn details(
         &keys,
     )
     .await?;
-    for row in &payments {
+    for mut row in payments {
         let receipt: ReceiptId = row.get("receipt_id")?;
         out.entry(receipt)
             .or_default()
             .payments
-            .push(PaymentRow::from_row(row)?);
+            .push(PaymentRow::from_row(&mut row)?);
     }
     Ok(out)
 }

@@ -13,7 +13,7 @@ use jiff::tz::TimeZone;
 use crate::db::exports::{self, DailyRow, Period, Sums};
 use crate::db::sales::{self, Details, LineRow, PaymentRow, ReceiptRow};
 use crate::db::{objects, products, Db, Tx};
-use crate::domain::decimal::{Money, UnitCost};
+use crate::domain::decimal::{Fixed, Money, UnitCost};
 use crate::domain::ids::{AccountId, PaymentTypeId, ShopId};
 use crate::domain::sales::{change, paid_by_kind, split, tendered, ByKind, PaymentKind};
 use crate::domain::time;
@@ -90,13 +90,15 @@ pub async fn record(
 
 /// The unit price of an `export_sales` line: its own, or (grouped by product only) the
 /// average, its total over its quantity; with 4 places.
-pub fn sale_price(line: &Sums) -> Decimal {
+pub fn sale_price(line: &Sums) -> Fixed<4> {
     let price = match line.price {
         Some(price) => price.decimal(),
         None if !line.qty.is_zero() => line.total_sum.decimal() / line.qty.decimal(),
         None => Decimal::ZERO,
     };
-    price.round_dp(4)
+    // banker's rounding to 4 places, as the export always wrote it; the rounded value is
+    // then kept exactly
+    Fixed::round(price.round_dp(4))
 }
 
 /// The discounts of a line as `export_sales_totals` shows them: negative.
@@ -360,7 +362,7 @@ mod tests {
         // 3 for 10.00: 3.3333
         assert_eq!(sale_price(&line(None, 3_000, 1_000)).to_string(), "3.3333");
         // nothing sold (a sale and its annulment): 0
-        assert_eq!(sale_price(&line(None, 0, 0)), Decimal::ZERO);
+        assert_eq!(sale_price(&line(None, 0, 0)), Fixed::ZERO);
     }
 
     #[test]
