@@ -51,8 +51,9 @@ fn millis(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-async fn bench_big_invoice(client: &Client) {
+async fn bench_big_invoice(server: &Server, client: &Client) {
     let mut times = Vec::new();
+    let cpu = server.cpu_time();
     for round in 0..5 {
         let invoice = big_invoice(&format!("big{round}-"), 1000, 1);
         let started = Instant::now();
@@ -61,10 +62,11 @@ async fn bench_big_invoice(client: &Client) {
     }
     times.sort();
     println!(
-        "1,000-line invoice, 1,000 new products, post + wire: median {:.1} ms, best {:.1} ms, worst {:.1} ms (target ≤ 150 ms)",
+        "1,000-line invoice, 1,000 new products, post + wire: median {:.1} ms, best {:.1} ms, worst {:.1} ms{} (target ≤ 150 ms)",
         millis(times[2]),
         millis(times[0]),
-        millis(times[4])
+        millis(times[4]),
+        support::cpu_per(cpu, server.cpu_time(), times.len())
     );
 }
 
@@ -107,7 +109,7 @@ async fn bench_store(client: &Client) {
     clippy::cast_precision_loss,
     reason = "a benchmark statistic shown to a person; the float is display only"
 )]
-async fn bench_small_invoices(client: &Client, seconds: u64) {
+async fn bench_small_invoices(server: &Server, client: &Client, seconds: u64) {
     // the products exist already (from the big invoices)
     let small = |n: usize| {
         let items: Vec<Value> = (0..5)
@@ -117,6 +119,7 @@ async fn bench_small_invoices(client: &Client, seconds: u64) {
     };
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
+    let cpu = server.cpu_time();
     let mut count = 0;
     let mut latencies = Vec::new();
     while Instant::now() < deadline {
@@ -128,9 +131,10 @@ async fn bench_small_invoices(client: &Client, seconds: u64) {
     latencies.sort();
     let rate = count as f64 / started.elapsed().as_secs_f64();
     println!(
-        "5-line invoices, known products, created + wired back to back: {count} in {seconds} s = {rate:.0}/s, p50 {:.2} ms, p99 {:.2} ms (target ≥ 1,000/s)",
+        "5-line invoices, known products, created + wired back to back: {count} in {seconds} s = {rate:.0}/s, p50 {:.2} ms, p99 {:.2} ms{} (target ≥ 1,000/s)",
         millis(latencies[latencies.len() / 2]),
-        millis(latencies[latencies.len() * 99 / 100])
+        millis(latencies[latencies.len() * 99 / 100]),
+        support::cpu_per(cpu, server.cpu_time(), count)
     );
 }
 
@@ -151,9 +155,9 @@ fn main() {
         let client = Client::of(&server);
         // BENCH_ONLY=big|small|store runs one part (the small and store parts need big's products)
         let only = std::env::var("BENCH_ONLY").unwrap_or_default();
-        bench_big_invoice(&client).await;
+        bench_big_invoice(&server, &client).await;
         if only.is_empty() || only == "small" {
-            bench_small_invoices(&client, seconds).await;
+            bench_small_invoices(&server, &client, seconds).await;
         }
         if only.is_empty() || only == "store" {
             bench_store(&client).await;

@@ -60,6 +60,22 @@ impl Server {
     }
 }
 
+/// The server's CPU time per operation between two readings of [`Server::cpu_time`], in µs,
+/// as shown beside a throughput ("" when the platform has no `/proc`).
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "a benchmark statistic shown to a person; the float is display only"
+)]
+pub fn cpu_per(before: Option<Duration>, after: Option<Duration>, operations: usize) -> String {
+    match (before, after) {
+        (Some(before), Some(after)) if operations > 0 => format!(
+            ", server CPU {:.0} µs each",
+            (after - before).as_secs_f64() * 1e6 / operations as f64
+        ),
+        _ => String::new(),
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
