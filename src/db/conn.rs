@@ -317,7 +317,7 @@ impl Tx {
     pub(super) fn sqlite_snapshot(
         conn: OwnedMutexGuard<rusqlite::Connection>,
     ) -> Result<Tx, DbError> {
-        conn.execute_batch("BEGIN")?;
+        group::control(&conn, "BEGIN")?;
         Ok(Tx::sqlite(conn, None))
     }
 
@@ -415,7 +415,7 @@ impl Tx {
                 let conn = conn.take().ok_or_else(finished)?;
                 match group {
                     Some(group) => group::commit(conn, group).await,
-                    None => Ok(conn.execute_batch("COMMIT")?),
+                    None => Ok(group::control(&conn, "COMMIT")?),
                 }
             }
             TxInner::Pg(tx) => Ok(tx.take().ok_or_else(finished)?.commit().await?),
@@ -456,7 +456,7 @@ impl Drop for Tx {
             // a failed or abandoned write leaves nothing behind
             match group {
                 Some(group) => group::rollback(conn, group),
-                None => drop(conn.execute_batch("ROLLBACK")),
+                None => drop(group::control(conn, "ROLLBACK")),
             }
         }
     }
