@@ -51,11 +51,11 @@ pub async fn set_wired<D: StockDocument>(
     let now = time::now_unix();
     let account_id = actor.account_id;
     let mut tx = db.begin_write().await?;
-    let date = D::TABLE
-        .doc_date(&mut tx, account_id, id)
+    let (date, lock) = D::TABLE
+        .doc_date_and_lock(&mut tx, account_id, id)
         .await?
         .ok_or_else(|| not_found(id))?;
-    let lock = require_unlocked(&mut tx, account_id, date).await?;
+    refuse_locked(&lock, date)?;
     flip(&mut tx, actor, id, wired, now).await?;
     let doc = DocRef::of(id);
     // the subscriptions, read once; what the document moved only when someone listens for
@@ -171,8 +171,14 @@ pub async fn require_unlocked(
     doc_date: i64,
 ) -> ServiceResult<accounts::Lock> {
     let lock = accounts::lock(tx, account_id).await?;
-    let (Some(end), Some(lock_date)) = (lock_end(&lock)?, &lock.lock_date) else {
-        return Ok(lock);
+    refuse_locked(&lock, doc_date)?;
+    Ok(lock)
+}
+
+/// A conflict when `doc_date` is on or before the account's lock date.
+fn refuse_locked(lock: &accounts::Lock, doc_date: i64) -> ServiceResult<()> {
+    let (Some(end), Some(lock_date)) = (lock_end(lock)?, &lock.lock_date) else {
+        return Ok(());
     };
     if doc_date < end {
         let zone = time::parse_timezone(&lock.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
@@ -182,7 +188,7 @@ pub async fn require_unlocked(
             time::day_of(doc_date, &zone)
         )));
     }
-    Ok(lock)
+    Ok(())
 }
 
 /// The header of document `id`: 404 when there is none.
