@@ -70,7 +70,7 @@ pub fn cpu_per(before: Option<Duration>, after: Option<Duration>, operations: us
     match (before, after) {
         (Some(before), Some(after)) if operations > 0 => format!(
             ", server CPU {:.0} µs each",
-            (after - before).as_secs_f64() * 1e6 / operations as f64
+            after.saturating_sub(before).as_secs_f64() * 1e6 / operations as f64
         ),
         _ => String::new(),
     }

@@ -18,8 +18,9 @@ const CHUNK_ROWS: usize = 200;
 /// them afresh for every statement was 8% of a 1,000-line invoice (callgrind). The shapes
 /// are few (chunk sizes up to [`CHUNK_ROWS`] and [`LOOKUP_CHUNK`] times the tables' widths).
 fn placeholders(rows: usize, width: usize, first: usize) -> Arc<str> {
-    static KEPT: LazyLock<RwLock<HashMap<(usize, usize, usize), Arc<str>>>> =
-        LazyLock::new(RwLock::default);
+    /// Placeholder lists by `(rows, width, first)`.
+    type Kept = HashMap<(usize, usize, usize), Arc<str>>;
+    static KEPT: LazyLock<RwLock<Kept>> = LazyLock::new(RwLock::default);
     let shape = (rows, width, first);
     if let Some(kept) = KEPT.read().ok().and_then(|kept| kept.get(&shape).cloned()) {
         return kept;
@@ -56,6 +57,29 @@ fn wanted(count: usize, first: usize) -> String {
 
 /// Keys per lookup statement.
 const LOOKUP_CHUNK: usize = 500;
+
+/// Rows left over after the full chunks that still go in one statement of their own size.
+const EXACT_TAIL: usize = 16;
+
+/// `items` in chunks whose sizes come from a small set, so that their statements, prepared
+/// once, serve documents of every size: chunks of `most`, then the rest by halves (128, 64,
+/// 32 …) down to at most [`EXACT_TAIL`] rows. With the rest in one chunk, each new document
+/// size prepared a new statement of thousands of parameters: 393-line invoices took twice
+/// as long as 400-line ones.
+fn shaped<T>(items: &[T], most: usize) -> Vec<&[T]> {
+    let mut out: Vec<&[T]> = items.chunks_exact(most).collect();
+    let mut rest = items.chunks_exact(most).remainder();
+    while rest.len() > EXACT_TAIL {
+        let size = 1 << rest.len().ilog2();
+        let (head, tail) = rest.split_at(size);
+        out.push(head);
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
 
 /// One row to insert: its values by column name (build it with [`record!`]).
 pub type Record = Vec<Param>;
@@ -116,7 +140,7 @@ pub async fn keyed(
         }
     }
     let mut out = Vec::new();
-    for chunk in unique.chunks(LOOKUP_CHUNK) {
+    for chunk in shaped(&unique, LOOKUP_CHUNK) {
         let sql = compiled
             .sql
             .replace("{wanted}", &wanted(chunk.len(), bound.len() + 1));
@@ -145,7 +169,7 @@ pub async fn insert(tx: &mut Tx, table: &str, rows: &[Record], tail: &str) -> Re
         });
     }
     let head = format!("INSERT INTO {table} ({})", columns.join(", "));
-    for chunk in rows.chunks(CHUNK_ROWS) {
+    for chunk in shaped(rows, CHUNK_ROWS) {
         let sql = format!(
             "{head} VALUES {} {tail}",
             placeholders(chunk.len(), columns.len(), 1)
@@ -179,7 +203,7 @@ pub async fn update_by(
         .collect();
     let account = Value::from(account_id);
     let width = columns.len();
-    for chunk in rows.chunks(CHUNK_ROWS) {
+    for chunk in shaped(rows, CHUNK_ROWS) {
         let sql = format!(
             "WITH v ({}) AS (VALUES {}) UPDATE {table} SET {set} FROM v \
              WHERE {table}.account_id = ${}{}",
@@ -207,6 +231,28 @@ pub async fn update_by(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_of_any_size_are_cut_into_a_few_chunk_sizes() {
+        let sizes = |n: usize| -> Vec<usize> {
+            let items: Vec<usize> = (0..n).collect();
+            let chunks = shaped(&items, 200);
+            assert_eq!(chunks.concat(), items, "every row once, in order");
+            chunks.iter().map(|c| c.len()).collect()
+        };
+        assert_eq!(sizes(393), [200, 128, 64, 1]);
+        assert_eq!(sizes(400), [200, 200]);
+        assert_eq!(sizes(1000), [200; 5]);
+        assert_eq!(sizes(5), [5]);
+        assert_eq!(sizes(16), [16]);
+        assert_eq!(sizes(17), [16, 1]);
+        assert_eq!(sizes(0), Vec::<usize>::new());
+        for n in 0..1000 {
+            assert!(sizes(n)
+                .iter()
+                .all(|&s| s == 200 || s <= EXACT_TAIL || s.is_power_of_two()));
+        }
+    }
 
     #[test]
     fn placeholders_are_numbered_row_by_row() {

@@ -215,7 +215,8 @@ pub(super) fn sqlite_open(
 ) -> Result<rusqlite::Connection, DbError> {
     let conn = rusqlite::Connection::open(path)?;
     conn.execute_batch(&pragmas(durability))?;
-    conn.set_prepared_statement_cache_capacity(256);
+    // every statement of every table's few chunk shapes (see `batch`) stays prepared
+    conn.set_prepared_statement_cache_capacity(512);
     Ok(conn)
 }
 
