@@ -78,10 +78,7 @@ fn main() {
         .expect("month");
     let last = month.last_of_month();
     let busy_day = today.checked_sub(jiff::Span::new().days(10)).expect("day");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = support::runtime();
     runtime.block_on(async {
         let client = Client::of(&server);
         time(&client, &format!("/a/v1.0/product/export_sales?start={month}&end={last}"), rounds, "≤ 200 ms").await;

@@ -147,10 +147,7 @@ fn main() {
         support::backend_name(&database)
     );
     // one client thread; the server process has the machine's cores
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = support::runtime();
     runtime.block_on(async {
         measure(&server, "/a/v1.0/storage/test", connections, seconds).await;
         measure(&server, "/a/v1.0/draft/storages", connections, seconds).await;

@@ -212,23 +212,8 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
     let server = start_server(&database);
-    let terminal_key = support::cli(
-        &database,
-        &[
-            "key",
-            "create",
-            "--account",
-            "demo",
-            "--scope",
-            "terminal",
-            "--shop",
-            "1",
-        ],
-    );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let terminal_key = support::terminal_key(&database);
+    let runtime = support::runtime();
     runtime.block_on(async {
         let client = Client::of(&server);
         let till = Client {

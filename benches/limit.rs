@@ -218,23 +218,8 @@ fn main() {
     let server = start_server(&database);
     let mut bare = bare::Bare::open(&dir.path().join("bare.db"));
     println!("caffesta against the bare-SQLite program: SQLite, medians");
-    let terminal_key = support::cli(
-        &database,
-        &[
-            "key",
-            "create",
-            "--account",
-            "demo",
-            "--scope",
-            "terminal",
-            "--shop",
-            "1",
-        ],
-    );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let terminal_key = support::terminal_key(&database);
+    let runtime = support::runtime();
     runtime.block_on(async {
         let client = Client::of(&server);
         invoices(&client, &mut bare).await;

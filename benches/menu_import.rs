@@ -66,10 +66,7 @@ fn main() {
         "caffesta menu import benchmark: {}",
         support::backend_name(&database)
     );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = support::runtime();
     runtime.block_on(async {
         let client = Client::of(&server);
         let (mut first, mut again) = (Vec::new(), Vec::new());

@@ -147,10 +147,7 @@ fn main() {
         "caffesta stock benchmark: {}",
         support::backend_name(&database)
     );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = support::runtime();
     runtime.block_on(async {
         let client = Client::of(&server);
         // BENCH_ONLY=big|small|store runs one part (the small and store parts need big's products)

@@ -150,10 +150,7 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
     let server = start_server(&database);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = support::runtime();
     runtime.block_on(async {
         let owner = Owner::sign_in(format!("http://{}", server.addr)).await;
         let ten_days_ago = jiff::Zoned::now()

@@ -171,18 +171,8 @@ fn main() {
     // the server's sender reaches the loopback receiver only when private receivers are allowed
     std::env::set_var("CAFFESTA_WEBHOOKS_ALLOW_PRIVATE", "true");
     let server = start_server(&database);
-    let args = [
-        "key",
-        "create",
-        "--account",
-        "demo",
-        "--scope",
-        "terminal",
-        "--shop",
-        "1",
-    ];
     let till = Client {
-        key: support::cli(&database, &args),
+        key: support::terminal_key(&database),
         ..Client::of(&server)
     };
     let receipt = runtime.block_on(async {

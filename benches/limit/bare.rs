@@ -79,12 +79,17 @@ impl Bare {
             .expect("product")
     }
 
-    fn control(&self, sql: &str) {
+    /// Runs one statement, prepared once.
+    fn exec(&self, sql: &str, params: impl rusqlite::Params) {
         self.conn
             .prepare_cached(sql)
             .expect("prepare")
-            .execute([])
+            .execute(params)
             .expect(sql);
+    }
+
+    fn control(&self, sql: &str) {
+        self.exec(sql, []);
     }
 
     fn id(&mut self) -> i64 {
@@ -193,11 +198,10 @@ impl Bare {
             "",
         );
         let invoice = self.id();
-        self.conn
-            .prepare_cached("INSERT INTO invoices VALUES (?1, ?2, ?3, ?4, 0)")
-            .expect("prepare")
-            .execute(rusqlite::params![invoice, prefix, storage, 1_700_000_000])
-            .expect("invoice");
+        self.exec(
+            "INSERT INTO invoices VALUES (?1, ?2, ?3, ?4, 0)",
+            rusqlite::params![invoice, prefix, storage, 1_700_000_000],
+        );
         let items: Vec<(Vec<String>, Values)> = (0..lines)
             .map(|n| {
                 let n = i64::try_from(n).expect("line");
@@ -215,11 +219,7 @@ impl Bare {
             })
             .collect();
         self.post("invoice", invoice, &moved);
-        self.conn
-            .prepare_cached("UPDATE invoices SET wired = 1 WHERE id = ?1")
-            .expect("prepare")
-            .execute([invoice])
-            .expect("wire");
+        self.exec("UPDATE invoices SET wired = 1 WHERE id = ?1", [invoice]);
         self.control("COMMIT");
         started.elapsed()
     }
@@ -229,11 +229,10 @@ impl Bare {
         let started = Instant::now();
         self.control("BEGIN");
         let id = self.id();
-        self.conn
-            .prepare_cached("INSERT INTO moves VALUES (?1, ?2, ?3, ?4, 0)")
-            .expect("prepare")
-            .execute(rusqlite::params![id, from, to, 1_700_000_000])
-            .expect("move");
+        self.exec(
+            "INSERT INTO moves VALUES (?1, ?2, ?3, ?4, 0)",
+            rusqlite::params![id, from, to, 1_700_000_000],
+        );
         let items: Vec<(Vec<String>, Values)> = products
             .iter()
             .zip(1..)
@@ -246,11 +245,7 @@ impl Bare {
         self.post("move", id, &out);
         let back: Vec<_> = products.iter().map(|&p| (to, p, 1000, Some(125))).collect();
         self.post("move", id, &back);
-        self.conn
-            .prepare_cached("UPDATE moves SET wired = 1 WHERE id = ?1")
-            .expect("prepare")
-            .execute([id])
-            .expect("wire");
+        self.exec("UPDATE moves SET wired = 1 WHERE id = ?1", [id]);
         self.control("COMMIT");
         started.elapsed()
     }
@@ -288,22 +283,17 @@ impl Bare {
         let started = Instant::now();
         self.control("BEGIN");
         let id = self.id();
-        self.conn
-            .prepare_cached("INSERT INTO receipts VALUES (?1, ?2, 1, ?3, 1750)")
-            .expect("prepare")
-            .execute(rusqlite::params![id, format!("receipt-{n}"), 1_700_000_000])
-            .expect("receipt");
+        self.exec(
+            "INSERT INTO receipts VALUES (?1, ?2, 1, ?3, 1750)",
+            rusqlite::params![id, format!("receipt-{n}"), 1_700_000_000],
+        );
         let lines: Vec<(Vec<String>, Values)> = sold
             .iter()
             .zip(1..)
             .map(|((p, _), line)| (Vec::new(), vec![id, line, *p, 1000, 350, 0]))
             .collect();
         self.insert("receipt_lines", &lines, "");
-        self.conn
-            .prepare_cached("INSERT INTO receipt_payments VALUES (?1, 1, 2, 1750)")
-            .expect("prepare")
-            .execute([id])
-            .expect("payment");
+        self.exec("INSERT INTO receipt_payments VALUES (?1, 1, 2, 1750)", [id]);
         let taken: Vec<_> = sold
             .iter()
             .flat_map(|(p, ingredients)| {

@@ -177,6 +177,31 @@ impl Client {
 }
 
 /// Runs an administration command of the binary on `database`; returns what it printed.
+/// A key of shop 1's terminal in the demo account, made by the CLI as a till's installer would.
+pub fn terminal_key(database: &str) -> String {
+    cli(
+        database,
+        &[
+            "key",
+            "create",
+            "--account",
+            "demo",
+            "--scope",
+            "terminal",
+            "--shop",
+            "1",
+        ],
+    )
+}
+
+/// The single-threaded runtime a bench's client runs on (the server is another process).
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 pub fn cli(database: &str, args: &[&str]) -> String {
     cli_with_input(database, args, "")
 }
