@@ -159,12 +159,7 @@ async fn forward_receipts(till: &Client, client: &Client, seconds: u64) {
         .json(&json!({}))
         .send()
         .await;
-    let lines: Vec<Value> = dishes
-        .iter()
-        .map(|id| json!({"product_id": id, "count": 1, "price": "5.00", "total_sum": "5.00"}))
-        .collect();
-    let receipt =
-        json!({"type": "sale", "lines": lines, "payments": [{"payment_id": 2, "value": "15.00"}]});
+    let receipt = support::receipt_of(&dishes, "5.00");
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut latencies = support::receipts_until(till.clone(), receipt, deadline).await;

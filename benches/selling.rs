@@ -12,7 +12,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 use support::{catalog, env_or, start_server, Client};
 
 fn millis(d: Duration) -> f64 {
@@ -30,12 +30,7 @@ async fn bench_receipts(
     tills: usize,
     seconds: u64,
 ) {
-    let lines: Vec<Value> = sold
-        .iter()
-        .map(|id| json!({"product_id": id, "count": 1, "price": "3.50", "total_sum": "3.50"}))
-        .collect();
-    let receipt =
-        json!({"type": "sale", "lines": lines, "payments": [{"payment_id": 2, "value": "17.50"}]});
+    let receipt = support::receipt_of(sold, "3.50");
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let cpu = server.cpu_time();

@@ -318,6 +318,17 @@ pub fn seed_sales(database: &str) -> String {
     format!("{lines} lines")
 }
 
+/// A sale receipt of one of each of `sold` at `price` a piece, paid by card (payment type 2).
+pub fn receipt_of(sold: &[i64], price: &str) -> Value {
+    let each: rust_decimal::Decimal = price.parse().expect("price");
+    let lines: Vec<Value> = sold
+        .iter()
+        .map(|id| json!({"product_id": id, "count": 1, "price": price, "total_sum": price}))
+        .collect();
+    let total = each * rust_decimal::Decimal::from(sold.len());
+    json!({"type": "sale", "lines": lines, "payments": [{"payment_id": 2, "value": total.to_string()}]})
+}
+
 /// A till posting `receipt` back to back until `deadline`: each one's latency.
 pub async fn receipts_until(
     till: Client,
