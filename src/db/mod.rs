@@ -369,6 +369,14 @@ mod tests {
               AND m.storage_id = b.storage_id AND m.product_id = b.product_id AND m.doc_date >= 10 \
               GROUP BY b.product_id",
              "SEARCH m USING PRIMARY KEY (account_id=? AND storage_id=? AND product_id=? AND doc_date>?)"),
+            // a wide storage's balance at an instant: one pass over its part of the stream key,
+            // already in product order (no sort)
+            ("SELECT m.product_id, SUM(m.qty) FROM stock_movements m WHERE m.account_id = 1 \
+              AND m.storage_id = 3 AND m.doc_date < 10 GROUP BY m.product_id",
+             "SEARCH m USING PRIMARY KEY (account_id=? AND storage_id=?)"),
+            ("SELECT COUNT(*) AS n FROM (SELECT 1 FROM stock_movements \
+              WHERE account_id = 1 AND storage_id = 3 LIMIT 9) c",
+             "stock_movements USING "),
             // re-valuing: each row found by its id (the index holds its place in the stream)
             ("WITH v (id, qty) AS (VALUES (7, 1)) UPDATE stock_movements SET qty = v.qty FROM v \
               WHERE stock_movements.account_id = 1 AND stock_movements.id = v.id",

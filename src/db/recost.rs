@@ -10,7 +10,7 @@
 //! changed key, and a dependent always comes after its source, so each stream is usually
 //! read once.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::stock::Stream;
 use super::{batch, DbError, FromRow, Query, Tx, Value};
@@ -78,6 +78,20 @@ from_row!(Dependent {
     doc_date
 });
 
+/// Where a run's time went, for its debug line: the size of a change in the past shows here.
+#[derive(Debug, Default)]
+struct Spent {
+    read: std::time::Duration,
+    written: std::time::Duration,
+    dependents: std::time::Duration,
+    receipt_lines: std::time::Duration,
+}
+
+/// Time from `started` on, added to `to`.
+fn add_since(to: &mut std::time::Duration, started: std::time::Instant) {
+    *to += started.elapsed();
+}
+
 /// Values again every stream of `dirty` from its key on, and whatever depends on what
 /// changes; returns the movements whose quantity or value changed, as they now are.
 pub async fn run(
@@ -92,13 +106,15 @@ pub async fn run(
         enqueue(&mut queue, &mut queued, stream, key);
     }
     let mut changed: HashMap<MovementId, Movement> = HashMap::new();
-    // (receipt, line) → the change of its `self_cost_sum`, in units
-    let mut costs: HashMap<(ReceiptId, i64), i64> = HashMap::new();
+    // (receipt, line) → the change of its `self_cost_sum`, in units; in key order, so the
+    // lines are updated in the order they are stored
+    let mut costs: BTreeMap<(ReceiptId, i64), i64> = BTreeMap::new();
     let (started, mut streams) = (std::time::Instant::now(), 0usize);
+    let mut spent = Spent::default();
     while let Some((key, stream)) = queue.pop_first() {
         queued.remove(&stream);
         streams += 1;
-        let newly = replay(tx, account_id, stream, key, &mut changed, now).await?;
+        let newly = replay(tx, account_id, (stream, key), &mut changed, &mut spent, now).await?;
         let mut sources: Vec<Value> = Vec::new();
         for r in &newly {
             let is_receipt = r.doc_type == DocKind::Receipt.as_str();
@@ -109,16 +125,20 @@ pub async fn run(
                     .entry((ReceiptId::new(r.doc_id), r.line_no))
                     .or_default() += sign * r.delta;
             }
-            // only what goes out at the average cost is mirrored: a transfer's source side,
-            // a sale (by its annulment)
-            if r.rule == Rule::Average && (is_receipt || r.doc_type == DocKind::Move.as_str()) {
+            // only what goes out at the average cost is mirrored: a transfer's source side in
+            // another storage, a sale by its annulment — in the same stream and never before
+            // the sale (`service::write_off::reverse`), so the replay under way values it
+            if r.rule == Rule::Average && r.doc_type == DocKind::Move.as_str() {
                 sources.push(Value::from(r.id));
             }
         }
         if sources.is_empty() {
             continue;
         }
-        for d in dependents(tx, account_id, &sources).await? {
+        let looked = std::time::Instant::now();
+        let found = dependents(tx, account_id, &sources).await?;
+        add_since(&mut spent.dependents, looked);
+        for d in found {
             enqueue(
                 &mut queue,
                 &mut queued,
@@ -127,13 +147,16 @@ pub async fn run(
             );
         }
     }
+    let set = std::time::Instant::now();
     set_receipt_costs(tx, account_id, &costs).await?;
+    add_since(&mut spent.receipt_lines, set);
     // what a change in the past cost: the one place its size shows
     tracing::debug!(
         streams,
         movements = changed.len(),
         receipt_lines = costs.len(),
         took = ?started.elapsed(),
+        ?spent,
         "re-valued the ledger"
     );
     Ok(changed)
@@ -161,13 +184,14 @@ fn enqueue(
 async fn replay(
     tx: &mut Tx,
     account_id: AccountId,
-    stream: Stream,
-    key: Key,
+    (stream, key): (Stream, Key),
     changed: &mut HashMap<MovementId, Movement>,
+    spent: &mut Spent,
     now: i64,
 ) -> Result<Vec<Revalued>, DbError> {
     let (storage_id, product_id) = stream;
     let (date, id) = key;
+    let read = std::time::Instant::now();
     count_in_full_stocktakings(tx, account_id, stream, date).await?;
     let rows: Vec<Row> = tx
         .all(
@@ -182,6 +206,7 @@ async fn replay(
         )
         .await?;
     if rows.is_empty() {
+        add_since(&mut spent.read, read);
         return Ok(Vec::new());
     }
     let stored: Option<Balance> = balance(tx, account_id, stream).await?;
@@ -206,6 +231,7 @@ async fn replay(
         },
         last_cost,
     };
+    add_since(&mut spent.read, read);
     let mut newly = Vec::new();
     let mut updates: Vec<batch::Record> = Vec::new();
     for r in rows {
@@ -224,6 +250,7 @@ async fn replay(
             });
         }
     }
+    let written = std::time::Instant::now();
     batch::update_by(
         tx,
         "stock_movements",
@@ -249,6 +276,7 @@ async fn replay(
         .await?;
         super::marks::bump(tx, account_id, super::marks::Section::Balances);
     }
+    add_since(&mut spent.written, written);
     Ok(newly)
 }
 
@@ -392,7 +420,7 @@ async fn dependents(
 async fn set_receipt_costs(
     tx: &mut Tx,
     account_id: AccountId,
-    costs: &HashMap<(ReceiptId, i64), i64>,
+    costs: &BTreeMap<(ReceiptId, i64), i64>,
 ) -> Result<(), DbError> {
     let rows: Vec<batch::Record> = costs
         .iter()

@@ -419,13 +419,15 @@ pub struct PostedMovement {
     pub storage_id: StorageId,
     pub product_id: ProductId,
     pub line_no: i64,
+    pub doc_date: i64,
 }
 
 from_row!(PostedMovement {
     id,
     storage_id,
     product_id,
-    line_no
+    line_no,
+    doc_date
 });
 
 /// The movements a document posted, in posting order.
@@ -435,7 +437,7 @@ pub async fn movements_of(
     doc: DocRef,
 ) -> Result<Vec<PostedMovement>, DbError> {
     tx.all(
-        "SELECT id, storage_id, product_id, line_no FROM stock_movements \
+        "SELECT id, storage_id, product_id, line_no, doc_date FROM stock_movements \
          WHERE account_id = :account_id AND doc_type = :doc_type AND doc_id = :doc_id ORDER BY id",
         params! { account_id, doc_type: doc.kind.as_str(), doc_id: doc.id },
     )

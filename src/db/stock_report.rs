@@ -67,17 +67,65 @@ pub async fn cards(
     Ok(found)
 }
 
+/// Movements a product may have on average for a storage to be read whole rather than
+/// product by product: one pass over a storage's movements costs about what a few index
+/// probes per product do.
+const SCAN_PER_PRODUCT: i64 = 4;
+
+/// How a storage's balances at an instant are summed: all three give the same rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Way {
+    /// One pass over the storage's movements before the instant: for a storage of few
+    /// movements a product (a wide shelf of slow goods, 50,000 products moved twice each).
+    Whole,
+    /// Product by product, the current balance less what came at or after the instant: for
+    /// a storage of many movements a product, asked about its recent past.
+    FromNow,
+    /// Product by product, what came before the instant: the same, asked about its far past.
+    FromStart,
+}
+
+/// The [`Way`] to sum `storage_id`'s balances at an instant; `recent`: the instant is nearer
+/// now than the storage's beginning (a guess the caller makes from the date alone).
+pub async fn way(
+    q: &mut impl Query,
+    account_id: AccountId,
+    storage_id: StorageId,
+    recent: bool,
+) -> Result<Way, DbError> {
+    Ok(
+        if few_movements_a_product(q, account_id, storage_id).await? {
+            Way::Whole
+        } else if recent {
+            Way::FromNow
+        } else {
+            Way::FromStart
+        },
+    )
+}
+
 /// The balances of a storage just before `at` (movements dated before it), by product id:
-/// every product that had moved by then. Computed from the current balances less what came
-/// at or after `at` when that is the recent side (`from_now`), else summed from the start.
+/// every product that had moved by then, summed the [`Way`] given.
 pub async fn balances_at(
     q: &mut impl Query,
     account_id: AccountId,
     storage_id: StorageId,
     at: i64,
-    from_now: bool,
+    way: Way,
 ) -> Result<Vec<ProductSum>, DbError> {
-    if !from_now {
+    if way == Way::Whole {
+        return q
+            .all(
+                "SELECT p.id AS product_id, p.ref_code, p.name, p.measure, s.qty, s.value FROM \
+                 (SELECT m.product_id, CAST(SUM(m.qty) AS BIGINT) AS qty, CAST(SUM(m.value) AS BIGINT) AS value \
+                 FROM stock_movements m WHERE m.account_id = :account_id AND m.storage_id = :storage_id \
+                 AND m.doc_date < :at GROUP BY m.product_id) s \
+                 JOIN products p ON p.account_id = :account_id AND p.id = s.product_id ORDER BY p.id",
+                params! { account_id, storage_id, at },
+            )
+            .await;
+    }
+    if way == Way::FromStart {
         return q
             .all(
                 "SELECT p.id AS product_id, p.ref_code, p.name, p.measure, s.qty, s.value FROM \
@@ -133,6 +181,38 @@ pub async fn balances_at(
             }
         })
         .collect())
+}
+
+/// Whether the storage has at most [`SCAN_PER_PRODUCT`] movements a product: its movements
+/// are counted only up to that many, so the answer costs no more than the pass it chooses.
+async fn few_movements_a_product(
+    q: &mut impl Query,
+    account_id: AccountId,
+    storage_id: StorageId,
+) -> Result<bool, DbError> {
+    struct Count {
+        n: i64,
+    }
+    from_row!(Count { n });
+    let products: Count = q
+        .one(
+            "SELECT COUNT(*) AS n FROM stock_balances \
+             WHERE account_id = :account_id AND storage_id = :storage_id",
+            params! { account_id, storage_id },
+        )
+        .await?;
+    let cap = products
+        .n
+        .saturating_mul(SCAN_PER_PRODUCT)
+        .saturating_add(1);
+    let movements: Count = q
+        .one(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM stock_movements \
+             WHERE account_id = :account_id AND storage_id = :storage_id LIMIT :cap) c",
+            params! { account_id, storage_id, cap },
+        )
+        .await?;
+    Ok(movements.n < cap)
 }
 
 /// A product's movements since an instant, summed.

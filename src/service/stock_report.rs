@@ -18,6 +18,11 @@ use super::{ServiceError, ServiceResult};
 /// (fewer rows) rather than summed from the start.
 const RECENT: i64 = 183 * 86_400;
 
+/// Whether `at` is within [`RECENT`] of now.
+fn recent(at: i64) -> bool {
+    at >= time::now_unix() - RECENT
+}
+
 /// A product's line at an instant: its name and measure, and its balance.
 pub struct StoreAt {
     pub product_id: ProductId,
@@ -77,9 +82,9 @@ pub async fn store_at(
     at: i64,
 ) -> ServiceResult<Vec<StoreAt>> {
     require_storage(db, account_id, storage_id).await?;
-    let from_now = at >= time::now_unix() - RECENT;
     let mut q = db.read().await;
-    let sums = report_db::balances_at(&mut q, account_id, storage_id, at, from_now).await?;
+    let way = report_db::way(&mut q, account_id, storage_id, recent(at)).await?;
+    let sums = report_db::balances_at(&mut q, account_id, storage_id, at, way).await?;
     Ok(sums
         .into_iter()
         .map(|s| StoreAt {
@@ -163,9 +168,9 @@ pub async fn movements(
         Some(code) => Some(product_by_code(db, account_id, code).await?),
         None => None,
     };
-    let from_now = from >= time::now_unix() - RECENT;
     let mut q = db.read().await;
-    let opening = report_db::balances_at(&mut q, account_id, storage_id, from, from_now).await?;
+    let way = report_db::way(&mut q, account_id, storage_id, recent(from)).await?;
+    let opening = report_db::balances_at(&mut q, account_id, storage_id, from, way).await?;
     let sums = report_db::period_sums(&mut q, account_id, storage_id, from, to).await?;
     let mut lines: BTreeMap<ProductId, (Flow, BTreeMap<Heading, Flow>)> = BTreeMap::new();
     let mut cards: std::collections::HashMap<ProductId, Card> = std::collections::HashMap::new();

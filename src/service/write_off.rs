@@ -102,7 +102,10 @@ struct Take {
     qty: Qty,
 }
 
-/// Takes back exactly what document `original` posted, as document `counter`.
+/// Takes back exactly what document `original` posted, as document `counter`, dated
+/// `doc_date` or, for a movement dated later than that, with it: a take-back is never placed
+/// before what it takes back, so that re-valuing finds it later in the same stream
+/// (`db::recost`).
 #[tracing::instrument(skip_all, fields(account = %account_id, doc = %original.id))]
 pub async fn reverse(
     tx: &mut Tx,
@@ -121,7 +124,7 @@ pub async fn reverse(
             storage_id: m.storage_id,
             product_id: m.product_id,
             line_no: m.line_no,
-            doc_date,
+            doc_date: doc_date.max(m.doc_date),
             rule: Posting::Mirror(Source::Posted(m.id)),
         })
         .collect();

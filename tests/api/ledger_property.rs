@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use caffesta::db::stock_report::Way;
 use caffesta::db::Query;
 use caffesta::service::{admin, documents, invoices, ledger, moves, sales, Actor};
 use caffesta::wire::sales::ShiftOpenIn;
@@ -632,9 +633,10 @@ async fn run_case(db: &caffesta::db::Db, case: usize, ops: &[Op]) -> Result<(), 
     balances_at_instants_are_the_replay_cut_there(db, account_id, &docs, start, &product_ids).await
 }
 
-/// The balance of each storage at a few instants, both ways the server computes it (summed
-/// from the start, or the current balance less what came since), equals the model replaying
-/// only the documents dated before the instant.
+/// The balance of each storage at a few instants, every way the server computes it (the
+/// storage's movements in one pass, product by product summed from the start, or the current
+/// balance less what came since), equals the model replaying only the documents dated before
+/// the instant.
 async fn balances_at_instants_are_the_replay_cut_there(
     db: &caffesta::db::Db,
     account_id: caffesta::domain::ids::AccountId,
@@ -658,13 +660,13 @@ async fn balances_at_instants_are_the_replay_cut_there(
                 .filter(|((s, _), v)| *s == storage && **v != (0, 0))
                 .map(|((_, p), v)| (*p, *v))
                 .collect();
-            for from_now in [true, false] {
+            for way in [Way::Whole, Way::FromNow, Way::FromStart] {
                 let rows = caffesta::db::stock_report::balances_at(
                     &mut db.read().await,
                     account_id,
                     caffesta::domain::ids::StorageId::new(storage),
                     at,
-                    from_now,
+                    way,
                 )
                 .await
                 .map_err(fail)?;
@@ -682,10 +684,10 @@ async fn balances_at_instants_are_the_replay_cut_there(
                 prop_assert_eq!(
                     &got,
                     &want,
-                    "storage {} at day {} (from now: {})",
+                    "storage {} at day {} ({:?})",
                     storage,
                     day,
-                    from_now
+                    way
                 );
             }
         }
@@ -921,8 +923,110 @@ async fn a_receipt_older_than_the_lock_enters_the_ledger_at_the_lock_end(backend
     db.close().await;
 }
 
+/// A till whose clock runs ahead uploads a sale dated after now, and it is annulled now: the
+/// take-back is dated with the sale, never before it, so a back-dated invoice that re-values
+/// the sale re-values its annulment with it, in the same stream.
+async fn an_annulment_is_never_dated_before_the_sale_it_takes_back(backend: Backend) {
+    let database = TestDatabase::new(backend).await;
+    let db = database.open().await;
+    let account_id = admin::create_account(&db, "ahead", None)
+        .await
+        .expect("account");
+    admin::create_storage(&db, "ahead", "A")
+        .await
+        .expect("storage");
+    admin::create_shop(&db, "ahead", "S", caffesta::domain::ids::StorageId::new(1))
+        .await
+        .expect("shop");
+    let actor = Actor {
+        account_id,
+        user_id: 1,
+        timezone: jiff::tz::TimeZone::UTC,
+    };
+    let now = caffesta::domain::time::now_unix();
+    let wire_invoice = |days_ago: i64, cost: &'static str| {
+        let date = instant(now - days_ago * 86_400);
+        let (db, actor) = (&db, &actor);
+        async move {
+            let invoice = json!({"date": date, "storage": {"caf_id": 1},
+                                 "products": [{"ref_code": "p0", "name": "P0"}],
+                                 "items": [{"amount": 10, "product_code": "p0", "cost": cost}]});
+            let id = invoices::create(
+                db,
+                actor,
+                &serde_json::from_value(invoice).expect("invoice"),
+            )
+            .await
+            .expect("create");
+            documents::set_wired(db, actor, id, true)
+                .await
+                .expect("wire");
+        }
+    };
+    wire_invoice(10, "100").await;
+    let till = sales::Till {
+        actor: actor.clone(),
+        shop_id: caffesta::domain::ids::ShopId::new(1),
+    };
+    sales::open_shift(&db, &till, &ShiftOpenIn::default())
+        .await
+        .expect("shift");
+    let product =
+        caffesta::db::products::find(&db, account_id, caffesta::db::products::Key::RefCode("p0"))
+            .await
+            .expect("find")
+            .expect("product");
+    let sold_at = now + 2 * 86_400;
+    let receipt = json!({"created_at": instant(sold_at),
+                         "lines": [{"product_id": product.id, "count": 4, "price": 1, "total_sum": 4}],
+                         "payments": [{"payment_id": 1, "value": 4}]});
+    let uuid = sales::upload(
+        &db,
+        &till,
+        &serde_json::from_value(receipt).expect("receipt"),
+    )
+    .await
+    .expect("upload");
+    sales::annul(&db, &till, &uuid).await.expect("annul");
+    wire_invoice(20, "200").await;
+    let rows = db
+        .read()
+        .await
+        .rows(
+            "SELECT rule, doc_date, qty, value FROM stock_movements WHERE account_id = :account_id \
+             AND doc_type = 'receipt' ORDER BY id",
+            caffesta::params! { account_id },
+        )
+        .await
+        .expect("movements");
+    let seen: Vec<(String, i64, i64, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.get("rule").expect("rule"),
+                r.get("doc_date").expect("doc_date"),
+                r.get("qty").expect("qty"),
+                r.get("value").expect("value"),
+            )
+        })
+        .collect();
+    // 20 in for 300.00, an average of 15.00: the sale took 4 for 60.00, and its annulment
+    // gives back exactly that, on the sale's own date
+    assert_eq!(
+        seen,
+        vec![
+            ("average".to_owned(), sold_at, -4000, -6000),
+            ("mirror".to_owned(), sold_at, 4000, 6000),
+        ]
+    );
+    let report = ledger::check(&db, account_id).await.expect("check");
+    assert!(report.is_clean(), "{:?}", report.differences);
+    db.close().await;
+}
+
 crate::backend_tests!(
     documents_wired_in_any_order_cost_as_a_date_order_replay,
     check_names_the_first_movement_that_breaks_the_date_rule,
     a_receipt_older_than_the_lock_enters_the_ledger_at_the_lock_end,
+    an_annulment_is_never_dated_before_the_sale_it_takes_back,
 );
