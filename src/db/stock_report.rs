@@ -114,16 +114,36 @@ pub async fn balances_at(
     way: Way,
 ) -> Result<Vec<ProductSum>, DbError> {
     if way == Way::Whole {
-        return q
+        // the storage's movements before `at` in one pass, in stream order (so grouped without
+        // a sort), put on the balances' rows with their cards: joined to the cards in SQL, the
+        // sums were sorted again by product (178 ms against 77 for 50,000 products)
+        let before = sums_by_product(
+            q,
+            "SELECT m.product_id, CAST(SUM(m.qty) AS BIGINT) AS qty, CAST(SUM(m.value) AS BIGINT) AS value \
+             FROM stock_movements m WHERE m.account_id = :account_id AND m.storage_id = :storage_id \
+             AND m.doc_date < :at GROUP BY m.product_id",
+            params! { account_id, storage_id, at },
+        )
+        .await?;
+        let now: Vec<ProductSum> = q
             .all(
-                "SELECT p.id AS product_id, p.ref_code, p.name, p.measure, s.qty, s.value FROM \
-                 (SELECT m.product_id, CAST(SUM(m.qty) AS BIGINT) AS qty, CAST(SUM(m.value) AS BIGINT) AS value \
-                 FROM stock_movements m WHERE m.account_id = :account_id AND m.storage_id = :storage_id \
-                 AND m.doc_date < :at GROUP BY m.product_id) s \
-                 JOIN products p ON p.account_id = :account_id AND p.id = s.product_id ORDER BY p.id",
-                params! { account_id, storage_id, at },
+                "SELECT b.product_id, p.ref_code, p.name, p.measure, b.qty, b.value \
+                 FROM stock_balances b JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
+                 WHERE b.account_id = :account_id AND b.storage_id = :storage_id ORDER BY b.product_id",
+                params! { account_id, storage_id },
             )
-            .await;
+            .await?;
+        return Ok(now
+            .into_iter()
+            .filter_map(|p| {
+                let &(qty, value) = before.get(&p.product_id)?;
+                Some(ProductSum {
+                    qty: Qty::from_units(qty),
+                    value: Money::from_units(value),
+                    ..p
+                })
+            })
+            .collect());
     }
     if way == Way::FromStart {
         return q
@@ -145,20 +165,16 @@ pub async fn balances_at(
     // movements since `at` are one range of the stream index, read from the balances' side
     // (the storage's whole index filtered by date read 915,000 entries for 17,000: 127 ms
     // against 18 on a year of sales)
-    let since: Vec<Since> = q
-        .all(
-            "SELECT b.product_id, CAST(SUM(m.qty) AS BIGINT) AS qty, \
-             CAST(SUM(m.value) AS BIGINT) AS value FROM stock_balances b CROSS JOIN stock_movements m \
-             WHERE b.account_id = :account_id AND b.storage_id = :storage_id \
-             AND m.account_id = b.account_id AND m.storage_id = b.storage_id \
-             AND m.product_id = b.product_id AND m.doc_date >= :at GROUP BY b.product_id",
-            params! { account_id, storage_id, at },
-        )
-        .await?;
-    let since: std::collections::HashMap<ProductId, (i64, i64)> = since
-        .into_iter()
-        .map(|s| (s.product_id, (s.qty.units(), s.value.units())))
-        .collect();
+    let since = sums_by_product(
+        q,
+        "SELECT b.product_id, CAST(SUM(m.qty) AS BIGINT) AS qty, \
+         CAST(SUM(m.value) AS BIGINT) AS value FROM stock_balances b CROSS JOIN stock_movements m \
+         WHERE b.account_id = :account_id AND b.storage_id = :storage_id \
+         AND m.account_id = b.account_id AND m.storage_id = b.storage_id \
+         AND m.product_id = b.product_id AND m.doc_date >= :at GROUP BY b.product_id",
+        params! { account_id, storage_id, at },
+    )
+    .await?;
     let now: Vec<ProductSum> = q
         .all(
             "SELECT b.product_id, p.ref_code, p.name, p.measure, b.qty, b.value \
@@ -215,7 +231,20 @@ async fn few_movements_a_product(
     Ok(movements.n < cap)
 }
 
-/// A product's movements since an instant, summed.
+/// The sums `sql` selects (`product_id`, `qty`, `value`), in units by product.
+async fn sums_by_product(
+    q: &mut impl Query,
+    sql: &str,
+    params: &[super::Param],
+) -> Result<std::collections::HashMap<ProductId, (i64, i64)>, DbError> {
+    let sums: Vec<Since> = q.all(sql, params).await?;
+    Ok(sums
+        .into_iter()
+        .map(|s| (s.product_id, (s.qty.units(), s.value.units())))
+        .collect())
+}
+
+/// A product's movements over a span, summed.
 struct Since {
     product_id: ProductId,
     qty: Qty,
