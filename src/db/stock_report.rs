@@ -125,14 +125,7 @@ pub async fn balances_at(
             params! { account_id, storage_id, at },
         )
         .await?;
-        let now: Vec<ProductSum> = q
-            .all(
-                "SELECT b.product_id, p.ref_code, p.name, p.measure, b.qty, b.value \
-                 FROM stock_balances b JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
-                 WHERE b.account_id = :account_id AND b.storage_id = :storage_id ORDER BY b.product_id",
-                params! { account_id, storage_id },
-            )
-            .await?;
+        let now = balances_with_cards(q, account_id, storage_id, None).await?;
         return Ok(now
             .into_iter()
             .filter_map(|p| {
@@ -175,17 +168,7 @@ pub async fn balances_at(
         params! { account_id, storage_id, at },
     )
     .await?;
-    let now: Vec<ProductSum> = q
-        .all(
-            "SELECT b.product_id, p.ref_code, p.name, p.measure, b.qty, b.value \
-             FROM stock_balances b JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
-             WHERE b.account_id = :account_id AND b.storage_id = :storage_id \
-             AND EXISTS (SELECT 1 FROM stock_movements m WHERE m.account_id = b.account_id \
-             AND m.storage_id = b.storage_id AND m.product_id = b.product_id AND m.doc_date < :at) \
-             ORDER BY b.product_id",
-            params! { account_id, storage_id, at },
-        )
-        .await?;
+    let now = balances_with_cards(q, account_id, storage_id, Some(at)).await?;
     Ok(now
         .into_iter()
         .map(|p| {
@@ -229,6 +212,31 @@ async fn few_movements_a_product(
         )
         .await?;
     Ok(movements.n < cap)
+}
+
+/// The storage's balances now with their products' cards, in product order; with
+/// `moved_before`, only the products that had moved before that instant.
+async fn balances_with_cards(
+    q: &mut impl Query,
+    account_id: AccountId,
+    storage_id: StorageId,
+    moved_before: Option<i64>,
+) -> Result<Vec<ProductSum>, DbError> {
+    let mut params = params! { account_id, storage_id }.to_vec();
+    let filter = match moved_before {
+        Some(at) => {
+            params.push(("at", Value::from(at)));
+            " AND EXISTS (SELECT 1 FROM stock_movements m WHERE m.account_id = b.account_id \
+             AND m.storage_id = b.storage_id AND m.product_id = b.product_id AND m.doc_date < :at)"
+        }
+        None => "",
+    };
+    let sql = format!(
+        "SELECT b.product_id, p.ref_code, p.name, p.measure, b.qty, b.value \
+         FROM stock_balances b JOIN products p ON p.account_id = b.account_id AND p.id = b.product_id \
+         WHERE b.account_id = :account_id AND b.storage_id = :storage_id{filter} ORDER BY b.product_id"
+    );
+    q.all(&sql, &params).await
 }
 
 /// The sums `sql` selects (`product_id`, `qty`, `value`), in units by product.

@@ -810,27 +810,80 @@ async fn check_names_the_first_movement_that_breaks_the_date_rule(backend: Backe
     );
 }
 
+/// An account with `storages` and a shop selling from the first, and its owner.
+async fn account_with_a_shop(db: &caffesta::db::Db, name: &str, storages: &[&str]) -> Actor {
+    let account_id = admin::create_account(db, name, None)
+        .await
+        .expect("account");
+    for storage in storages {
+        admin::create_storage(db, name, storage)
+            .await
+            .expect("storage");
+    }
+    admin::create_shop(db, name, "S", caffesta::domain::ids::StorageId::new(1))
+        .await
+        .expect("shop");
+    Actor {
+        account_id,
+        user_id: 1,
+        timezone: jiff::tz::TimeZone::UTC,
+    }
+}
+
+/// The shop's till with its shift open, and product `p0`.
+async fn open_till_selling_p0(
+    db: &caffesta::db::Db,
+    actor: &Actor,
+) -> (sales::Till, caffesta::db::products::ProductRow) {
+    let till = sales::Till {
+        actor: actor.clone(),
+        shop_id: caffesta::domain::ids::ShopId::new(1),
+    };
+    sales::open_shift(db, &till, &ShiftOpenIn::default())
+        .await
+        .expect("shift");
+    let product = caffesta::db::products::find(
+        db,
+        actor.account_id,
+        caffesta::db::products::Key::RefCode("p0"),
+    )
+    .await
+    .expect("find")
+    .expect("product");
+    (till, product)
+}
+
+/// The movements `sql` selects as (`kind`, `doc_date`, `qty`, `value`).
+async fn movements(
+    db: &caffesta::db::Db,
+    account_id: caffesta::domain::ids::AccountId,
+    sql: &str,
+) -> Vec<(String, i64, i64, i64)> {
+    let rows = db
+        .read()
+        .await
+        .rows(sql, caffesta::params! { account_id })
+        .await
+        .expect("movements");
+    rows.iter()
+        .map(|r| {
+            (
+                r.get("kind").expect("kind"),
+                r.get("doc_date").expect("doc_date"),
+                r.get("qty").expect("qty"),
+                r.get("value").expect("value"),
+            )
+        })
+        .collect()
+}
+
 /// A till's receipt older than the lock date is taken (receipts are facts) but enters the
 /// ledger at the lock's end, so nothing dated before the lock changes value.
 async fn a_receipt_older_than_the_lock_enters_the_ledger_at_the_lock_end(backend: Backend) {
     let database = TestDatabase::new(backend).await;
     let db = database.open().await;
-    let account_id = admin::create_account(&db, "locked", None)
-        .await
-        .expect("account");
-    for storage in ["A", "B"] {
-        admin::create_storage(&db, "locked", storage)
-            .await
-            .expect("storage");
-    }
-    admin::create_shop(&db, "locked", "S", caffesta::domain::ids::StorageId::new(1))
-        .await
-        .expect("shop");
-    let actor = Actor {
-        account_id,
-        user_id: 1,
-        timezone: jiff::tz::TimeZone::UTC,
-    };
+    let actor = account_with_a_shop(&db, "locked", &["A", "B"]).await;
+    let account_id = actor.account_id;
     let invoice = json!({"date": "2026-01-01T09:00:00Z", "storage": {"caf_id": 1},
                          "products": [{"ref_code": "p0", "name": "P0"}],
                          "items": [{"amount": 10, "product_code": "p0", "cost": "100"}]});
@@ -861,18 +914,7 @@ async fn a_receipt_older_than_the_lock_enters_the_ledger_at_the_lock_end(backend
         .await
         .expect("lock");
     caffesta::db::commit(tx).await.expect("commit");
-    let till = sales::Till {
-        actor: actor.clone(),
-        shop_id: caffesta::domain::ids::ShopId::new(1),
-    };
-    sales::open_shift(&db, &till, &ShiftOpenIn::default())
-        .await
-        .expect("shift");
-    let product =
-        caffesta::db::products::find(&db, account_id, caffesta::db::products::Key::RefCode("p0"))
-            .await
-            .expect("find")
-            .expect("product");
+    let (till, product) = open_till_selling_p0(&db, &actor).await;
     let receipt = json!({"created_at": "2026-02-10T12:00:00Z",
                          "lines": [{"product_id": product.id, "count": 5, "price": 1, "total_sum": 1}],
                          "payments": [{"payment_id": 1, "value": 1}]});
@@ -883,27 +925,13 @@ async fn a_receipt_older_than_the_lock_enters_the_ledger_at_the_lock_end(backend
     )
     .await
     .expect("a receipt is never refused");
-    let rows = db
-        .read()
-        .await
-        .rows(
-            "SELECT doc_type, doc_date, qty, value FROM stock_movements WHERE account_id = :account_id \
-             AND storage_id = 1 ORDER BY doc_date, id",
-            caffesta::params! { account_id },
-        )
-        .await
-        .expect("movements");
-    let seen: Vec<(String, i64, i64, i64)> = rows
-        .iter()
-        .map(|r| {
-            (
-                r.get("doc_type").expect("doc_type"),
-                r.get("doc_date").expect("doc_date"),
-                r.get("qty").expect("qty"),
-                r.get("value").expect("value"),
-            )
-        })
-        .collect();
+    let seen = movements(
+        &db,
+        account_id,
+        "SELECT doc_type AS kind, doc_date, qty, value FROM stock_movements \
+         WHERE account_id = :account_id AND storage_id = 1 ORDER BY doc_date, id",
+    )
+    .await;
     let lock_end = caffesta::domain::time::parse_instant(
         "2026-04-01T00:00:00+03:00",
         &jiff::tz::TimeZone::UTC,
@@ -929,20 +957,8 @@ async fn a_receipt_older_than_the_lock_enters_the_ledger_at_the_lock_end(backend
 async fn an_annulment_is_never_dated_before_the_sale_it_takes_back(backend: Backend) {
     let database = TestDatabase::new(backend).await;
     let db = database.open().await;
-    let account_id = admin::create_account(&db, "ahead", None)
-        .await
-        .expect("account");
-    admin::create_storage(&db, "ahead", "A")
-        .await
-        .expect("storage");
-    admin::create_shop(&db, "ahead", "S", caffesta::domain::ids::StorageId::new(1))
-        .await
-        .expect("shop");
-    let actor = Actor {
-        account_id,
-        user_id: 1,
-        timezone: jiff::tz::TimeZone::UTC,
-    };
+    let actor = account_with_a_shop(&db, "ahead", &["A"]).await;
+    let account_id = actor.account_id;
     let now = caffesta::domain::time::now_unix();
     let wire_invoice = |days_ago: i64, cost: &'static str| {
         let date = instant(now - days_ago * 86_400);
@@ -964,18 +980,7 @@ async fn an_annulment_is_never_dated_before_the_sale_it_takes_back(backend: Back
         }
     };
     wire_invoice(10, "100").await;
-    let till = sales::Till {
-        actor: actor.clone(),
-        shop_id: caffesta::domain::ids::ShopId::new(1),
-    };
-    sales::open_shift(&db, &till, &ShiftOpenIn::default())
-        .await
-        .expect("shift");
-    let product =
-        caffesta::db::products::find(&db, account_id, caffesta::db::products::Key::RefCode("p0"))
-            .await
-            .expect("find")
-            .expect("product");
+    let (till, product) = open_till_selling_p0(&db, &actor).await;
     let sold_at = now + 2 * 86_400;
     let receipt = json!({"created_at": instant(sold_at),
                          "lines": [{"product_id": product.id, "count": 4, "price": 1, "total_sum": 4}],
@@ -989,27 +994,13 @@ async fn an_annulment_is_never_dated_before_the_sale_it_takes_back(backend: Back
     .expect("upload");
     sales::annul(&db, &till, &uuid).await.expect("annul");
     wire_invoice(20, "200").await;
-    let rows = db
-        .read()
-        .await
-        .rows(
-            "SELECT rule, doc_date, qty, value FROM stock_movements WHERE account_id = :account_id \
-             AND doc_type = 'receipt' ORDER BY id",
-            caffesta::params! { account_id },
-        )
-        .await
-        .expect("movements");
-    let seen: Vec<(String, i64, i64, i64)> = rows
-        .iter()
-        .map(|r| {
-            (
-                r.get("rule").expect("rule"),
-                r.get("doc_date").expect("doc_date"),
-                r.get("qty").expect("qty"),
-                r.get("value").expect("value"),
-            )
-        })
-        .collect();
+    let seen = movements(
+        &db,
+        account_id,
+        "SELECT rule AS kind, doc_date, qty, value FROM stock_movements \
+         WHERE account_id = :account_id AND doc_type = 'receipt' ORDER BY id",
+    )
+    .await;
     // 20 in for 300.00, an average of 15.00: the sale took 4 for 60.00, and its annulment
     // gives back exactly that, on the sale's own date
     assert_eq!(
