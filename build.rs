@@ -46,7 +46,12 @@ fn main() {
 /// This does what sqlx's `migrate!` macro does, without the macro: the macro crate compiles a
 /// second copy of sqlx and SQLite for the build machine, which was a fifth of a clean build.
 fn list_migrations() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    // read when the script runs, not baked in when it is compiled: a target folder shared by
+    // several checkouts (CI's clean clones) reuses one compiled script, which would otherwise
+    // read the migrations of whichever checkout compiled it
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("migrations");
     let mut out = String::new();
     for backend in ["sqlite", "postgres"] {
         let dir = root.join(backend);
